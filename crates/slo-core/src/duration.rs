@@ -1,0 +1,166 @@
+//! Durations as people write them in specs and on command lines: `30d`, `4w`, `6h`, `1h30m`.
+
+use std::fmt;
+
+pub const MINUTE: u64 = 60;
+pub const HOUR: u64 = 60 * MINUTE;
+pub const DAY: u64 = 24 * HOUR;
+pub const WEEK: u64 = 7 * DAY;
+
+/// Why a duration string was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DurationError {
+    pub input: String,
+    pub reason: &'static str,
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a valid duration: {}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m",
+            self.input, self.reason
+        )
+    }
+}
+
+impl std::error::Error for DurationError {}
+
+/// Parses `30d`, `6h`, `1h30m`, `90s` into seconds. Zero is refused: no window or
+/// slice can be empty.
+pub fn parse_duration(input: &str) -> Result<u64, DurationError> {
+    let fail = |reason| DurationError { input: input.to_string(), reason };
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(fail("it is empty"));
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for ch in text.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let unit = match ch {
+            's' => 1,
+            'm' => MINUTE,
+            'h' => HOUR,
+            'd' => DAY,
+            'w' => WEEK,
+            '-' => return Err(fail("it is negative")),
+            _ if digits.is_empty() => return Err(fail("it does not start with a number")),
+            _ => return Err(fail("it has an unknown unit")),
+        };
+        if digits.is_empty() {
+            return Err(fail("a unit has no number before it"));
+        }
+        let amount: u64 = digits.parse().map_err(|_| fail("a number is too large"))?;
+        total = amount
+            .checked_mul(unit)
+            .and_then(|secs| total.checked_add(secs))
+            .ok_or_else(|| fail("it is too long"))?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(fail("the last number has no unit"));
+    }
+    if total == 0 {
+        return Err(fail("it is zero"));
+    }
+    Ok(total)
+}
+
+/// The shortest exact spelling of a whole number of seconds: `30d`, `4w` is written `28d`,
+/// `90m` is `1h30m`.
+pub fn format_duration(seconds: u64) -> String {
+    if seconds == 0 {
+        return "0s".to_string();
+    }
+    let mut rest = seconds;
+    let mut out = String::new();
+    for (unit, suffix) in [(DAY, 'd'), (HOUR, 'h'), (MINUTE, 'm'), (1, 's')] {
+        if rest >= unit {
+            out.push_str(&(rest / unit).to_string());
+            out.push(suffix);
+            rest %= unit;
+        }
+    }
+    out
+}
+
+/// A length of time for people to read, such as `43 min 12 s`, `1 d 2 h`, `25.9 s` or
+/// `864 ms`. Below a minute it keeps one decimal; above, whole seconds.
+pub fn humanize_seconds(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "never".to_string();
+    }
+    if seconds < 1.0 {
+        return format!("{} ms", (seconds * 1000.0).round() as u64);
+    }
+    if seconds < 60.0 {
+        let tenths = (seconds * 10.0).round() / 10.0;
+        return if tenths.fract() == 0.0 {
+            format!("{tenths:.0} s")
+        } else {
+            format!("{tenths:.1} s")
+        };
+    }
+    let mut rest = seconds.round() as u64;
+    let mut parts = Vec::new();
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "min"), (1, "s")] {
+        if rest >= unit {
+            parts.push(format!("{} {name}", rest / unit));
+            rest %= unit;
+        }
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_single_and_compound_units() {
+        assert_eq!(parse_duration("30d"), Ok(30 * DAY));
+        assert_eq!(parse_duration("4w"), Ok(28 * DAY));
+        assert_eq!(parse_duration("6h"), Ok(6 * HOUR));
+        assert_eq!(parse_duration("30m"), Ok(30 * MINUTE));
+        assert_eq!(parse_duration("1h30m"), Ok(90 * MINUTE));
+        assert_eq!(parse_duration("90s"), Ok(90));
+    }
+
+    #[test]
+    fn refuses_malformed_durations_with_the_reason() {
+        for (input, reason) in [
+            ("", "it is empty"),
+            ("abc", "it does not start with a number"),
+            ("30", "the last number has no unit"),
+            ("0d", "it is zero"),
+            ("-5m", "it is negative"),
+            ("5y", "it has an unknown unit"),
+            ("d", "a unit has no number before it"),
+            ("99999999999999999999d", "a number is too large"),
+        ] {
+            let err = parse_duration(input).unwrap_err();
+            assert_eq!(err.reason, reason, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for secs in [1, 59, 60, 90 * MINUTE, 28 * DAY, 30 * DAY + 5] {
+            assert_eq!(parse_duration(&format_duration(secs)), Ok(secs));
+        }
+        assert_eq!(format_duration(28 * DAY), "28d");
+    }
+
+    #[test]
+    fn humanizes_like_the_calculators() {
+        assert_eq!(humanize_seconds(2592.0), "43 min 12 s");
+        assert_eq!(humanize_seconds(0.864), "864 ms");
+        assert_eq!(humanize_seconds(25.92), "25.9 s");
+        assert_eq!(humanize_seconds(8.0 * 3600.0 + 45.0 * 60.0 + 57.0), "8 h 45 min 57 s");
+        assert_eq!(humanize_seconds(f64::INFINITY), "never");
+    }
+}

@@ -1,0 +1,11 @@
+//! The SLO core: everything that is math or policy, with no I/O, no clock and no host
+//! calls. Time comes in as arguments (Unix seconds). The Envoy filter, the browser
+//! components and the `slo` command are thin shells over this crate.
+#![forbid(unsafe_code)]
+
+pub mod alerts;
+pub mod decode;
+pub mod duration;
+pub mod spec;
+pub mod target;
+pub mod window;

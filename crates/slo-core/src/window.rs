@@ -1,0 +1,156 @@
+//! SLO windows: rolling durations, or calendar weeks, months and quarters in UTC.
+
+use crate::duration::{format_duration, parse_duration, DAY, WEEK};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarUnit {
+    /// Monday 00:00 UTC to the next Monday.
+    Week,
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Rolling { seconds: u64 },
+    Calendar(CalendarUnit),
+}
+
+impl Window {
+    pub const ALLOWED: &'static str =
+        "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)";
+
+    pub fn parse(text: &str) -> Result<Window, String> {
+        match text.trim() {
+            "week" => Ok(Window::Calendar(CalendarUnit::Week)),
+            "month" => Ok(Window::Calendar(CalendarUnit::Month)),
+            "quarter" => Ok(Window::Calendar(CalendarUnit::Quarter)),
+            other => parse_duration(other)
+                .map(|seconds| Window::Rolling { seconds })
+                .map_err(|e| format!("`{}` is not a window ({}); expected {}", e.input, e.reason, Self::ALLOWED)),
+        }
+    }
+
+    /// The length used when no date is given: calendar months count as 30 days and
+    /// quarters as 90, the lengths the calculators print next to their figures.
+    pub fn nominal_seconds(self) -> u64 {
+        match self {
+            Window::Rolling { seconds } => seconds,
+            Window::Calendar(CalendarUnit::Week) => WEEK,
+            Window::Calendar(CalendarUnit::Month) => 30 * DAY,
+            Window::Calendar(CalendarUnit::Quarter) => 90 * DAY,
+        }
+    }
+
+    /// The window that contains `now` (Unix seconds): for a rolling window the last
+    /// `seconds`, for a calendar window the current week, month or quarter in UTC.
+    pub fn bounds_at(self, now: u64) -> (u64, u64) {
+        match self {
+            Window::Rolling { seconds } => (now.saturating_sub(seconds), now),
+            Window::Calendar(unit) => calendar_bounds(unit, now),
+        }
+    }
+
+    /// The longest span the window can cover, for sizing counters: 31 days for a month.
+    pub fn max_seconds(self) -> u64 {
+        match self {
+            Window::Rolling { seconds } => seconds,
+            Window::Calendar(CalendarUnit::Week) => WEEK,
+            Window::Calendar(CalendarUnit::Month) => 31 * DAY,
+            Window::Calendar(CalendarUnit::Quarter) => 92 * DAY,
+        }
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Window::Rolling { seconds } => f.write_str(&format_duration(*seconds)),
+            Window::Calendar(CalendarUnit::Week) => f.write_str("week"),
+            Window::Calendar(CalendarUnit::Month) => f.write_str("month"),
+            Window::Calendar(CalendarUnit::Quarter) => f.write_str("quarter"),
+        }
+    }
+}
+
+fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
+    let days = (now / DAY) as i64;
+    match unit {
+        CalendarUnit::Week => {
+            // 1970-01-01 was a Thursday: day 0 is 3 days after a Monday.
+            let start = days - (days + 3).rem_euclid(7);
+            (start as u64 * DAY, (start + 7) as u64 * DAY)
+        }
+        CalendarUnit::Month | CalendarUnit::Quarter => {
+            let (year, month, _) = civil_from_days(days);
+            let months = if unit == CalendarUnit::Month { 1 } else { 3 };
+            let first = if unit == CalendarUnit::Month { month } else { (month - 1) / 3 * 3 + 1 };
+            let start = days_from_civil(year, first, 1);
+            let (next_year, next_month) =
+                if first + months > 12 { (year + 1, first + months - 12) } else { (year, first + months) };
+            let end = days_from_civil(next_year, next_month, 1);
+            (start as u64 * DAY, end as u64 * DAY)
+        }
+    }
+}
+
+// Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOV_27_2026_NOON: u64 = 1_795_780_800;
+
+    #[test]
+    fn parses_rolling_and_calendar_windows() {
+        assert_eq!(Window::parse("30d"), Ok(Window::Rolling { seconds: 30 * DAY }));
+        assert_eq!(Window::parse("month"), Ok(Window::Calendar(CalendarUnit::Month)));
+        assert!(Window::parse("fortnight").unwrap_err().contains("calendar window"));
+    }
+
+    #[test]
+    fn calendar_bounds_follow_utc_dates() {
+        let day = |y, m, d| days_from_civil(y, m, d) as u64 * DAY;
+        assert_eq!(day(2026, 11, 27) + 12 * 3600, NOV_27_2026_NOON);
+        let month = Window::Calendar(CalendarUnit::Month);
+        assert_eq!(month.bounds_at(NOV_27_2026_NOON), (day(2026, 11, 1), day(2026, 12, 1)));
+        let quarter = Window::Calendar(CalendarUnit::Quarter);
+        assert_eq!(quarter.bounds_at(NOV_27_2026_NOON), (day(2026, 10, 1), day(2027, 1, 1)));
+        let week = Window::Calendar(CalendarUnit::Week);
+        // 2026-11-27 is a Friday; its week began on Monday the 23rd.
+        assert_eq!(week.bounds_at(NOV_27_2026_NOON), (day(2026, 11, 23), day(2026, 11, 30)));
+        assert_eq!(month.bounds_at(day(2024, 2, 29)), (day(2024, 2, 1), day(2024, 3, 1)));
+    }
+
+    #[test]
+    fn civil_conversion_round_trips() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

