@@ -51,14 +51,16 @@ impl AlertTier {
         DEFAULT_TIERS
             .iter()
             .filter(|(_, _, _, long, _)| *long <= window_seconds)
-            .map(|&(name, severity, budget_fraction, long, short)| AlertTier {
-                name: name.to_string(),
-                severity,
-                budget_fraction,
-                long_window_seconds: long,
-                short_window_seconds: short,
-                min_events_per_second,
-            })
+            .map(
+                |&(name, severity, budget_fraction, long, short)| AlertTier {
+                    name: name.to_string(),
+                    severity,
+                    budget_fraction,
+                    long_window_seconds: long,
+                    short_window_seconds: short,
+                    min_events_per_second,
+                },
+            )
             .collect()
     }
 
@@ -88,7 +90,12 @@ impl AlertTier {
 
     /// What the tier means for an SLO with this target and window, and, given a steady
     /// error ratio starting on a clean window, how fast it detects it.
-    pub fn analyze(&self, target: f64, window_seconds: u64, error_ratio: Option<f64>) -> TierAnalysis {
+    pub fn analyze(
+        &self,
+        target: f64,
+        window_seconds: u64,
+        error_ratio: Option<f64>,
+    ) -> TierAnalysis {
         let burn_rate = self.burn_rate(window_seconds);
         let budget = 1.0 - target;
         let error_ratio_threshold = burn_rate * budget;
@@ -150,13 +157,26 @@ pub struct TierAnalysis {
 }
 
 /// Every tier analysed for one target and window.
-pub fn analyze_tiers(tiers: &[AlertTier], target: f64, window_seconds: u64, error_ratio: Option<f64>) -> Vec<TierAnalysis> {
-    tiers.iter().map(|t| t.analyze(target, window_seconds, error_ratio)).collect()
+pub fn analyze_tiers(
+    tiers: &[AlertTier],
+    target: f64,
+    window_seconds: u64,
+    error_ratio: Option<f64>,
+) -> Vec<TierAnalysis> {
+    tiers
+        .iter()
+        .map(|t| t.analyze(target, window_seconds, error_ratio))
+        .collect()
 }
 
 /// Points of the detection-time curve, for charts: for error ratios spread
 /// logarithmically from the tier's threshold up to 100%, the seconds to detection.
-pub fn detection_curve(tier: &AlertTier, target: f64, window_seconds: u64, points: usize) -> Vec<(f64, f64)> {
+pub fn detection_curve(
+    tier: &AlertTier,
+    target: f64,
+    window_seconds: u64,
+    points: usize,
+) -> Vec<(f64, f64)> {
     let threshold = tier.burn_rate(window_seconds) * (1.0 - target);
     if threshold > 1.0 || points < 2 {
         return Vec::new();
@@ -164,8 +184,12 @@ pub fn detection_curve(tier: &AlertTier, target: f64, window_seconds: u64, point
     let (lo, hi) = (threshold.ln(), 0.0f64);
     (0..points)
         .filter_map(|i| {
-            let e = (lo + (hi - lo) * i as f64 / (points - 1) as f64).exp().min(1.0);
-            tier.analyze(target, window_seconds, Some(e)).detection_seconds.map(|d| (e, d))
+            let e = (lo + (hi - lo) * i as f64 / (points - 1) as f64)
+                .exp()
+                .min(1.0);
+            tier.analyze(target, window_seconds, Some(e))
+                .detection_seconds
+                .map(|d| (e, d))
         })
         .collect()
 }
@@ -182,7 +206,10 @@ mod tests {
 
     #[test]
     fn default_thresholds_match_the_sre_workbook() {
-        let rates: Vec<f64> = AlertTier::defaults_for(MONTH, None).iter().map(|t| t.burn_rate(MONTH)).collect();
+        let rates: Vec<f64> = AlertTier::defaults_for(MONTH, None)
+            .iter()
+            .map(|t| t.burn_rate(MONTH))
+            .collect();
         for (rate, expected) in rates.iter().zip([14.4, 6.0, 3.0, 1.0]) {
             assert!(close(*rate, expected), "{rate} != {expected}");
         }
@@ -193,7 +220,10 @@ mod tests {
         let tiers = AlertTier::defaults_for(28 * DAY, None);
         assert!(close(tiers[0].burn_rate(28 * DAY), 13.44));
         // A 1-day window keeps only the tiers that fit in it.
-        let names: Vec<_> = AlertTier::defaults_for(DAY, None).into_iter().map(|t| t.name).collect();
+        let names: Vec<_> = AlertTier::defaults_for(DAY, None)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
         assert_eq!(names, ["page-1h", "page-6h", "ticket-1d"]);
     }
 
@@ -210,7 +240,10 @@ mod tests {
         let edge = tiers[1].analyze(0.999, MONTH, Some(0.006));
         assert!(close(edge.detection_seconds.unwrap(), 6.0 * 3600.0));
         // Below every threshold nothing fires.
-        assert!(tiers[0].analyze(0.999, MONTH, Some(0.01)).detection_seconds.is_none());
+        assert!(tiers[0]
+            .analyze(0.999, MONTH, Some(0.01))
+            .detection_seconds
+            .is_none());
     }
 
     #[test]

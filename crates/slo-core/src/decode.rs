@@ -29,7 +29,10 @@ pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
     pub fn push(&mut self, path: &str, message: impl Into<String>) {
-        self.0.push(FieldError { path: path.to_string(), message: message.into() });
+        self.0.push(FieldError {
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -60,7 +63,12 @@ pub struct Object<'a> {
 impl<'a> Object<'a> {
     /// Checks that `value` is an object with only `allowed` keys; each unknown key is an
     /// error with a "did you mean" suggestion when one is close.
-    pub fn read(value: &'a Value, path: &str, allowed: &[&str], errors: &mut Errors) -> Option<Self> {
+    pub fn read(
+        value: &'a Value,
+        path: &str,
+        allowed: &[&str],
+        errors: &mut Errors,
+    ) -> Option<Self> {
         let Some(map) = value.as_object() else {
             errors.push(path, format!("expected an object, found {}", kind(value)));
             return None;
@@ -73,11 +81,17 @@ impl<'a> Object<'a> {
                 };
                 errors.push(
                     &join(path, key),
-                    format!("unknown field `{key}`; {hint}allowed fields: {}", allowed.join(", ")),
+                    format!(
+                        "unknown field `{key}`; {hint}allowed fields: {}",
+                        allowed.join(", ")
+                    ),
                 );
             }
         }
-        Some(Object { path: path.to_string(), map })
+        Some(Object {
+            path: path.to_string(),
+            map,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
@@ -98,28 +112,39 @@ impl<'a> Object<'a> {
     }
 
     pub fn string(&self, key: &str, errors: &mut Errors) -> Option<&'a str> {
-        self.get(key).and_then(|v| as_string(v, &self.path_of(key), errors))
+        self.get(key)
+            .and_then(|v| as_string(v, &self.path_of(key), errors))
     }
 
     pub fn number(&self, key: &str, errors: &mut Errors) -> Option<f64> {
-        self.get(key).and_then(|v| as_number(v, &self.path_of(key), errors))
+        self.get(key)
+            .and_then(|v| as_number(v, &self.path_of(key), errors))
     }
 
     pub fn boolean(&self, key: &str, errors: &mut Errors) -> Option<bool> {
         let value = self.get(key)?;
         let b = value.as_bool();
         if b.is_none() {
-            errors.push(&self.path_of(key), format!("expected true or false, found {}", kind(value)));
+            errors.push(
+                &self.path_of(key),
+                format!("expected true or false, found {}", kind(value)),
+            );
         }
         b
     }
 
     /// Each element of an array field with its path; a missing field is an empty list.
     pub fn array(&self, key: &str, errors: &mut Errors) -> Vec<(String, &'a Value)> {
-        let Some(value) = self.get(key) else { return Vec::new() };
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
         let path = self.path_of(key);
         match value.as_array() {
-            Some(items) => items.iter().enumerate().map(|(i, v)| (index(&path, i), v)).collect(),
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (index(&path, i), v))
+                .collect(),
             None => {
                 errors.push(&path, format!("expected a list, found {}", kind(value)));
                 Vec::new()
@@ -207,6 +232,10 @@ mod tests {
         Object::read(&doc, "slos[0]", &["target", "name"], &mut errors).unwrap();
         assert_eq!(errors.0.len(), 1);
         assert_eq!(errors.0[0].path, "slos[0].tagret");
-        assert!(errors.0[0].message.contains("did you mean `target`?"), "{}", errors.0[0]);
+        assert!(
+            errors.0[0].message.contains("did you mean `target`?"),
+            "{}",
+            errors.0[0]
+        );
     }
 }

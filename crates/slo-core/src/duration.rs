@@ -29,7 +29,10 @@ impl std::error::Error for DurationError {}
 /// Parses `30d`, `6h`, `1h30m`, `90s` into seconds. Zero is refused: no window or
 /// slice can be empty.
 pub fn parse_duration(input: &str) -> Result<u64, DurationError> {
-    let fail = |reason| DurationError { input: input.to_string(), reason };
+    let fail = |reason| DurationError {
+        input: input.to_string(),
+        reason,
+    };
     let text = input.trim();
     if text.is_empty() {
         return Err(fail("it is empty"));
@@ -160,7 +163,10 @@ mod tests {
         assert_eq!(humanize_seconds(2592.0), "43 min 12 s");
         assert_eq!(humanize_seconds(0.864), "864 ms");
         assert_eq!(humanize_seconds(25.92), "25.9 s");
-        assert_eq!(humanize_seconds(8.0 * 3600.0 + 45.0 * 60.0 + 57.0), "8 h 45 min 57 s");
+        assert_eq!(
+            humanize_seconds(8.0 * 3600.0 + 45.0 * 60.0 + 57.0),
+            "8 h 45 min 57 s"
+        );
         assert_eq!(humanize_seconds(f64::INFINITY), "never");
     }
 }

@@ -4,8 +4,12 @@
 #![forbid(unsafe_code)]
 
 pub mod alerts;
+pub mod budget;
+pub mod classify;
+pub mod counters;
 pub mod decode;
 pub mod duration;
 pub mod spec;
+pub mod status;
 pub mod target;
 pub mod window;

@@ -38,7 +38,10 @@ pub enum Budgeting {
     Occurrences,
     /// A slice is good when its good ratio reaches `slice_good_ratio`; the budget is the
     /// allowed share of bad slices.
-    Timeslices { slice_seconds: u64, slice_good_ratio: f64 },
+    Timeslices {
+        slice_seconds: u64,
+        slice_good_ratio: f64,
+    },
 }
 
 /// Which requests an SLO judges and how.
@@ -89,7 +92,8 @@ impl StatusMatch {
     }
 
     fn parse(value: &Value) -> Result<StatusMatch, String> {
-        const ALLOWED: &str = "allowed: a code from 100 to 599 such as 429, or a class such as \"5xx\"";
+        const ALLOWED: &str =
+            "allowed: a code from 100 to 599 such as 429, or a class such as \"5xx\"";
         let code = match value {
             Value::Number(n) => n.as_u64(),
             Value::String(s) => {
@@ -142,7 +146,10 @@ pub const GRPC_STATUS_NAMES: [&str; 17] = [
 fn parse_grpc_status(value: &Value) -> Result<u8, String> {
     let code = match value {
         Value::Number(n) => n.as_u64().filter(|c| *c <= 16).map(|c| c as u8),
-        Value::String(s) => GRPC_STATUS_NAMES.iter().position(|name| name.eq_ignore_ascii_case(s)).map(|c| c as u8),
+        Value::String(s) => GRPC_STATUS_NAMES
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(s))
+            .map(|c| c as u8),
         _ => None,
     };
     code.ok_or_else(|| {
@@ -156,7 +163,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     let valid = !name.is_empty()
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if valid {
         Ok(())
     } else {
@@ -170,7 +179,10 @@ impl Spec {
     /// Reads and validates a spec from JSON text.
     pub fn from_json(text: &str) -> Result<Spec, Vec<FieldError>> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            vec![FieldError { path: String::new(), message: format!("not valid JSON: {e}") }]
+            vec![FieldError {
+                path: String::new(),
+                message: format!("not valid JSON: {e}"),
+            }]
         })?;
         Spec::from_value(&value, "")
     }
@@ -206,10 +218,21 @@ impl Spec {
 
 fn read_spec(value: &Value, path: &str, errors: &mut Errors) -> Option<Spec> {
     let root = Object::read(value, path, &["services"], errors)?;
-    root.required("services", "a list of services, each with a name and slos", errors);
-    let services: Vec<_> = root.array("services", errors).into_iter().filter_map(|(p, v)| read_service(v, &p, errors)).collect();
+    root.required(
+        "services",
+        "a list of services, each with a name and slos",
+        errors,
+    );
+    let services: Vec<_> = root
+        .array("services", errors)
+        .into_iter()
+        .filter_map(|(p, v)| read_service(v, &p, errors))
+        .collect();
     if services.is_empty() && errors.is_empty() {
-        errors.push(&root.path_of("services"), "is empty; allowed: at least one service");
+        errors.push(
+            &root.path_of("services"),
+            "is empty; allowed: at least one service",
+        );
     }
     Some(Spec { services })
 }
@@ -218,12 +241,20 @@ fn read_service(value: &Value, path: &str, errors: &mut Errors) -> Option<Servic
     let obj = Object::read(value, path, &["name", "slos"], errors)?;
     let name = read_name(&obj, errors);
     obj.required("slos", "a list of SLOs", errors);
-    let slos: Vec<_> = obj.array("slos", errors).into_iter().filter_map(|(p, v)| read_slo(v, &p, errors)).collect();
+    let slos: Vec<_> = obj
+        .array("slos", errors)
+        .into_iter()
+        .filter_map(|(p, v)| read_slo(v, &p, errors))
+        .collect();
     Some(Service { name: name?, slos })
 }
 
 fn read_name(obj: &Object, errors: &mut Errors) -> Option<String> {
-    obj.required("name", "a name made of lower-case letters, digits, '_' or '-'", errors);
+    obj.required(
+        "name",
+        "a name made of lower-case letters, digits, '_' or '-'",
+        errors,
+    );
     let name = obj.string("name", errors)?;
     match check_name(name) {
         Ok(()) => Some(name.to_string()),
@@ -234,14 +265,26 @@ fn read_name(obj: &Object, errors: &mut Errors) -> Option<String> {
     }
 }
 
-const SLO_FIELDS: &[&str] = &["name", "description", "target", "window", "budgeting", "sli", "alerts"];
+const SLO_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "target",
+    "window",
+    "budgeting",
+    "sli",
+    "alerts",
+];
 
 fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
     let obj = Object::read(value, path, SLO_FIELDS, errors)?;
     let before = errors.0.len();
     let name = read_name(&obj, errors);
     let description = obj.string("description", errors).map(str::to_string);
-    obj.required("target", "a ratio between 0 and 1 exclusive, such as 0.999", errors);
+    obj.required(
+        "target",
+        "a ratio between 0 and 1 exclusive, such as 0.999",
+        errors,
+    );
     let target = obj.number("target", errors).and_then(|t| {
         if crate::target::is_valid_target(t) {
             Some(t)
@@ -251,21 +294,31 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         }
     });
     obj.required("window", Window::ALLOWED, errors);
-    let window = obj.string("window", errors).and_then(|text| match Window::parse(text) {
-        Ok(w) => Some(w),
-        Err(message) => {
-            errors.push(&obj.path_of("window"), message);
-            None
-        }
-    });
+    let window = obj
+        .string("window", errors)
+        .and_then(|text| match Window::parse(text) {
+            Ok(w) => Some(w),
+            Err(message) => {
+                errors.push(&obj.path_of("window"), message);
+                None
+            }
+        });
     let budgeting = match obj.get("budgeting") {
         Some(v) => read_budgeting(v, &obj.path_of("budgeting"), window, errors),
         None => Some(Budgeting::Occurrences),
     };
     obj.required("sli", "which requests count and what makes one bad", errors);
-    let sli = obj.get("sli").and_then(|v| read_sli(v, &obj.path_of("sli"), errors));
+    let sli = obj
+        .get("sli")
+        .and_then(|v| read_sli(v, &obj.path_of("sli"), errors));
     let alerts = match (target, window) {
-        (Some(target), Some(window)) => read_alerts(obj.get("alerts"), &obj.path_of("alerts"), target, window, errors),
+        (Some(target), Some(window)) => read_alerts(
+            obj.get("alerts"),
+            &obj.path_of("alerts"),
+            target,
+            window,
+            errors,
+        ),
         _ => None,
     };
     if errors.0.len() > before {
@@ -298,26 +351,46 @@ fn read_ratio(obj: &Object, key: &str, errors: &mut Errors) -> Option<f64> {
     if ratio > 0.0 && ratio < 1.0 {
         Some(ratio)
     } else {
-        errors.push(&obj.path_of(key), format!("{ratio} is out of range; allowed: a ratio between 0 and 1 exclusive"));
+        errors.push(
+            &obj.path_of(key),
+            format!("{ratio} is out of range; allowed: a ratio between 0 and 1 exclusive"),
+        );
         None
     }
 }
 
-fn read_budgeting(value: &Value, path: &str, window: Option<Window>, errors: &mut Errors) -> Option<Budgeting> {
-    let obj = Object::read(value, path, &["method", "slice", "slice_good_ratio"], errors)?;
+fn read_budgeting(
+    value: &Value,
+    path: &str,
+    window: Option<Window>,
+    errors: &mut Errors,
+) -> Option<Budgeting> {
+    let obj = Object::read(
+        value,
+        path,
+        &["method", "slice", "slice_good_ratio"],
+        errors,
+    )?;
     obj.required("method", "\"occurrences\" or \"timeslices\"", errors);
     match obj.string("method", errors)? {
         "occurrences" => {
             for key in ["slice", "slice_good_ratio"] {
                 if obj.get(key).is_some() {
-                    errors.push(&obj.path_of(key), "only applies when method is \"timeslices\"");
+                    errors.push(
+                        &obj.path_of(key),
+                        "only applies when method is \"timeslices\"",
+                    );
                 }
             }
             Some(Budgeting::Occurrences)
         }
         "timeslices" => {
             obj.required("slice", "the slice length, such as 1m or 5m", errors);
-            obj.required("slice_good_ratio", "the good ratio a slice needs, such as 0.95", errors);
+            obj.required(
+                "slice_good_ratio",
+                "the good ratio a slice needs, such as 0.95",
+                errors,
+            );
             let slice_seconds = read_duration(&obj, "slice", errors)?;
             let slice_good_ratio = read_ratio(&obj, "slice_good_ratio", errors)?;
             if let Some(window) = window {
@@ -326,7 +399,10 @@ fn read_budgeting(value: &Value, path: &str, window: Option<Window>, errors: &mu
                     return None;
                 }
             }
-            Some(Budgeting::Timeslices { slice_seconds, slice_good_ratio })
+            Some(Budgeting::Timeslices {
+                slice_seconds,
+                slice_good_ratio,
+            })
         }
         other => {
             errors.push(&obj.path_of("method"), format!("{other:?} is not a budgeting method; allowed: \"occurrences\" or \"timeslices\""));
@@ -339,39 +415,70 @@ fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli
     let obj = Object::read(value, path, &["match", "bad", "latency", "exclude"], errors)?;
     let mut sli = RequestSli::default();
     if let Some(v) = obj.get("match") {
-        if let Some(m) = Object::read(v, &obj.path_of("match"), &["routes", "virtual_hosts", "path_prefixes", "methods"], errors) {
+        if let Some(m) = Object::read(
+            v,
+            &obj.path_of("match"),
+            &["routes", "virtual_hosts", "path_prefixes", "methods"],
+            errors,
+        ) {
             sli.matcher = RequestMatch {
                 routes: m.strings("routes", errors),
                 virtual_hosts: m.strings("virtual_hosts", errors),
                 path_prefixes: read_path_prefixes(&m, errors),
-                methods: m.strings("methods", errors).into_iter().map(|s| s.to_ascii_uppercase()).collect(),
+                methods: m
+                    .strings("methods", errors)
+                    .into_iter()
+                    .map(|s| s.to_ascii_uppercase())
+                    .collect(),
             };
         }
     }
     if let Some(v) = obj.get("bad") {
-        if let Some(bad) = Object::read(v, &obj.path_of("bad"), &["status", "grpc_status"], errors) {
+        if let Some(bad) = Object::read(v, &obj.path_of("bad"), &["status", "grpc_status"], errors)
+        {
             sli.bad.statuses = read_statuses(&bad, errors);
             sli.bad.grpc_statuses = read_list(&bad, "grpc_status", parse_grpc_status, errors);
         }
     }
     if let Some(v) = obj.get("latency") {
         if let Some(latency) = Object::read(v, &obj.path_of("latency"), &["threshold_ms"], errors) {
-            latency.required("threshold_ms", "a whole number of milliseconds above 0", errors);
+            latency.required(
+                "threshold_ms",
+                "a whole number of milliseconds above 0",
+                errors,
+            );
             if let Some(ms) = latency.number("threshold_ms", errors) {
                 if ms >= 1.0 && ms <= f64::from(u32::MAX) && ms.fract() == 0.0 {
                     sli.bad.latency_threshold_ms = Some(ms as u32);
                 } else {
-                    errors.push(&latency.path_of("threshold_ms"), format!("{ms} is not allowed; allowed: a whole number of milliseconds above 0"));
+                    errors.push(
+                        &latency.path_of("threshold_ms"),
+                        format!(
+                            "{ms} is not allowed; allowed: a whole number of milliseconds above 0"
+                        ),
+                    );
                 }
             }
         }
     }
     if let Some(v) = obj.get("exclude") {
-        if let Some(ex) = Object::read(v, &obj.path_of("exclude"), &["status", "path_prefixes"], errors) {
-            sli.exclude = Exclusions { statuses: read_statuses(&ex, errors), path_prefixes: read_path_prefixes(&ex, errors) };
+        if let Some(ex) = Object::read(
+            v,
+            &obj.path_of("exclude"),
+            &["status", "path_prefixes"],
+            errors,
+        ) {
+            sli.exclude = Exclusions {
+                statuses: read_statuses(&ex, errors),
+                path_prefixes: read_path_prefixes(&ex, errors),
+            };
         }
     }
-    if sli.bad.statuses.is_empty() && sli.bad.grpc_statuses.is_empty() && sli.bad.latency_threshold_ms.is_none() && errors.is_empty() {
+    if sli.bad.statuses.is_empty()
+        && sli.bad.grpc_statuses.is_empty()
+        && sli.bad.latency_threshold_ms.is_none()
+        && errors.is_empty()
+    {
         errors.push(path, "names no bad outcome, so every request would be good; allowed: at least one of bad.status, bad.grpc_status or latency.threshold_ms");
         return None;
     }
@@ -379,56 +486,110 @@ fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli
 }
 
 fn read_path_prefixes(obj: &Object, errors: &mut Errors) -> Vec<String> {
-    read_list(obj, "path_prefixes", |v| match v.as_str() {
-        Some(p) if p.starts_with('/') => Ok(p.to_string()),
-        _ => Err(format!("{} is not a path prefix; allowed: a string starting with '/'", kind(v))),
-    }, errors)
+    read_list(
+        obj,
+        "path_prefixes",
+        |v| match v.as_str() {
+            Some(p) if p.starts_with('/') => Ok(p.to_string()),
+            _ => Err(format!(
+                "{} is not a path prefix; allowed: a string starting with '/'",
+                kind(v)
+            )),
+        },
+        errors,
+    )
 }
 
 fn read_statuses(obj: &Object, errors: &mut Errors) -> Vec<StatusMatch> {
     read_list(obj, "status", StatusMatch::parse, errors)
 }
 
-fn read_list<T>(obj: &Object, key: &str, parse: impl Fn(&Value) -> Result<T, String>, errors: &mut Errors) -> Vec<T> {
+fn read_list<T>(
+    obj: &Object,
+    key: &str,
+    parse: impl Fn(&Value) -> Result<T, String>,
+    errors: &mut Errors,
+) -> Vec<T> {
     obj.array(key, errors)
         .into_iter()
         .filter_map(|(path, v)| parse(v).map_err(|message| errors.push(&path, message)).ok())
         .collect()
 }
 
-const TIER_FIELDS: &[&str] =
-    &["name", "severity", "budget_fraction", "burn_rate", "long_window", "short_window", "min_events_per_second"];
+const TIER_FIELDS: &[&str] = &[
+    "name",
+    "severity",
+    "budget_fraction",
+    "burn_rate",
+    "long_window",
+    "short_window",
+    "min_events_per_second",
+];
 
-fn read_alerts(value: Option<&Value>, path: &str, target: f64, window: Window, errors: &mut Errors) -> Option<Vec<AlertTier>> {
+fn read_alerts(
+    value: Option<&Value>,
+    path: &str,
+    target: f64,
+    window: Window,
+    errors: &mut Errors,
+) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
     let Some(value) = value else {
         return Some(AlertTier::defaults_for(window_seconds, None));
     };
-    let obj = Object::read(value, path, &["tiers", "disable", "min_events_per_second"], errors)?;
+    let obj = Object::read(
+        value,
+        path,
+        &["tiers", "disable", "min_events_per_second"],
+        errors,
+    )?;
     let min_rate = read_min_rate(&obj, errors);
     let before = errors.0.len();
     let mut tiers = if obj.get("tiers").is_some() {
-        obj.array("tiers", errors).into_iter().filter_map(|(p, v)| read_tier(v, &p, window_seconds, min_rate, errors)).collect()
+        obj.array("tiers", errors)
+            .into_iter()
+            .filter_map(|(p, v)| read_tier(v, &p, window_seconds, min_rate, errors))
+            .collect()
     } else {
         AlertTier::defaults_for(window_seconds, min_rate)
     };
     for (p, v) in obj.array("disable", errors) {
-        let Some(name) = as_string(v, &p, errors) else { continue };
+        let Some(name) = as_string(v, &p, errors) else {
+            continue;
+        };
         let known: Vec<&str> = tiers.iter().map(|t| t.name.as_str()).collect();
         if !known.contains(&name) {
-            let hint = crate::decode::closest(name, &known).map(|n| format!("did you mean `{n}`? ")).unwrap_or_default();
-            errors.push(&p, format!("no tier is named {name:?}; {hint}tiers: {}", known.join(", ")));
+            let hint = crate::decode::closest(name, &known)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            errors.push(
+                &p,
+                format!(
+                    "no tier is named {name:?}; {hint}tiers: {}",
+                    known.join(", ")
+                ),
+            );
         }
         tiers.retain(|t| t.name != name);
     }
     for (i, tier) in tiers.iter().enumerate() {
-        let tier_path = if obj.get("tiers").is_some() { format!("{path}.tiers[{i}]") } else { format!("{path} (default tier {})", tier.name) };
+        let tier_path = if obj.get("tiers").is_some() {
+            format!("{path}.tiers[{i}]")
+        } else {
+            format!("{path} (default tier {})", tier.name)
+        };
         check_tier(tier, target, window_seconds, &tier_path, errors);
     }
     let mut seen = BTreeSet::new();
     for (i, tier) in tiers.iter().enumerate() {
         if !seen.insert(tier.name.as_str()) {
-            errors.push(&format!("{path}.tiers[{i}].name"), format!("{:?} is used by another tier of this SLO; allowed: unique tier names", tier.name));
+            errors.push(
+                &format!("{path}.tiers[{i}].name"),
+                format!(
+                    "{:?} is used by another tier of this SLO; allowed: unique tier names",
+                    tier.name
+                ),
+            );
         }
     }
     (errors.0.len() == before).then_some(tiers)
@@ -439,12 +600,21 @@ fn read_min_rate(obj: &Object, errors: &mut Errors) -> Option<f64> {
     if rate >= 0.0 {
         Some(rate)
     } else {
-        errors.push(&obj.path_of("min_events_per_second"), format!("{rate} is negative; allowed: 0 or more events per second"));
+        errors.push(
+            &obj.path_of("min_events_per_second"),
+            format!("{rate} is negative; allowed: 0 or more events per second"),
+        );
         None
     }
 }
 
-fn read_tier(value: &Value, path: &str, window_seconds: u64, inherited_min_rate: Option<f64>, errors: &mut Errors) -> Option<AlertTier> {
+fn read_tier(
+    value: &Value,
+    path: &str,
+    window_seconds: u64,
+    inherited_min_rate: Option<f64>,
+    errors: &mut Errors,
+) -> Option<AlertTier> {
     let obj = Object::read(value, path, TIER_FIELDS, errors)?;
     let before = errors.0.len();
     let name = read_name(&obj, errors);
@@ -453,7 +623,10 @@ fn read_tier(value: &Value, path: &str, window_seconds: u64, inherited_min_rate:
         "page" => Some(Severity::Page),
         "ticket" => Some(Severity::Ticket),
         other => {
-            errors.push(&obj.path_of("severity"), format!("{other:?} is not a severity; allowed: \"page\" or \"ticket\""));
+            errors.push(
+                &obj.path_of("severity"),
+                format!("{other:?} is not a severity; allowed: \"page\" or \"ticket\""),
+            );
             None
         }
     });
@@ -463,7 +636,10 @@ fn read_tier(value: &Value, path: &str, window_seconds: u64, inherited_min_rate:
     let short = read_duration(&obj, "short_window", errors);
     let budget_fraction = match (obj.get("budget_fraction"), obj.get("burn_rate")) {
         (Some(_), Some(_)) => {
-            errors.push(path, "sets both budget_fraction and burn_rate; allowed: one of them");
+            errors.push(
+                path,
+                "sets both budget_fraction and burn_rate; allowed: one of them",
+            );
             None
         }
         (None, None) => {
@@ -474,18 +650,28 @@ fn read_tier(value: &Value, path: &str, window_seconds: u64, inherited_min_rate:
             if f > 0.0 && f <= 1.0 {
                 Some(f)
             } else {
-                errors.push(&obj.path_of("budget_fraction"), format!("{f} is out of range; allowed: above 0 and at most 1"));
+                errors.push(
+                    &obj.path_of("budget_fraction"),
+                    format!("{f} is out of range; allowed: above 0 and at most 1"),
+                );
                 None
             }
         }),
-        (None, Some(v)) => as_number(v, &obj.path_of("burn_rate"), errors).and_then(|rate| match long {
-            Some(long) if rate > 0.0 => Some(rate * long as f64 / window_seconds as f64),
-            Some(_) => {
-                errors.push(&obj.path_of("burn_rate"), format!("{rate} is not allowed; allowed: a burn rate above 0, such as 14.4"));
-                None
-            }
-            None => None,
-        }),
+        (None, Some(v)) => {
+            as_number(v, &obj.path_of("burn_rate"), errors).and_then(|rate| match long {
+                Some(long) if rate > 0.0 => Some(rate * long as f64 / window_seconds as f64),
+                Some(_) => {
+                    errors.push(
+                        &obj.path_of("burn_rate"),
+                        format!(
+                            "{rate} is not allowed; allowed: a burn rate above 0, such as 14.4"
+                        ),
+                    );
+                    None
+                }
+                None => None,
+            })
+        }
     };
     let min_events_per_second = match obj.get("min_events_per_second") {
         Some(_) => read_min_rate(&obj, errors),
@@ -530,17 +716,35 @@ fn check_unique_names(spec: &Spec, value: &Value, path: &str, errors: &mut Error
     let mut services = BTreeSet::new();
     let mut slos = BTreeSet::new();
     for (i, service) in spec.services.iter().enumerate() {
-        let service_path = format!("{}services[{i}]", if path.is_empty() { String::new() } else { format!("{path}.") });
+        let service_path = format!(
+            "{}services[{i}]",
+            if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}.")
+            }
+        );
         if !services.insert(service.name.as_str()) {
-            errors.push(&format!("{service_path}.name"), format!("{:?} names another service too; allowed: unique service names", service.name));
+            errors.push(
+                &format!("{service_path}.name"),
+                format!(
+                    "{:?} names another service too; allowed: unique service names",
+                    service.name
+                ),
+            );
         }
         // Indexes in the document may differ from the parsed list when an SLO had errors;
         // report against the document's own order by name.
-        let doc_slos = value.pointer(&format!("/services/{i}/slos")).and_then(Value::as_array);
+        let doc_slos = value
+            .pointer(&format!("/services/{i}/slos"))
+            .and_then(Value::as_array);
         for slo in &service.slos {
             if !slos.insert(slo.name.as_str()) {
                 let j = doc_slos
-                    .and_then(|list| list.iter().rposition(|s| s.get("name").and_then(Value::as_str) == Some(&slo.name)))
+                    .and_then(|list| {
+                        list.iter()
+                            .rposition(|s| s.get("name").and_then(Value::as_str) == Some(&slo.name))
+                    })
                     .unwrap_or(0);
                 errors.push(&format!("{service_path}.slos[{j}].name"), format!("{:?} names another SLO too; SLO names are metric labels and must be unique across the spec", slo.name));
             }
@@ -557,7 +761,11 @@ impl Slo {
         }
         out.insert("target".into(), json!(self.target));
         out.insert("window".into(), json!(self.window.to_string()));
-        if let Budgeting::Timeslices { slice_seconds, slice_good_ratio } = self.budgeting {
+        if let Budgeting::Timeslices {
+            slice_seconds,
+            slice_good_ratio,
+        } = self.budgeting
+        {
             out.insert("budgeting".into(), json!({"method": "timeslices", "slice": format_duration(slice_seconds), "slice_good_ratio": slice_good_ratio}));
         }
         out.insert("sli".into(), self.sli.to_json());
@@ -574,7 +782,12 @@ impl RequestSli {
         let mut out = Map::new();
         let m = &self.matcher;
         let mut matcher = Map::new();
-        for (key, list) in [("routes", &m.routes), ("virtual_hosts", &m.virtual_hosts), ("path_prefixes", &m.path_prefixes), ("methods", &m.methods)] {
+        for (key, list) in [
+            ("routes", &m.routes),
+            ("virtual_hosts", &m.virtual_hosts),
+            ("path_prefixes", &m.path_prefixes),
+            ("methods", &m.methods),
+        ] {
             if !list.is_empty() {
                 matcher.insert(key.into(), json!(list));
             }
@@ -584,10 +797,20 @@ impl RequestSli {
         }
         let mut bad = Map::new();
         if !self.bad.statuses.is_empty() {
-            bad.insert("status".into(), self.bad.statuses.iter().map(|s| s.to_json()).collect());
+            bad.insert(
+                "status".into(),
+                self.bad.statuses.iter().map(|s| s.to_json()).collect(),
+            );
         }
         if !self.bad.grpc_statuses.is_empty() {
-            bad.insert("grpc_status".into(), self.bad.grpc_statuses.iter().map(|c| json!(GRPC_STATUS_NAMES[usize::from(*c)])).collect());
+            bad.insert(
+                "grpc_status".into(),
+                self.bad
+                    .grpc_statuses
+                    .iter()
+                    .map(|c| json!(GRPC_STATUS_NAMES[usize::from(*c)]))
+                    .collect(),
+            );
         }
         if !bad.is_empty() {
             out.insert("bad".into(), Value::Object(bad));
@@ -597,7 +820,10 @@ impl RequestSli {
         }
         let mut exclude = Map::new();
         if !self.exclude.statuses.is_empty() {
-            exclude.insert("status".into(), self.exclude.statuses.iter().map(|s| s.to_json()).collect());
+            exclude.insert(
+                "status".into(),
+                self.exclude.statuses.iter().map(|s| s.to_json()).collect(),
+            );
         }
         if !self.exclude.path_prefixes.is_empty() {
             exclude.insert("path_prefixes".into(), json!(self.exclude.path_prefixes));

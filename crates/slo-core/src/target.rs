@@ -23,7 +23,10 @@ impl std::error::Error for TargetError {}
 /// Reads a target. Numbers above 1 (or with a `%`) are percentages, numbers below 1 ratios;
 /// the result is a ratio strictly between 0 and 1.
 pub fn parse_target(input: &str) -> Result<f64, TargetError> {
-    let fail = |reason| TargetError { input: input.to_string(), reason };
+    let fail = |reason| TargetError {
+        input: input.to_string(),
+        reason,
+    };
     let text = input.trim();
     if text.is_empty() {
         return Err(fail("it is empty"));
@@ -43,7 +46,11 @@ pub fn parse_target(input: &str) -> Result<f64, TargetError> {
         return Err(fail("it is zero"));
     }
     // Shifting the decimal point in the text keeps `99.9` exactly the ratio `0.999`.
-    let ratio = if percent || value > 1.0 { format!("{number}e-2").parse().unwrap_or(value / 100.0) } else { value };
+    let ratio = if percent || value > 1.0 {
+        format!("{number}e-2").parse().unwrap_or(value / 100.0)
+    } else {
+        value
+    };
     if ratio > 1.0 {
         return Err(fail("it is over 100%"));
     }
@@ -89,7 +96,11 @@ mod tests {
             ("100.5", "it is over 100%"),
             ("NaN", "it is not a finite number"),
         ] {
-            assert_eq!(parse_target(input).unwrap_err().reason, reason, "input {input:?}");
+            assert_eq!(
+                parse_target(input).unwrap_err().reason,
+                reason,
+                "input {input:?}"
+            );
         }
     }
 

@@ -28,7 +28,14 @@ impl Window {
             "quarter" => Ok(Window::Calendar(CalendarUnit::Quarter)),
             other => parse_duration(other)
                 .map(|seconds| Window::Rolling { seconds })
-                .map_err(|e| format!("`{}` is not a window ({}); expected {}", e.input, e.reason, Self::ALLOWED)),
+                .map_err(|e| {
+                    format!(
+                        "`{}` is not a window ({}); expected {}",
+                        e.input,
+                        e.reason,
+                        Self::ALLOWED
+                    )
+                }),
         }
     }
 
@@ -85,10 +92,17 @@ fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
         CalendarUnit::Month | CalendarUnit::Quarter => {
             let (year, month, _) = civil_from_days(days);
             let months = if unit == CalendarUnit::Month { 1 } else { 3 };
-            let first = if unit == CalendarUnit::Month { month } else { (month - 1) / 3 * 3 + 1 };
+            let first = if unit == CalendarUnit::Month {
+                month
+            } else {
+                (month - 1) / 3 * 3 + 1
+            };
             let start = days_from_civil(year, first, 1);
-            let (next_year, next_month) =
-                if first + months > 12 { (year + 1, first + months - 12) } else { (year, first + months) };
+            let (next_year, next_month) = if first + months > 12 {
+                (year + 1, first + months - 12)
+            } else {
+                (year, first + months)
+            };
             let end = days_from_civil(next_year, next_month, 1);
             (start as u64 * DAY, end as u64 * DAY)
         }
@@ -127,9 +141,17 @@ mod tests {
 
     #[test]
     fn parses_rolling_and_calendar_windows() {
-        assert_eq!(Window::parse("30d"), Ok(Window::Rolling { seconds: 30 * DAY }));
-        assert_eq!(Window::parse("month"), Ok(Window::Calendar(CalendarUnit::Month)));
-        assert!(Window::parse("fortnight").unwrap_err().contains("calendar window"));
+        assert_eq!(
+            Window::parse("30d"),
+            Ok(Window::Rolling { seconds: 30 * DAY })
+        );
+        assert_eq!(
+            Window::parse("month"),
+            Ok(Window::Calendar(CalendarUnit::Month))
+        );
+        assert!(Window::parse("fortnight")
+            .unwrap_err()
+            .contains("calendar window"));
     }
 
     #[test]
@@ -137,13 +159,25 @@ mod tests {
         let day = |y, m, d| days_from_civil(y, m, d) as u64 * DAY;
         assert_eq!(day(2026, 11, 27) + 12 * 3600, NOV_27_2026_NOON);
         let month = Window::Calendar(CalendarUnit::Month);
-        assert_eq!(month.bounds_at(NOV_27_2026_NOON), (day(2026, 11, 1), day(2026, 12, 1)));
+        assert_eq!(
+            month.bounds_at(NOV_27_2026_NOON),
+            (day(2026, 11, 1), day(2026, 12, 1))
+        );
         let quarter = Window::Calendar(CalendarUnit::Quarter);
-        assert_eq!(quarter.bounds_at(NOV_27_2026_NOON), (day(2026, 10, 1), day(2027, 1, 1)));
+        assert_eq!(
+            quarter.bounds_at(NOV_27_2026_NOON),
+            (day(2026, 10, 1), day(2027, 1, 1))
+        );
         let week = Window::Calendar(CalendarUnit::Week);
         // 2026-11-27 is a Friday; its week began on Monday the 23rd.
-        assert_eq!(week.bounds_at(NOV_27_2026_NOON), (day(2026, 11, 23), day(2026, 11, 30)));
-        assert_eq!(month.bounds_at(day(2024, 2, 29)), (day(2024, 2, 1), day(2024, 3, 1)));
+        assert_eq!(
+            week.bounds_at(NOV_27_2026_NOON),
+            (day(2026, 11, 23), day(2026, 11, 30))
+        );
+        assert_eq!(
+            month.bounds_at(day(2024, 2, 29)),
+            (day(2024, 2, 1), day(2024, 3, 1))
+        );
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! Judging one request against an SLO's request SLI: does it count, and was it good?
+//! The filter calls `matches` when the request headers arrive and `judge` once the
+//! response is complete.
+
+use crate::spec::{RequestMatch, RequestSli};
+
+/// What the proxy knows about a request when its headers arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestFacts<'a> {
+    /// Envoy's route name, when the route has one.
+    pub route: Option<&'a str>,
+    /// `:authority` (the virtual host the request was addressed to), port included.
+    pub authority: &'a str,
+    /// `:path`, query string included.
+    pub path: &'a str,
+    pub method: &'a str,
+}
+
+/// What the proxy knows once the response is complete.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseFacts {
+    /// The HTTP status sent downstream; 0 when none was sent (the stream was reset).
+    pub status: u16,
+    /// The gRPC status, when the response was gRPC and carried one.
+    pub grpc_status: Option<u8>,
+    /// From the first request byte to the last response byte.
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Good,
+    Bad,
+    Excluded,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Good => "good",
+            Outcome::Bad => "bad",
+            Outcome::Excluded => "excluded",
+        }
+    }
+}
+
+impl RequestSli {
+    /// Whether the request belongs to this SLO. Requests excluded by path still belong
+    /// (they are counted as excluded), so that exclusions are visible.
+    pub fn matches(&self, request: &RequestFacts) -> bool {
+        self.matcher.matches(request)
+    }
+
+    /// The request's outcome. Exclusions win over bad outcomes; a response with no status
+    /// (reset before any response) is bad, since the client got nothing.
+    pub fn judge(&self, request_path: &str, response: &ResponseFacts) -> Outcome {
+        let path = strip_query(request_path);
+        if self
+            .exclude
+            .path_prefixes
+            .iter()
+            .any(|p| path.starts_with(p.as_str()))
+            || self
+                .exclude
+                .statuses
+                .iter()
+                .any(|s| s.matches(response.status))
+        {
+            return Outcome::Excluded;
+        }
+        let bad_status =
+            response.status == 0 || self.bad.statuses.iter().any(|s| s.matches(response.status));
+        let bad_grpc = response
+            .grpc_status
+            .is_some_and(|code| self.bad.grpc_statuses.contains(&code));
+        let too_slow = self
+            .bad
+            .latency_threshold_ms
+            .is_some_and(|limit| response.duration_ms > u64::from(limit));
+        if bad_status || bad_grpc || too_slow {
+            Outcome::Bad
+        } else {
+            Outcome::Good
+        }
+    }
+}
+
+impl RequestMatch {
+    pub fn matches(&self, request: &RequestFacts) -> bool {
+        let path = strip_query(request.path);
+        let host = strip_port(request.authority);
+        (self.routes.is_empty()
+            || request
+                .route
+                .is_some_and(|r| self.routes.iter().any(|x| x == r)))
+            && (self.virtual_hosts.is_empty()
+                || self.virtual_hosts.iter().any(|v| {
+                    v.eq_ignore_ascii_case(host) || v.eq_ignore_ascii_case(request.authority)
+                }))
+            && (self.path_prefixes.is_empty()
+                || self
+                    .path_prefixes
+                    .iter()
+                    .any(|p| path.starts_with(p.as_str())))
+            && (self.methods.is_empty() || self.methods.iter().any(|m| m == request.method))
+    }
+}
+
+fn strip_query(path: &str) -> &str {
+    path.split(['?', '#']).next().unwrap_or(path)
+}
+
+/// `shop.example:443` -> `shop.example`; `[::1]:80` -> `[::1]`; `[::1]` stays whole.
+fn strip_port(authority: &str) -> &str {
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Spec;
+
+    fn sli() -> RequestSli {
+        let spec = Spec::from_json(r#"{"services":[{"name":"shop","slos":[{"name":"checkout","target":0.999,"window":"30d",
+            "sli":{"match":{"path_prefixes":["/api/checkout"],"methods":["post","GET"],"virtual_hosts":["shop.example"]},
+                   "bad":{"status":["5xx",429],"grpc_status":["UNAVAILABLE"]},
+                   "latency":{"threshold_ms":300},
+                   "exclude":{"status":["4xx"],"path_prefixes":["/api/checkout/health"]}}}]}]}"#).unwrap();
+        spec.services[0].slos[0].sli.clone()
+    }
+
+    fn request<'a>(path: &'a str, method: &'a str, authority: &'a str) -> RequestFacts<'a> {
+        RequestFacts {
+            route: None,
+            authority,
+            path,
+            method,
+        }
+    }
+
+    fn response(status: u16, grpc_status: Option<u8>, duration_ms: u64) -> ResponseFacts {
+        ResponseFacts {
+            status,
+            grpc_status,
+            duration_ms,
+        }
+    }
+
+    #[test]
+    fn matches_on_every_configured_field() {
+        let sli = sli();
+        assert!(sli.matches(&request(
+            "/api/checkout/cart?x=1",
+            "POST",
+            "shop.example:443"
+        )));
+        assert!(sli.matches(&request("/api/checkout", "GET", "SHOP.example")));
+        assert!(!sli.matches(&request("/api/cart", "POST", "shop.example")));
+        assert!(!sli.matches(&request("/api/checkout", "DELETE", "shop.example")));
+        assert!(!sli.matches(&request("/api/checkout", "GET", "other.example")));
+    }
+
+    #[test]
+    fn judges_statuses_grpc_latency_and_exclusions() {
+        let sli = sli();
+        let path = "/api/checkout";
+        assert_eq!(sli.judge(path, &response(200, None, 300)), Outcome::Good);
+        assert_eq!(sli.judge(path, &response(200, None, 301)), Outcome::Bad);
+        assert_eq!(sli.judge(path, &response(503, None, 1)), Outcome::Bad);
+        assert_eq!(
+            sli.judge(path, &response(429, None, 1)),
+            Outcome::Excluded,
+            "4xx exclusion wins over 429"
+        );
+        assert_eq!(sli.judge(path, &response(200, Some(14), 1)), Outcome::Bad);
+        assert_eq!(sli.judge(path, &response(200, Some(5), 1)), Outcome::Good);
+        assert_eq!(sli.judge(path, &response(0, None, 1)), Outcome::Bad);
+        assert_eq!(
+            sli.judge("/api/checkout/health?deep=1", &response(503, None, 1)),
+            Outcome::Excluded
+        );
+    }
+
+    #[test]
+    fn route_matching_needs_a_route_name() {
+        let mut sli = sli();
+        sli.matcher = RequestMatch {
+            routes: vec!["checkout".into()],
+            ..Default::default()
+        };
+        let mut req = request("/", "GET", "h");
+        assert!(!sli.matches(&req));
+        req.route = Some("checkout");
+        assert!(sli.matches(&req));
+    }
+}
