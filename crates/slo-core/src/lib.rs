@@ -6,10 +6,12 @@
 pub mod alerts;
 pub mod budget;
 pub mod classify;
+pub mod composite;
 pub mod counters;
 pub mod decode;
 pub mod duration;
 pub mod spec;
 pub mod status;
 pub mod target;
+pub mod whatif;
 pub mod window;

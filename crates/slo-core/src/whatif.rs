@@ -1,0 +1,465 @@
+//! The what-if simulator: a window of steady traffic with incidents in it, replayed at
+//! one-minute resolution, showing the budget burning down and every tier firing and
+//! resetting as Prometheus would see it.
+//!
+//! Traffic before the window is taken to run at the baseline, so every alert window is
+//! full from the first minute. Error sources combine as independent failures:
+//! `1 - (1 - a)(1 - b)`, for the baseline, each incident and slow requests.
+
+use crate::alerts::{reaches, AlertTier, Severity};
+use crate::decode::{Errors, FieldError};
+use crate::duration::MINUTE;
+
+const STEP: u64 = MINUTE;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub target: f64,
+    pub window_seconds: u64,
+    pub tiers: Vec<AlertTier>,
+    pub requests_per_second: f64,
+    pub baseline_error_ratio: f64,
+    pub incidents: Vec<Incident>,
+    /// Requests slower than a threshold, read off a latency histogram, count as bad too.
+    pub latency: Option<LatencyScenario>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Incident {
+    /// Seconds after the window starts.
+    pub start_seconds: u64,
+    pub duration_seconds: u64,
+    pub error_ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatencyScenario {
+    /// Histogram buckets as (upper bound in ms, requests in this bucket), bounds rising;
+    /// the last bound may be infinite.
+    pub buckets: Vec<(f64, u64)>,
+    pub threshold_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    pub step_seconds: u64,
+    /// Budget left at the end of each minute (1 = untouched, negative once overspent).
+    pub budget_remaining: Vec<f64>,
+    /// For every distinct tier window: (window seconds, burn rate at the end of each minute).
+    pub burn_rates: Vec<(u64, Vec<f64>)>,
+    pub tiers: Vec<TierTimeline>,
+    /// Share of the window's budget spent by its end.
+    pub budget_consumed: f64,
+    /// When the remaining budget reached zero, in seconds after the window starts.
+    pub exhausted_at_seconds: Option<f64>,
+    /// The error ratio slow requests add, when the scenario has a latency threshold.
+    pub latency_error_ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierTimeline {
+    pub name: String,
+    pub severity: Severity,
+    pub burn_rate_threshold: f64,
+    pub firings: Vec<Firing>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Firing {
+    pub fires_at_seconds: u64,
+    /// `None` while still firing at the end of the window.
+    pub resets_at_seconds: Option<u64>,
+}
+
+/// Share of requests slower than `threshold_ms`, interpolating linearly inside the bucket
+/// the threshold falls in (the first bucket starts at 0 ms).
+pub fn slow_fraction(buckets: &[(f64, u64)], threshold_ms: f64) -> f64 {
+    let total: u64 = buckets.iter().map(|b| b.1).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let mut lower = 0.0;
+    let mut slow = 0.0;
+    for &(upper, count) in buckets {
+        let count = count as f64;
+        if threshold_ms <= lower {
+            slow += count;
+        } else if threshold_ms < upper {
+            slow += if upper.is_finite() {
+                count * (upper - threshold_ms) / (upper - lower)
+            } else {
+                count
+            };
+        }
+        lower = upper;
+    }
+    slow / total as f64
+}
+
+impl Scenario {
+    /// Every problem with the scenario, each named by its field.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Errors::default();
+        let ratio = |errors: &mut Errors, path: &str, value: f64| {
+            if !(0.0..=1.0).contains(&value) {
+                errors.push(
+                    path,
+                    format!("{value} is out of range; allowed: an error ratio from 0 to 1"),
+                );
+            }
+        };
+        if !crate::target::is_valid_target(self.target) {
+            errors.push(
+                "target",
+                format!(
+                    "{} is out of range; allowed: a ratio between 0 and 1 exclusive",
+                    self.target
+                ),
+            );
+        }
+        if self.window_seconds < STEP {
+            errors.push(
+                "window",
+                "is shorter than a minute; allowed: a window of at least 1m",
+            );
+        }
+        if !(self.requests_per_second >= 0.0 && self.requests_per_second.is_finite()) {
+            errors.push(
+                "requests_per_second",
+                format!(
+                    "{} is not allowed; allowed: 0 or more requests per second",
+                    self.requests_per_second
+                ),
+            );
+        }
+        ratio(
+            &mut errors,
+            "baseline_error_ratio",
+            self.baseline_error_ratio,
+        );
+        for (i, incident) in self.incidents.iter().enumerate() {
+            let path = format!("incidents[{i}]");
+            ratio(
+                &mut errors,
+                &format!("{path}.error_ratio"),
+                incident.error_ratio,
+            );
+            if incident.duration_seconds == 0 {
+                errors.push(
+                    &format!("{path}.duration"),
+                    "is zero; allowed: a duration of at least 1s",
+                );
+            }
+            if incident.start_seconds >= self.window_seconds {
+                errors.push(
+                    &format!("{path}.start"),
+                    "is after the window ends; allowed: a start inside the window",
+                );
+            }
+        }
+        for (i, tier) in self.tiers.iter().enumerate() {
+            if tier.long_window_seconds % STEP != 0 || tier.short_window_seconds % STEP != 0 {
+                errors.push(
+                    &format!("tiers[{i}]"),
+                    "has a window that is not whole minutes; allowed: windows in whole minutes",
+                );
+            }
+        }
+        if let Some(latency) = &self.latency {
+            if !is_positive(latency.threshold_ms) {
+                errors.push(
+                    "latency.threshold_ms",
+                    format!(
+                        "{} is not allowed; allowed: a threshold above 0 ms",
+                        latency.threshold_ms
+                    ),
+                );
+            }
+            if latency.buckets.windows(2).any(|w| w[0].0 >= w[1].0)
+                || latency.buckets.iter().any(|b| !is_positive(b.0))
+            {
+                errors.push("latency.buckets", "bounds must be above 0 and rising");
+            }
+        }
+        errors.0
+    }
+}
+
+/// Runs the scenario. Call `Scenario::validate` first: an invalid scenario gives
+/// meaningless numbers, never a panic.
+pub fn simulate(scenario: &Scenario) -> Simulation {
+    let minutes = (scenario.window_seconds / STEP).max(1) as usize;
+    let budget = 1.0 - scenario.target;
+    let latency_error_ratio = scenario
+        .latency
+        .as_ref()
+        .map(|l| slow_fraction(&l.buckets, l.threshold_ms));
+    let base = combine(
+        scenario.baseline_error_ratio,
+        latency_error_ratio.unwrap_or(0.0),
+    );
+
+    let longest = scenario
+        .tiers
+        .iter()
+        .map(|t| (t.long_window_seconds / STEP) as usize)
+        .max()
+        .unwrap_or(0);
+    // Error ratio per minute, led by `longest` minutes of baseline before the window.
+    let mut error = vec![base; longest + minutes];
+    for incident in &scenario.incidents {
+        let end = incident
+            .start_seconds
+            .saturating_add(incident.duration_seconds)
+            .min(scenario.window_seconds);
+        let mut t = incident.start_seconds;
+        while t < end {
+            let minute = (t / STEP) as usize;
+            let minute_end = (minute as u64 + 1) * STEP;
+            let covered = (end.min(minute_end) - t) as f64 / STEP as f64;
+            let slot = &mut error[longest + minute];
+            *slot = combine(*slot, incident.error_ratio * covered);
+            t = minute_end;
+        }
+    }
+    // prefix[k] = sum of error[..k]: any window's mean error ratio in O(1).
+    let mut prefix = Vec::with_capacity(error.len() + 1);
+    prefix.push(0.0);
+    let mut sum = 0.0;
+    for e in &error {
+        sum += e;
+        prefix.push(sum);
+    }
+    let burn_at = |window_minutes: usize, minute: usize| {
+        let end = longest + minute + 1;
+        (prefix[end] - prefix[end - window_minutes]) / window_minutes as f64 / budget
+    };
+
+    let mut windows: Vec<u64> = scenario
+        .tiers
+        .iter()
+        .flat_map(|t| [t.short_window_seconds, t.long_window_seconds])
+        .collect();
+    windows.sort_unstable();
+    windows.dedup();
+    let burn_rates: Vec<(u64, Vec<f64>)> = windows
+        .iter()
+        .map(|&w| {
+            let wm = (w / STEP) as usize;
+            (w, (0..minutes).map(|m| burn_at(wm, m)).collect())
+        })
+        .collect();
+    let series = |w: u64| {
+        &burn_rates
+            .iter()
+            .find(|(window, _)| *window == w)
+            .expect("every tier window has a series")
+            .1
+    };
+
+    let tiers = scenario
+        .tiers
+        .iter()
+        .map(|tier| {
+            let threshold = tier.burn_rate(scenario.window_seconds);
+            let busy = scenario.requests_per_second >= tier.min_events_per_second.unwrap_or(0.0)
+                && scenario.requests_per_second > 0.0;
+            let (long, short) = (
+                series(tier.long_window_seconds),
+                series(tier.short_window_seconds),
+            );
+            let mut firings: Vec<Firing> = Vec::new();
+            let mut firing = false;
+            for m in 0..minutes {
+                let active = busy
+                    && long[m] > 0.0
+                    && reaches(long[m], threshold)
+                    && reaches(short[m], threshold);
+                let at = (m as u64 + 1) * STEP;
+                if active && !firing {
+                    firings.push(Firing {
+                        fires_at_seconds: at,
+                        resets_at_seconds: None,
+                    });
+                } else if !active && firing {
+                    if let Some(last) = firings.last_mut() {
+                        last.resets_at_seconds = Some(at);
+                    }
+                }
+                firing = active;
+            }
+            TierTimeline {
+                name: tier.name.clone(),
+                severity: tier.severity,
+                burn_rate_threshold: threshold,
+                firings,
+            }
+        })
+        .collect();
+
+    // Budget: the window's traffic is rps x window, of which (1 - target) may fail.
+    let allowed = budget * minutes as f64;
+    let mut budget_remaining = Vec::with_capacity(minutes);
+    let mut exhausted_at_seconds = None;
+    let mut previous = 1.0;
+    for m in 0..minutes {
+        let spent = (prefix[longest + m + 1] - prefix[longest]) / allowed;
+        let remaining = if scenario.requests_per_second > 0.0 {
+            1.0 - spent
+        } else {
+            1.0
+        };
+        if exhausted_at_seconds.is_none() && remaining <= 0.0 {
+            let into_minute = if previous > remaining {
+                previous / (previous - remaining)
+            } else {
+                1.0
+            };
+            exhausted_at_seconds = Some((m as f64 + into_minute) * STEP as f64);
+        }
+        previous = remaining;
+        budget_remaining.push(remaining);
+    }
+    let budget_consumed = 1.0 - budget_remaining.last().copied().unwrap_or(1.0);
+    Simulation {
+        step_seconds: STEP,
+        budget_remaining,
+        burn_rates,
+        tiers,
+        budget_consumed,
+        exhausted_at_seconds,
+        latency_error_ratio,
+    }
+}
+
+/// False for NaN as well as for zero and below.
+fn is_positive(x: f64) -> bool {
+    x > 0.0
+}
+
+fn combine(a: f64, b: f64) -> f64 {
+    1.0 - (1.0 - a) * (1.0 - b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::duration::{DAY, HOUR};
+
+    fn scenario(incidents: Vec<Incident>) -> Scenario {
+        Scenario {
+            target: 0.999,
+            window_seconds: 30 * DAY,
+            tiers: AlertTier::defaults_for(30 * DAY, None),
+            requests_per_second: 100.0,
+            baseline_error_ratio: 0.0,
+            incidents,
+            latency: None,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn a_clean_window_spends_nothing() {
+        let sim = simulate(&scenario(vec![]));
+        assert_eq!(sim.budget_remaining.len(), 43_200);
+        assert!(close(sim.budget_consumed, 0.0));
+        assert!(sim.tiers.iter().all(|t| t.firings.is_empty()));
+        assert_eq!(sim.exhausted_at_seconds, None);
+    }
+
+    #[test]
+    fn a_full_outage_fires_the_fast_page_at_the_workbook_time_and_spends_budget() {
+        // 30 minutes of 100% errors against 99.9%: burn rate 1000. The 1h tier needs 14.4 x
+        // 60 / 1000 = 0.864 minutes, so it fires at the end of the first minute.
+        let sim = simulate(&scenario(vec![Incident {
+            start_seconds: DAY,
+            duration_seconds: 30 * MINUTE,
+            error_ratio: 1.0,
+        }]));
+        let page = &sim.tiers[0];
+        assert_eq!(page.firings[0].fires_at_seconds, DAY + MINUTE);
+        // 30 of the window's 43.2 allowed minutes of outage.
+        assert!(close(sim.budget_consumed, 30.0 / 43.2));
+        assert_eq!(sim.exhausted_at_seconds, None);
+        // The short window (5m) clears 5 minutes after the outage ends, give or take a minute.
+        let reset = page.firings[0].resets_at_seconds.unwrap();
+        assert!(
+            (DAY + 30 * MINUTE..=DAY + 36 * MINUTE).contains(&reset),
+            "reset at {reset}"
+        );
+    }
+
+    #[test]
+    fn a_long_outage_exhausts_the_budget_at_the_allowed_downtime() {
+        let sim = simulate(&scenario(vec![Incident {
+            start_seconds: 0,
+            duration_seconds: 2 * HOUR,
+            error_ratio: 1.0,
+        }]));
+        // 43 min 12 s of full outage spends the budget of 99.9% over 30 days.
+        let at = sim.exhausted_at_seconds.unwrap();
+        assert!((at - 2592.0).abs() < 1e-6, "{at}");
+        assert!(sim.tiers.iter().all(|t| !t.firings.is_empty()));
+    }
+
+    #[test]
+    fn steady_errors_at_the_budget_burn_it_exactly_by_the_end() {
+        let mut s = scenario(vec![]);
+        s.baseline_error_ratio = 0.001;
+        let sim = simulate(&s);
+        assert!((sim.budget_consumed - 1.0).abs() < 1e-9);
+        // Burn rate 1 reaches the 3-day ticket threshold of 1 (and so fires from the start).
+        assert_eq!(sim.tiers[3].firings.len(), 1);
+        assert!(sim.tiers[..3].iter().all(|t| t.firings.is_empty()));
+    }
+
+    #[test]
+    fn latency_threshold_adds_slow_requests_as_errors() {
+        let buckets = vec![(100.0, 900), (200.0, 90), (f64::INFINITY, 10)];
+        assert!(close(slow_fraction(&buckets, 150.0), 0.055));
+        assert!(close(slow_fraction(&buckets, 200.0), 0.01));
+        assert!(close(slow_fraction(&buckets, 50.0), 0.55));
+        let mut s = scenario(vec![]);
+        s.latency = Some(LatencyScenario {
+            buckets,
+            threshold_ms: 200.0,
+        });
+        let sim = simulate(&s);
+        assert!(close(sim.latency_error_ratio.unwrap(), 0.01));
+        assert!(sim.exhausted_at_seconds.is_some());
+    }
+
+    #[test]
+    fn partial_minutes_count_in_proportion() {
+        let sim = simulate(&scenario(vec![Incident {
+            start_seconds: 30,
+            duration_seconds: 60,
+            error_ratio: 1.0,
+        }]));
+        assert!(close(sim.budget_consumed, 1.0 / 43.2));
+    }
+
+    #[test]
+    fn invalid_scenarios_name_the_field() {
+        let mut s = scenario(vec![Incident {
+            start_seconds: 40 * DAY,
+            duration_seconds: 0,
+            error_ratio: 1.5,
+        }]);
+        s.requests_per_second = -1.0;
+        let paths: Vec<String> = s.validate().into_iter().map(|e| e.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "requests_per_second",
+                "incidents[0].error_ratio",
+                "incidents[0].duration",
+                "incidents[0].start"
+            ]
+        );
+    }
+}
