@@ -29,6 +29,18 @@ impl std::error::Error for DurationError {}
 /// Parses `30d`, `6h`, `1h30m`, `90s` into seconds. Zero is refused: no window or
 /// slice can be empty.
 pub fn parse_duration(input: &str) -> Result<u64, DurationError> {
+    match parse_offset(input)? {
+        0 => Err(DurationError { input: input.to_string(), reason: "it is zero" }),
+        seconds => Ok(seconds),
+    }
+}
+
+/// Like `parse_duration`, but also takes `0` (or `0s`): a point in time counted from the
+/// start of a window.
+pub fn parse_offset(input: &str) -> Result<u64, DurationError> {
+    if input.trim() == "0" {
+        return Ok(0);
+    }
     let fail = |reason| DurationError {
         input: input.to_string(),
         reason,
@@ -67,9 +79,6 @@ pub fn parse_duration(input: &str) -> Result<u64, DurationError> {
     if !digits.is_empty() {
         return Err(fail("the last number has no unit"));
     }
-    if total == 0 {
-        return Err(fail("it is zero"));
-    }
     Ok(total)
 }
 
@@ -91,8 +100,8 @@ pub fn format_duration(seconds: u64) -> String {
     out
 }
 
-/// A length of time for people to read, such as `43 min 12 s`, `1 d 2 h`, `25.9 s` or
-/// `864 ms`. Below a minute it keeps one decimal; above, whole seconds.
+/// A length of time for people to read, such as `43 min 12 s`, `1 min 26.4 s`, `1 d 2 h`
+/// or `864 ms`. Under an hour the seconds keep one decimal; above, whole seconds.
 pub fn humanize_seconds(seconds: f64) -> String {
     if !seconds.is_finite() {
         return "never".to_string();
@@ -100,21 +109,19 @@ pub fn humanize_seconds(seconds: f64) -> String {
     if seconds < 1.0 {
         return format!("{} ms", (seconds * 1000.0).round() as u64);
     }
-    if seconds < 60.0 {
-        let tenths = (seconds * 10.0).round() / 10.0;
-        return if tenths.fract() == 0.0 {
-            format!("{tenths:.0} s")
-        } else {
-            format!("{tenths:.1} s")
-        };
-    }
-    let mut rest = seconds.round() as u64;
+    let tenths = if seconds < HOUR as f64 { (seconds * 10.0).round() as u64 } else { seconds.round() as u64 * 10 };
+    let mut rest = tenths / 10;
     let mut parts = Vec::new();
-    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "min"), (1, "s")] {
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "min")] {
         if rest >= unit {
             parts.push(format!("{} {name}", rest / unit));
             rest %= unit;
         }
+    }
+    match (rest, tenths % 10) {
+        (0, 0) => {}
+        (whole, 0) => parts.push(format!("{whole} s")),
+        (whole, tenth) => parts.push(format!("{whole}.{tenth} s")),
     }
     parts.join(" ")
 }
@@ -167,6 +174,9 @@ mod tests {
             humanize_seconds(8.0 * 3600.0 + 45.0 * 60.0 + 57.0),
             "8 h 45 min 57 s"
         );
+        assert_eq!(humanize_seconds(86.4), "1 min 26.4 s");
+        assert_eq!(humanize_seconds(3600.4), "1 h");
+        assert_eq!(humanize_seconds(0.5), "500 ms");
         assert_eq!(humanize_seconds(f64::INFINITY), "never");
     }
 }

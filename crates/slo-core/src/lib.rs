@@ -14,4 +14,5 @@ pub mod spec;
 pub mod status;
 pub mod target;
 pub mod whatif;
+pub mod openslo;
 pub mod window;

@@ -526,7 +526,9 @@ const TIER_FIELDS: &[&str] = &[
     "min_events_per_second",
 ];
 
-fn read_alerts(
+/// Reads an `alerts` object (absent: the default tiers) and checks each tier against the
+/// SLO's target and window.
+pub(crate) fn read_alerts(
     value: Option<&Value>,
     path: &str,
     target: f64,

@@ -1,0 +1,494 @@
+//! The `slo` command: a thin shell that reads arguments and files, calls slo-core, and
+//! prints tables for people or JSON for programs.
+
+mod args;
+mod table;
+
+use args::Args;
+use serde_json::{json, Value};
+use slo_core::alerts::{analyze_tiers, AlertTier};
+use slo_core::budget::budget_report;
+use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset};
+use slo_core::spec::Spec;
+use slo_core::target::{format_target, parse_target};
+use slo_core::whatif::{simulate, Incident, Scenario, Simulation};
+use slo_core::window::Window;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: slo <command> [options]
+
+commands:
+  check FILE...                       validate specs (JSON, or OpenSLO YAML)
+  budget --target T --window W [--requests N] [--json]
+  alerts --target T --window W [--error-ratio R] [--json]
+  whatif --target T --window W --error-ratio R --duration D [--start S] [--rps N]
+         [--baseline R] [--json]      one incident on an otherwise steady window
+  whatif --scenario FILE [--json]     baseline, incidents and latency from a file
+
+targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
+windows: a duration, or week, month, quarter (calendar, UTC)";
+
+/// How a command ended: the text to print and the exit code.
+enum Failure {
+    /// Bad arguments: one line, exit 2.
+    Usage(String),
+    /// The input was read but is not valid: exit 1.
+    Invalid(String),
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = raw.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "check" => check(rest),
+        "budget" => budget(rest),
+        "alerts" => alerts(rest),
+        "whatif" => whatif(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(String::new())
+        }
+        other => Err(Failure::Usage(format!(
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif (slo help lists their options)"
+        ))),
+    };
+    match result {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Invalid(message)) => {
+            eprint!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_args(command: &str, raw: &[String], options: &[args::Spec]) -> Result<Args, Failure> {
+    Args::parse(command, raw, options).map_err(Failure::Usage)
+}
+
+fn target_arg(text: &str) -> Result<f64, String> {
+    parse_target(text).map_err(|e| e.to_string())
+}
+
+fn window_arg(text: &str) -> Result<Window, String> {
+    Window::parse(text)
+}
+
+fn ratio_arg(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "`{text}` is not an error ratio; allowed: a number from 0 to 1, such as 0.01"
+        )),
+    }
+}
+
+fn count_arg(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a count; allowed: a whole number, 0 or more"))
+}
+
+fn rate_arg(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(r) if r >= 0.0 && r.is_finite() => Ok(r),
+        _ => Err(format!(
+            "`{text}` is not a rate; allowed: a number of requests per second, 0 or more"
+        )),
+    }
+}
+
+fn file(command: &str, path: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("slo {command}: cannot read {path}: {e}")))
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn percent(ratio: f64) -> String {
+    let text = format!("{:.4}", ratio * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+fn rate(burn_rate: f64) -> String {
+    let text = format!("{burn_rate:.3}");
+    format!("{}x", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+fn window_name(window: Window) -> String {
+    match window {
+        Window::Rolling { .. } => window.to_string(),
+        Window::Calendar(_) => format!(
+            "calendar {window}, taken as {}",
+            format_duration(window.nominal_seconds())
+        ),
+    }
+}
+
+fn check(raw: &[String]) -> Result<String, Failure> {
+    let args = parse_args("check", raw, &[])?;
+    if args.positionals.is_empty() {
+        return Err(Failure::Usage(
+            "slo check: give at least one spec file".into(),
+        ));
+    }
+    let mut out = String::new();
+    let mut problems = String::new();
+    for path in &args.positionals {
+        let text = file("check", path)?;
+        match Spec::from_json(&text) {
+            Ok(spec) => {
+                let plural =
+                    |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                let (services, slos) = (spec.services.len(), spec.slos().count());
+                out += &format!(
+                    "{path}: ok ({}, {})\n",
+                    plural(services, "service"),
+                    plural(slos, "SLO")
+                );
+            }
+            Err(errors) => {
+                for error in errors {
+                    problems += &format!("{path}: {error}\n");
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        print!("{out}");
+        Err(Failure::Invalid(problems))
+    }
+}
+
+fn budget(raw: &[String]) -> Result<String, Failure> {
+    let args = parse_args(
+        "budget",
+        raw,
+        &[
+            ("target", true),
+            ("window", true),
+            ("requests", true),
+            ("json", false),
+        ],
+    )?;
+    let target = args
+        .required("budget", "target", target_arg)
+        .map_err(Failure::Usage)?;
+    let window = args
+        .required("budget", "window", window_arg)
+        .map_err(Failure::Usage)?;
+    let requests = args
+        .optional("budget", "requests", count_arg)
+        .map_err(Failure::Usage)?;
+    let report = budget_report(target, window.nominal_seconds(), requests);
+    if args.flag("json") {
+        return Ok(pretty(&json!({
+            "target": report.target,
+            "window": window.to_string(),
+            "window_seconds": report.window_seconds,
+            "error_budget_ratio": report.error_budget_ratio,
+            "allowed_downtime_seconds": report.allowed_downtime_seconds,
+            "periods": report.periods.iter().map(|(name, secs, allowed)| json!({
+                "period": name, "period_seconds": secs, "allowed_downtime_seconds": allowed,
+            })).collect::<Vec<_>>(),
+            "requests": requests,
+            "allowed_bad_requests": report.allowed_bad_requests,
+        })));
+    }
+    let mut rows: Vec<Vec<String>> = report
+        .periods
+        .iter()
+        .map(|(name, _, allowed)| vec![name.to_string(), humanize_seconds(*allowed)])
+        .collect();
+    rows.push(vec![
+        format!("window ({})", window_name(window)),
+        humanize_seconds(report.allowed_downtime_seconds),
+    ]);
+    let mut out = format!(
+        "target {} over {}: error budget {}\n\n",
+        format_target(target),
+        window_name(window),
+        percent(report.error_budget_ratio)
+    );
+    out += &table::render(&["period", "allowed downtime"], &rows);
+    if let (Some(n), Some(allowed)) = (requests, report.allowed_bad_requests) {
+        out += &format!("\n{n} requests over the window: {allowed} may fail\n");
+    }
+    Ok(out)
+}
+
+fn alerts(raw: &[String]) -> Result<String, Failure> {
+    let args = parse_args(
+        "alerts",
+        raw,
+        &[
+            ("target", true),
+            ("window", true),
+            ("error-ratio", true),
+            ("json", false),
+        ],
+    )?;
+    let target = args
+        .required("alerts", "target", target_arg)
+        .map_err(Failure::Usage)?;
+    let window = args
+        .required("alerts", "window", window_arg)
+        .map_err(Failure::Usage)?;
+    let error_ratio = args
+        .optional("alerts", "error-ratio", ratio_arg)
+        .map_err(Failure::Usage)?;
+    let window_seconds = window.nominal_seconds();
+    let tiers = analyze_tiers(
+        &AlertTier::defaults_for(window_seconds, None),
+        target,
+        window_seconds,
+        error_ratio,
+    );
+    if args.flag("json") {
+        return Ok(pretty(&json!({
+            "target": target,
+            "window": window.to_string(),
+            "window_seconds": window_seconds,
+            "error_ratio": error_ratio,
+            "tiers": tiers.iter().map(|t| json!({
+                "name": t.name,
+                "severity": t.severity.as_str(),
+                "long_window_seconds": t.long_window_seconds,
+                "short_window_seconds": t.short_window_seconds,
+                "burn_rate": t.burn_rate,
+                "error_ratio_threshold": t.error_ratio_threshold,
+                "budget_consumed": t.budget_consumed,
+                "can_fire": t.can_fire,
+                "detection_seconds": t.detection_seconds,
+                "reset_seconds": t.reset_seconds,
+            })).collect::<Vec<_>>(),
+        })));
+    }
+    let mut header = vec![
+        "tier",
+        "severity",
+        "long",
+        "short",
+        "burn rate",
+        "error ratio",
+        "budget spent",
+    ];
+    if error_ratio.is_some() {
+        header.extend(["detects in", "resets in"]);
+    }
+    let rows: Vec<Vec<String>> = tiers
+        .iter()
+        .map(|t| {
+            let mut row = vec![
+                t.name.clone(),
+                t.severity.as_str().to_string(),
+                format_duration(t.long_window_seconds),
+                format_duration(t.short_window_seconds),
+                rate(t.burn_rate),
+                if t.can_fire {
+                    percent(t.error_ratio_threshold)
+                } else {
+                    format!("{} (never fires)", percent(t.error_ratio_threshold))
+                },
+                percent(t.budget_consumed),
+            ];
+            if error_ratio.is_some() {
+                row.push(t.detection_seconds.map_or("never".into(), humanize_seconds));
+                row.push(t.reset_seconds.map_or("-".into(), humanize_seconds));
+            }
+            row
+        })
+        .collect();
+    let mut out = format!(
+        "alert tiers for {} over {}",
+        format_target(target),
+        window_name(window)
+    );
+    if let Some(e) = error_ratio {
+        out += &format!(", at a steady error ratio of {}", percent(e));
+    }
+    out += "\n\n";
+    out += &table::render(&header, &rows);
+    Ok(out)
+}
+
+fn whatif(raw: &[String]) -> Result<String, Failure> {
+    let options = [
+        ("target", true),
+        ("window", true),
+        ("error-ratio", true),
+        ("duration", true),
+        ("start", true),
+        ("rps", true),
+        ("baseline", true),
+        ("scenario", true),
+        ("json", false),
+    ];
+    let args = parse_args("whatif", raw, &options)?;
+    let scenario = match args.value("scenario") {
+        Some(path) => {
+            if let Some(other) = options[..7]
+                .iter()
+                .find(|(name, _)| args.value(name).is_some())
+            {
+                return Err(Failure::Usage(format!(
+                    "slo whatif: --{} cannot be combined with --scenario; put it in the file",
+                    other.0
+                )));
+            }
+            let text = file("whatif", path)?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| Failure::Invalid(format!("{path}: not valid JSON: {e}\n")))?;
+            Scenario::from_json(&value).map_err(|errors| {
+                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+            })?
+        }
+        None => one_incident(&args)?,
+    };
+    let sim = simulate(&scenario);
+    if args.flag("json") {
+        return Ok(pretty(&simulation_json(&scenario, &sim)));
+    }
+    Ok(simulation_text(&scenario, &sim))
+}
+
+fn one_incident(args: &Args) -> Result<Scenario, Failure> {
+    let usage = Failure::Usage;
+    let target = args
+        .required("whatif", "target", target_arg)
+        .map_err(usage)?;
+    let window = args
+        .required("whatif", "window", window_arg)
+        .map_err(usage)?;
+    let error_ratio = args
+        .required("whatif", "error-ratio", ratio_arg)
+        .map_err(usage)?;
+    let duration = args
+        .required("whatif", "duration", |t| {
+            parse_duration(t).map_err(|e| e.to_string())
+        })
+        .map_err(usage)?;
+    let start = args
+        .optional("whatif", "start", |t| {
+            parse_offset(t).map_err(|e| e.to_string())
+        })
+        .map_err(usage)?;
+    let rps = args.optional("whatif", "rps", rate_arg).map_err(usage)?;
+    let baseline = args
+        .optional("whatif", "baseline", ratio_arg)
+        .map_err(usage)?;
+    let window_seconds = window.nominal_seconds();
+    let scenario = Scenario {
+        target,
+        window_seconds,
+        tiers: AlertTier::defaults_for(window_seconds, None),
+        requests_per_second: rps.unwrap_or(10.0),
+        baseline_error_ratio: baseline.unwrap_or(0.0),
+        incidents: vec![Incident {
+            start_seconds: start.unwrap_or(0),
+            duration_seconds: duration,
+            error_ratio,
+        }],
+        latency: None,
+    };
+    match scenario.validate().first() {
+        Some(e) => Err(Failure::Usage(format!("slo whatif: {e}"))),
+        None => Ok(scenario),
+    }
+}
+
+fn simulation_json(scenario: &Scenario, sim: &Simulation) -> Value {
+    json!({
+        "target": scenario.target,
+        "window_seconds": scenario.window_seconds,
+        "requests_per_second": scenario.requests_per_second,
+        "baseline_error_ratio": scenario.baseline_error_ratio,
+        "latency_error_ratio": sim.latency_error_ratio,
+        "budget_consumed": sim.budget_consumed,
+        "budget_remaining": 1.0 - sim.budget_consumed,
+        "exhausted_at_seconds": sim.exhausted_at_seconds,
+        "alerts": sim.tiers.iter().map(|t| json!({
+            "name": t.name,
+            "severity": t.severity.as_str(),
+            "burn_rate_threshold": t.burn_rate_threshold,
+            "fires_at_seconds": t.firings.first().map(|f| f.fires_at_seconds),
+            "resets_at_seconds": t.firings.first().and_then(|f| f.resets_at_seconds),
+            "firings": t.firings.iter().map(|f| json!({
+                "fires_at_seconds": f.fires_at_seconds,
+                "resets_at_seconds": f.resets_at_seconds,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn simulation_text(scenario: &Scenario, sim: &Simulation) -> String {
+    let at = |seconds: f64| format!("+{}", humanize_seconds(seconds));
+    let mut out = format!(
+        "{} over {}, {} req/s, baseline error ratio {}\n",
+        format_target(scenario.target),
+        format_duration(scenario.window_seconds),
+        scenario.requests_per_second,
+        percent(scenario.baseline_error_ratio)
+    );
+    for incident in &scenario.incidents {
+        out += &format!(
+            "incident: {} errors for {} from {}\n",
+            percent(incident.error_ratio),
+            humanize_seconds(incident.duration_seconds as f64),
+            at(incident.start_seconds as f64)
+        );
+    }
+    if let Some(slow) = sim.latency_error_ratio {
+        out += &format!("slow requests add an error ratio of {}\n", percent(slow));
+    }
+    out += &format!(
+        "\nbudget spent {}, left {}, exhausted {}\n\n",
+        percent(sim.budget_consumed),
+        percent(1.0 - sim.budget_consumed),
+        sim.exhausted_at_seconds.map_or("never".into(), at)
+    );
+    let rows: Vec<Vec<String>> = sim
+        .tiers
+        .iter()
+        .map(|t| {
+            let first = t.firings.first();
+            vec![
+                t.name.clone(),
+                t.severity.as_str().to_string(),
+                rate(t.burn_rate_threshold),
+                first.map_or("never".into(), |f| at(f.fires_at_seconds as f64)),
+                first.map_or("-".into(), |f| {
+                    f.resets_at_seconds
+                        .map_or("still firing".into(), |r| at(r as f64))
+                }),
+                t.firings.len().to_string(),
+            ]
+        })
+        .collect();
+    out += &table::render(
+        &[
+            "tier",
+            "severity",
+            "burn rate",
+            "fires",
+            "resets",
+            "firings",
+        ],
+        &rows,
+    );
+    out
+}
