@@ -30,7 +30,10 @@ impl std::error::Error for DurationError {}
 /// slice can be empty.
 pub fn parse_duration(input: &str) -> Result<u64, DurationError> {
     match parse_offset(input)? {
-        0 => Err(DurationError { input: input.to_string(), reason: "it is zero" }),
+        0 => Err(DurationError {
+            input: input.to_string(),
+            reason: "it is zero",
+        }),
         seconds => Ok(seconds),
     }
 }
@@ -109,7 +112,11 @@ pub fn humanize_seconds(seconds: f64) -> String {
     if seconds < 1.0 {
         return format!("{} ms", (seconds * 1000.0).round() as u64);
     }
-    let tenths = if seconds < HOUR as f64 { (seconds * 10.0).round() as u64 } else { seconds.round() as u64 * 10 };
+    let tenths = if seconds < HOUR as f64 {
+        (seconds * 10.0).round() as u64
+    } else {
+        seconds.round() as u64 * 10
+    };
     let mut rest = tenths / 10;
     let mut parts = Vec::new();
     for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "min")] {

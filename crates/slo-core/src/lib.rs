@@ -14,5 +14,4 @@ pub mod spec;
 pub mod status;
 pub mod target;
 pub mod whatif;
-pub mod openslo;
 pub mod window;

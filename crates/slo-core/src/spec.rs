@@ -536,8 +536,11 @@ pub(crate) fn read_alerts(
     errors: &mut Errors,
 ) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
+    let before = errors.0.len();
     let Some(value) = value else {
-        return Some(AlertTier::defaults_for(window_seconds, None));
+        let tiers = AlertTier::defaults_for(window_seconds, None);
+        check_tiers(&tiers, false, target, window_seconds, path, errors);
+        return (errors.0.len() == before).then_some(tiers);
     };
     let obj = Object::read(
         value,
@@ -546,7 +549,6 @@ pub(crate) fn read_alerts(
         errors,
     )?;
     let min_rate = read_min_rate(&obj, errors);
-    let before = errors.0.len();
     let mut tiers = if obj.get("tiers").is_some() {
         obj.array("tiers", errors)
             .into_iter()
@@ -574,26 +576,14 @@ pub(crate) fn read_alerts(
         }
         tiers.retain(|t| t.name != name);
     }
-    for (i, tier) in tiers.iter().enumerate() {
-        let tier_path = if obj.get("tiers").is_some() {
-            format!("{path}.tiers[{i}]")
-        } else {
-            format!("{path} (default tier {})", tier.name)
-        };
-        check_tier(tier, target, window_seconds, &tier_path, errors);
-    }
-    let mut seen = BTreeSet::new();
-    for (i, tier) in tiers.iter().enumerate() {
-        if !seen.insert(tier.name.as_str()) {
-            errors.push(
-                &format!("{path}.tiers[{i}].name"),
-                format!(
-                    "{:?} is used by another tier of this SLO; allowed: unique tier names",
-                    tier.name
-                ),
-            );
-        }
-    }
+    check_tiers(
+        &tiers,
+        obj.get("tiers").is_some(),
+        target,
+        window_seconds,
+        path,
+        errors,
+    );
     (errors.0.len() == before).then_some(tiers)
 }
 
@@ -692,23 +682,63 @@ fn read_tier(
     })
 }
 
-fn check_tier(tier: &AlertTier, target: f64, window_seconds: u64, path: &str, errors: &mut Errors) {
+/// Checks tiers against the SLO; `listed` says whether the spec lists them (so each has
+/// an index) or they are the defaults (named in the message instead).
+fn check_tiers(
+    tiers: &[AlertTier],
+    listed: bool,
+    target: f64,
+    window_seconds: u64,
+    path: &str,
+    errors: &mut Errors,
+) {
+    for (i, tier) in tiers.iter().enumerate() {
+        let (tier_path, label) = if listed {
+            (format!("{path}.tiers[{i}]"), String::new())
+        } else {
+            (path.to_string(), format!("default tier {} ", tier.name))
+        };
+        check_tier(tier, target, window_seconds, &tier_path, &label, errors);
+    }
+    let mut seen = BTreeSet::new();
+    for (i, tier) in tiers.iter().enumerate() {
+        if !seen.insert(tier.name.as_str()) {
+            errors.push(
+                &format!("{path}.tiers[{i}].name"),
+                format!(
+                    "{:?} is used by another tier of this SLO; allowed: unique tier names",
+                    tier.name
+                ),
+            );
+        }
+    }
+}
+
+/// `label` names the tier in messages when the path cannot (a default tier has no index).
+fn check_tier(
+    tier: &AlertTier,
+    target: f64,
+    window_seconds: u64,
+    path: &str,
+    label: &str,
+    errors: &mut Errors,
+) {
     if tier.short_window_seconds >= tier.long_window_seconds {
         errors.push(path, format!(
-            "short window {} is not shorter than long window {}; allowed: a short window shorter than the long one (commonly 1/12 of it)",
+            "{label}short window {} is not shorter than long window {}; allowed: a short window shorter than the long one (commonly 1/12 of it)",
             format_duration(tier.short_window_seconds), format_duration(tier.long_window_seconds)
         ));
     }
     if tier.long_window_seconds > window_seconds {
         errors.push(path, format!(
-            "long window {} is longer than the SLO window {}; allowed: a long window no longer than the SLO window",
+            "{label}long window {} is longer than the SLO window {}; allowed: a long window no longer than the SLO window",
             format_duration(tier.long_window_seconds), format_duration(window_seconds)
         ));
     }
     let burn_rate = tier.burn_rate(window_seconds);
     if burn_rate * (1.0 - target) > 1.0 {
         errors.push(path, format!(
-            "can never fire: burn rate {burn_rate:.3} needs an error ratio of {:.3}, above 100%, with a target of {target}; allowed: a burn rate of at most {:.3} (1 / error budget)",
+            "{label}can never fire: burn rate {burn_rate:.3} needs an error ratio of {:.3}, above 100%, with a target of {target}; allowed: a burn rate of at most {:.3} (1 / error budget), or switch the tier off in alerts.disable",
             burn_rate * (1.0 - target), 1.0 / (1.0 - target)
         ));
     }

@@ -8,10 +8,10 @@
 
 use crate::alerts::{reaches, AlertTier, Severity};
 use crate::decode::{as_number, Errors, FieldError, Object};
+use crate::duration::MINUTE;
 use crate::duration::{parse_duration, parse_offset};
 use crate::window::Window;
 use serde_json::Value;
-use crate::duration::MINUTE;
 
 const STEP: u64 = MINUTE;
 
@@ -188,8 +188,15 @@ impl Scenario {
     }
 }
 
-const SCENARIO_FIELDS: &[&str] =
-    &["target", "window", "requests_per_second", "baseline_error_ratio", "incidents", "latency", "alerts"];
+const SCENARIO_FIELDS: &[&str] = &[
+    "target",
+    "window",
+    "requests_per_second",
+    "baseline_error_ratio",
+    "incidents",
+    "latency",
+    "alerts",
+];
 
 impl Scenario {
     /// Reads a scenario file: `target`, `window`, `requests_per_second`,
@@ -198,19 +205,38 @@ impl Scenario {
     /// in a spec. Returns every error with its path, validation included.
     pub fn from_json(value: &Value) -> Result<Scenario, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let Some(obj) = Object::read(value, "", SCENARIO_FIELDS, &mut errors) else { return Err(errors.0) };
-        obj.required("target", "a ratio between 0 and 1 exclusive, such as 0.999", &mut errors);
+        let Some(obj) = Object::read(value, "", SCENARIO_FIELDS, &mut errors) else {
+            return Err(errors.0);
+        };
+        obj.required(
+            "target",
+            "a ratio between 0 and 1 exclusive, such as 0.999",
+            &mut errors,
+        );
         obj.required("window", Window::ALLOWED, &mut errors);
         let target = obj.number("target", &mut errors);
         let window = obj.string("window", &mut errors).and_then(|w| {
-            Window::parse(w).map_err(|message| errors.push("window", message)).ok()
+            Window::parse(w)
+                .map_err(|message| errors.push("window", message))
+                .ok()
         });
-        let duration = |obj: &Object, key: &str, parse: fn(&str) -> Result<u64, _>, errors: &mut Errors| {
-            obj.string(key, errors).and_then(|text| parse(text).map_err(|e: crate::duration::DurationError| errors.push(&obj.path_of(key), e.to_string())).ok())
-        };
+        let duration =
+            |obj: &Object, key: &str, parse: fn(&str) -> Result<u64, _>, errors: &mut Errors| {
+                obj.string(key, errors).and_then(|text| {
+                    parse(text)
+                        .map_err(|e: crate::duration::DurationError| {
+                            errors.push(&obj.path_of(key), e.to_string())
+                        })
+                        .ok()
+                })
+            };
         let mut incidents = Vec::new();
         for (path, v) in obj.array("incidents", &mut errors) {
-            let Some(incident) = Object::read(v, &path, &["start", "duration", "error_ratio"], &mut errors) else { continue };
+            let Some(incident) =
+                Object::read(v, &path, &["start", "duration", "error_ratio"], &mut errors)
+            else {
+                continue;
+            };
             for key in ["start", "duration", "error_ratio"] {
                 incident.required(key, "see the scenario format", &mut errors);
             }
@@ -218,14 +244,21 @@ impl Scenario {
                 duration(&incident, "start", parse_offset, &mut errors),
                 duration(&incident, "duration", parse_duration, &mut errors),
                 incident.number("error_ratio", &mut errors),
-            )
-            {
-                incidents.push(Incident { start_seconds, duration_seconds, error_ratio });
+            ) {
+                incidents.push(Incident {
+                    start_seconds,
+                    duration_seconds,
+                    error_ratio,
+                });
             }
         }
         let latency = obj.get("latency").and_then(|v| {
             let latency = Object::read(v, "latency", &["buckets", "threshold_ms"], &mut errors)?;
-            latency.required("buckets", "a list of [upper bound ms, count] pairs", &mut errors);
+            latency.required(
+                "buckets",
+                "a list of [upper bound ms, count] pairs",
+                &mut errors,
+            );
             latency.required("threshold_ms", "a threshold in ms", &mut errors);
             let buckets = latency
                 .array("buckets", &mut errors)
@@ -236,10 +269,13 @@ impl Scenario {
                             Value::String(s) if s == "+Inf" => Some(f64::INFINITY),
                             other => as_number(other, &path, &mut errors),
                         };
-                        Some((upper?, count.as_u64().or_else(|| {
-                            errors.push(&path, "the count is not a whole number");
-                            None
-                        })?))
+                        Some((
+                            upper?,
+                            count.as_u64().or_else(|| {
+                                errors.push(&path, "the count is not a whole number");
+                                None
+                            })?,
+                        ))
                     }
                     _ => {
                         errors.push(&path, "expected a pair [upper bound ms or \"+Inf\", count]");
@@ -247,16 +283,26 @@ impl Scenario {
                     }
                 })
                 .collect();
-            Some(LatencyScenario { buckets, threshold_ms: latency.number("threshold_ms", &mut errors)? })
+            Some(LatencyScenario {
+                buckets,
+                threshold_ms: latency.number("threshold_ms", &mut errors)?,
+            })
         });
-        let (Some(target), Some(window)) = (target, window) else { return Err(errors.0) };
-        let alerts = crate::spec::read_alerts(obj.get("alerts"), "alerts", target, window, &mut errors);
+        let (Some(target), Some(window)) = (target, window) else {
+            return Err(errors.0);
+        };
+        let alerts =
+            crate::spec::read_alerts(obj.get("alerts"), "alerts", target, window, &mut errors);
         let scenario = Scenario {
             target,
             window_seconds: window.nominal_seconds(),
             tiers: alerts.unwrap_or_default(),
-            requests_per_second: obj.number("requests_per_second", &mut errors).unwrap_or(1.0),
-            baseline_error_ratio: obj.number("baseline_error_ratio", &mut errors).unwrap_or(0.0),
+            requests_per_second: obj
+                .number("requests_per_second", &mut errors)
+                .unwrap_or(1.0),
+            baseline_error_ratio: obj
+                .number("baseline_error_ratio", &mut errors)
+                .unwrap_or(0.0),
             incidents,
             latency,
         };

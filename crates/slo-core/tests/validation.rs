@@ -1,0 +1,278 @@
+//! Every class of spec error, reported with its JSON path, all at once.
+
+use serde_json::{json, Value};
+use slo_core::spec::Spec;
+
+fn errors(doc: Value) -> Vec<String> {
+    match Spec::from_value(&doc, "") {
+        Ok(_) => panic!("expected errors for {doc}"),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn slo(fields: Value) -> Value {
+    let mut slo = json!({"name": "api", "target": 0.999, "window": "30d", "sli": {"bad": {"status": ["5xx"]}}});
+    for (k, v) in fields.as_object().unwrap() {
+        slo[k] = v.clone();
+    }
+    json!({"services": [{"name": "svc", "slos": [slo]}]})
+}
+
+fn assert_one(doc: Value, path: &str, needle: &str) {
+    let errors = errors(doc);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("{path}: ")) && e.contains(needle)),
+        "no error at {path} containing {needle:?} in {errors:#?}"
+    );
+}
+
+#[test]
+fn the_example_spec_is_valid() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/checkout.json"
+    ))
+    .unwrap();
+    let spec = Spec::from_json(&text).unwrap();
+    assert_eq!(spec.slos().count(), 3);
+    assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec));
+}
+
+#[test]
+fn unknown_fields_suggest_the_right_one() {
+    assert_one(
+        slo(json!({"tagret": 0.99})),
+        "services[0].slos[0].tagret",
+        "did you mean `target`?",
+    );
+    let doc = json!({"services": [{"name": "svc", "slos": [{"name": "a", "target": 0.9, "window": "30d",
+        "sli": {"bad": {"status": ["5xx"]}, "latency": {"treshold_ms": 100}}}]}]});
+    assert_one(
+        doc,
+        "services[0].slos[0].sli.latency.treshold_ms",
+        "did you mean `threshold_ms`?",
+    );
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let doc = json!({"services": [{"name": "svc", "slos": [
+        {"name": "a", "target": 1.5, "window": "30x", "sli": {"bad": {"status": ["6xx"]}}},
+        {"name": "Bad Name", "target": 0.99, "window": "30d", "sli": {"latency": {"threshold_ms": -5}}}
+    ]}]});
+    let errors = errors(doc);
+    let paths: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "services[0].slos[0].target",
+            "services[0].slos[0].window",
+            "services[0].slos[0].sli.bad.status[0]",
+            "services[0].slos[1].name",
+            "services[0].slos[1].sli.latency.threshold_ms",
+        ],
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn targets_outside_zero_to_one_are_refused() {
+    for target in [0.0, 1.0, 99.9, -0.5] {
+        assert_one(
+            slo(json!({"target": target})),
+            "services[0].slos[0].target",
+            "allowed: a ratio between 0 and 1 exclusive",
+        );
+    }
+    assert_one(
+        slo(json!({"target": "99.9"})),
+        "services[0].slos[0].target",
+        "expected a number",
+    );
+}
+
+#[test]
+fn duplicate_names_are_refused() {
+    let doc = json!({"services": [
+        {"name": "svc", "slos": [
+            {"name": "a", "target": 0.99, "window": "30d", "sli": {"bad": {"status": ["5xx"]}}},
+            {"name": "a", "target": 0.99, "window": "30d", "sli": {"bad": {"status": ["5xx"]}}}]},
+        {"name": "svc", "slos": []}]});
+    let errors = errors(doc);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("services[0].slos[1].name: ") && e.contains("must be unique")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("services[1].name: ") && e.contains("unique service names")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_window_shorter_than_a_tier_is_refused() {
+    let tiers = json!({"tiers": [{"name": "slow", "severity": "ticket", "budget_fraction": 0.1, "long_window": "3d", "short_window": "6h"}]});
+    assert_one(
+        slo(json!({"window": "1d", "alerts": tiers})),
+        "services[0].slos[0].alerts.tiers[0]",
+        "longer than the SLO window 1d",
+    );
+}
+
+#[test]
+fn a_tier_that_can_never_fire_is_refused() {
+    // The default 14.4x page on a 90% SLO needs a 144% error ratio.
+    assert_one(
+        slo(json!({"target": 0.9})),
+        "services[0].slos[0].alerts",
+        "default tier page-1h can never fire",
+    );
+    let tiers = json!({"tiers": [{"name": "fast", "severity": "page", "burn_rate": 20, "long_window": "1h", "short_window": "5m"}]});
+    assert_one(
+        slo(json!({"target": 0.95, "alerts": tiers})),
+        "services[0].slos[0].alerts.tiers[0]",
+        "can never fire",
+    );
+}
+
+#[test]
+fn tier_definitions_are_checked() {
+    let tiers = json!({"tiers": [
+        {"name": "x", "severity": "urgent", "budget_fraction": 0.02, "long_window": "5m", "short_window": "1h"},
+        {"name": "y", "severity": "page", "budget_fraction": 0.02, "burn_rate": 14.4, "long_window": "1h", "short_window": "5m"},
+        {"name": "z", "severity": "page", "long_window": "1h", "short_window": "5m"}
+    ]});
+    let errors = errors(slo(json!({"alerts": tiers})));
+    for (path, needle) in [
+        (
+            "services[0].slos[0].alerts.tiers[0].severity",
+            "allowed: \"page\" or \"ticket\"",
+        ),
+        (
+            "services[0].slos[0].alerts.tiers[1]",
+            "sets both budget_fraction and burn_rate",
+        ),
+        (
+            "services[0].slos[0].alerts.tiers[2].budget_fraction",
+            "is required",
+        ),
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&format!("{path}: ")) && e.contains(needle)),
+            "{path} {needle} in {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn disabling_an_unknown_tier_suggests_the_name() {
+    assert_one(
+        slo(json!({"alerts": {"disable": ["ticket-3"]}})),
+        "services[0].slos[0].alerts.disable[0]",
+        "did you mean `ticket-3d`?",
+    );
+}
+
+#[test]
+fn sli_fields_are_checked() {
+    let sli = json!({"match": {"path_prefixes": ["api"]}, "bad": {"status": [700, "2xx"], "grpc_status": ["UNAVAILIBLE", 17]},
+        "latency": {"threshold_ms": 2.5}, "exclude": {"status": ["4xx"]}});
+    let errors = errors(slo(json!({"sli": sli})));
+    for (path, needle) in [
+        (
+            "services[0].slos[0].sli.match.path_prefixes[0]",
+            "starting with '/'",
+        ),
+        ("services[0].slos[0].sli.bad.status[0]", "from 100 to 599"),
+        (
+            "services[0].slos[0].sli.bad.grpc_status[0]",
+            "not a gRPC status",
+        ),
+        ("services[0].slos[0].sli.bad.grpc_status[1]", "from 0 to 16"),
+        (
+            "services[0].slos[0].sli.latency.threshold_ms",
+            "whole number of milliseconds",
+        ),
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&format!("{path}: ")) && e.contains(needle)),
+            "{path} {needle} in {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert_one(
+        slo(json!({"sli": {"match": {"methods": ["GET"]}}})),
+        "services[0].slos[0].sli",
+        "names no bad outcome",
+    );
+}
+
+#[test]
+fn budgeting_is_checked() {
+    assert_one(
+        slo(json!({"budgeting": {"method": "slices"}})),
+        "services[0].slos[0].budgeting.method",
+        "\"occurrences\" or \"timeslices\"",
+    );
+    assert_one(
+        slo(json!({"budgeting": {"method": "timeslices", "slice": "5m"}})),
+        "services[0].slos[0].budgeting.slice_good_ratio",
+        "is required",
+    );
+    assert_one(
+        slo(
+            json!({"window": "1h", "alerts": {"tiers": []}, "budgeting": {"method": "timeslices", "slice": "2h", "slice_good_ratio": 0.9}}),
+        ),
+        "services[0].slos[0].budgeting.slice",
+        "not shorter than the window",
+    );
+}
+
+#[test]
+fn missing_and_mistyped_fields_say_what_is_expected() {
+    assert_one(
+        json!({"services": [{"name": "svc", "slos": [{"name": "a"}]}]}),
+        "services[0].slos[0].target",
+        "is required",
+    );
+    assert_one(json!({"services": {}}), "services", "expected a list");
+    assert_one(json!({"services": []}), "services", "at least one service");
+    let err = Spec::from_json("{\"services\": [").unwrap_err();
+    assert!(err[0].message.starts_with("not valid JSON"), "{err:?}");
+}
+
+#[test]
+fn calendar_windows_and_custom_tiers_read_back() {
+    let spec = Spec::from_value(
+        &slo(json!({"window": "quarter", "alerts": {"min_events_per_second": 2}})),
+        "",
+    )
+    .unwrap();
+    let slo = &spec.services[0].slos[0];
+    assert_eq!(slo.window.to_string(), "quarter");
+    assert!(slo
+        .alerts
+        .iter()
+        .all(|t| t.min_events_per_second == Some(2.0)));
+    assert_eq!(Spec::from_value(&spec.to_json(), "").unwrap(), spec);
+}
+
+#[test]
+fn embedded_specs_report_paths_from_the_embedding_root() {
+    let doc = json!({"spec": slo(json!({"target": 2}))});
+    let errors = Spec::from_value(&doc["spec"], "spec").unwrap_err();
+    assert_eq!(errors[0].path, "spec.services[0].slos[0].target");
+}

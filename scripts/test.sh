@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test of the project, set-up included: formatting, lints, the core's unit and
+# property tests, the wasm builds, and the end-to-end suites against the real Envoy,
+# Chromium, Hugo and promtool.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native)"
+cargo clippy --workspace --exclude slo-filter --exclude slo-web --all-targets -- -D warnings
+
+step "cargo clippy (wasm shells)"
+for crate_target in slo-filter:wasm32-wasip1 slo-web:wasm32-unknown-unknown; do
+  crate=${crate_target%%:*}
+  [ -d "crates/$crate" ] && cargo clippy -p "$crate" --target "${crate_target#*:}" -- -D warnings
+done
+
+step "slo-core builds for both wasm targets"
+cargo build -q -p slo-core --target wasm32-wasip1
+cargo build -q -p slo-core --target wasm32-unknown-unknown
+
+step "unit, property and CLI tests"
+cargo test --workspace --exclude slo-filter --exclude slo-web
+
+for suite in tests/*/run.sh; do
+  step "$suite"
+  bash "$suite"
+done
