@@ -1,0 +1,131 @@
+//! The `slo` command as a user runs it: arguments in, tables or JSON out, exit codes.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn slo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_slo"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the slo binary runs")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = slo(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn budget_json_has_the_documented_fields() {
+    let v = json(&["budget", "--target", "99.9", "--window", "30d", "--requests", "1000000", "--json"]);
+    assert_eq!(v["target"], 0.999);
+    assert_eq!(v["window_seconds"], 2_592_000);
+    assert_eq!(v["allowed_downtime_seconds"], 2592.0);
+    assert_eq!(v["allowed_bad_requests"], 1000);
+    assert!((v["error_budget_ratio"].as_f64().unwrap() - 0.001).abs() < 1e-12);
+    assert_eq!(v["periods"][2]["period"], "30-day month");
+}
+
+#[test]
+fn budget_table_says_43_min_12_s() {
+    let out = slo(&["budget", "--target", "0.999", "--window", "30d"]);
+    let text = stdout(&out);
+    assert!(text.contains("30-day month    43 min 12 s"), "{text}");
+    assert!(text.contains("day             1 min 26.4 s"), "{text}");
+}
+
+#[test]
+fn calendar_windows_state_the_length_used() {
+    let text = stdout(&slo(&["budget", "--target", "99.9", "--window", "month"]));
+    assert!(text.contains("calendar month, taken as 30d"), "{text}");
+}
+
+#[test]
+fn alerts_json_gives_workbook_thresholds_and_detection() {
+    let v = json(&["alerts", "--target", "99.9", "--window", "30d", "--error-ratio", "1", "--json"]);
+    let tiers = v["tiers"].as_array().unwrap();
+    let rates: Vec<f64> = tiers.iter().map(|t| t["burn_rate"].as_f64().unwrap()).collect();
+    for (got, want) in rates.iter().zip([14.4, 6.0, 3.0, 1.0]) {
+        assert!((got - want).abs() < 1e-9, "{rates:?}");
+    }
+    assert!((tiers[0]["detection_seconds"].as_f64().unwrap() - 51.84).abs() < 1e-9);
+    assert_eq!(tiers[0]["severity"], "page");
+    assert_eq!(tiers[0]["long_window_seconds"], 3600);
+    assert_eq!(tiers[0]["short_window_seconds"], 300);
+    // Without an error ratio there is nothing to detect.
+    let v = json(&["alerts", "--target", "99.9", "--window", "30d", "--json"]);
+    assert!(v["tiers"][0]["detection_seconds"].is_null());
+}
+
+#[test]
+fn alerts_warn_about_tiers_that_never_fire() {
+    let text = stdout(&slo(&["alerts", "--target", "90", "--window", "30d"]));
+    assert!(text.contains("144% (never fires)"), "{text}");
+}
+
+#[test]
+fn whatif_json_reports_budget_and_firing_times() {
+    let v = json(&["whatif", "--target", "99.9", "--window", "30d", "--error-ratio", "0.1", "--duration", "30m", "--json"]);
+    assert!((v["budget_consumed"].as_f64().unwrap() - 3.0 / 43.2).abs() < 1e-9);
+    assert!((v["budget_remaining"].as_f64().unwrap() - (1.0 - 3.0 / 43.2)).abs() < 1e-9);
+    assert!(v["exhausted_at_seconds"].is_null());
+    // 10% errors burn at 100x: the 1h tier at 14.4x fires in the 9th minute.
+    assert_eq!(v["alerts"][0]["fires_at_seconds"], 540);
+    assert!(v["alerts"][0]["resets_at_seconds"].as_u64().unwrap() > 1800);
+    assert!(v["alerts"][3]["fires_at_seconds"].is_null());
+}
+
+#[test]
+fn whatif_reads_scenario_files() {
+    let v = json(&["whatif", "--scenario", "examples/incident-scenario.json", "--json"]);
+    assert!(v["exhausted_at_seconds"].as_f64().is_some());
+    assert!((v["latency_error_ratio"].as_f64().unwrap() - 0.0005).abs() < 1e-12);
+}
+
+#[test]
+fn check_accepts_the_example_and_lists_every_error_of_a_bad_spec() {
+    let out = slo(&["check", "examples/checkout.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = std::env::temp_dir().join(format!("slo-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"services":[{"name":"s","slos":[{"name":"a","tagret":0.9,"window":"30d","sli":{"bad":{"status":["5xx"]}}}]}]}"#).unwrap();
+    let out = slo(&["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("services[0].slos[0].tagret: unknown field `tagret`; did you mean `target`?"), "{err}");
+    assert!(err.contains("services[0].slos[0].target: is required"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_exit_2() {
+    for (args, needle) in [
+        (vec!["budget", "--target", "100", "--window", "30d"], "--target: `100` is not a valid target: 100% leaves no error budget"),
+        (vec!["budget", "--target", "abc", "--window", "30d"], "it is not a number"),
+        (vec!["budget", "--target", "99.9", "--window", "0d"], "--window: `0d` is not a window (it is zero)"),
+        (vec!["budget", "--target", "99.9"], "--window is required"),
+        (vec!["budget", "--target", "99.9", "--window", "30d", "--requests", "-4"], "--requests: `-4` is not a count"),
+        (vec!["budget", "--taget", "99.9"], "unknown option --taget; allowed: --target, --window, --requests, --json"),
+        (vec!["alerts", "--target", "99.9", "--window", "30d", "--error-ratio", "2"], "--error-ratio: `2` is not an error ratio"),
+        (vec!["whatif", "--target", "99.9", "--window", "30d", "--error-ratio", "0.1", "--duration", "30m", "--start", "40d"], "incidents[0].start: is after the window ends"),
+        (vec!["whatif", "--scenario", "x.json", "--target", "99"], "--target cannot be combined with --scenario"),
+        (vec!["frobnicate"], "unknown command \"frobnicate\""),
+    ] {
+        let out = slo(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
