@@ -13,6 +13,7 @@ use slo_core::spec::Spec;
 use slo_core::target::{format_target, parse_target};
 use slo_core::whatif::{simulate, Incident, Scenario, Simulation};
 use slo_core::window::Window;
+use slo_core::{format, parse};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -84,30 +85,6 @@ fn window_arg(text: &str) -> Result<Window, String> {
     Window::parse(text)
 }
 
-fn ratio_arg(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
-        _ => Err(format!(
-            "`{text}` is not an error ratio; allowed: a number from 0 to 1, such as 0.01"
-        )),
-    }
-}
-
-fn count_arg(text: &str) -> Result<u64, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a count; allowed: a whole number, 0 or more"))
-}
-
-fn rate_arg(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(r) if r >= 0.0 && r.is_finite() => Ok(r),
-        _ => Err(format!(
-            "`{text}` is not a rate; allowed: a number of requests per second, 0 or more"
-        )),
-    }
-}
-
 fn file(command: &str, path: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|e| Failure::Usage(format!("slo {command}: cannot read {path}: {e}")))
@@ -115,26 +92,6 @@ fn file(command: &str, path: &str) -> Result<String, Failure> {
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
-}
-
-fn percent(ratio: f64) -> String {
-    let text = format!("{:.4}", ratio * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
-}
-
-fn rate(burn_rate: f64) -> String {
-    let text = format!("{burn_rate:.3}");
-    format!("{}x", text.trim_end_matches('0').trim_end_matches('.'))
-}
-
-fn window_name(window: Window) -> String {
-    match window {
-        Window::Rolling { .. } => window.to_string(),
-        Window::Calendar(_) => format!(
-            "calendar {window}, taken as {}",
-            format_duration(window.nominal_seconds())
-        ),
-    }
 }
 
 fn check(raw: &[String]) -> Result<String, Failure> {
@@ -192,7 +149,7 @@ fn budget(raw: &[String]) -> Result<String, Failure> {
         .required("budget", "window", window_arg)
         .map_err(Failure::Usage)?;
     let requests = args
-        .optional("budget", "requests", count_arg)
+        .optional("budget", "requests", parse::count)
         .map_err(Failure::Usage)?;
     let report = budget_report(target, window.nominal_seconds(), requests);
     if args.flag("json") {
@@ -215,14 +172,14 @@ fn budget(raw: &[String]) -> Result<String, Failure> {
         .map(|(name, _, allowed)| vec![name.to_string(), humanize_seconds(*allowed)])
         .collect();
     rows.push(vec![
-        format!("window ({})", window_name(window)),
+        format!("window ({})", window.describe()),
         humanize_seconds(report.allowed_downtime_seconds),
     ]);
     let mut out = format!(
         "target {} over {}: error budget {}\n\n",
         format_target(target),
-        window_name(window),
-        percent(report.error_budget_ratio)
+        window.describe(),
+        format::percent(report.error_budget_ratio)
     );
     out += &table::render(&["period", "allowed downtime"], &rows);
     if let (Some(n), Some(allowed)) = (requests, report.allowed_bad_requests) {
@@ -249,7 +206,7 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
         .required("alerts", "window", window_arg)
         .map_err(Failure::Usage)?;
     let error_ratio = args
-        .optional("alerts", "error-ratio", ratio_arg)
+        .optional("alerts", "error-ratio", parse::error_ratio)
         .map_err(Failure::Usage)?;
     let window_seconds = window.nominal_seconds();
     let tiers = analyze_tiers(
@@ -298,13 +255,13 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
                 t.severity.as_str().to_string(),
                 format_duration(t.long_window_seconds),
                 format_duration(t.short_window_seconds),
-                rate(t.burn_rate),
+                format::burn_rate(t.burn_rate),
                 if t.can_fire {
-                    percent(t.error_ratio_threshold)
+                    format::percent(t.error_ratio_threshold)
                 } else {
-                    format!("{} (never fires)", percent(t.error_ratio_threshold))
+                    format!("{} (never fires)", format::percent(t.error_ratio_threshold))
                 },
-                percent(t.budget_consumed),
+                format::percent(t.budget_consumed),
             ];
             if error_ratio.is_some() {
                 row.push(t.detection_seconds.map_or("never".into(), humanize_seconds));
@@ -316,10 +273,10 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
     let mut out = format!(
         "alert tiers for {} over {}",
         format_target(target),
-        window_name(window)
+        window.describe()
     );
     if let Some(e) = error_ratio {
-        out += &format!(", at a steady error ratio of {}", percent(e));
+        out += &format!(", at a steady error ratio of {}", format::percent(e));
     }
     out += "\n\n";
     out += &table::render(&header, &rows);
@@ -375,7 +332,7 @@ fn one_incident(args: &Args) -> Result<Scenario, Failure> {
         .required("whatif", "window", window_arg)
         .map_err(usage)?;
     let error_ratio = args
-        .required("whatif", "error-ratio", ratio_arg)
+        .required("whatif", "error-ratio", parse::error_ratio)
         .map_err(usage)?;
     let duration = args
         .required("whatif", "duration", |t| {
@@ -387,9 +344,9 @@ fn one_incident(args: &Args) -> Result<Scenario, Failure> {
             parse_offset(t).map_err(|e| e.to_string())
         })
         .map_err(usage)?;
-    let rps = args.optional("whatif", "rps", rate_arg).map_err(usage)?;
+    let rps = args.optional("whatif", "rps", parse::rate).map_err(usage)?;
     let baseline = args
-        .optional("whatif", "baseline", ratio_arg)
+        .optional("whatif", "baseline", parse::error_ratio)
         .map_err(usage)?;
     let window_seconds = window.nominal_seconds();
     let scenario = Scenario {
@@ -442,23 +399,26 @@ fn simulation_text(scenario: &Scenario, sim: &Simulation) -> String {
         format_target(scenario.target),
         format_duration(scenario.window_seconds),
         scenario.requests_per_second,
-        percent(scenario.baseline_error_ratio)
+        format::percent(scenario.baseline_error_ratio)
     );
     for incident in &scenario.incidents {
         out += &format!(
             "incident: {} errors for {} from {}\n",
-            percent(incident.error_ratio),
+            format::percent(incident.error_ratio),
             humanize_seconds(incident.duration_seconds as f64),
             at(incident.start_seconds as f64)
         );
     }
     if let Some(slow) = sim.latency_error_ratio {
-        out += &format!("slow requests add an error ratio of {}\n", percent(slow));
+        out += &format!(
+            "slow requests add an error ratio of {}\n",
+            format::percent(slow)
+        );
     }
     out += &format!(
         "\nbudget spent {}, left {}, exhausted {}\n\n",
-        percent(sim.budget_consumed),
-        percent(1.0 - sim.budget_consumed),
+        format::percent(sim.budget_consumed),
+        format::percent(1.0 - sim.budget_consumed),
         sim.exhausted_at_seconds.map_or("never".into(), at)
     );
     let rows: Vec<Vec<String>> = sim
@@ -469,7 +429,7 @@ fn simulation_text(scenario: &Scenario, sim: &Simulation) -> String {
             vec![
                 t.name.clone(),
                 t.severity.as_str().to_string(),
-                rate(t.burn_rate_threshold),
+                format::burn_rate(t.burn_rate_threshold),
                 first.map_or("never".into(), |f| at(f.fires_at_seconds as f64)),
                 first.map_or("-".into(), |f| {
                     f.resets_at_seconds

@@ -13,7 +13,11 @@ fn slo(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> Value {
     let out = slo(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -27,7 +31,16 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn budget_json_has_the_documented_fields() {
-    let v = json(&["budget", "--target", "99.9", "--window", "30d", "--requests", "1000000", "--json"]);
+    let v = json(&[
+        "budget",
+        "--target",
+        "99.9",
+        "--window",
+        "30d",
+        "--requests",
+        "1000000",
+        "--json",
+    ]);
     assert_eq!(v["target"], 0.999);
     assert_eq!(v["window_seconds"], 2_592_000);
     assert_eq!(v["allowed_downtime_seconds"], 2592.0);
@@ -52,9 +65,21 @@ fn calendar_windows_state_the_length_used() {
 
 #[test]
 fn alerts_json_gives_workbook_thresholds_and_detection() {
-    let v = json(&["alerts", "--target", "99.9", "--window", "30d", "--error-ratio", "1", "--json"]);
+    let v = json(&[
+        "alerts",
+        "--target",
+        "99.9",
+        "--window",
+        "30d",
+        "--error-ratio",
+        "1",
+        "--json",
+    ]);
     let tiers = v["tiers"].as_array().unwrap();
-    let rates: Vec<f64> = tiers.iter().map(|t| t["burn_rate"].as_f64().unwrap()).collect();
+    let rates: Vec<f64> = tiers
+        .iter()
+        .map(|t| t["burn_rate"].as_f64().unwrap())
+        .collect();
     for (got, want) in rates.iter().zip([14.4, 6.0, 3.0, 1.0]) {
         assert!((got - want).abs() < 1e-9, "{rates:?}");
     }
@@ -75,7 +100,18 @@ fn alerts_warn_about_tiers_that_never_fire() {
 
 #[test]
 fn whatif_json_reports_budget_and_firing_times() {
-    let v = json(&["whatif", "--target", "99.9", "--window", "30d", "--error-ratio", "0.1", "--duration", "30m", "--json"]);
+    let v = json(&[
+        "whatif",
+        "--target",
+        "99.9",
+        "--window",
+        "30d",
+        "--error-ratio",
+        "0.1",
+        "--duration",
+        "30m",
+        "--json",
+    ]);
     assert!((v["budget_consumed"].as_f64().unwrap() - 3.0 / 43.2).abs() < 1e-9);
     assert!((v["budget_remaining"].as_f64().unwrap() - (1.0 - 3.0 / 43.2)).abs() < 1e-9);
     assert!(v["exhausted_at_seconds"].is_null());
@@ -87,7 +123,12 @@ fn whatif_json_reports_budget_and_firing_times() {
 
 #[test]
 fn whatif_reads_scenario_files() {
-    let v = json(&["whatif", "--scenario", "examples/incident-scenario.json", "--json"]);
+    let v = json(&[
+        "whatif",
+        "--scenario",
+        "examples/incident-scenario.json",
+        "--json",
+    ]);
     assert!(v["exhausted_at_seconds"].as_f64().is_some());
     assert!((v["latency_error_ratio"].as_f64().unwrap() - 0.0005).abs() < 1e-12);
 }
@@ -103,23 +144,81 @@ fn check_accepts_the_example_and_lists_every_error_of_a_bad_spec() {
     let out = slo(&["check", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("services[0].slos[0].tagret: unknown field `tagret`; did you mean `target`?"), "{err}");
-    assert!(err.contains("services[0].slos[0].target: is required"), "{err}");
+    assert!(
+        err.contains("services[0].slos[0].tagret: unknown field `tagret`; did you mean `target`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("services[0].slos[0].target: is required"),
+        "{err}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn bad_arguments_get_one_line_and_exit_2() {
     for (args, needle) in [
-        (vec!["budget", "--target", "100", "--window", "30d"], "--target: `100` is not a valid target: 100% leaves no error budget"),
-        (vec!["budget", "--target", "abc", "--window", "30d"], "it is not a number"),
-        (vec!["budget", "--target", "99.9", "--window", "0d"], "--window: `0d` is not a window (it is zero)"),
+        (
+            vec!["budget", "--target", "100", "--window", "30d"],
+            "--target: `100` is not a valid target: 100% leaves no error budget",
+        ),
+        (
+            vec!["budget", "--target", "abc", "--window", "30d"],
+            "it is not a number",
+        ),
+        (
+            vec!["budget", "--target", "99.9", "--window", "0d"],
+            "--window: `0d` is not a window (it is zero)",
+        ),
         (vec!["budget", "--target", "99.9"], "--window is required"),
-        (vec!["budget", "--target", "99.9", "--window", "30d", "--requests", "-4"], "--requests: `-4` is not a count"),
-        (vec!["budget", "--taget", "99.9"], "unknown option --taget; allowed: --target, --window, --requests, --json"),
-        (vec!["alerts", "--target", "99.9", "--window", "30d", "--error-ratio", "2"], "--error-ratio: `2` is not an error ratio"),
-        (vec!["whatif", "--target", "99.9", "--window", "30d", "--error-ratio", "0.1", "--duration", "30m", "--start", "40d"], "incidents[0].start: is after the window ends"),
-        (vec!["whatif", "--scenario", "x.json", "--target", "99"], "--target cannot be combined with --scenario"),
+        (
+            vec![
+                "budget",
+                "--target",
+                "99.9",
+                "--window",
+                "30d",
+                "--requests",
+                "-4",
+            ],
+            "--requests: `-4` is not a count",
+        ),
+        (
+            vec!["budget", "--taget", "99.9"],
+            "unknown option --taget; allowed: --target, --window, --requests, --json",
+        ),
+        (
+            vec![
+                "alerts",
+                "--target",
+                "99.9",
+                "--window",
+                "30d",
+                "--error-ratio",
+                "2",
+            ],
+            "--error-ratio: `2` is not an error ratio",
+        ),
+        (
+            vec![
+                "whatif",
+                "--target",
+                "99.9",
+                "--window",
+                "30d",
+                "--error-ratio",
+                "0.1",
+                "--duration",
+                "30m",
+                "--start",
+                "40d",
+            ],
+            "incidents[0].start: is after the window ends",
+        ),
+        (
+            vec!["whatif", "--scenario", "x.json", "--target", "99"],
+            "--target cannot be combined with --scenario",
+        ),
         (vec!["frobnicate"], "unknown command \"frobnicate\""),
     ] {
         let out = slo(&args);

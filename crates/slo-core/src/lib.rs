@@ -10,6 +10,8 @@ pub mod composite;
 pub mod counters;
 pub mod decode;
 pub mod duration;
+pub mod format;
+pub mod parse;
 pub mod spec;
 pub mod status;
 pub mod target;

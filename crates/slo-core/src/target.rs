@@ -45,9 +45,8 @@ pub fn parse_target(input: &str) -> Result<f64, TargetError> {
     if value == 0.0 {
         return Err(fail("it is zero"));
     }
-    // Shifting the decimal point in the text keeps `99.9` exactly the ratio `0.999`.
     let ratio = if percent || value > 1.0 {
-        format!("{number}e-2").parse().unwrap_or(value / 100.0)
+        crate::parse::percent_to_ratio(number).unwrap_or(value / 100.0)
     } else {
         value
     };

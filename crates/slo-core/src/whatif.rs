@@ -99,6 +99,51 @@ pub fn slow_fraction(buckets: &[(f64, u64)], threshold_ms: f64) -> f64 {
     slow / total as f64
 }
 
+/// Reads histogram buckets typed as `50:7000, 100:2500, +Inf:5` (upper bound in ms :
+/// requests in that bucket), bounds rising.
+pub fn parse_buckets(text: &str) -> Result<Vec<(f64, u64)>, String> {
+    const ALLOWED: &str = "allowed: comma-separated upper-ms:count pairs with rising bounds, such as 50:7000, 100:2500, +Inf:5";
+    let mut buckets = Vec::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (upper, count) = pair
+            .split_once(':')
+            .ok_or_else(|| format!("`{pair}` is not upper:count; {ALLOWED}"))?;
+        let upper = match upper.trim() {
+            "+Inf" | "inf" | "Inf" => f64::INFINITY,
+            other => other
+                .parse::<f64>()
+                .ok()
+                .filter(|u| *u > 0.0)
+                .ok_or_else(|| format!("`{other}` is not a bound in ms; {ALLOWED}"))?,
+        };
+        let count = count
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{}` is not a count; {ALLOWED}", count.trim()))?;
+        if buckets.last().is_some_and(|&(last, _)| upper <= last) {
+            return Err(format!(
+                "bounds must rise, but {upper} follows {}; {ALLOWED}",
+                buckets.last().map_or(0.0, |b: &(f64, u64)| b.0)
+            ));
+        }
+        buckets.push((upper, count));
+    }
+    if buckets.is_empty() {
+        return Err(format!("no buckets; {ALLOWED}"));
+    }
+    Ok(buckets)
+}
+
+/// A latency threshold in milliseconds, above 0.
+pub fn parse_threshold_ms(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(ms) if ms > 0.0 && ms.is_finite() => Ok(ms),
+        _ => Err(format!(
+            "`{text}` is not a latency threshold; allowed: milliseconds above 0, such as 300"
+        )),
+    }
+}
+
 impl Scenario {
     /// Every problem with the scenario, each named by its field.
     pub fn validate(&self) -> Vec<FieldError> {
@@ -561,6 +606,24 @@ mod tests {
         let sim = simulate(&s);
         assert!(close(sim.latency_error_ratio.unwrap(), 0.01));
         assert!(sim.exhausted_at_seconds.is_some());
+    }
+
+    #[test]
+    fn histogram_text_is_read_or_refused_with_the_reason() {
+        assert_eq!(
+            parse_buckets("50:7000, 100:2500, +Inf:5"),
+            Ok(vec![(50.0, 7000), (100.0, 2500), (f64::INFINITY, 5)])
+        );
+        assert!(parse_buckets("100:1, 50:2")
+            .unwrap_err()
+            .contains("bounds must rise"));
+        assert!(parse_buckets("abc")
+            .unwrap_err()
+            .contains("not upper:count"));
+        assert!(parse_buckets("").unwrap_err().contains("no buckets"));
+        assert!(parse_buckets("50:-1").unwrap_err().contains("not a count"));
+        assert_eq!(parse_threshold_ms("300"), Ok(300.0));
+        assert!(parse_threshold_ms("0").is_err());
     }
 
     #[test]

@@ -50,6 +50,17 @@ impl Window {
         }
     }
 
+    /// The window as the calculators name it: `30d`, or `calendar month, taken as 30d`.
+    pub fn describe(self) -> String {
+        match self {
+            Window::Rolling { .. } => self.to_string(),
+            Window::Calendar(_) => format!(
+                "calendar {self}, taken as {}",
+                format_duration(self.nominal_seconds())
+            ),
+        }
+    }
+
     /// The window that contains `now` (Unix seconds): for a rolling window the last
     /// `seconds`, for a calendar window the current week, month or quarter in UTC.
     pub fn bounds_at(self, now: u64) -> (u64, u64) {
