@@ -10,6 +10,7 @@ pub mod composite;
 pub mod counters;
 pub mod decode;
 pub mod duration;
+pub mod openslo;
 pub mod format;
 pub mod parse;
 pub mod spec;

@@ -1,0 +1,714 @@
+//! OpenSLO v1 import and export: the example documents, the JSON example specs and
+//! generated specs survive a round trip; what cannot be mapped is refused with the
+//! document and field named.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use slo_core::alerts::Severity;
+use slo_core::openslo::{export, import, OpenSloError};
+use slo_core::spec::{Budgeting, Spec};
+use slo_core::window::{CalendarUnit, Window};
+use std::path::PathBuf;
+
+fn examples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn files(dir: PathBuf, extension: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(extension))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn openslo_examples() -> Vec<(String, String)> {
+    files(examples_dir().join("openslo"), "yaml")
+}
+
+fn import_example(name: &str) -> Spec {
+    let path = examples_dir().join("openslo").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    import(&text).unwrap_or_else(|errors| panic!("{}: {errors:#?}", path.display()))
+}
+
+fn assert_round_trip(spec: &Spec, what: &str) {
+    let yaml = export(spec);
+    let again = import(&yaml).unwrap_or_else(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        panic!(
+            "{what}: the export does not import:\n{}\n---\n{yaml}",
+            lines.join("\n")
+        )
+    });
+    assert_eq!(
+        &again, spec,
+        "{what}: the round trip changed the spec\n{yaml}"
+    );
+    assert_eq!(export(&again), yaml, "{what}: the export is not stable");
+}
+
+#[test]
+fn every_example_document_imports_and_round_trips() {
+    let examples = openslo_examples();
+    assert!(
+        examples.len() >= 5,
+        "expected the OpenSLO examples, found {}",
+        examples.len()
+    );
+    for (path, text) in examples {
+        let spec = import(&text).unwrap_or_else(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            panic!("{path}:\n{}", lines.join("\n"))
+        });
+        assert_round_trip(&spec, &path);
+    }
+}
+
+#[test]
+fn json_example_specs_round_trip() {
+    let mut specs = 0;
+    for (path, text) in files(examples_dir(), "json") {
+        let value: Value = serde_json::from_str(&text).unwrap();
+        if value.get("services").is_none() {
+            continue; // not a spec (a what-if scenario, say)
+        }
+        let spec = Spec::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert_round_trip(&spec, &path);
+        specs += 1;
+    }
+    assert!(
+        specs >= 1,
+        "expected at least one JSON example spec in examples/"
+    );
+}
+
+#[test]
+fn ratio_example_maps_every_field() {
+    let spec = import_example("checkout-availability.yaml");
+    assert_eq!(spec.services.len(), 1);
+    let slo = &spec.services[0].slos[0];
+    assert_eq!(slo.name, "checkout-availability");
+    assert_eq!(slo.target, 0.999);
+    assert_eq!(
+        slo.window,
+        Window::Rolling {
+            seconds: 30 * 86_400
+        }
+    );
+    assert_eq!(slo.sli.matcher.methods, ["GET", "POST"]);
+    assert_eq!(slo.sli.bad.grpc_statuses, [14, 4, 13]);
+    assert_eq!(slo.sli.exclude.path_prefixes, ["/api/checkout/healthz"]);
+    let tiers: Vec<_> = slo
+        .alerts
+        .iter()
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.severity,
+                t.long_window_seconds,
+                t.short_window_seconds,
+                t.min_events_per_second,
+            )
+        })
+        .collect();
+    assert_eq!(
+        tiers,
+        [
+            ("page-fast", Severity::Page, 3600, 300, Some(1.0)),
+            ("ticket-slow", Severity::Ticket, 3 * 86_400, 6 * 3600, None)
+        ]
+    );
+    // 14.4 over 1h of a 30-day window is 2% of the budget; 1 over 3d is 10%.
+    assert!((slo.alerts[0].budget_fraction - 0.02).abs() < 1e-12);
+    assert!((slo.alerts[1].budget_fraction - 0.1).abs() < 1e-12);
+}
+
+#[test]
+fn threshold_example_is_a_latency_sli() {
+    let spec = import_example("checkout-latency.yaml");
+    let slo = &spec.services[0].slos[0];
+    assert_eq!(slo.sli.bad.latency_threshold_ms, Some(300));
+    assert!(slo.sli.bad.statuses.is_empty());
+    assert_eq!(slo.target, 0.99);
+    assert_eq!(
+        slo.window,
+        Window::Rolling {
+            seconds: 28 * 86_400
+        }
+    );
+    assert!(export(&spec).contains("thresholdMetric"));
+}
+
+#[test]
+fn timeslices_and_calendar_examples() {
+    let catalog = import_example("catalog-timeslices.yaml");
+    let slo = &catalog.services[0].slos[0];
+    assert_eq!(
+        slo.budgeting,
+        Budgeting::Timeslices {
+            slice_seconds: 300,
+            slice_good_ratio: 0.95
+        }
+    );
+    assert_eq!(slo.sli.bad.latency_threshold_ms, Some(1000));
+    let search = import_example("search-calendar-month.yaml");
+    assert_eq!(
+        search.services[0].slos[0].window,
+        Window::Calendar(CalendarUnit::Month)
+    );
+    let payments = import_example("payments-service.yaml");
+    let names: Vec<_> = payments.services[0]
+        .slos
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "payments-availability",
+            "payments-latency",
+            "refunds-availability"
+        ]
+    );
+    assert_eq!(
+        payments.services[0].slos[2].window,
+        Window::Calendar(CalendarUnit::Quarter)
+    );
+    assert!(payments.services[0].slos[2].alerts.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// What cannot be mapped: one test per case, each checking the document and field named.
+
+const SLO: &str = "\
+apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: checkout
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout-availability
+spec:
+  service: checkout
+  indicator:
+    metadata:
+      name: checkout-requests
+    spec:
+      ratioMetric:
+        counter: true
+        total:
+          metricSource:
+            type: slo-toolkit.request
+            spec:
+              match:
+                path_prefixes: [/api/checkout]
+        bad:
+          metricSource:
+            type: slo-toolkit.request
+            spec:
+              bad:
+                status: [5xx]
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+";
+
+const POLICY: &str = r"  alertPolicies:
+    - kind: AlertPolicy
+      metadata:
+        name: page-fast
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata:
+              name: page-fast
+            spec:
+              severity: page
+              condition:
+                kind: burnrate
+                op: gte
+                threshold: 14.4
+                lookbackWindow: 1h
+                alertAfter: 5m
+";
+
+const WHERE: &str = "document 2 (SLO checkout-availability): ";
+
+fn with_policy() -> String {
+    format!("{SLO}{POLICY}")
+}
+
+fn changed(base: &str, from: &str, to: &str) -> String {
+    assert!(base.contains(from), "the base document has no {from:?}");
+    base.replacen(from, to, 1)
+}
+
+/// The errors of a refused document, as the command prints them.
+fn refused(yaml: &str) -> Vec<String> {
+    let errors: Vec<OpenSloError> = import(yaml).expect_err("the document must be refused");
+    errors.iter().map(|e| e.to_string()).collect()
+}
+
+fn assert_refused(yaml: &str, expected: &str) {
+    let errors = refused(yaml);
+    assert!(
+        errors.iter().any(|e| e.starts_with(expected)),
+        "no error starts with\n  {expected}\nerrors:\n  {}",
+        errors.join("\n  ")
+    );
+}
+
+#[test]
+fn base_documents_are_accepted() {
+    import(SLO).unwrap();
+    import(&with_policy()).unwrap();
+}
+
+#[test]
+fn a_query_of_another_metric_source_is_refused() {
+    let yaml = changed(
+        SLO,
+        "            type: slo-toolkit.request\n",
+        "            type: Prometheus\n",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.indicator.spec.ratioMetric.total.metricSource.type: \"Prometheus\" is not supported"),
+    );
+}
+
+#[test]
+fn a_good_ratio_is_refused() {
+    let yaml = changed(SLO, "        bad:\n", "        good:\n");
+    let errors = refused(&yaml);
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!(
+            "{WHERE}spec.indicator.spec.ratioMetric.good: is not supported"
+        ))),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!(
+            "{WHERE}spec.indicator.spec.ratioMetric.bad: is required"
+        ))),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_non_utc_calendar_is_refused() {
+    let yaml = changed(
+        SLO,
+        "    - duration: 30d\n      isRolling: true\n",
+        "    - duration: 1M\n      calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: Europe/Paris\n",
+    );
+    let errors = refused(&yaml);
+    assert_eq!(
+        errors,
+        [format!("{WHERE}spec.timeWindow[0].calendar.timeZone: \"Europe/Paris\" is not supported; allowed: UTC")]
+    );
+}
+
+#[test]
+fn a_calendar_start_that_starts_no_period_is_refused() {
+    let yaml = changed(
+        SLO,
+        "    - duration: 30d\n      isRolling: true\n",
+        "    - duration: 1w\n      calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: UTC\n",
+    );
+    assert_refused(&yaml, &format!("{WHERE}spec.timeWindow[0].calendar.startTime: \"2026-01-01 00:00:00\" does not start a calendar period; allowed: a Monday"));
+}
+
+#[test]
+fn a_two_month_calendar_window_is_refused() {
+    let yaml = changed(
+        SLO,
+        "    - duration: 30d\n      isRolling: true\n",
+        "    - duration: 2M\n      calendar:\n        timeZone: UTC\n",
+    );
+    assert_refused(&yaml, &format!("{WHERE}spec.timeWindow[0].duration: \"2M\" is not a calendar window of ours; allowed: 1w, 1M or 1Q"));
+}
+
+#[test]
+fn a_rolling_month_is_refused() {
+    let yaml = changed(SLO, "duration: 30d", "duration: 1M");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.timeWindow[0].duration: \"1M\" has no fixed length"),
+    );
+}
+
+#[test]
+fn several_objectives_are_refused() {
+    let yaml = changed(
+        SLO,
+        "    - target: 0.999\n",
+        "    - target: 0.999\n    - target: 0.99\n",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.objectives: has 2 objectives; allowed: exactly one"),
+    );
+}
+
+#[test]
+fn ratio_timeslices_are_refused() {
+    let yaml = changed(
+        SLO,
+        "budgetingMethod: Occurrences",
+        "budgetingMethod: RatioTimeslices",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.budgetingMethod: \"RatioTimeslices\" is not supported"),
+    );
+}
+
+#[test]
+fn an_unknown_kind_is_refused() {
+    let yaml = format!("{SLO}---\napiVersion: openslo/v1\nkind: SLOGroup\nmetadata:\n  name: everything\nspec: {{}}\n");
+    assert_refused(
+        &yaml,
+        "document 3 (everything): kind: \"SLOGroup\" is not an OpenSLO v1 kind",
+    );
+}
+
+#[test]
+fn another_api_version_is_refused() {
+    let yaml = changed(
+        SLO,
+        "apiVersion: openslo/v1\nkind: SLO",
+        "apiVersion: openslo/v1alpha\nkind: SLO",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}apiVersion: \"openslo/v1alpha\" is not supported; allowed: openslo/v1"),
+    );
+}
+
+#[test]
+fn a_missing_indicator_reference_is_refused() {
+    let yaml = changed(
+        SLO,
+        "  indicator:\n    metadata:\n      name: checkout-requests\n    spec:\n",
+        "  indicatorRef: checkout-requests\n  unused:\n",
+    );
+    let errors = refused(&yaml);
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!(
+            "{WHERE}spec.indicatorRef: no SLI document is named \"checkout-requests\""
+        ))),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn an_unreferenced_condition_document_is_refused() {
+    let yaml = format!(
+        "{SLO}---\napiVersion: openslo/v1\nkind: AlertCondition\nmetadata:\n  name: orphan\nspec:\n  severity: page\n  condition:\n    kind: burnrate\n    op: gte\n    threshold: 2\n    lookbackWindow: 1h\n"
+    );
+    assert_refused(
+        &yaml,
+        "document 3 (AlertCondition orphan): is not referred to by any SLO",
+    );
+}
+
+#[test]
+fn an_operator_other_than_gte_is_refused() {
+    let yaml = changed(&with_policy(), "op: gte", "op: lte");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].spec.condition.op: \"lte\" is not supported"),
+    );
+}
+
+#[test]
+fn an_unknown_severity_is_refused() {
+    let yaml = changed(&with_policy(), "severity: page", "severity: sev1");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].spec.severity: \"sev1\" is not a severity of ours; allowed: page or ticket"),
+    );
+}
+
+#[test]
+fn alerting_on_no_data_is_refused() {
+    let yaml = changed(
+        &with_policy(),
+        "        conditions:\n",
+        "        alertWhenNoData: true\n        conditions:\n",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.alertWhenNoData: true is not supported"),
+    );
+}
+
+#[test]
+fn a_threshold_burning_more_than_the_budget_is_refused() {
+    let yaml = changed(&with_policy(), "threshold: 14.4", "threshold: 1000");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].spec.condition.threshold: 1000 over a lookbackWindow of 1h would burn more than the whole error budget"),
+    );
+}
+
+#[test]
+fn a_tier_that_can_never_fire_points_at_its_condition() {
+    let yaml = changed(&with_policy(), "target: 0.999", "target: 0.9");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].spec.condition: can never fire"),
+    );
+}
+
+#[test]
+fn a_short_window_not_shorter_than_the_long_one_points_at_the_condition() {
+    let yaml = changed(&with_policy(), "alertAfter: 5m", "alertAfter: 2h");
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].spec.condition: short window 2h"),
+    );
+}
+
+#[test]
+fn a_latency_threshold_needs_lte() {
+    let threshold = "\
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: latency
+spec:
+  service: checkout
+  indicator:
+    metadata:
+      name: latency
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: slo-toolkit.request
+          spec: {}
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - op: gt
+      value: 300
+      target: 0.99
+";
+    assert_refused(threshold, "document 1 (SLO latency): spec.objectives[0].op: \"gt\" is not supported for a request latency; allowed: lte");
+    let fractional = threshold
+        .replace("op: gt", "op: lte")
+        .replace("value: 300", "value: 300.5");
+    assert_refused(&fractional, "document 1 (SLO latency): spec.objectives[0].value: 300.5 is not allowed; allowed: a whole number of milliseconds");
+}
+
+#[test]
+fn errors_in_a_shared_document_name_that_document() {
+    let yaml = format!(
+        "{SLO}  alertPolicies:\n    - alertPolicyRef: slow\n---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata:\n  name: slow\nspec:\n  conditions:\n    - conditionRef: slow-burn\n---\napiVersion: openslo/v1\nkind: AlertCondition\nmetadata:\n  name: slow-burn\nspec:\n  severity: ticket\n  condition:\n    kind: burnrate\n    op: gte\n    threshold: 1\n    lookbackWindow: 1Y\n"
+    );
+    assert_refused(&yaml, "document 4 (AlertCondition slow-burn): spec.condition.lookbackWindow: \"1Y\" has no fixed length");
+}
+
+#[test]
+fn an_unknown_annotation_of_ours_is_refused() {
+    let yaml = changed(
+        &with_policy(),
+        "              name: page-fast\n",
+        "              name: page-fast\n              annotations:\n                slo-toolkit/min-event-per-second: \"1\"\n",
+    );
+    assert_refused(
+        &yaml,
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].metadata.annotations.slo-toolkit/min-event-per-second: is not an annotation of ours; did you mean `slo-toolkit/min-events-per-second`?"),
+    );
+}
+
+#[test]
+fn a_budget_fraction_annotation_must_agree_with_the_threshold() {
+    let yaml = changed(
+        &with_policy(),
+        "              name: page-fast\n",
+        "              name: page-fast\n              annotations:\n                slo-toolkit/budget-fraction: \"0.05\"\n",
+    );
+    assert_refused(&yaml, &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].metadata.annotations.slo-toolkit/budget-fraction: 0.05 gives a burn rate of 36"));
+}
+
+#[test]
+fn an_empty_stream_is_refused() {
+    assert_eq!(
+        refused("# nothing here\n"),
+        ["holds no document; allowed: OpenSLO v1 Service and SLO documents separated by ---"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated specs
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_-]{0,8}"
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,16}",
+        "\\PC{0,12}",
+        "[a-z:#\\-'\" \n]{0,16}",
+        Just("yes".to_string()),
+        Just("null".to_string()),
+        Just("0.5".to_string())
+    ]
+}
+
+fn status() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (1u8..=5).prop_map(|c| json!(format!("{c}xx"))),
+        (100u16..=599).prop_map(|c| json!(c))
+    ]
+}
+
+fn sli() -> impl Strategy<Value = Value> {
+    (
+        prop::collection::vec(text(), 0..3),
+        prop::collection::vec(text(), 0..2),
+        prop::collection::vec("/[ -~]{0,10}", 0..3),
+        prop::collection::vec("[A-Z]{1,7}", 0..3),
+        prop::collection::vec(status(), 0..3),
+        prop::collection::vec(0u8..=16, 0..3),
+        prop::option::of(1u32..100_000),
+        prop::collection::vec(status(), 0..2),
+        prop::collection::vec("/[a-z/]{0,10}", 0..2),
+    )
+        .prop_map(|(routes, hosts, prefixes, methods, bad, grpc, latency, ex_status, ex_prefixes)| {
+            let mut sli = json!({
+                "match": {"routes": routes, "virtual_hosts": hosts, "path_prefixes": prefixes, "methods": methods},
+                "bad": {"status": bad, "grpc_status": grpc},
+                "exclude": {"status": ex_status, "path_prefixes": ex_prefixes},
+            });
+            // Every SLI needs a bad outcome: fall back to a latency threshold.
+            let latency = latency.or((sli["bad"]["status"].as_array().unwrap().is_empty() && sli["bad"]["grpc_status"].as_array().unwrap().is_empty()).then_some(250));
+            if let Some(ms) = latency {
+                sli["latency"] = json!({"threshold_ms": ms});
+            }
+            sli
+        })
+}
+
+fn window() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("30d".to_string()),
+        Just("28d".to_string()),
+        Just("7d".to_string()),
+        Just("week".to_string()),
+        Just("month".to_string()),
+        Just("quarter".to_string()),
+        (2 * 86_400u64..90 * 86_400).prop_map(|s| format!("{s}s")),
+    ]
+}
+
+fn tier(index: usize) -> impl Strategy<Value = Value> {
+    (
+        prop_oneof![Just("page"), Just("ticket")],
+        0.0001f64..0.04,
+        prop_oneof![Just(3600u64), Just(6 * 3600), Just(86_400), 600u64..86_400],
+        prop::option::of(0.0f64..50.0),
+    )
+        .prop_flat_map(move |(severity, fraction, long, min_rate)| {
+            (1..long).prop_map(move |short| {
+                let mut tier = json!({
+                    "name": format!("tier-{index}"), "severity": severity, "budget_fraction": fraction,
+                    "long_window": format!("{long}s"), "short_window": format!("{short}s"),
+                });
+                if let Some(rate) = min_rate {
+                    tier["min_events_per_second"] = json!(rate);
+                }
+                tier
+            })
+        })
+}
+
+fn alerts() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        prop::option::of(0.0f64..10.0).prop_map(|rate| Some(
+            json!({"disable": ["ticket-3d"], "min_events_per_second": rate})
+        )),
+        (0usize..4)
+            .prop_flat_map(|n| (0..n).map(tier).collect::<Vec<_>>())
+            .prop_map(|tiers| Some(json!({"tiers": tiers}))),
+    ]
+}
+
+fn slo(service: usize, index: usize) -> impl Strategy<Value = Value> {
+    (
+        name(),
+        prop::option::of(text()),
+        prop_oneof![0.995f64..0.99999, Just(0.999), Just(0.9995)],
+        window(),
+        prop::option::of((prop_oneof![Just(60u64), Just(300), Just(90), Just(3600)], 0.5f64..0.999)),
+        sli(),
+        alerts(),
+    )
+        .prop_map(move |(name, description, target, window, slices, sli, alerts)| {
+            let mut slo = json!({"name": format!("{name}-{service}-{index}"), "target": target, "window": window, "sli": sli});
+            if let Some(d) = description {
+                slo["description"] = json!(d);
+            }
+            if let Some((slice, ratio)) = slices {
+                slo["budgeting"] = json!({"method": "timeslices", "slice": format!("{slice}s"), "slice_good_ratio": ratio});
+            }
+            if let Some(a) = alerts {
+                slo["alerts"] = a;
+            }
+            slo
+        })
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (1usize..3)
+        .prop_flat_map(|services| {
+            (0..services)
+                .map(|i| {
+                    (
+                        name(),
+                        (0usize..3)
+                            .prop_flat_map(move |n| (0..n).map(|j| slo(i, j)).collect::<Vec<_>>()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .prop_filter_map("the generated spec must be valid", |services| {
+            let services: Vec<Value> = services
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, slos))| json!({"name": format!("{name}-{i}"), "slos": slos}))
+                .collect();
+            Spec::from_value(&json!({ "services": services }), "").ok()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_specs_round_trip(spec in spec()) {
+        let yaml = export(&spec);
+        let again = import(&yaml);
+        prop_assert_eq!(again.as_ref(), Ok(&spec), "{}", yaml);
+    }
+}
