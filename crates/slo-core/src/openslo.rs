@@ -12,7 +12,7 @@
 //!
 //! | OpenSLO | spec |
 //! | --- | --- |
-//! | `Service` document, or an SLO's `spec.service` | a service (Service documents first, in file order, then services named only by SLOs) |
+//! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
 //! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
 //! | `objectives` | exactly one objective: `target` or `targetPercent` is the target |
 //! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y) |
@@ -480,6 +480,12 @@ impl<'a> Reader<'a> {
                     .find(|(name, _, _)| *name == draft.service)
                 {
                     Some(service) => service.2.push(draft),
+                    // With Service documents given, a name outside them is a typo rather
+                    // than a service of its own.
+                    None if !self.of_kind("Service").is_empty() => {
+                        self.resolve(draft.doc, "spec.service", "Service", &draft.service);
+                        skipped += 1;
+                    }
                     None => services.push((
                         draft.service.clone(),
                         at(draft.doc, "spec.service"),

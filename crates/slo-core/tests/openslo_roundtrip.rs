@@ -417,6 +417,19 @@ fn a_missing_indicator_reference_is_refused() {
 }
 
 #[test]
+fn a_service_missing_from_the_service_documents_is_refused() {
+    let yaml = changed(SLO, "  service: checkout\n", "  service: chekout\n");
+    assert_refused(&yaml, &format!("{WHERE}spec.service: no Service document is named \"chekout\"; did you mean `checkout`?"));
+    // Without Service documents, SLOs make their services.
+    let alone = SLO
+        .split_once("---\n")
+        .unwrap()
+        .1
+        .replace("service: checkout", "service: chekout");
+    assert_eq!(import(&alone).unwrap().services[0].name, "chekout");
+}
+
+#[test]
 fn an_unreferenced_condition_document_is_refused() {
     let yaml = format!(
         "{SLO}---\napiVersion: openslo/v1\nkind: AlertCondition\nmetadata:\n  name: orphan\nspec:\n  severity: page\n  condition:\n    kind: burnrate\n    op: gte\n    threshold: 2\n    lookbackWindow: 1h\n"
