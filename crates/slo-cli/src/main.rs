@@ -2,6 +2,7 @@
 //! prints tables for people or JSON for programs.
 
 mod args;
+mod envoy_config;
 mod table;
 
 use args::Args;
@@ -13,10 +14,12 @@ use slo_core::spec::Spec;
 use slo_core::target::{format_target, parse_target};
 use slo_core::whatif::{simulate, Incident, Scenario, Simulation};
 use slo_core::window::Window;
-use slo_core::{format, parse};
+use slo_core::{format, openslo, parse};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
+fn usage() -> String {
+    format!(
+        "\
 usage: slo <command> [options]
 
 commands:
@@ -26,9 +29,16 @@ commands:
   whatif --target T --window W --error-ratio R --duration D [--start S] [--rps N]
          [--baseline R] [--json]      one incident on an otherwise steady window
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
+  openslo import FILE                 OpenSLO v1 YAML to the JSON spec
+  openslo export FILE                 JSON spec to OpenSLO v1 YAML
+  {}
+                                      a ready Envoy bootstrap with the SLO filter
 
 targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
-windows: a duration, or week, month, quarter (calendar, UTC)";
+windows: a duration, or week, month, quarter (calendar, UTC)",
+        envoy_config::USAGE
+    )
+}
 
 /// How a command ended: the text to print and the exit code.
 enum Failure {
@@ -41,7 +51,7 @@ enum Failure {
 fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = raw.split_first() else {
-        eprintln!("{USAGE}");
+        eprintln!("{}", usage());
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
@@ -49,12 +59,14 @@ fn main() -> ExitCode {
         "budget" => budget(rest),
         "alerts" => alerts(rest),
         "whatif" => whatif(rest),
+        "openslo" => openslo(rest),
+        "envoy-config" => envoy_config(rest),
         "help" | "--help" | "-h" => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config (slo help lists their options)"
         ))),
     };
     match result {
@@ -94,6 +106,27 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
+/// Reads a spec file: OpenSLO YAML by its extension, the JSON spec otherwise. Errors come
+/// back as lines prefixed with the file name.
+fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String>, Failure> {
+    let text = file(command, path)?;
+    let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+    let errors: Vec<String> = match is_yaml {
+        true => match openslo::import(&text) {
+            Ok(spec) => return Ok(Ok(spec)),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        },
+        false => match Spec::from_json(&text) {
+            Ok(spec) => return Ok(Ok(spec)),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        },
+    };
+    Ok(Err(errors
+        .iter()
+        .map(|e| format!("{path}: {e}\n"))
+        .collect()))
+}
+
 fn check(raw: &[String]) -> Result<String, Failure> {
     let args = parse_args("check", raw, &[])?;
     if args.positionals.is_empty() {
@@ -104,8 +137,7 @@ fn check(raw: &[String]) -> Result<String, Failure> {
     let mut out = String::new();
     let mut problems = String::new();
     for path in &args.positionals {
-        let text = file("check", path)?;
-        match Spec::from_json(&text) {
+        match read_spec("check", path)? {
             Ok(spec) => {
                 let plural =
                     |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -116,11 +148,7 @@ fn check(raw: &[String]) -> Result<String, Failure> {
                     plural(slos, "SLO")
                 );
             }
-            Err(errors) => {
-                for error in errors {
-                    problems += &format!("{path}: {error}\n");
-                }
-            }
+            Err(errors) => problems += &errors,
         }
     }
     if problems.is_empty() {
@@ -128,6 +156,38 @@ fn check(raw: &[String]) -> Result<String, Failure> {
     } else {
         print!("{out}");
         Err(Failure::Invalid(problems))
+    }
+}
+
+fn envoy_config(raw: &[String]) -> Result<String, Failure> {
+    let (path, options) = envoy_config::options_from(raw).map_err(Failure::Usage)?;
+    let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
+    Ok(envoy_config::render(&spec, &options))
+}
+
+fn openslo(raw: &[String]) -> Result<String, Failure> {
+    let args = parse_args("openslo", raw, &[])?;
+    let usage =
+        || Failure::Usage("slo openslo: expected `import FILE.yaml` or `export FILE.json`".into());
+    let [direction, path] = args.positionals.as_slice() else {
+        return Err(usage());
+    };
+    match direction.as_str() {
+        "import" => {
+            let text = file("openslo", path)?;
+            let spec = openslo::import(&text).map_err(|errors| {
+                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+            })?;
+            Ok(pretty(&spec.to_json()))
+        }
+        "export" => {
+            let text = file("openslo", path)?;
+            let spec = Spec::from_json(&text).map_err(|errors| {
+                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+            })?;
+            Ok(openslo::export(&spec))
+        }
+        _ => Err(usage()),
     }
 }
 

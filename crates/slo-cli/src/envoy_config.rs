@@ -1,0 +1,404 @@
+//! `slo envoy-config SPEC`: a ready Envoy bootstrap with the SLO filter in front of one
+//! upstream. It carries the spec as the filter's configuration, the `stats_config` tag
+//! extraction that turns the filter's stat names into Prometheus labels, and histogram
+//! buckets that include every SLO's latency threshold. The end-to-end tests, the demo and
+//! `filters/envoy/` all use this output, so the documented configuration is the tested one.
+
+use crate::args::Args;
+use serde_json::{json, Map, Value};
+use slo_core::spec::Spec;
+
+/// Everything about the generated bootstrap that is not the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvoyConfigOptions {
+    /// Path of the .wasm as Envoy will see it.
+    pub wasm_path: String,
+    pub listen_address: String,
+    pub listen_port: u16,
+    /// The admin interface (`/stats/prometheus`) always listens on 127.0.0.1.
+    pub admin_port: u16,
+    pub upstream_host: String,
+    pub upstream_port: u16,
+    /// Path the filter answers with every SLO's status; none leaves the endpoint off.
+    pub status_path: Option<String>,
+    pub status_bearer_token: Option<String>,
+    pub status_cors_origin: Option<String>,
+    /// Seconds between burn-rate gauge updates; the filter's default when unset.
+    pub tick_seconds: Option<u64>,
+    /// Adds Envoy's fault filter, driven by request headers (`x-envoy-fault-delay-request`,
+    /// `x-envoy-fault-abort-request`): for demos and tests, never for production.
+    pub fault_injection: bool,
+    /// How often Envoy merges histograms into `/stats/prometheus`.
+    pub stats_flush_seconds: u64,
+}
+
+impl Default for EnvoyConfigOptions {
+    fn default() -> Self {
+        EnvoyConfigOptions {
+            wasm_path: "slo_filter.wasm".into(),
+            listen_address: "127.0.0.1".into(),
+            listen_port: 10000,
+            admin_port: 9901,
+            upstream_host: "127.0.0.1".into(),
+            upstream_port: 8000,
+            status_path: None,
+            status_bearer_token: None,
+            status_cors_origin: None,
+            tick_seconds: None,
+            fault_injection: false,
+            stats_flush_seconds: 5,
+        }
+    }
+}
+
+/// Options of `slo envoy-config`, in the form `args::Args::parse` takes.
+pub const OPTIONS: &[(&str, bool)] = &[
+    ("wasm", true),
+    ("listen-address", true),
+    ("listen-port", true),
+    ("admin-port", true),
+    ("upstream", true),
+    ("status-path", true),
+    ("status-token", true),
+    ("status-cors-origin", true),
+    ("tick-seconds", true),
+    ("stats-flush-seconds", true),
+    ("fault-injection", false),
+];
+
+pub const USAGE: &str = "envoy-config SPEC [--wasm PATH] [--listen-address IP] [--listen-port N] [--admin-port N]
+         [--upstream HOST:PORT] [--status-path /slo/status] [--status-token TOKEN]
+         [--status-cors-origin ORIGIN] [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]";
+
+/// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
+/// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
+/// group is the label value; values are limited to what the spec allows in names.
+pub const STATS_TAGS: [(&str, &str); 6] = [
+    ("slo", r"(\.slo=([a-z][a-z0-9_-]*))"),
+    ("outcome", r"(\.outcome=(good|bad))"),
+    ("window", r"(\.window=([0-9a-z]+))"),
+    ("tier", r"(\.tier=([a-z][a-z0-9_-]*))"),
+    ("severity", r"(\.severity=(page|ticket))"),
+    ("reason", r"(\.reason=([a-z_]+))"),
+];
+
+/// Histogram buckets (ms) before the spec's own latency thresholds are added.
+const BASE_BUCKETS_MS: [u32; 14] = [
+    1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+];
+
+/// The filter's configuration: the spec plus the filter's options.
+pub fn filter_configuration(spec: &Spec, options: &EnvoyConfigOptions) -> Value {
+    let mut config = Map::new();
+    config.insert("spec".into(), spec.to_json());
+    if let Some(path) = &options.status_path {
+        let mut status = Map::new();
+        status.insert("path".into(), json!(path));
+        if let Some(token) = &options.status_bearer_token {
+            status.insert("bearer_token".into(), json!(token));
+        }
+        if let Some(origin) = &options.status_cors_origin {
+            status.insert("cors_origin".into(), json!(origin));
+        }
+        config.insert("status".into(), Value::Object(status));
+    }
+    if let Some(tick) = options.tick_seconds {
+        config.insert("tick_seconds".into(), json!(tick));
+    }
+    Value::Object(config)
+}
+
+/// Bucket bounds: the base ones plus every SLO's latency threshold, so that a threshold
+/// is always a bucket edge.
+pub fn buckets(spec: &Spec) -> Vec<u32> {
+    let mut buckets: Vec<u32> = BASE_BUCKETS_MS
+        .into_iter()
+        .chain(spec.slos().filter_map(|s| s.sli.bad.latency_threshold_ms))
+        .collect();
+    buckets.sort_unstable();
+    buckets.dedup();
+    buckets
+}
+
+/// A YAML single-quoted scalar: only `'` needs escaping (doubled).
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The Envoy bootstrap YAML.
+pub fn render(spec: &Spec, options: &EnvoyConfigOptions) -> String {
+    let configuration = filter_configuration(spec, options).to_string();
+    let tags: String = STATS_TAGS
+        .iter()
+        .map(|(name, regex)| format!("  - tag_name: {name}\n    regex: {}\n", quoted(regex)))
+        .collect();
+    let bucket_list = buckets(spec)
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fault = if options.fault_injection {
+        "          # Header-driven faults for demos and tests: x-envoy-fault-delay-request: <ms>,
+          # x-envoy-fault-abort-request: <status>. The SLO filter sits before it, so it
+          # sees the delays and the aborts like any client would.
+          - name: envoy.filters.http.fault
+            typed_config:
+              \"@type\": type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault
+              delay:
+                header_delay: {}
+                percentage: { numerator: 100 }
+              abort:
+                header_abort: {}
+                percentage: { numerator: 100 }
+"
+    } else {
+        ""
+    };
+    let address_type = if options.upstream_host.parse::<std::net::IpAddr>().is_ok() {
+        "STATIC"
+    } else {
+        "STRICT_DNS"
+    };
+    format!(
+        "# Generated by `slo envoy-config`: Envoy with the SLO filter (proxy-wasm) in front of
+# {upstream_host}:{upstream_port}. Series on /stats/prometheus of the admin interface:
+# slo_requests_total{{slo,outcome}}, slo_requests_excluded_total{{slo}},
+# slo_request_duration_milliseconds{{slo}}, slo_burn_rate_milli{{slo,window}},
+# slo_error_budget_remaining_milli{{slo}}, slo_alert_active{{slo,tier,severity}},
+# slo_filter_errors_total{{reason}}.
+admin:
+  address:
+    socket_address: {{ address: 127.0.0.1, port_value: {admin_port} }}
+stats_flush_interval: {flush}s
+stats_config:
+  # The filter encodes labels in its stat names (wasmcustom.slo_requests_total.slo=x.outcome=good);
+  # these tags turn them into Prometheus labels.
+  stats_tags:
+{tags}  histogram_bucket_settings:
+  - match: {{ prefix: wasmcustom.slo_request_duration_milliseconds }}
+    buckets: [{bucket_list}]
+static_resources:
+  listeners:
+  - name: slo_ingress
+    address:
+      socket_address: {{ address: {listen_address}, port_value: {listen_port} }}
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          \"@type\": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: slo_ingress
+          codec_type: AUTO
+          route_config:
+            name: slo_routes
+            virtual_hosts:
+            - name: upstream
+              domains: [\"*\"]
+              routes:
+              - name: default
+                match: {{ prefix: \"/\" }}
+                route: {{ cluster: upstream }}
+          http_filters:
+          - name: envoy.filters.http.wasm
+            typed_config:
+              \"@type\": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
+              config:
+                name: slo
+                root_id: slo
+                # A broken VM lets traffic through rather than failing it.
+                failure_policy: FAIL_OPEN
+                vm_config:
+                  vm_id: slo
+                  runtime: envoy.wasm.runtime.v8
+                  code:
+                    local: {{ filename: {wasm} }}
+                configuration:
+                  \"@type\": type.googleapis.com/google.protobuf.StringValue
+                  value: {configuration}
+{fault}          - name: envoy.filters.http.router
+            typed_config:
+              \"@type\": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+  clusters:
+  - name: upstream
+    type: {address_type}
+    connect_timeout: 2s
+    load_assignment:
+      cluster_name: upstream
+      endpoints:
+      - lb_endpoints:
+        - endpoint:
+            address:
+              socket_address: {{ address: {upstream_host}, port_value: {upstream_port} }}
+",
+        upstream_host = options.upstream_host,
+        upstream_port = options.upstream_port,
+        admin_port = options.admin_port,
+        flush = options.stats_flush_seconds,
+        listen_address = options.listen_address,
+        listen_port = options.listen_port,
+        wasm = quoted(&options.wasm_path),
+        configuration = quoted(&configuration),
+    )
+}
+
+fn port(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u16>() {
+        Ok(p) if p > 0 => Ok(p),
+        _ => Err(format!("`{text}` is not a port; allowed: 1 to 65535")),
+    }
+}
+
+fn seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(s) if (1..=3600).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "`{text}` is not allowed; allowed: a whole number of seconds from 1 to 3600"
+        )),
+    }
+}
+
+fn host_port(text: &str) -> Result<(String, u16), String> {
+    let (host, p) = text
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{text}` is not HOST:PORT, such as 127.0.0.1:8000"))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("`{text}` is not HOST:PORT, such as 127.0.0.1:8000"));
+    }
+    Ok((host.to_string(), port(p)?))
+}
+
+/// Reads `slo envoy-config` arguments (after the command name): the spec file's path and
+/// the options above. Errors are one line naming the option.
+pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), String> {
+    const CMD: &str = "envoy-config";
+    let args = Args::parse(CMD, raw, OPTIONS)?;
+    let [spec_path] = args.positionals.as_slice() else {
+        return Err(format!(
+            "slo {CMD}: expected one SPEC file; usage: slo {USAGE}"
+        ));
+    };
+    let mut options = EnvoyConfigOptions::default();
+    if let Some(wasm) = args.value("wasm") {
+        options.wasm_path = wasm.to_string();
+    }
+    if let Some(address) = args.optional(CMD, "listen-address", |a| {
+        a.parse::<std::net::IpAddr>()
+            .map(|ip| ip.to_string())
+            .map_err(|_| format!("`{a}` is not an IP address, such as 127.0.0.1"))
+    })? {
+        options.listen_address = address;
+    }
+    if let Some(p) = args.optional(CMD, "listen-port", port)? {
+        options.listen_port = p;
+    }
+    if let Some(p) = args.optional(CMD, "admin-port", port)? {
+        options.admin_port = p;
+    }
+    if let Some((host, p)) = args.optional(CMD, "upstream", host_port)? {
+        options.upstream_host = host;
+        options.upstream_port = p;
+    }
+    options.status_path = args.value("status-path").map(str::to_string);
+    options.status_bearer_token = args.value("status-token").map(str::to_string);
+    options.status_cors_origin = args.value("status-cors-origin").map(str::to_string);
+    if options.status_path.is_none()
+        && (options.status_bearer_token.is_some() || options.status_cors_origin.is_some())
+    {
+        return Err(format!(
+            "slo {CMD}: --status-token and --status-cors-origin need --status-path"
+        ));
+    }
+    options.tick_seconds = args.optional(CMD, "tick-seconds", seconds)?;
+    if let Some(s) = args.optional(CMD, "stats-flush-seconds", seconds)? {
+        options.stats_flush_seconds = s;
+    }
+    options.fault_injection = args.flag("fault-injection");
+    Ok((spec_path.clone(), options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Spec {
+        Spec::from_json(r#"{"services":[{"name":"shop","slos":[
+            {"name":"checkout","description":"it's fast","target":0.999,"window":"30d","sli":{"bad":{"status":["5xx"]},"latency":{"threshold_ms":300}}},
+            {"name":"catalog","target":0.99,"window":"7d","sli":{"latency":{"threshold_ms":5}}}]}]}"#).unwrap()
+    }
+
+    #[test]
+    fn embeds_the_spec_and_the_status_endpoint_in_the_filter_configuration() {
+        let options = EnvoyConfigOptions {
+            status_path: Some("/slo/status".into()),
+            status_cors_origin: Some("http://127.0.0.1:8080".into()),
+            tick_seconds: Some(1),
+            ..Default::default()
+        };
+        let config = filter_configuration(&spec(), &options);
+        assert_eq!(config["status"]["path"], "/slo/status");
+        assert_eq!(config["status"]["cors_origin"], "http://127.0.0.1:8080");
+        assert!(config["status"].get("bearer_token").is_none());
+        assert_eq!(config["tick_seconds"], 1);
+        assert_eq!(
+            Spec::from_value(&config["spec"], "spec").unwrap(),
+            spec(),
+            "the embedded spec reads back the same"
+        );
+    }
+
+    #[test]
+    fn yaml_quotes_the_configuration_and_lists_thresholds_as_buckets() {
+        let yaml = render(&spec(), &EnvoyConfigOptions::default());
+        assert!(yaml.contains(r#"value: '{"spec":{"services":[{"name":"shop""#));
+        assert!(yaml.contains("it''s fast"), "single quotes are doubled");
+        assert!(yaml.contains("buckets: [1, 5, 10, 25, 50, 100, 250, 300, 500,"));
+        assert!(yaml.contains("tag_name: outcome\n    regex: '(\\.outcome=(good|bad))'"));
+        assert!(!yaml.contains("envoy.filters.http.fault"));
+        let with_faults = render(
+            &spec(),
+            &EnvoyConfigOptions {
+                fault_injection: true,
+                ..Default::default()
+            },
+        );
+        let wasm = with_faults.find("envoy.filters.http.wasm").unwrap();
+        let fault = with_faults.find("envoy.filters.http.fault").unwrap();
+        let router = with_faults.find("envoy.filters.http.router").unwrap();
+        assert!(
+            wasm < fault && fault < router,
+            "SLO filter, then faults, then router"
+        );
+    }
+
+    #[test]
+    fn reads_options_and_rejects_bad_ones_with_their_name() {
+        let raw: Vec<String> = [
+            "spec.json",
+            "--upstream",
+            "localhost:8081",
+            "--listen-port=1",
+            "--status-path",
+            "/s",
+            "--fault-injection",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (path, options) = options_from(&raw).unwrap();
+        assert_eq!(path, "spec.json");
+        assert_eq!(
+            (options.upstream_host.as_str(), options.upstream_port),
+            ("localhost", 8081)
+        );
+        assert_eq!(options.listen_port, 1);
+        assert!(options.fault_injection);
+        let bad = |args: &[&str]| {
+            options_from(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err()
+        };
+        assert!(bad(&["s.json", "--admin-port", "0"]).contains("--admin-port"));
+        assert!(bad(&["s.json", "--upstream", "nohost"]).contains("--upstream"));
+        assert!(bad(&["s.json", "--status-token", "t"]).contains("need --status-path"));
+        assert!(bad(&[]).contains("expected one SPEC file"));
+    }
+}
