@@ -19,6 +19,7 @@
 //! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
 //! | `budgetingMethod: Occurrences` | occurrences |
 //! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio |
+//! | `budgetingMethod: RatioTimeslices` + `timeSliceWindow` | ratio timeslices with that slice |
 //! | an indicator (inline, or an `SLI` document by `indicatorRef`) | the request SLI, see below |
 //! | `alertPolicies` (inline, or `AlertPolicy` documents by `alertPolicyRef`) | the alert tiers, see below |
 //!
@@ -67,7 +68,7 @@
 //!
 //! Anything the spec cannot hold is an error naming the document (counted from 1 in file
 //! order, with its kind and name) and the field, never dropped: queries of other metric
-//! sources, `good` or `raw` ratios, `RatioTimeslices`, non-UTC time zones, months or years
+//! sources, `good` or `raw` ratios, non-UTC time zones, months or years
 //! as rolling windows, more than one objective, alert conditions other than `burnrate` with
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy or AlertCondition documents no
 //! SLO refers to.
@@ -1557,7 +1558,11 @@ fn read_objective<'a>(spec: &Object<'a>, e: &mut Errors) -> Option<Objective<'a>
 
 /// `None` on errors; `Some(None)` for occurrences (the spec's default).
 fn read_budgeting(spec: &Object, objective: &Objective, e: &mut Errors) -> Option<Option<Value>> {
-    spec.required("budgetingMethod", "Occurrences or Timeslices", e);
+    spec.required(
+        "budgetingMethod",
+        "Occurrences, Timeslices or RatioTimeslices",
+        e,
+    );
     let o = &objective.obj;
     match spec.string("budgetingMethod", e)? {
         "Occurrences" => {
@@ -1573,13 +1578,24 @@ fn read_budgeting(spec: &Object, objective: &Objective, e: &mut Errors) -> Optio
             }
             ok.then_some(None)
         }
-        "Timeslices" => {
+        method @ ("Timeslices" | "RatioTimeslices") => {
+            let ratio_slices = method == "RatioTimeslices";
             o.required("timeSliceWindow", "the slice length, such as 1m or 5m", e);
-            o.required(
-                "timeSliceTarget",
-                "the good ratio a slice needs, such as 0.95",
-                e,
-            );
+            if ratio_slices {
+                if o.get("timeSliceTarget").is_some() {
+                    e.push(
+                        &o.path_of("timeSliceTarget"),
+                        "only applies when budgetingMethod is Timeslices; allowed: omit it",
+                    );
+                    return None;
+                }
+            } else {
+                o.required(
+                    "timeSliceTarget",
+                    "the good ratio a slice needs, such as 0.95",
+                    e,
+                );
+            }
             let slice = match o.get("timeSliceWindow")? {
                 Value::Number(n) => match n.as_u64() {
                     Some(minutes) if minutes > 0 => Some(minutes * MINUTE),
@@ -1590,19 +1606,20 @@ fn read_budgeting(spec: &Object, objective: &Objective, e: &mut Errors) -> Optio
                 },
                 _ => read_shorthand(o, "timeSliceWindow", e),
             };
+            if ratio_slices {
+                return Some(Some(
+                    json!({"method": "ratio_timeslices", "slice": format_duration(slice?)}),
+                ));
+            }
             let ratio = o.number("timeSliceTarget", e);
             Some(Some(
                 json!({"method": "timeslices", "slice": format_duration(slice?), "slice_good_ratio": ratio?}),
             ))
         }
-        "RatioTimeslices" => {
-            e.push(&spec.path_of("budgetingMethod"), "\"RatioTimeslices\" is not supported: the spec has no averaging of per-slice good ratios; allowed: Occurrences, or Timeslices (a slice is good when its good ratio reaches timeSliceTarget)");
-            None
-        }
         other => {
             e.push(
                 &spec.path_of("budgetingMethod"),
-                format!("{other:?} is not a budgeting method; allowed: Occurrences or Timeslices"),
+                format!("{other:?} is not a budgeting method; allowed: Occurrences, Timeslices or RatioTimeslices"),
             );
             None
         }
@@ -1712,6 +1729,10 @@ fn slo_document(service: &str, slo: &Slo) -> Yaml {
             objective.push(("timeSliceTarget", Yaml::from(slice_good_ratio)));
             objective.push(("timeSliceWindow", s(&shorthand(slice_seconds))));
             "Timeslices"
+        }
+        Budgeting::RatioTimeslices { slice_seconds } => {
+            objective.push(("timeSliceWindow", s(&shorthand(slice_seconds))));
+            "RatioTimeslices"
         }
     };
     let window = match slo.window {

@@ -42,6 +42,10 @@ pub enum Budgeting {
         slice_seconds: u64,
         slice_good_ratio: f64,
     },
+    /// The SLI is the mean of the slices' good ratios (OpenSLO's RatioTimeslices).
+    RatioTimeslices {
+        slice_seconds: u64,
+    },
 }
 
 /// Which requests an SLO judges and how.
@@ -359,6 +363,8 @@ fn read_ratio(obj: &Object, key: &str, errors: &mut Errors) -> Option<f64> {
     }
 }
 
+const BUDGETING_METHODS: &str = "\"occurrences\", \"timeslices\" or \"ratio_timeslices\"";
+
 fn read_budgeting(
     value: &Value,
     path: &str,
@@ -371,43 +377,57 @@ fn read_budgeting(
         &["method", "slice", "slice_good_ratio"],
         errors,
     )?;
-    obj.required("method", "\"occurrences\" or \"timeslices\"", errors);
-    match obj.string("method", errors)? {
-        "occurrences" => {
-            for key in ["slice", "slice_good_ratio"] {
-                if obj.get(key).is_some() {
-                    errors.push(
-                        &obj.path_of(key),
-                        "only applies when method is \"timeslices\"",
-                    );
-                }
-            }
-            Some(Budgeting::Occurrences)
+    obj.required("method", BUDGETING_METHODS, errors);
+    let method = obj.string("method", errors)?;
+    // Which of slice / slice_good_ratio each method takes.
+    let (takes_slice, takes_ratio) = match method {
+        "occurrences" => (false, false),
+        "timeslices" => (true, true),
+        "ratio_timeslices" => (true, false),
+        other => {
+            errors.push(
+                &obj.path_of("method"),
+                format!("{other:?} is not a budgeting method; allowed: {BUDGETING_METHODS}"),
+            );
+            return None;
         }
-        "timeslices" => {
-            obj.required("slice", "the slice length, such as 1m or 5m", errors);
+    };
+    for (key, takes) in [("slice", takes_slice), ("slice_good_ratio", takes_ratio)] {
+        if takes {
             obj.required(
-                "slice_good_ratio",
-                "the good ratio a slice needs, such as 0.95",
+                key,
+                if key == "slice" {
+                    "the slice length, such as 1m or 5m"
+                } else {
+                    "the good ratio a slice needs, such as 0.95"
+                },
                 errors,
             );
-            let slice_seconds = read_duration(&obj, "slice", errors)?;
-            let slice_good_ratio = read_ratio(&obj, "slice_good_ratio", errors)?;
-            if let Some(window) = window {
-                if slice_seconds >= window.nominal_seconds() {
-                    errors.push(&obj.path_of("slice"), format!("{} is not shorter than the window {window}; allowed: a slice shorter than the window", format_duration(slice_seconds)));
-                    return None;
-                }
-            }
-            Some(Budgeting::Timeslices {
-                slice_seconds,
-                slice_good_ratio,
-            })
+        } else if obj.get(key).is_some() {
+            errors.push(
+                &obj.path_of(key),
+                format!("does not apply when method is {method:?}; allowed: omit it"),
+            );
         }
-        other => {
-            errors.push(&obj.path_of("method"), format!("{other:?} is not a budgeting method; allowed: \"occurrences\" or \"timeslices\""));
-            None
+    }
+    let slice_seconds = if takes_slice {
+        Some(read_duration(&obj, "slice", errors)?)
+    } else {
+        None
+    };
+    if let (Some(slice), Some(window)) = (slice_seconds, window) {
+        if slice >= window.nominal_seconds() {
+            errors.push(&obj.path_of("slice"), format!("{} is not shorter than the window {window}; allowed: a slice shorter than the window", format_duration(slice)));
+            return None;
         }
+    }
+    match (slice_seconds, takes_ratio) {
+        (None, _) => Some(Budgeting::Occurrences),
+        (Some(slice_seconds), true) => Some(Budgeting::Timeslices {
+            slice_seconds,
+            slice_good_ratio: read_ratio(&obj, "slice_good_ratio", errors)?,
+        }),
+        (Some(slice_seconds), false) => Some(Budgeting::RatioTimeslices { slice_seconds }),
     }
 }
 
@@ -793,12 +813,8 @@ impl Slo {
         }
         out.insert("target".into(), json!(self.target));
         out.insert("window".into(), json!(self.window.to_string()));
-        if let Budgeting::Timeslices {
-            slice_seconds,
-            slice_good_ratio,
-        } = self.budgeting
-        {
-            out.insert("budgeting".into(), json!({"method": "timeslices", "slice": format_duration(slice_seconds), "slice_good_ratio": slice_good_ratio}));
+        if let Some(budgeting) = self.budgeting.to_json() {
+            out.insert("budgeting".into(), budgeting);
         }
         out.insert("sli".into(), self.sli.to_json());
         if self.alerts != AlertTier::defaults_for(self.window.nominal_seconds(), None) {
@@ -806,6 +822,33 @@ impl Slo {
             out.insert("alerts".into(), json!({ "tiers": tiers }));
         }
         Value::Object(out)
+    }
+}
+
+impl Budgeting {
+    /// The method's name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Budgeting::Occurrences => "occurrences",
+            Budgeting::Timeslices { .. } => "timeslices",
+            Budgeting::RatioTimeslices { .. } => "ratio_timeslices",
+        }
+    }
+
+    /// `None` for occurrences, the default, which the canonical form leaves out.
+    fn to_json(self) -> Option<Value> {
+        match self {
+            Budgeting::Occurrences => None,
+            Budgeting::Timeslices {
+                slice_seconds,
+                slice_good_ratio,
+            } => Some(
+                json!({"method": self.name(), "slice": format_duration(slice_seconds), "slice_good_ratio": slice_good_ratio}),
+            ),
+            Budgeting::RatioTimeslices { slice_seconds } => {
+                Some(json!({"method": self.name(), "slice": format_duration(slice_seconds)}))
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::alerts::{reaches, Severity};
 use crate::budget::{budget_remaining, burn_rate};
 use crate::counters::{Counts, SlidingCounts};
-use crate::spec::{Budgeting, Slo};
+use crate::spec::Slo;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +50,8 @@ pub fn counters_for(slo: &Slo) -> SlidingCounts {
     SlidingCounts::new(slo.window.max_seconds())
 }
 
-/// The SLO's state at `now` (Unix seconds). Timeslice SLOs are judged by their events here:
-/// the counters keep no per-slice verdicts.
+/// The SLO's state at `now` (Unix seconds). Timeslice SLOs are judged by their events here
+/// (as occurrences): the counters keep no per-slice verdicts.
 pub fn evaluate(slo: &Slo, counters: &SlidingCounts, now: u64) -> SloStatus {
     let (window_start, _) = slo.window.bounds_at(now);
     let counts = counters.counts(now, now - window_start);
@@ -104,7 +104,7 @@ impl SloStatus {
             "slo": self.name,
             "target": self.target,
             "window": slo.window.to_string(),
-            "budgeting": match slo.budgeting { Budgeting::Occurrences => "occurrences", Budgeting::Timeslices { .. } => "timeslices" },
+            "budgeting": slo.budgeting.name(),
             "window_start_seconds": self.window_start,
             "good": self.counts.good,
             "bad": self.counts.bad,

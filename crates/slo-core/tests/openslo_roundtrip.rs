@@ -366,16 +366,29 @@ fn several_objectives_are_refused() {
 }
 
 #[test]
-fn ratio_timeslices_are_refused() {
+fn ratio_timeslices_round_trip() {
     let yaml = changed(
         SLO,
         "budgetingMethod: Occurrences",
         "budgetingMethod: RatioTimeslices",
     );
-    assert_refused(
+    let yaml = changed(
         &yaml,
-        &format!("{WHERE}spec.budgetingMethod: \"RatioTimeslices\" is not supported"),
+        "    - target: ",
+        "    - timeSliceWindow: 5m\n      target: ",
     );
+    let spec = import(&yaml).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        spec.services[0].slos[0].budgeting,
+        Budgeting::RatioTimeslices { slice_seconds: 300 }
+    );
+    assert_eq!(import(&export(&spec)), Ok(spec));
+    let with_target = changed(
+        &yaml,
+        "timeSliceWindow: 5m",
+        "timeSliceWindow: 5m\n      timeSliceTarget: 0.9",
+    );
+    assert_refused(&with_target, &format!("{WHERE}spec.objectives[0].timeSliceTarget: only applies when budgetingMethod is Timeslices"));
 }
 
 #[test]

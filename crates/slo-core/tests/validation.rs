@@ -225,7 +225,7 @@ fn budgeting_is_checked() {
     assert_one(
         slo(json!({"budgeting": {"method": "slices"}})),
         "services[0].slos[0].budgeting.method",
-        "\"occurrences\" or \"timeslices\"",
+        "\"occurrences\", \"timeslices\" or \"ratio_timeslices\"",
     );
     assert_one(
         slo(json!({"budgeting": {"method": "timeslices", "slice": "5m"}})),
@@ -239,6 +239,19 @@ fn budgeting_is_checked() {
         "services[0].slos[0].budgeting.slice",
         "not shorter than the window",
     );
+    assert_one(
+        slo(
+            json!({"budgeting": {"method": "ratio_timeslices", "slice": "5m", "slice_good_ratio": 0.9}}),
+        ),
+        "services[0].slos[0].budgeting.slice_good_ratio",
+        "does not apply when method is \"ratio_timeslices\"",
+    );
+    let spec = Spec::from_value(
+        &slo(json!({"budgeting": {"method": "ratio_timeslices", "slice": "5m"}})),
+        "",
+    )
+    .unwrap();
+    assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec));
 }
 
 #[test]
