@@ -1,0 +1,511 @@
+//! The SLO filter for Envoy (proxy-wasm): a thin shell over slo-core.
+//!
+//! Per request, `on_log` (called for every stream, local replies and resets included) reads
+//! the request and response facts, asks the core which SLOs the request belongs to and how
+//! each judges it, and bumps Envoy counters. On every tick each worker's VM reads the global
+//! good/bad counters (the sum over all workers), feeds the change into its own core sliding
+//! counters, and sets the burn-rate, budget and alert gauges from `status::evaluate`.
+//! The optional status endpoint answers with the core's JSON for every SLO.
+//!
+//! Fail open: host calls go through the Result-returning `hostcalls`, a failure bumps
+//! `slo_filter_errors_total{reason}` and the request continues untouched.
+
+pub mod names;
+pub mod options;
+
+#[cfg(target_arch = "wasm32")]
+mod shell {
+    use crate::names::{self, ErrorReason};
+    use crate::options::{FilterConfig, StatusEndpoint};
+    use proxy_wasm::hostcalls;
+    use proxy_wasm::traits::{Context, HttpContext, RootContext};
+    use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
+    use slo_core::classify::{Outcome, RequestFacts, ResponseFacts};
+    use slo_core::counters::SlidingCounts;
+    use slo_core::spec::Slo;
+    use slo_core::status;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    proxy_wasm::main! {{
+        proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(Root { plugin: None }) });
+    }}
+
+    /// Metric ids of one SLO, defined once per VM at configuration.
+    struct SloMetrics {
+        good: u32,
+        bad: u32,
+        excluded: u32,
+        duration: u32,
+        burn_rates: Vec<(u64, u32)>,
+        budget_remaining: u32,
+        alerts: Vec<u32>,
+    }
+
+    /// What the tick and the status endpoint share on one VM: the worker's view of the
+    /// global counters, as core sliding-window counts.
+    struct Window {
+        counters: SlidingCounts,
+        last_good: u64,
+        last_bad: u64,
+    }
+
+    struct Plugin {
+        slos: Vec<(Slo, SloMetrics)>,
+        windows: RefCell<Vec<Window>>,
+        status: Option<StatusEndpoint>,
+        needs_route: bool,
+        errors: [u32; ErrorReason::ALL.len()],
+    }
+
+    struct Root {
+        plugin: Option<Rc<Plugin>>,
+    }
+
+    fn log(level: LogLevel, message: &str) {
+        let _ = hostcalls::log(level, message);
+    }
+
+    fn define(kind: MetricType, name: &str) -> Result<u32, Status> {
+        hostcalls::define_metric(kind, name)
+    }
+
+    impl Plugin {
+        fn new(config: FilterConfig) -> Result<Plugin, Status> {
+            let mut errors = [0; ErrorReason::ALL.len()];
+            for (slot, reason) in errors.iter_mut().zip(ErrorReason::ALL) {
+                *slot = define(MetricType::Counter, &names::filter_errors(reason))?;
+            }
+            let mut slos = Vec::new();
+            let mut windows = Vec::new();
+            for slo in config.spec.slos() {
+                let n = slo.name.as_str();
+                let metrics = SloMetrics {
+                    good: define(MetricType::Counter, &names::requests(n, Outcome::Good))?,
+                    bad: define(MetricType::Counter, &names::requests(n, Outcome::Bad))?,
+                    excluded: define(MetricType::Counter, &names::excluded(n))?,
+                    duration: define(MetricType::Histogram, &names::duration(n))?,
+                    burn_rates: status::windows_of(slo)
+                        .into_iter()
+                        .map(|w| Ok((w, define(MetricType::Gauge, &names::burn_rate(n, w))?)))
+                        .collect::<Result<_, Status>>()?,
+                    budget_remaining: define(MetricType::Gauge, &names::budget_remaining(n))?,
+                    alerts: slo
+                        .alerts
+                        .iter()
+                        .map(|t| define(MetricType::Gauge, &names::alert_active(n, t)))
+                        .collect::<Result<_, Status>>()?,
+                };
+                // Counts from before this configuration (a reload keeps Envoy's counters)
+                // happened at unknown times: they are the baseline, not new events.
+                windows.push(Window {
+                    counters: status::counters_for(slo),
+                    last_good: hostcalls::get_metric(metrics.good)?,
+                    last_bad: hostcalls::get_metric(metrics.bad)?,
+                });
+                slos.push((slo.clone(), metrics));
+            }
+            let needs_route = config.spec.slos().any(|s| !s.sli.matcher.routes.is_empty());
+            Ok(Plugin {
+                slos,
+                windows: RefCell::new(windows),
+                status: config.status,
+                needs_route,
+                errors,
+            })
+        }
+
+        fn error(&self, reason: ErrorReason) {
+            let id = self.errors[reason as usize];
+            let _ = hostcalls::increment_metric(id, 1);
+        }
+
+        fn now(&self) -> u64 {
+            hostcalls::get_current_time()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs())
+        }
+
+        /// Feeds the change of the global counters since the last read into this VM's
+        /// sliding counts, then returns every SLO's status.
+        fn refresh(&self, now: u64) -> Vec<status::SloStatus> {
+            let Ok(mut windows) = self.windows.try_borrow_mut() else {
+                self.error(ErrorReason::StatusEndpoint);
+                return Vec::new();
+            };
+            let mut out = Vec::with_capacity(self.slos.len());
+            for ((slo, metrics), window) in self.slos.iter().zip(windows.iter_mut()) {
+                match (
+                    hostcalls::get_metric(metrics.good),
+                    hostcalls::get_metric(metrics.bad),
+                ) {
+                    (Ok(good), Ok(bad)) => {
+                        let new_good = good.saturating_sub(window.last_good);
+                        let new_bad = bad.saturating_sub(window.last_bad);
+                        if new_good > 0 || new_bad > 0 {
+                            window.counters.record(
+                                now,
+                                u32::try_from(new_good).unwrap_or(u32::MAX),
+                                u32::try_from(new_bad).unwrap_or(u32::MAX),
+                            );
+                        }
+                        window.last_good = good;
+                        window.last_bad = bad;
+                    }
+                    _ => self.error(ErrorReason::Metric),
+                }
+                out.push(status::evaluate(slo, &window.counters, now));
+            }
+            out
+        }
+
+        fn publish(&self, statuses: &[status::SloStatus]) {
+            for ((_, metrics), state) in self.slos.iter().zip(statuses) {
+                let mut results = Vec::with_capacity(metrics.burn_rates.len() + 4);
+                for (window, rate) in &state.burn_rates {
+                    if let Some((_, id)) = metrics.burn_rates.iter().find(|(w, _)| w == window) {
+                        results.push(hostcalls::record_metric(*id, names::milli(*rate)));
+                    }
+                }
+                results.push(hostcalls::record_metric(
+                    metrics.budget_remaining,
+                    names::milli(state.budget_remaining),
+                ));
+                for (id, tier) in metrics.alerts.iter().zip(&state.tiers) {
+                    results.push(hostcalls::record_metric(*id, u64::from(tier.active)));
+                }
+                if results.iter().any(Result::is_err) {
+                    self.error(ErrorReason::Metric);
+                }
+            }
+        }
+    }
+
+    impl Context for Root {}
+
+    impl RootContext for Root {
+        fn on_configure(&mut self, _size: usize) -> bool {
+            let bytes = match hostcalls::get_buffer(
+                proxy_wasm::types::BufferType::PluginConfiguration,
+                0,
+                usize::MAX,
+            ) {
+                Ok(Some(bytes)) => bytes,
+                _ => {
+                    log(LogLevel::Error, "slo-filter: configuration rejected: the filter needs a configuration: {\"spec\": {...}}");
+                    return false;
+                }
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let config = match FilterConfig::from_json(&text) {
+                Ok(config) => config,
+                Err(errors) => {
+                    for error in &errors {
+                        log(
+                            LogLevel::Error,
+                            &format!("slo-filter: configuration rejected: {error}"),
+                        );
+                    }
+                    return false;
+                }
+            };
+            let tick = config.tick_seconds;
+            let count = config.spec.slos().count();
+            match Plugin::new(config) {
+                Ok(plugin) => self.plugin = Some(Rc::new(plugin)),
+                Err(status) => {
+                    log(
+                        LogLevel::Error,
+                        &format!("slo-filter: configuration rejected: defining metrics failed: {status:?}"),
+                    );
+                    return false;
+                }
+            }
+            if hostcalls::set_tick_period(Duration::from_secs(tick)).is_err() {
+                log(
+                    LogLevel::Error,
+                    "slo-filter: configuration rejected: the tick timer could not be set",
+                );
+                return false;
+            }
+            log(
+                LogLevel::Info,
+                &format!("slo-filter: configured {count} SLOs, tick every {tick}s"),
+            );
+            true
+        }
+
+        fn on_tick(&mut self) {
+            if let Some(plugin) = &self.plugin {
+                let statuses = plugin.refresh(plugin.now());
+                plugin.publish(&statuses);
+            }
+        }
+
+        fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+            let plugin = self.plugin.clone()?;
+            Some(Box::new(Request {
+                plugin,
+                answered: false,
+            }))
+        }
+
+        fn get_type(&self) -> Option<ContextType> {
+            Some(ContextType::HttpContext)
+        }
+    }
+
+    struct Request {
+        plugin: Rc<Plugin>,
+        /// The filter answered this request itself (status endpoint): not an SLI event.
+        answered: bool,
+    }
+
+    impl Context for Request {}
+
+    fn header(map: MapType, name: &str) -> Result<Option<String>, Status> {
+        hostcalls::get_map_value_bytes(map, name)
+            .map(|v| v.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// An integer property (Envoy encodes them as 8 little-endian bytes).
+    fn int_property(path: Vec<&str>) -> Result<Option<i64>, Status> {
+        match hostcalls::get_property(path)? {
+            None => Ok(None),
+            Some(bytes) => match <[u8; 8]>::try_from(bytes.as_slice()) {
+                Ok(raw) => Ok(Some(i64::from_le_bytes(raw))),
+                Err(_) => Err(Status::SerializationFailure),
+            },
+        }
+    }
+
+    fn route_name() -> Result<Option<String>, Status> {
+        Ok(hostcalls::get_property(vec!["xds", "route_name"])?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// The gRPC status when the response is gRPC: from the trailers, or from the headers of
+    /// a trailers-only response (as Envoy's own local replies to gRPC requests send it).
+    fn grpc_status() -> Result<Option<u8>, Status> {
+        let is_grpc = header(MapType::HttpResponseHeaders, "content-type")?
+            .is_some_and(|ct| ct.starts_with("application/grpc"));
+        if !is_grpc {
+            return Ok(None);
+        }
+        let raw = match header(MapType::HttpResponseTrailers, "grpc-status")? {
+            Some(value) => Some(value),
+            None => header(MapType::HttpResponseHeaders, "grpc-status")?,
+        };
+        Ok(raw
+            .and_then(|v| v.trim().parse::<u8>().ok())
+            .filter(|c| *c <= 16))
+    }
+
+    #[link(wasm_import_module = "env")]
+    extern "C" {
+        fn proxy_send_local_response(
+            status_code: u32,
+            status_code_details_data: *const u8,
+            status_code_details_size: usize,
+            body_data: *const u8,
+            body_size: usize,
+            headers_data: *const u8,
+            headers_size: usize,
+            grpc_status: i32,
+        ) -> Status;
+    }
+
+    /// `send_http_response` without the SDK's panic on a non-Ok status.
+    fn send_response(status: u32, headers: &[(&str, &str)], body: &[u8]) -> Result<(), Status> {
+        // The proxy-wasm map encoding: count, sizes, then NUL-terminated names and values.
+        let mut map = Vec::new();
+        map.extend_from_slice(&(headers.len() as u32).to_le_bytes());
+        for (name, value) in headers {
+            map.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            map.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        }
+        for (name, value) in headers {
+            map.extend_from_slice(name.as_bytes());
+            map.push(0);
+            map.extend_from_slice(value.as_bytes());
+            map.push(0);
+        }
+        let details = "slo_status_endpoint";
+        // SAFETY: every pointer/length pair refers to a live buffer for the whole call.
+        match unsafe {
+            proxy_send_local_response(
+                status,
+                details.as_ptr(),
+                details.len(),
+                body.as_ptr(),
+                body.len(),
+                map.as_ptr(),
+                map.len(),
+                -1,
+            )
+        } {
+            Status::Ok => Ok(()),
+            other => Err(other),
+        }
+    }
+
+    impl Request {
+        fn facts(&self) -> Result<(String, String, String, Option<String>), Status> {
+            let path = header(MapType::HttpRequestHeaders, ":path")?.unwrap_or_default();
+            let method = header(MapType::HttpRequestHeaders, ":method")?.unwrap_or_default();
+            let authority = header(MapType::HttpRequestHeaders, ":authority")?.unwrap_or_default();
+            let route = if self.plugin.needs_route {
+                route_name()?
+            } else {
+                None
+            };
+            Ok((path, method, authority, route))
+        }
+
+        fn count(&self) -> Result<(), ErrorReason> {
+            let plugin = &self.plugin;
+            let (path, method, authority, route) =
+                self.facts().map_err(|_| ErrorReason::HostCall)?;
+            let request = RequestFacts {
+                route: route.as_deref(),
+                authority: &authority,
+                path: &path,
+                method: &method,
+            };
+            let mut matched = plugin
+                .slos
+                .iter()
+                .filter(|(slo, _)| slo.sli.matches(&request))
+                .peekable();
+            if matched.peek().is_none() {
+                return Ok(());
+            }
+            let status =
+                int_property(vec!["response", "code"]).map_err(|_| ErrorReason::HostCall)?;
+            let duration_ns = int_property(vec!["request", "duration"])
+                .map_err(|_| ErrorReason::HostCall)?
+                .ok_or(ErrorReason::ResponseFacts)?;
+            let response = ResponseFacts {
+                // No response code: the stream ended before a response was sent.
+                status: u16::try_from(status.unwrap_or(0))
+                    .map_err(|_| ErrorReason::ResponseFacts)?,
+                grpc_status: grpc_status().map_err(|_| ErrorReason::HostCall)?,
+                duration_ms: u64::try_from(duration_ns / 1_000_000)
+                    .map_err(|_| ErrorReason::ResponseFacts)?,
+            };
+            let mut failed = false;
+            for (slo, metrics) in matched {
+                let outcome = slo.sli.judge(&path, &response);
+                let result = match outcome {
+                    Outcome::Good => hostcalls::increment_metric(metrics.good, 1),
+                    Outcome::Bad => hostcalls::increment_metric(metrics.bad, 1),
+                    Outcome::Excluded => hostcalls::increment_metric(metrics.excluded, 1),
+                };
+                let recorded = match outcome {
+                    Outcome::Excluded => Ok(()),
+                    _ => hostcalls::record_metric(metrics.duration, response.duration_ms),
+                };
+                failed |= result.is_err() || recorded.is_err();
+            }
+            if failed {
+                Err(ErrorReason::Metric)
+            } else {
+                Ok(())
+            }
+        }
+
+        /// Answers the status endpoint; Err when no response could be sent.
+        fn answer_status(&self, endpoint: &StatusEndpoint, method: &str) -> Result<(), Status> {
+            let mut headers: Vec<(&str, &str)> = vec![("cache-control", "no-store")];
+            if let Some(origin) = &endpoint.cors_origin {
+                headers.push(("access-control-allow-origin", origin));
+                headers.push(("vary", "origin"));
+            }
+            if method == "OPTIONS" {
+                if endpoint.cors_origin.is_some() {
+                    headers.push(("access-control-allow-methods", "GET, OPTIONS"));
+                    headers.push(("access-control-allow-headers", "authorization"));
+                    headers.push(("access-control-max-age", "600"));
+                }
+                return send_response(204, &headers, b"");
+            }
+            if method != "GET" && method != "HEAD" {
+                headers.push(("allow", "GET, OPTIONS"));
+                return send_response(405, &headers, b"status endpoint: use GET\n");
+            }
+            if let Some(token) = &endpoint.bearer_token {
+                let given = header(MapType::HttpRequestHeaders, "authorization")?;
+                let presented = given.as_deref().and_then(|v| v.strip_prefix("Bearer "));
+                if !presented.is_some_and(|p| same_token(p.as_bytes(), token.as_bytes())) {
+                    headers.push(("www-authenticate", "Bearer"));
+                    return send_response(
+                        401,
+                        &headers,
+                        b"status endpoint: bearer token required\n",
+                    );
+                }
+            }
+            let now = self.plugin.now();
+            let statuses = self.plugin.refresh(now);
+            let slos: Vec<serde_json::Value> = self
+                .plugin
+                .slos
+                .iter()
+                .zip(&statuses)
+                .map(|((slo, _), state)| state.to_json(slo))
+                .collect();
+            let body = serde_json::json!({ "generated_at_seconds": now, "slos": slos });
+            let text = serde_json::to_string(&body).map_err(|_| Status::SerializationFailure)?;
+            headers.push(("content-type", "application/json"));
+            send_response(200, &headers, text.as_bytes())
+        }
+    }
+
+    /// Token comparison whose time does not depend on where the first difference is.
+    fn same_token(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    impl HttpContext for Request {
+        fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
+            let Some(endpoint) = &self.plugin.status else {
+                return Action::Continue;
+            };
+            let path = match header(MapType::HttpRequestHeaders, ":path") {
+                Ok(path) => path.unwrap_or_default(),
+                Err(_) => {
+                    self.plugin.error(ErrorReason::HostCall);
+                    return Action::Continue;
+                }
+            };
+            if path.split('?').next() != Some(endpoint.path.as_str()) {
+                return Action::Continue;
+            }
+            let method = header(MapType::HttpRequestHeaders, ":method")
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            match self.answer_status(endpoint, &method) {
+                Ok(()) => {
+                    self.answered = true;
+                    Action::Pause
+                }
+                Err(_) => {
+                    self.plugin.error(ErrorReason::StatusEndpoint);
+                    Action::Continue
+                }
+            }
+        }
+
+        fn on_log(&mut self) {
+            if self.answered {
+                return;
+            }
+            if let Err(reason) = self.count() {
+                self.plugin.error(reason);
+            }
+        }
+    }
+}
