@@ -3,6 +3,7 @@
 
 mod args;
 mod envoy_config;
+mod rules;
 mod table;
 
 use args::Args;
@@ -31,6 +32,7 @@ commands:
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
   openslo import FILE                 OpenSLO v1 YAML to the JSON spec
   openslo export FILE                 JSON spec to OpenSLO v1 YAML
+  rules SPEC                          Prometheus burn-rate recording and alerting rules
   {}
                                       a ready Envoy bootstrap with the SLO filter
 
@@ -61,12 +63,13 @@ fn main() -> ExitCode {
         "whatif" => whatif(rest),
         "openslo" => openslo(rest),
         "envoy-config" => envoy_config(rest),
+        "rules" => rules(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config, rules (slo help lists their options)"
         ))),
     };
     match result {
@@ -163,6 +166,15 @@ fn envoy_config(raw: &[String]) -> Result<String, Failure> {
     let (path, options) = envoy_config::options_from(raw).map_err(Failure::Usage)?;
     let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
     Ok(envoy_config::render(&spec, &options))
+}
+
+fn rules(raw: &[String]) -> Result<String, Failure> {
+    let args = parse_args("rules", raw, &[])?;
+    let [path] = args.positionals.as_slice() else {
+        return Err(Failure::Usage("slo rules: give one spec file".into()));
+    };
+    let spec = read_spec("rules", path)?.map_err(Failure::Invalid)?;
+    Ok(rules::render(&spec))
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {

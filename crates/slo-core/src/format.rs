@@ -14,6 +14,18 @@ pub fn burn_rate(rate: f64) -> String {
     format!("{}x", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
+/// A number for machines and config files, rid of float noise: rounded to 12 significant
+/// digits and printed in its shortest form (`1 - 0.999` prints `0.001`).
+pub fn number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let digits = 11 - x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits.clamp(-300, 300));
+    let rounded = (x * scale).round() / scale;
+    rounded.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +39,9 @@ mod tests {
         assert_eq!(burn_rate(14.4), "14.4x");
         assert_eq!(burn_rate(1.0), "1x");
         assert_eq!(burn_rate(13.44), "13.44x");
+        assert_eq!(number(1.0 - 0.999), "0.001");
+        assert_eq!(number(14.4 * (1.0 - 0.999)), "0.0144");
+        assert_eq!(number(2592000.0), "2592000");
+        assert_eq!(number(0.0), "0");
     }
 }
