@@ -1,0 +1,183 @@
+// Each element on the demo page, driven as a user would, checked against the core's answers
+// (computed natively by `cargo run -p slo-web --example core_values`) and published figures.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, ready, type, coreValues, requireBuilt, demoPage } from '../lib/harness.mjs';
+
+let server, browser;
+before(async () => { requireBuilt(); server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+
+test('<slo-budget>: 99.9% over 30 days allows 43 min 12 s; every period states its length', async () => {
+  const core = coreValues();
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#budget');
+  assert.equal(await text(el.locator('[data-value="downtime"]')), '43 min 12 s');
+  assert.equal(core.budget_999_30d_1m.downtime, '43 min 12 s');
+  const rows = el.locator('.periods tbody tr');
+  const expected = core.budget_999_30d_1m.periods.map(([name, d]) => `per ${name} ${d}`);
+  expected.push('per window (30d) 43 min 12 s');
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim()).join(' '))), expected);
+  assert.equal(await text(rows.nth(2).locator('th')), 'per 30-day month');
+  assert.equal(await text(rows.nth(2).locator('td')), '43 min 12 s');
+  assert.equal(await text(el.locator('[data-value="allowed-bad"]')), core.budget_999_30d_1m.allowed_bad_requests);
+  assert.equal(core.budget_999_30d_1m.allowed_bad_requests, '1000');
+
+  // The user changes target and window; the change event carries the same figures.
+  const events = page.evaluate(() => new Promise((ok) => {
+    const seen = [];
+    document.getElementById('budget').addEventListener('change', (e) => { seen.push(e.detail); if (e.detail.window === '28d') ok(seen.at(-1)); });
+  }));
+  await type(el.getByLabel('Target (%)'), '99.95');
+  await type(el.getByLabel('Window', { exact: true }), '28d');
+  await type(el.getByLabel('Requests in the window (optional)'), '');
+  const detail = await events;
+  assert.equal(detail.downtime, core.budget_9995_28d.downtime);
+  assert.equal(await text(el.locator('[data-value="downtime"]')), core.budget_9995_28d.downtime);
+  assert.equal(await el.locator('[data-value="allowed-bad"]').count(), 0);
+  assert.equal(await el.locator('.nines tr.current th').textContent(), '99.95%');
+
+  // A calendar month says how long it is taken to be.
+  await type(el.getByLabel('Target (%)'), '99.9');
+  await type(el.getByLabel('Window', { exact: true }), 'month');
+  await page.waitForFunction(() => document.getElementById('budget').shadowRoot.querySelector('.headline').textContent.includes('calendar month'));
+  assert.match(await text(el.locator('.headline')), /over calendar month, taken as 30d allows 43 min 12 s/);
+
+  // The state is in the fragment: a new page with this address shows the same.
+  const shared = page.url();
+  assert.match(shared, /#.*budget\.window=month/);
+  const again = await open(browser, shared);
+  const el2 = await ready(again.page, '#budget');
+  assert.equal(await el2.getByLabel('Window', { exact: true }).inputValue(), 'month');
+  assert.match(await text(el2.locator('.headline')), /calendar month/);
+  assert.deepEqual([...problems, ...again.problems], []);
+});
+
+test('<slo-alerts>: thresholds, detection times and the never-fires warning match the core', async () => {
+  const core = coreValues();
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#alerts');
+  for (const tier of core.alerts_999_30d_2pct) {
+    const row = el.locator(`tr[data-tier="${tier.name}"]`);
+    assert.equal(await text(row.locator('[data-value="burn-rate"]')), tier.burn_rate);
+    assert.equal(await text(row.locator('[data-value="error-ratio"]')), tier.error_ratio);
+    assert.equal(await text(row.locator('[data-value="detects"]')), tier.detects ?? 'never');
+  }
+  // The SRE Workbook's thresholds for 30 days.
+  assert.deepEqual(core.alerts_999_30d_2pct.map((t) => t.burn_rate), ['14.4x', '6x', '3x', '1x']);
+  assert.equal(await el.locator('svg path.line').count(), 4);
+  assert.ok(await el.locator('svg').getByText('Time to fire (log scale)').count());
+  assert.equal(await el.locator('.warning').count(), 0);
+
+  await type(el.getByLabel('Target (%)'), '90');
+  await page.waitForFunction(() => document.getElementById('alerts').shadowRoot.querySelectorAll('.warning').length > 0);
+  const cannot = core.alerts_90_30d.filter((t) => !t.can_fire).map((t) => t.name);
+  assert.deepEqual(cannot, ['page-1h']);
+  assert.match(await text(el.locator('.warning')), /page-1h can never fire: at 90% it needs an error ratio of 144%/);
+  assert.equal(await el.locator('svg path.line').count(), 3, 'a tier that cannot fire has no curve');
+
+  await type(el.getByLabel('Target (%)'), '99');
+  await type(el.getByLabel('Window', { exact: true }), '7d');
+  await type(el.getByLabel('Incident error ratio (optional)'), '');
+  await page.waitForFunction(() => document.getElementById('alerts').shadowRoot.querySelector('caption').textContent.endsWith('over 7d'));
+  for (const tier of core.alerts_99_7d) {
+    assert.equal(await text(el.locator(`tr[data-tier="${tier.name}"] [data-value="burn-rate"]`)), tier.burn_rate);
+  }
+  assert.deepEqual(problems, []);
+});
+
+/** The x of the chart's markers, as data-seconds and pixel positions. */
+async function markers(el) {
+  return el.locator('svg line.marker').evaluateAll((lines) => lines.map((l) => ({
+    cls: l.getAttribute('class'), seconds: Number(l.dataset.seconds), x: Number(l.getAttribute('x1')),
+  })));
+}
+
+test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core simulation', async () => {
+  const core = coreValues();
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#whatif');
+  const demo = core.whatif_demo;
+  assert.equal(await text(el.locator('[data-value="consumed"]')), demo.consumed);
+  assert.equal(await text(el.locator('[data-value="remaining"]')), demo.remaining);
+  const fires = demo.firings.flatMap((t) => t.fires_at_seconds);
+  assert.ok(fires.length > 0, 'the demo incidents fire alerts');
+  let seen = await markers(el);
+  assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b), [...fires].sort((a, b) => a - b));
+  const resets = demo.firings.flatMap((t) => t.resets_at_seconds.filter((r) => r !== null));
+  assert.deepEqual(seen.filter((m) => m.cls.includes('reset')).map((m) => m.seconds).sort((a, b) => a - b), resets.sort((a, b) => a - b));
+  for (const t of demo.firings) {
+    const cells = await el.locator(`tr[data-tier="${t.name}"] [data-fires]`).evaluateAll((s) => s.map((x) => Number(x.dataset.fires)));
+    assert.deepEqual(cells, t.fires_at_seconds);
+  }
+  // Markers sit where their time is: x grows with the seconds.
+  const sorted = [...seen].sort((a, b) => a.seconds - b.seconds);
+  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].x >= sorted[i - 1].x);
+  assert.ok(await el.locator('svg').getByText('Error budget left (%)').count());
+  assert.ok(await el.locator('svg').getByText(/Time since the window started/).count());
+
+  // A two-hour full outage on day 1 exhausts the budget; the marker is where the core says.
+  await el.getByRole('button', { name: 'Remove incident 3' }).click();
+  await el.getByRole('button', { name: 'Remove incident 2' }).click();
+  await type(el.getByLabel('Starts after'), '1d');
+  await type(el.getByLabel('Lasts'), '2h');
+  await type(el.getByLabel('Error ratio', { exact: true }), '100%');
+  const outage = core.whatif_outage;
+  assert.ok(outage.exhausted_at_seconds > 86400);
+  await page.waitForFunction(() => !!document.getElementById('whatif').shadowRoot.querySelector('line.exhausted'));
+  seen = await markers(el);
+  const exhausted = seen.find((m) => m.cls.includes('exhausted'));
+  assert.ok(Math.abs(exhausted.seconds - outage.exhausted_at_seconds) < 1e-6, `${exhausted.seconds} vs ${outage.exhausted_at_seconds}`);
+  assert.equal(await text(el.locator('[data-value="exhausted"]')), `at ${outage.exhausted}`);
+  assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b),
+    outage.firings.flatMap((t) => t.fires_at_seconds).sort((a, b) => a - b));
+
+  // Adding an incident back with the keyboard only.
+  await el.getByRole('button', { name: 'Add incident' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await el.getByRole('group', { name: 'Incident 2' }).count(), 1);
+  assert.deepEqual(problems, []);
+});
+
+test('<slo-what-if>: a changed target recomputes from the core', async () => {
+  const core = coreValues();
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#whatif');
+  await type(el.getByLabel('Target (%)'), '99.95');
+  await page.waitForFunction(() => document.getElementById('whatif').shadowRoot.querySelector('.headline').textContent.startsWith('At 99.95%'));
+  assert.equal(await text(el.locator('[data-value="consumed"]')), core.whatif_demo_9995.consumed);
+  assert.equal(await text(el.locator('[data-value="exhausted"]')), core.whatif_demo_9995.exhausted === 'never' ? 'never' : `at ${core.whatif_demo_9995.exhausted}`);
+  assert.deepEqual(problems, []);
+});
+
+test('<slo-composite>: serial and redundant availability come from the core', async () => {
+  const core = coreValues();
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#composite');
+  assert.equal(await text(el.locator('[data-value="availability"]')), core.composite_demo.availability);
+  // Two 99.9% dependencies in series: 99.8001%.
+  await el.getByRole('button', { name: 'Remove dependency 3' }).click();
+  await type(el.locator('input[name="dependencies[0].availability"]'), '99.9');
+  await type(el.locator('input[name="dependencies[1].replicas"]'), '1');
+  await page.waitForFunction((want) => document.getElementById('composite').shadowRoot.querySelector('[data-value="availability"]').textContent === want,
+    core.composite_two_serial.availability);
+  assert.equal(core.composite_two_serial.availability, '99.8001%');
+  assert.match(await text(el.locator('.headline')), /per 30-day month/);
+  assert.deepEqual(problems, []);
+});
+
+test('attributes are the API: setting one re-renders and fires change', async () => {
+  const { page, problems } = await open(browser, demoPage(server));
+  await ready(page, '#budget');
+  const detail = await page.evaluate(() => new Promise((ok) => {
+    const el = document.getElementById('budget');
+    el.addEventListener('change', (e) => ok(e.detail), { once: true });
+    el.setAttribute('target', '99.99');
+  }));
+  assert.equal(detail.target, '99.99%');
+  assert.equal(detail.periods[2].name, '30-day month');
+  assert.equal(detail.periods[2].downtime, '4 min 19.2 s');
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the browser bundle: slo-web for wasm32-unknown-unknown (release), wasm-bindgen
+# --target web into www/pkg/, wasm-opt from Debian's binaryen; then, unless --no-hugo,
+# the Hugo workshop site into www/hugo/public/. Used by tests/browser/run.sh and
+# scripts/serve-www.sh. Fails with a clear message when a tool is missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+die() { printf 'www/build.sh: %s\n' "$*" >&2; exit 1; }
+
+need() { command -v "$1" >/dev/null || die "$1 is missing; $2 (scripts/setup.sh installs it)"; }
+need cargo "install Rust"
+need wasm-bindgen "install wasm-bindgen-cli at the version Cargo.lock pins"
+need wasm-opt "install Debian's binaryen"
+
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
+have=$(wasm-bindgen --version | awk '{print $2}')
+[ "$want" = "$have" ] || die "wasm-bindgen CLI is $have but Cargo.lock pins the crate at $want; run scripts/setup.sh"
+
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+cargo build --quiet -p slo-web --target wasm32-unknown-unknown --profile release-wasm
+wasm="$target_dir/wasm32-unknown-unknown/release-wasm/slo_web.wasm"
+[ -f "$wasm" ] || die "cargo produced no $wasm"
+
+out="$root/www/pkg"
+rm -rf "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+# Debian's binaryen predates reading Rust's target-features section: name the features
+# rustc enables for wasm32-unknown-unknown, or validation fails.
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/slo_web_bg.wasm" -o "$out/slo_web_bg.opt.wasm"
+mv "$out/slo_web_bg.opt.wasm" "$out/slo_web_bg.wasm"
+
+if [ "${1:-}" != "--no-hugo" ]; then
+  need hugo "install Debian's hugo"
+  # The shortcodes load the elements from /slo/ of the Hugo site: copy the bundle there.
+  static="$root/www/hugo/static/slo"
+  rm -rf "$static"
+  mkdir -p "$static"
+  cp -r "$root/www/elements" "$out" "$static/"
+  hugo --quiet --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
+fi
+printf 'www/build.sh: built %s\n' "$out" >&2

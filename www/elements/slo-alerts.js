@@ -1,0 +1,91 @@
+// <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
+// alert tiers for a target and window, a chart of detection time against error ratio, and
+// a warning for tiers that can never fire.
+import { SloElement, chart, esc, within, TIME_TICKS, RATIO_TICKS } from './slo-common.js';
+
+export class SloAlerts extends SloElement {
+  static fields = [
+    { name: 'target', attr: 'target', value: '99.9' },
+    { name: 'window', attr: 'window', value: '30d' },
+    { name: 'error_ratio', attr: 'error-ratio', value: '' },
+  ];
+
+  template() {
+    const [target, window, errorRatio] = SloAlerts.fields.map((f) => this.initial(f));
+    return `<h2>Burn-rate alerts</h2>
+<form novalidate>
+  ${this.fieldHTML('target', 'Target (%)', target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
+  ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
+  ${this.fieldHTML('error_ratio', 'Incident error ratio (optional)', errorRatio, { hint: 'e.g. 5% or 0.05: when would each tier fire?' })}
+</form>
+<div class="results" role="region" aria-live="polite" aria-label="Alert tier results">
+  <p class="stale"></p>
+  <div class="warnings"></div>
+  <div class="scroll" tabindex="0" role="region" aria-label="Alert tiers table"><table class="tiers"><caption></caption><thead></thead><tbody></tbody></table></div>
+  <div class="chart"></div>
+  <ul class="legend"></ul>
+</div>`;
+  }
+
+  compute(lib, v) {
+    return lib.alerts(v.target, v.window, v.error_ratio);
+  }
+
+  render(r, lib) {
+    const root = this.shadowRoot;
+    const withRatio = r.error_ratio !== null;
+    root.querySelector('.warnings').innerHTML = r.tiers.filter((t) => t.warning)
+      .map((t) => `<p class="warning" role="note">${esc(t.warning)}</p>`).join('');
+    root.querySelector('.tiers caption').textContent = `Alert tiers for ${r.target} over ${r.window}` +
+      (withRatio ? `, at an error ratio of ${r.error_ratio}` : '');
+    root.querySelector('.tiers thead').innerHTML = '<tr><th scope="col">Tier</th><th scope="col">Severity</th>' +
+      '<th scope="col">Long / short window</th><th scope="col" class="num">Burn rate</th>' +
+      '<th scope="col" class="num">Error ratio</th><th scope="col" class="num">Budget spent when it fires</th>' +
+      (withRatio ? '<th scope="col" class="num">Fires after</th><th scope="col" class="num">Resets after errors stop</th>' : '') + '</tr>';
+    root.querySelector('.tiers tbody').innerHTML = r.tiers.map((t) =>
+      `<tr data-tier="${esc(t.name)}"><th scope="row">${esc(t.name)}</th><td>${esc(t.severity)}</td>` +
+      `<td>${esc(t.long_window)} / ${esc(t.short_window)}</td><td class="num" data-value="burn-rate">${esc(t.burn_rate)}</td>` +
+      `<td class="num" data-value="error-ratio">${esc(t.error_ratio)}${t.can_fire ? '' : ' (never fires)'}</td>` +
+      `<td class="num">${esc(t.budget_consumed)}</td>` +
+      (withRatio ? `<td class="num" data-value="detects">${esc(t.detects ?? 'never')}</td><td class="num">${esc(t.resets ?? '-')}</td>` : '') +
+      '</tr>').join('');
+    this.renderChart(r, lib);
+  }
+
+  renderChart(r, lib) {
+    const curves = r.tiers.map((t, i) => ({ tier: t, cls: `series-${i + 1}`, points: pairs(t.curve) }))
+      .filter((c) => c.points.length > 0);
+    const box = this.shadowRoot.querySelector('.chart');
+    const legend = this.shadowRoot.querySelector('.legend');
+    if (curves.length === 0) {
+      box.innerHTML = '<p>No tier can fire at this target, so there is nothing to chart.</p>';
+      legend.innerHTML = '';
+      return;
+    }
+    // Axis ranges span the core's curve points; ticks are fixed round values inside them.
+    const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
+    const ys = curves.flatMap((c) => c.points.map((p) => p[1]));
+    const x = { min: Math.min(...xs), max: 1, log: true, title: 'Error ratio during the incident (% of requests, log scale)' };
+    const y = { min: Math.min(...ys), max: Math.max(...ys), log: true, title: 'Time to fire (log scale)' };
+    x.ticks = within(RATIO_TICKS, x.min, x.max).map((v) => [v, lib.percent(v)]);
+    y.ticks = within(TIME_TICKS, y.min, y.max).map((v) => [v, lib.humanize(v)]);
+    box.innerHTML = chart({
+      x, y,
+      series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })),
+      title: { id: `${this.uid}-chart`, text: 'Detection time against error ratio' },
+      desc: `For each alert tier, how long a steady error ratio takes to fire it: ` +
+        curves.map((c) => `${c.tier.name} from ${c.tier.error_ratio} errors`).join('; ') + '.',
+    });
+    legend.innerHTML = curves.map((c) =>
+      `<li><span class="swatch ${c.cls}"></span>${esc(c.tier.name)} (${esc(c.tier.burn_rate)})</li>`).join('');
+  }
+}
+
+/** [x0, y0, x1, y1, ...] as [[x0, y0], [x1, y1], ...]. */
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
+customElements.get('slo-alerts') || customElements.define('slo-alerts', SloAlerts);

@@ -1,0 +1,114 @@
+// <slo-live src="http://127.0.0.1:10000/slo/status" interval="5" token="">
+// Polls the Envoy filter's status endpoint and shows each SLO's budget left, burn rates
+// and firing alerts. The only element that touches the network, and only its `src` URL.
+import { core, BASE_CSS, esc } from './slo-common.js';
+
+export class SloLive extends HTMLElement {
+  static observedAttributes = ['src', 'interval', 'token'];
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.last = null;
+  }
+
+  connectedCallback() {
+    this.shadowRoot.innerHTML = `<style>${BASE_CSS}
+.state { margin: 0 0 .5rem; } .state.error { color: var(--slo-error, #b91c1c); }
+.firing { color: var(--slo-error, #b91c1c); font-weight: 600; }</style>
+<h2>Live SLO status</h2>
+<p class="state" role="status" aria-live="polite"></p>
+<div class="results" role="region" aria-live="polite" aria-label="Live SLO status"></div>
+<p class="hint">Source: <code class="src"></code></p>`;
+    this.start();
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this.timer);
+    this.controller?.abort();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && this.shadowRoot.firstChild) this.start();
+  }
+
+  start() {
+    clearTimeout(this.timer);
+    this.controller?.abort();
+    this.shadowRoot.querySelector('.src').textContent = this.getAttribute('src') ?? '(none)';
+    this.poll();
+  }
+
+  /** Seconds between polls; at least one. */
+  get interval() {
+    const n = Number(this.getAttribute('interval') ?? 5);
+    return Number.isFinite(n) && n >= 1 ? n : 5;
+  }
+
+  async poll() {
+    const src = this.getAttribute('src');
+    if (!src) {
+      this.showError('No status URL: set the src attribute to the filter\'s status endpoint.');
+      return;
+    }
+    this.controller = new AbortController();
+    const timeout = setTimeout(() => this.controller.abort(), 4000);
+    try {
+      const token = this.getAttribute('token');
+      const response = await fetch(src, {
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: this.controller.signal,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      if (!response.ok) throw new Error(`the endpoint answered HTTP ${response.status}`);
+      const body = await response.json();
+      const slos = Array.isArray(body) ? body : Array.isArray(body?.slos) ? body.slos : body?.slo ? [body] : null;
+      if (!slos) throw new Error('the answer has no "slos" list');
+      this.render(await core(), slos);
+    } catch (error) {
+      if (!this.isConnected) return;
+      const why = error.name === 'AbortError' ? 'no answer within 4 s' : error.message;
+      this.showError(`Cannot read ${src}: ${why}.${this.last ? ' Showing the last status received.' : ''}`);
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (this.isConnected) this.timer = setTimeout(() => this.poll(), this.interval * 1000);
+  }
+
+  showError(message) {
+    const state = this.shadowRoot.querySelector('.state');
+    state.className = 'state error';
+    state.textContent = message;
+    this.dataset.state = 'error';
+  }
+
+  render(lib, slos) {
+    const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const rows = slos.map((s) => {
+      const remaining = num(s.error_budget_remaining_ratio);
+      const rates = (Array.isArray(s.burn_rates) ? s.burn_rates : [])
+        .filter((b) => num(b?.burn_rate) !== null)
+        .map((b) => `${esc(b.window ?? lib.duration_text(num(b.window_seconds) ?? 0))}: ${esc(lib.burn_rate(b.burn_rate))}`).join(', ');
+      const tiers = Array.isArray(s.tiers) ? s.tiers : [];
+      const firing = tiers.filter((t) => t?.active).map((t) => `${t.name} (${t.severity})`);
+      return `<tr data-slo="${esc(s.slo)}"><th scope="row">${esc(s.slo ?? '?')}</th>` +
+        `<td class="num">${num(s.target) === null ? '?' : esc(lib.target_text(s.target))}</td><td>${esc(s.window ?? '')}</td>` +
+        `<td class="num" data-value="remaining">${remaining === null ? '?' : esc(lib.percent(remaining))}</td>` +
+        `<td>${rates || '-'}</td>` +
+        `<td class="${firing.length ? 'firing' : ''}">${firing.length ? esc(firing.join(', ')) : 'none'}</td></tr>`;
+    });
+    this.shadowRoot.querySelector('.results').innerHTML = slos.length === 0 ? '<p>The endpoint reports no SLOs.</p>'
+      : `<div class="scroll" tabindex="0" role="region" aria-label="SLO status table"><table><caption>SLOs seen by the filter</caption><thead><tr><th scope="col">SLO</th><th scope="col" class="num">Target</th><th scope="col">Window</th>` +
+      `<th scope="col" class="num">Budget left</th><th scope="col">Burn rates</th><th scope="col">Alerts firing</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+    const state = this.shadowRoot.querySelector('.state');
+    state.className = 'state';
+    state.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${this.interval} s.`;
+    this.last = slos;
+    this.dataset.state = 'ok';
+    this.dataset.ready = 'true';
+    this.dispatchEvent(new CustomEvent('change', { detail: { slos }, bubbles: true }));
+  }
+}
+
+customElements.get('slo-live') || customElements.define('slo-live', SloLive);

@@ -1,0 +1,189 @@
+// <slo-what-if target="99.9" window="30d" rps="50" baseline="0.02%"
+//   incidents="3d 20m 25%; 12d6h 4h 1%" buckets="50:7000, 100:2500, +Inf:5" threshold-ms="">
+// Replays a window minute by minute in the core's simulator: the budget burning down, when
+// each alert tier fires and resets, and when the budget runs out.
+import { SloElement, chart, esc, within } from './slo-common.js';
+
+const HOUR = 3600;
+const DAY = 86400;
+/** Spacing candidates for the time axis, in seconds. */
+const TIME_STEPS = [HOUR, 6 * HOUR, DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 30 * DAY, 90 * DAY];
+const BUDGET_TICKS = [1, 0.75, 0.5, 0.25, 0, -0.25, -0.5, -0.75, -1, -2, -5, -10, -20, -50, -100];
+/** At most this many points of the budget line are drawn. */
+const CHART_POINTS = 720;
+
+/** "3d 20m 25%; 12d6h 4h 1%" -> [["3d", "20m", "25%"], ...] */
+export function parseIncidents(text) {
+  return String(text ?? '').split(';').map((s) => s.trim()).filter(Boolean)
+    .map((s) => { const [start = '', duration = '', ratio = ''] = s.split(/\s+/); return [start, duration, ratio]; });
+}
+
+export class SloWhatIf extends SloElement {
+  static fields = [
+    { name: 'target', attr: 'target', value: '99.9' },
+    { name: 'window', attr: 'window', value: '30d' },
+    { name: 'requests_per_second', attr: 'rps', value: '50' },
+    { name: 'baseline_error_ratio', attr: 'baseline', value: '0.02%' },
+    { name: 'incidents', attr: 'incidents', value: '3d 20m 25%; 12d6h 4h 1%' },
+    { name: 'latency.threshold_ms', attr: 'threshold-ms', value: '' },
+    { name: 'latency.buckets', attr: 'buckets', value: '50:7000, 100:2500, 250:450, 500:45, +Inf:5' },
+  ];
+
+  static css = `
+fieldset { border: 1px solid var(--slo-border, #cbd5e1); border-radius: calc(var(--slo-radius, 8px) / 2);
+  display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin: 0 0 .6rem; padding: .5rem .8rem; flex: 1 1 100%; }
+legend { font-weight: 600; font-size: .9em; }
+.incidents { flex: 1 1 100%; }
+fieldset .field { min-width: 7rem; }`;
+
+  template() {
+    const v = Object.fromEntries(SloWhatIf.fields.map((f) => [f.name, this.initial(f)]));
+    this.incidents = parseIncidents(v.incidents);
+    return `<h2>What if?</h2>
+<form novalidate>
+  ${this.fieldHTML('target', 'Target (%)', v.target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
+  ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d or 4w' })}
+  ${this.fieldHTML('requests_per_second', 'Traffic (requests/s)', v.requests_per_second, { inputmode: 'decimal' })}
+  ${this.fieldHTML('baseline_error_ratio', 'Baseline error ratio', v.baseline_error_ratio, { hint: 'e.g. 0.02% or 0.0002' })}
+  <div class="incidents">${this.incidentsHTML()}</div>
+  <p><button type="button" class="secondary add">Add incident</button></p>
+  <fieldset><legend>Latency threshold from a histogram (optional)</legend>
+    ${this.fieldHTML('latency.threshold_ms', 'Threshold (ms)', v['latency.threshold_ms'], { hint: 'slower requests count as bad', inputmode: 'decimal' })}
+    ${this.fieldHTML('latency.buckets', 'Histogram buckets (upper ms:count)', v['latency.buckets'], { wide: true, multiline: true, hint: 'e.g. 100:900, 250:90, +Inf:10' })}
+  </fieldset>
+  <p class="error form-error" aria-live="polite"></p>
+</form>
+<div class="results" role="region" aria-live="polite" aria-label="What-if results">
+  <p class="stale"></p>
+  <p class="headline"></p>
+  <p class="latency"></p>
+  <div class="chart"></div>
+  <ul class="legend"></ul>
+  <div class="scroll" tabindex="0" role="region" aria-label="Alert timeline table"><table class="timeline"><caption>When each alert tier fires and resets (time since the window started)</caption>
+    <thead><tr><th scope="col">Tier</th><th scope="col">Severity</th><th scope="col" class="num">Burn rate</th><th scope="col">Fires and resets</th></tr></thead><tbody></tbody></table></div>
+</div>`;
+  }
+
+  connectedCallback() {
+    const first = !this.built;
+    super.connectedCallback();
+    if (!first) return;
+    this.shadowRoot.querySelector('.add').addEventListener('click', () => {
+      this.incidents = this.currentIncidents();
+      this.incidents.push(['', '1h', '10%']);
+      this.renderIncidents();
+      this.input(`incidents[${this.incidents.length - 1}].start`).focus();
+      this.update(true);
+    });
+    this.shadowRoot.querySelector('.incidents').addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-remove]');
+      if (!button) return;
+      this.incidents = this.currentIncidents();
+      this.incidents.splice(Number(button.dataset.remove), 1);
+      this.renderIncidents();
+      this.shadowRoot.querySelector('.add').focus();
+      this.update(true);
+    });
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (name === 'incidents' && this.built && old !== value) {
+      this.incidents = parseIncidents(value);
+      this.renderIncidents();
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  renderIncidents() {
+    this.shadowRoot.querySelector('.incidents').innerHTML = this.incidentsHTML();
+  }
+
+  incidentsHTML() {
+    return this.incidents.map(([start, duration, ratio], i) =>
+      `<fieldset><legend>Incident ${i + 1}</legend>
+        ${this.fieldHTML(`incidents[${i}].start`, 'Starts after', start, { hint: 'e.g. 3d or 12d6h' })}
+        ${this.fieldHTML(`incidents[${i}].duration`, 'Lasts', duration, { hint: 'e.g. 20m' })}
+        ${this.fieldHTML(`incidents[${i}].error_ratio`, 'Error ratio', ratio, { hint: 'e.g. 25% or 0.25' })}
+        <button type="button" class="secondary" data-remove="${i}" aria-label="Remove incident ${i + 1}">Remove</button>
+      </fieldset>`).join('');
+  }
+
+  /** The incident rows as typed. */
+  currentIncidents() {
+    const v = this.values();
+    return this.incidents.map((_, i) => ['start', 'duration', 'error_ratio'].map((k) => v[`incidents[${i}].${k}`] ?? ''));
+  }
+
+  compute(lib, v) {
+    return lib.what_if(v.target, v.window, v.requests_per_second, v.baseline_error_ratio,
+      this.currentIncidents().flat(), v['latency.buckets'], v['latency.threshold_ms']);
+  }
+
+  state() {
+    const v = this.values();
+    const out = {};
+    for (const f of SloWhatIf.fields) if (f.name !== 'incidents') out[f.name] = v[f.name];
+    out.incidents = this.currentIncidents().map((row) => row.join(' ')).join('; ');
+    return out;
+  }
+
+  setState(state) {
+    if ('incidents' in state) {
+      this.incidents = parseIncidents(state.incidents);
+      this.renderIncidents();
+    }
+    super.setState(state);
+  }
+
+  render(r, lib) {
+    const root = this.shadowRoot;
+    root.querySelector('.headline').innerHTML = `At ${esc(r.target)}, this window spends <strong data-value="consumed">${esc(r.consumed)}</strong> of its error budget ` +
+      `(<span data-value="remaining">${esc(r.remaining)}</span> left); the budget runs out <strong data-value="exhausted">${r.exhausted === 'never' ? 'never' : `at ${esc(r.exhausted)}`}</strong>.`;
+    root.querySelector('.latency').textContent = r.latency_error_ratio === null ? ''
+      : `Requests slower than the threshold add an error ratio of ${r.latency_error_ratio}.`;
+    root.querySelector('.timeline tbody').innerHTML = r.tiers.map((t) =>
+      `<tr data-tier="${esc(t.name)}"><th scope="row">${esc(t.name)}</th><td>${esc(t.severity)}</td><td class="num">${esc(t.burn_rate)}</td><td>` +
+      (t.firings.length === 0 ? 'never fires'
+        : t.firings.map((f) => `fires <span data-fires="${f.fires_at_seconds}">${esc(f.fires)}</span>, resets ${esc(f.resets)}`).join('; ')) +
+      '</td></tr>').join('');
+    this.renderChart(r, lib);
+  }
+
+  renderChart(r, lib) {
+    const values = r.budget_remaining;
+    const n = values.length;
+    const stride = Math.max(1, Math.ceil(n / CHART_POINTS));
+    const points = [[0, 1]];
+    for (let i = stride - 1; i < n; i += stride) points.push([(i + 1) * r.step_seconds, values[i]]);
+    if (points.at(-1)[0] !== n * r.step_seconds) points.push([n * r.step_seconds, values[n - 1]]);
+    const lowest = Math.min(0, ...points.map((p) => p[1]));
+    const step = TIME_STEPS.find((s) => r.window_seconds / s <= 8) ?? TIME_STEPS.at(-1);
+    const xTicks = [];
+    for (let t = 0; t <= r.window_seconds; t += step) xTicks.push([t, t === 0 ? '0' : lib.humanize(t)]);
+    const yTicks = within(BUDGET_TICKS, lowest, 1);
+    const markers = [];
+    r.tiers.forEach((t) => t.firings.forEach((f) => {
+      markers.push({ x: f.fires_at_seconds, seconds: f.fires_at_seconds, cls: `${t.severity} fire`, label: `${t.name} fires ${f.fires}` });
+      if (f.resets_at_seconds !== null) markers.push({ x: f.resets_at_seconds, seconds: f.resets_at_seconds, cls: `${t.severity} reset`, label: `${t.name} resets ${f.resets}` });
+    }));
+    if (r.exhausted_at_seconds !== null) {
+      markers.push({ x: r.exhausted_at_seconds, seconds: r.exhausted_at_seconds, cls: 'exhausted', label: `budget exhausted ${r.exhausted}` });
+    }
+    this.shadowRoot.querySelector('.chart').innerHTML = chart({
+      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: 'Time since the window started (d = days, h = hours)' },
+      y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
+      series: [{ points, cls: 'budget', label: 'error budget left' }],
+      markers,
+      title: { id: `${this.uid}-chart`, text: 'Error budget burn-down' },
+      desc: `Budget left falls to ${r.remaining} by the end of the window; exhausted ${r.exhausted}. ` +
+        `${markers.length} alert and exhaustion markers; the table below lists them.`,
+    });
+    this.shadowRoot.querySelector('.legend').innerHTML =
+      '<li><span class="swatch" style="--c: var(--slo-accent, #1d4ed8)"></span>budget left</li>' +
+      '<li><span class="swatch page"></span>page fires (solid) / resets (dashed)</li>' +
+      '<li><span class="swatch ticket"></span>ticket fires / resets</li>' +
+      '<li><span class="swatch" style="--c: var(--slo-error, #b91c1c)"></span>budget exhausted</li>';
+  }
+}
+
+customElements.get('slo-what-if') || customElements.define('slo-what-if', SloWhatIf);
