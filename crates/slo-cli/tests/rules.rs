@@ -7,17 +7,17 @@ use slo_core::format;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn promtool() -> &'static str {
-    let found = Command::new("promtool")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        found,
-        "promtool is missing: install Debian's `prometheus` package (scripts/setup.sh does)"
+/// Runs promtool on a file and fails the test with its output unless it succeeds.
+fn promtool(args: &[&str], file: &Path) {
+    let out = Command::new("promtool").args(args).arg(file).output().unwrap_or_else(|e| {
+        panic!("promtool is missing ({e}): install Debian's `prometheus` package (scripts/setup.sh does)")
+    });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    "promtool"
+    assert!(out.status.success(), "promtool {args:?} failed:\n{text}");
 }
 
 fn root() -> PathBuf {
@@ -50,17 +50,7 @@ fn generate_rules(dir: &Path) -> PathBuf {
 fn promtool_accepts_the_rules() {
     let dir = scratch("check");
     let rules = generate_rules(&dir);
-    let out = Command::new(promtool())
-        .args(["check", "rules"])
-        .arg(&rules)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    promtool(&["check", "rules"], &rules);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -142,16 +132,6 @@ fn a_burst_of_errors_fires_the_tiers_the_core_predicts() {
     );
     let test_file = dir.join("test.yaml");
     std::fs::write(&test_file, test).unwrap();
-    let out = Command::new(promtool())
-        .args(["test", "rules"])
-        .arg(&test_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    promtool(&["test", "rules"], &test_file);
     std::fs::remove_dir_all(dir).unwrap();
 }
