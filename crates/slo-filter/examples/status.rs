@@ -1,0 +1,74 @@
+//! The core's answer for given counts, as the filter would publish it: used by the
+//! end-to-end tests to check the status endpoint and the gauges against the core.
+//!
+//! usage: status CONFIG.json NOW SLO=GOOD:BAD...
+//! Each SLO's events are recorded at NOW, then evaluated at NOW. Prints
+//! `{"slos": [SloStatus::to_json...], "gauges": {slo: {...}}}`.
+
+use serde_json::{json, Map, Value};
+use slo_core::duration::format_duration;
+use slo_core::status;
+use slo_filter::names::milli;
+use slo_filter::options::FilterConfig;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("status: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<Value, String> {
+    let [config_path, now, counts @ ..] = args else {
+        return Err("usage: status CONFIG.json NOW SLO=GOOD:BAD...".into());
+    };
+    let text = std::fs::read_to_string(config_path).map_err(|e| format!("{config_path}: {e}"))?;
+    let config = FilterConfig::from_json(&text).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let now: u64 = now
+        .parse()
+        .map_err(|_| format!("NOW {now:?} is not Unix seconds"))?;
+    let mut slos = Vec::new();
+    let mut gauges = Map::new();
+    for slo in config.spec.slos() {
+        let mut counters = status::counters_for(slo);
+        let prefix = format!("{}=", slo.name);
+        if let Some(arg) = counts.iter().find(|a| a.starts_with(&prefix)) {
+            let (good, bad) = arg[prefix.len()..]
+                .split_once(':')
+                .and_then(|(g, b)| Some((g.parse().ok()?, b.parse().ok()?)))
+                .ok_or_else(|| format!("{arg:?} is not SLO=GOOD:BAD"))?;
+            counters.record(now, good, bad);
+        }
+        let state = status::evaluate(slo, &counters, now);
+        let burn: Map<String, Value> = state
+            .burn_rates
+            .iter()
+            .map(|(w, r)| (format_duration(*w), json!(milli(*r))))
+            .collect();
+        let alerts: Map<String, Value> = state
+            .tiers
+            .iter()
+            .map(|t| (t.name.clone(), json!(u64::from(t.active))))
+            .collect();
+        gauges.insert(
+            slo.name.clone(),
+            json!({"burn_rate_milli": burn, "budget_remaining_milli": milli(state.budget_remaining), "alert_active": alerts}),
+        );
+        slos.push(state.to_json(slo));
+    }
+    Ok(json!({"slos": slos, "gauges": gauges}))
+}

@@ -1,0 +1,278 @@
+"""End-to-end tests of the SLO filter in the real Envoy 1.40, configured by `slo envoy-config`."""
+
+import json
+import time
+
+import pytest
+import yaml
+
+import harness
+from harness import Envoy, Upstream, prometheus, send, get
+
+TOKEN = "test-token-123"
+ORIGIN = "http://127.0.0.1:8080"
+
+
+@pytest.fixture
+def upstream():
+    server = Upstream()
+    yield server
+    server.stop()
+
+
+def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, **options):
+    listen, admin = harness.free_port(), harness.free_port()
+    text = harness.envoy_config(
+        spec, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
+        status_path="/slo/status", status_token=TOKEN, status_cors_origin=ORIGIN,
+        tick_seconds=1, stats_flush_seconds=1, fault_injection=True, **options)
+    envoy = Envoy(harness.add_unhealthy_route(text), concurrency=concurrency, workdir=tmp_path)
+    envoy.listen_port = listen
+    envoy.config_text = text
+    return envoy
+
+
+@pytest.fixture
+def proxy(upstream, tmp_path):
+    envoy = start_proxy(upstream, tmp_path)
+    try:
+        yield envoy.wait_ready()
+    finally:
+        envoy.stop()
+
+
+def wait_for(check, timeout=15, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        ok, last = check()
+        if ok:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached in {timeout}s; last seen: {last}")
+
+
+GRPC = {"content-type": "application/grpc"}
+SLOW = {"x-envoy-fault-delay-request": "400"}
+ABORT = {"x-envoy-fault-abort-request": "503"}
+
+# (count, method, path, headers, {slo: outcome}) — outcomes from the spec's rules.
+MIX = [
+    (40, "GET", "/api/checkout/cart", {}, {"checkout-availability": "good", "checkout-latency": "good"}),
+    (7, "GET", "/api/checkout/status/500", {}, {"checkout-availability": "bad", "checkout-latency": "good"}),
+    (5, "POST", "/api/checkout/status/429", {}, {"checkout-availability": "bad", "checkout-latency": "good"}),
+    (3, "GET", "/api/checkout/slow", SLOW, {"checkout-availability": "good", "checkout-latency": "bad"}),
+    (4, "GET", "/api/checkout/healthz", {}, {"checkout-availability": "excluded", "checkout-latency": "excluded"}),
+    # Envoy's own local replies: no healthy upstream, and an aborted request.
+    (3, "GET", "/api/checkout/down/pay", {}, {"checkout-availability": "bad", "checkout-latency": "good"}),
+    (2, "GET", "/api/checkout/abort", ABORT, {"checkout-availability": "bad", "checkout-latency": "good"}),
+    (10, "POST", "/catalog.Catalog/List/grpc/0", GRPC, {"catalog-grpc": "good"}),
+    (4, "POST", "/catalog.Catalog/List/grpc/14", GRPC, {"catalog-grpc": "bad"}),
+    (3, "POST", "/catalog.Catalog/Get/grpc/5", GRPC, {"catalog-grpc": "good"}),
+    (2, "POST", "/catalog.Catalog/Get/grpc/13", GRPC, {"catalog-grpc": "bad"}),
+    (2, "GET", "/catalog.Catalog/List", {}, {}),
+    (5, "GET", "/static/logo.png", {}, {}),
+]
+SLOS = ["checkout-availability", "checkout-latency", "catalog-grpc"]
+
+
+def expected_counts(mix):
+    counts = {(slo, outcome): 0 for slo in SLOS for outcome in ("good", "bad", "excluded")}
+    for count, _, _, _, outcomes in mix:
+        for slo, outcome in outcomes.items():
+            counts[(slo, outcome)] += count
+    return counts
+
+
+def seen_counts(series):
+    counts = {}
+    for slo in SLOS:
+        for outcome in ("good", "bad"):
+            counts[(slo, outcome)] = series.get(("slo_requests_total", (("outcome", outcome), ("slo", slo))))
+        counts[(slo, "excluded")] = series.get(("slo_requests_excluded_total", (("slo", slo),)))
+    return counts
+
+
+def requests_of(mix):
+    out = []
+    for count, method, path, headers, _ in mix:
+        out += [(method, path, headers)] * count
+    return out
+
+
+def test_a_known_mix_is_counted_exactly_per_slo_and_outcome_across_two_workers(proxy):
+    statuses = send(proxy.listen_port, requests_of(MIX), connections=16)
+    assert statuses.count(503) == 3 + 2, statuses  # no healthy upstream, abort
+    assert statuses.count(500) == 7 and statuses.count(429) == 5
+    expected = expected_counts(MIX)
+    seen = wait_for(lambda: (seen_counts(prometheus(proxy)) == expected, seen_counts(prometheus(proxy))),
+                    what="exact slo_requests_total")
+    assert seen == expected
+    # Two workers served the connections, and the counts are still exact.
+    stats = proxy.admin("/stats?filter=worker_.*downstream_cx_total")
+    per_worker = [int(line.rsplit(" ", 1)[1]) for line in stats.splitlines() if "worker_" in line]
+    assert len(per_worker) == 2 and all(n > 0 for n in per_worker), stats
+    series = prometheus(proxy)
+    assert all(v == 0 for (name, _), v in series.items() if name == "slo_filter_errors_total"), series
+    assert {labels for (name, labels) in series if name == "slo_filter_errors_total"} == {
+        (("reason", r),) for r in ("host_call", "metric", "response_facts", "status_endpoint")}
+    # Every judged request lands in the duration histogram (after a stats flush).
+    for slo in SLOS:
+        judged = expected[(slo, "good")] + expected[(slo, "bad")]
+        key = ("slo_request_duration_milliseconds_count", (("slo", slo),))
+        wait_for(lambda: (prometheus(proxy).get(key) == judged, prometheus(proxy).get(key)),
+                 what=f"histogram count of {slo}")
+    # The latency threshold is a bucket edge: the 3 slow checkout requests are above 250 ms.
+    series = prometheus(proxy)
+    le_250 = series[("slo_request_duration_milliseconds_bucket", (("le", "250"), ("slo", "checkout-latency")))]
+    assert le_250 == expected[("checkout-latency", "good")]
+
+
+def test_status_endpoint_and_gauges_agree_with_the_core_after_a_burst_of_errors(proxy, tmp_path):
+    burst = [(60, "GET", "/api/checkout/cart", {}, {}), (40, "GET", "/api/checkout/status/503", {}, {}),
+             (20, "POST", "/catalog.Catalog/List/grpc/14", GRPC, {}), (5, "POST", "/catalog.Catalog/List/grpc/0", GRPC, {})]
+    send(proxy.listen_port, requests_of(burst), connections=8)
+    time.sleep(2.5)  # two ticks: every worker has read the global counters
+    status, headers, body = get(proxy.listen_port, "/slo/status", {"authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body
+    assert headers["content-type"] == "application/json"
+    assert headers["access-control-allow-origin"] == ORIGIN
+    report = json.loads(body)
+    series = prometheus(proxy)
+    counts = {slo: (int(series[("slo_requests_total", (("outcome", "good"), ("slo", slo)))]),
+                    int(series[("slo_requests_total", (("outcome", "bad"), ("slo", slo)))])) for slo in SLOS}
+    assert counts == {"checkout-availability": (60, 40), "checkout-latency": (100, 0), "catalog-grpc": (5, 20)}
+    config_path = tmp_path / "filter.json"
+    config_path.write_text(harness.filter_configuration(proxy.config_text))
+    core = harness.core_status(config_path, report["generated_at_seconds"], counts)
+    assert report["slos"] == core["slos"]
+    # Simple ratio check on top: 40% errors against a 0.1% budget burns at 400x.
+    checkout = report["slos"][0]
+    assert checkout["slo"] == "checkout-availability" and checkout["good"] == 60 and checkout["bad"] == 40
+    assert all(abs(b["burn_rate"] - 0.4 / 0.001) < 1e-6 for b in checkout["burn_rates"])
+    assert [t["active"] for t in checkout["tiers"]] == [True] * 4
+    # Gauges: what the core computes, in thousandths, on both workers' ticks.
+    for slo, gauges in core["gauges"].items():
+        for window, milli in gauges["burn_rate_milli"].items():
+            assert series[("slo_burn_rate_milli", (("slo", slo), ("window", window)))] == milli, (slo, window)
+        assert series[("slo_error_budget_remaining_milli", (("slo", slo),))] == gauges["budget_remaining_milli"]
+        tiers = {dict(labels)["tier"]: v for (name, labels), v in series.items()
+                 if name == "slo_alert_active" and dict(labels)["slo"] == slo}
+        assert tiers == gauges["alert_active"], slo
+    severities = {dict(labels)["tier"]: dict(labels)["severity"] for (name, labels) in series if name == "slo_alert_active"}
+    assert severities == {"page-1h": "page", "page-6h": "page", "ticket-1d": "ticket", "ticket-3d": "ticket"}
+    # The endpoint's own requests are not SLI events.
+    assert seen_counts(prometheus(proxy)) == seen_counts(series)
+
+
+def test_status_endpoint_needs_the_token_and_answers_cors_preflight(proxy):
+    status, headers, _ = get(proxy.listen_port, "/slo/status")
+    assert status == 401 and headers["www-authenticate"] == "Bearer"
+    status, _, _ = get(proxy.listen_port, "/slo/status", {"authorization": "Bearer wrong-token-12"})
+    assert status == 401
+    status, headers, _ = get(proxy.listen_port, "/slo/status", method="OPTIONS")
+    assert status == 204 and headers["access-control-allow-origin"] == ORIGIN
+    assert "authorization" in headers["access-control-allow-headers"]
+    status, _, _ = get(proxy.listen_port, "/slo/status", method="DELETE")
+    assert status == 405
+    # Other paths pass through to the upstream untouched.
+    status, _, body = get(proxy.listen_port, "/slo/status-page")
+    assert status == 200 and body == b"upstream says hi\n"
+
+
+def stat_names(envoy):
+    return {line.split(":", 1)[0] for line in envoy.admin("/stats").splitlines()}
+
+
+def test_ten_thousand_distinct_paths_add_no_stats(proxy):
+    warm = [("GET", "/api/checkout/warm", {}), ("GET", "/elsewhere/warm?x=1", {}),
+            ("GET", "/api/checkout/status/503", {})] * 4
+    send(proxy.listen_port, warm, connections=4)
+    time.sleep(1.5)
+    before = stat_names(proxy)
+    paths = [("GET", f"/api/checkout/item/{i}?session={i * 7919}", {}) if i % 2 else
+             ("GET", f"/random/{i}/p{i * 31}", {}) for i in range(10_000)]
+    statuses = send(proxy.listen_port, paths, connections=16)
+    assert statuses.count(200) == 10_000
+    time.sleep(1.5)
+    after = stat_names(proxy)
+    assert after == before, sorted(after ^ before)[:20]
+    assert not [n for n in after if "item" in n or "session" in n or "/" in n]
+    series = prometheus(proxy)
+    assert series[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))] == 5_000 + 4
+
+
+def bad_spec(tmp_path):
+    spec = json.loads(harness.SPEC.read_text())
+    spec["services"][0]["slos"][0]["target"] = 1.5
+    spec["services"][0]["slos"][2]["sli"]["bad"]["grpc_status"] = ["UNAVAILABLE", "NOPE"]
+    return spec
+
+
+def test_bad_configuration_is_refused_with_path_qualified_errors(upstream, tmp_path):
+    listen, admin = harness.free_port(), harness.free_port()
+    text = harness.envoy_config(harness.SPEC, listen_port=listen, admin_port=admin,
+                                upstream=f"127.0.0.1:{upstream.port}")
+    config = yaml.safe_load(text)
+    wasm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]
+    filter_config = json.loads(wasm["typed_config"]["config"]["configuration"]["value"])
+    filter_config["spec"] = bad_spec(tmp_path)
+    filter_config["status"] = {"path": "slo/status"}
+    wasm["typed_config"]["config"]["configuration"]["value"] = json.dumps(filter_config)
+    (tmp_path / "bad").mkdir()
+    envoy = Envoy(yaml.safe_dump(config), workdir=tmp_path / "bad")
+    try:
+        code = envoy.wait_exit(timeout=30)
+    finally:
+        envoy.stop()
+    log = envoy.log()
+    assert code != 0
+    for message in ["slo-filter: configuration rejected: spec.services[0].slos[0].target: 1.5 is out of range",
+                    "slo-filter: configuration rejected: spec.services[0].slos[2].sli.bad.grpc_status[1]:",
+                    "slo-filter: configuration rejected: status.path: \"slo/status\" is not allowed"]:
+        assert message in log, log[-3000:]
+
+
+def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(upstream, tmp_path):
+    """The listener comes from an LDS file; replacing it with a bad filter configuration is
+    rejected and the running listener goes on serving and counting."""
+    listen, admin = harness.free_port(), harness.free_port()
+    config = yaml.safe_load(harness.envoy_config(
+        harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}"))
+    listener = config["static_resources"].pop("listeners")[0]
+    listener["@type"] = "type.googleapis.com/envoy.config.listener.v3.Listener"
+    lds_dir = tmp_path / "lds"
+    lds_dir.mkdir()
+    lds = lds_dir / "lds.yaml"
+    config["node"] = {"id": "slo-test", "cluster": "slo-test"}
+    config["dynamic_resources"] = {"lds_config": {"resource_api_version": "V3", "path_config_source": {
+        "path": str(lds), "watched_directory": {"path": str(lds_dir)}}}}
+
+    def write_lds(resource):
+        tmp = lds_dir / "lds.tmp"
+        tmp.write_text(yaml.safe_dump({"resources": [resource]}, sort_keys=False))
+        tmp.rename(lds)
+
+    write_lds(listener)
+    envoy = Envoy(yaml.safe_dump(config, sort_keys=False), workdir=tmp_path)
+    try:
+        envoy.wait_ready()
+        key = ("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))
+        wait_for(lambda: (get(listen, "/api/checkout/a")[0] == 200, None), what="listener up")
+        before = prometheus(envoy)[key]
+        bad = json.loads(json.dumps(listener))
+        wasm = bad["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
+        filter_config = json.loads(wasm["configuration"]["value"])
+        filter_config["spec"] = bad_spec(tmp_path)
+        wasm["configuration"]["value"] = json.dumps(filter_config)
+        write_lds(bad)
+        wait_for(lambda: ("spec.services[0].slos[0].target: 1.5 is out of range" in envoy.log(), None),
+                 what="the rejection in Envoy's log")
+        rejected = wait_for(lambda: ((n := int(envoy.admin("/stats?filter=listener_manager.lds.update_rejected$")
+                                            .split(":")[1])) >= 1, n), what="lds.update_rejected")
+        assert rejected >= 1
+        statuses = send(listen, [("GET", "/api/checkout/b", {})] * 10, connections=2)
+        assert statuses == [200] * 10
+        assert prometheus(envoy)[key] == before + 10
+    finally:
+        envoy.stop()
