@@ -270,5 +270,8 @@ export const TIME_TICKS = [1, 10, 60, 600, 3600, 6 * 3600, 86400, 3 * 86400, 7 *
 /** Tick candidates for ratio axes. */
 export const RATIO_TICKS = [0.00001, 0.0001, 0.001, 0.01, 0.1, 1];
 
-/** Candidates that fall inside [min, max]. */
-export const within = (candidates, min, max) => candidates.filter((v) => v >= min && v <= max);
+/** Candidates that fall inside [min, max], forgiving float noise at the ends. */
+export const within = (candidates, min, max) => {
+  const slack = 1e-9 * Math.max(Math.abs(min), Math.abs(max));
+  return candidates.filter((v) => v >= min - slack && v <= max + slack);
+};

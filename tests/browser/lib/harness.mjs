@@ -1,11 +1,11 @@
 // Shared by the browser tests and the benchmark: a static server on loopback, Debian's
 // headless Chromium through playwright-core, the page's errors and requests, and the
 // core's own answers (computed natively by the slo-web example `core_values`).
-import { createServer } from 'node:http';
-import { readFile, stat, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { serve as serveStatic } from '../../../www/serve.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -14,40 +14,12 @@ export const WWW = join(ROOT, 'www');
 export const ARTIFACTS = join(ROOT, 'tests/artifacts/browser');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.md': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png',
-};
-
-/** Serves `root` on 127.0.0.1 at a free port. `extra(req, res)` may answer first (return true). */
+/** Serves `root` (default www/) on 127.0.0.1 at a free port; every server also answers
+ * STATUS_PATH like the filter's status endpoint. */
 export async function serve(root = WWW, extra = null) {
-  const requests = [];
-  const server = createServer(async (req, res) => {
-    requests.push(req.url);
-    if (extra && (await extra(req, res))) return;
-    if (req.url === STATUS_PATH) return statusFixture(req, res);
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(root, path));
-      if (!file.startsWith(root)) throw new Error('outside the root');
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
+  return serveStatic(root, {
+    extra: async (req, res) => (extra && (await extra(req, res))) || (req.url === STATUS_PATH && statusFixture(req, res)),
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
-  };
 }
 
 /** Where every test server answers like the filter's status endpoint, from a fixture. */
@@ -82,8 +54,8 @@ export async function launch() {
 }
 
 /** A fresh page that records console errors, page errors and every request it makes. */
-export async function open(browser, url, { viewport = { width: 1100, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function open(browser, url, { viewport = { width: 1100, height: 900 }, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP });
   const page = await context.newPage();
   const problems = [];
   const requests = [];

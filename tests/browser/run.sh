@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Browser tests of the SLO elements: builds slo-web (wasm32-unknown-unknown, release),
+# wasm-bindgen --target web into www/pkg/, wasm-opt, the Hugo workshop site, then runs
+# tests/browser/tests/*.test.mjs with node's test runner in Debian's headless Chromium.
+# Exits non-zero on any failure; a missing tool is a failure with a message, never a skip.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+die() { printf 'tests/browser/run.sh: %s\n' "$*" >&2; exit 1; }
+
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || die "$chromium is missing: install Debian's chromium (scripts/setup.sh does)"
+command -v node >/dev/null || die "node is missing"
+command -v hugo >/dev/null || die "hugo is missing: install Debian's hugo (scripts/setup.sh does)"
+for module in playwright-core axe-core; do
+  [ -f "tests/browser/node_modules/$module/package.json" ] ||
+    die "npm module $module is missing: run scripts/setup.sh (npm ci in tests/browser)"
+done
+
+bash www/build.sh
+
+artifacts="$root/tests/artifacts/browser"
+mkdir -p "$artifacts"
+# The oracle: the core's answers for the tests' inputs, computed natively, not through wasm.
+cargo run --quiet -p slo-web --example core_values >"$artifacts/core-values.json"
+
+cd tests/browser
+SLO_CORE_VALUES="$artifacts/core-values.json" CHROMIUM="$chromium" \
+  node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs

@@ -1,0 +1,76 @@
+// No request leaves the page except the module's own files and <slo-live>'s URL; the live
+// element reads a cross-origin status endpoint, and shows an error state when it cannot.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, ready, requireBuilt, statusFixture, STATUS } from '../lib/harness.mjs';
+
+let site, envoy, browser;
+before(async () => {
+  requireBuilt();
+  site = await serve();
+  // Stands in for the demo Envoy: another origin, answering like the filter's status endpoint.
+  envoy = await serve(undefined, (req, res) => {
+    if (req.url === '/slo/status') return statusFixture(req, res);
+    res.writeHead(404).end();
+    return true;
+  });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await site?.close(); await envoy?.close(); });
+
+const OWN = ['/index.html', '/demo.css', '/demo.js', '/elements/', '/pkg/slo_web.js', '/pkg/slo_web_bg.wasm'];
+
+test('only the page, the elements, the wasm bundle and the live URL are requested', async () => {
+  const live = `${envoy.url}/slo/status`;
+  const { page, problems, requests } = await open(browser, `${site.url}/index.html?live=${encodeURIComponent(live)}`);
+  for (const id of ['budget', 'alerts', 'whatif', 'composite', 'live']) await ready(page, `#${id}`);
+  // Use every element, then wait for a second poll of the live endpoint.
+  await page.locator('#budget [name="target"]').fill('99.5');
+  await page.locator('#whatif [name="window"]').fill('28d');
+  await page.locator('#alerts [name="error_ratio"]').fill('10%');
+  await page.locator('#composite [name="dependencies[0].replicas"]').fill('2');
+  await page.locator('#live').evaluate((el) => el.setAttribute('interval', '1'));
+  await page.waitForTimeout(1500);
+  assert.ok(requests.some((u) => u === live), 'the live element read its URL');
+  for (const url of requests) {
+    if (url === live) continue;
+    assert.ok(url.startsWith(`${site.url}/`), `request to another origin: ${url}`);
+    const path = new URL(url).pathname;
+    assert.ok(OWN.some((own) => path === own || (own.endsWith('/') && path.startsWith(own))), `unexpected request: ${path}`);
+  }
+  // The other server saw nothing but the status endpoint (and CORS needs no preflight here).
+  assert.ok(envoy.requests.every((u) => u === '/slo/status'), envoy.requests.join(', '));
+  assert.deepEqual(problems, []);
+});
+
+test('<slo-live> shows the status figures, formatted by the core', async () => {
+  const { page, problems } = await open(browser, `${site.url}/index.html?live=${encodeURIComponent(`${envoy.url}/slo/status`)}`);
+  const live = await ready(page, '#live');
+  const slo = STATUS.slos[0];
+  const row = live.locator(`tr[data-slo="${slo.slo}"]`);
+  assert.equal((await row.locator('[data-value="remaining"]').textContent()).trim(), '53.7037%');
+  assert.match(await row.textContent(), /5m: 100x, 1h: 16\.667x/);
+  assert.match(await row.textContent(), /page-1h \(page\)/);
+  assert.deepEqual(problems, []);
+});
+
+test('<slo-live> with an unreachable endpoint shows an error state and throws nothing', async () => {
+  // A port that was just free: nothing listens there.
+  const gone = await serve();
+  const url = `${gone.url}/slo/status`;
+  await gone.close();
+  const { page, problems } = await open(browser, `${site.url}/index.html?live=${encodeURIComponent(url)}`);
+  const live = page.locator('#live[data-state="error"]');
+  await live.waitFor();
+  assert.match(await live.locator('.state').textContent(), /Cannot read .*slo\/status/);
+  assert.equal(await live.locator('.state').getAttribute('role'), 'status');
+  // The browser itself logs the refused connection; nothing else may appear.
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p)), []);
+
+  // An answer that is not a status document is an error state too.
+  const bad = await serve(undefined, (req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end('{"nope": 1}'); return true; });
+  await page.locator('#live').evaluate((el, src) => el.setAttribute('src', src), `${bad.url}/slo/status`);
+  await page.waitForFunction(() => /no "slos" list/.test(document.getElementById('live').shadowRoot.querySelector('.state').textContent));
+  await bad.close();
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p)), []);
+});
