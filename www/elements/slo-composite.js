@@ -1,4 +1,4 @@
-// <slo-composite dependencies="load balancer: 99.99; app: 99.9 x3; database: 99.95 x2">
+// <slo-composite dependencies="load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2">
 // The availability of a service that needs all of its dependencies (in series), each run
 // as one or more redundant replicas, as the core computes it.
 import { SloElement, esc } from './slo-common.js';
@@ -15,7 +15,7 @@ export function parseDependencies(text) {
 
 export class SloComposite extends SloElement {
   static fields = [
-    { name: 'dependencies', attr: 'dependencies', value: 'load balancer: 99.99; app: 99.9 x3; database: 99.95 x2' },
+    { name: 'dependencies', attr: 'dependencies', value: 'load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2' },
   ];
 
   static css = `
@@ -44,7 +44,7 @@ legend { font-weight: 600; font-size: .9em; }
     return this.deps.map(([name, availability, replicas], i) =>
       `<fieldset><legend>Dependency ${i + 1}</legend>
         ${this.fieldHTML(`dependencies[${i}].name`, 'Name', name)}
-        ${this.fieldHTML(`dependencies[${i}].availability`, 'Availability (%)', availability, { hint: 'e.g. 99.95', inputmode: 'decimal' })}
+        ${this.fieldHTML(`dependencies[${i}].availability`, 'Availability', availability, { hint: 'e.g. 99.95% or 0.9995' })}
         ${this.fieldHTML(`dependencies[${i}].replicas`, 'Redundant replicas', replicas, { hint: 'any one is enough', inputmode: 'numeric' })}
         <button type="button" class="secondary" data-remove="${i}" aria-label="Remove dependency ${i + 1}">Remove</button>
       </fieldset>`).join('');
@@ -56,7 +56,7 @@ legend { font-weight: 600; font-size: .9em; }
     if (!first) return;
     this.shadowRoot.querySelector('.add').addEventListener('click', () => {
       this.deps = this.currentDeps();
-      this.deps.push([`dependency ${this.deps.length + 1}`, '99.9', '1']);
+      this.deps.push([`dependency ${this.deps.length + 1}`, '99.9%', '1']);
       this.renderDeps();
       this.input(`dependencies[${this.deps.length - 1}].name`).focus();
       this.update(true);

@@ -8,10 +8,12 @@ use slo_core::alerts::{analyze_tiers, AlertTier};
 use slo_core::budget::budget_report;
 use slo_core::composite::Component;
 use slo_core::duration::{humanize_seconds, parse_duration, parse_offset};
+use slo_core::format;
+use slo_core::parse;
 use slo_core::target::{format_target, parse_target};
+use slo_core::whatif::parse_buckets;
 use slo_core::whatif::{simulate, Incident, LatencyScenario, Scenario};
 use slo_core::window::Window;
-use slo_web::text;
 
 fn budget(target: &str, window: &str, requests: Option<u64>) -> Value {
     let (t, w) = (
@@ -21,7 +23,7 @@ fn budget(target: &str, window: &str, requests: Option<u64>) -> Value {
     let r = budget_report(t, w.nominal_seconds(), requests);
     json!({
         "downtime": humanize_seconds(r.allowed_downtime_seconds),
-        "error_budget": text::percent(r.error_budget_ratio),
+        "error_budget": format::percent(r.error_budget_ratio),
         "periods": r.periods.iter().map(|(name, _, s)| json!([name, humanize_seconds(*s)])).collect::<Vec<_>>(),
         "allowed_bad_requests": r.allowed_bad_requests.map(|n| n.to_string()),
     })
@@ -32,7 +34,7 @@ fn alerts(target: &str, window: &str, error_ratio: Option<&str>) -> Value {
         parse_target(target).unwrap(),
         Window::parse(window).unwrap(),
     );
-    let e = error_ratio.map(|e| text::error_ratio(e).unwrap());
+    let e = error_ratio.map(|e| parse::error_ratio(e).unwrap());
     let tiers = analyze_tiers(
         &AlertTier::defaults_for(w.nominal_seconds(), None),
         t,
@@ -43,8 +45,8 @@ fn alerts(target: &str, window: &str, error_ratio: Option<&str>) -> Value {
         .iter()
         .map(|a| json!({
             "name": a.name,
-            "burn_rate": text::burn_rate(a.burn_rate),
-            "error_ratio": text::percent(a.error_ratio_threshold),
+            "burn_rate": format::burn_rate(a.burn_rate),
+            "error_ratio": format::percent(a.error_ratio_threshold),
             "can_fire": a.can_fire,
             "detects": a.detection_seconds.map(humanize_seconds),
         }))
@@ -65,17 +67,17 @@ fn what_if(
         window_seconds: window,
         tiers: AlertTier::defaults_for(window, None),
         requests_per_second: rps,
-        baseline_error_ratio: text::error_ratio(baseline).unwrap(),
+        baseline_error_ratio: parse::error_ratio(baseline).unwrap(),
         incidents: incidents
             .iter()
             .map(|(s, d, e)| Incident {
                 start_seconds: parse_offset(s).unwrap(),
                 duration_seconds: parse_duration(d).unwrap(),
-                error_ratio: text::error_ratio(e).unwrap(),
+                error_ratio: parse::error_ratio(e).unwrap(),
             })
             .collect(),
         latency: latency.map(|(b, threshold_ms)| LatencyScenario {
-            buckets: text::buckets(b).unwrap(),
+            buckets: parse_buckets(b).unwrap(),
             threshold_ms,
         }),
     };
@@ -83,8 +85,8 @@ fn what_if(
     let sim = simulate(&scenario);
     json!({
         "target": format_target(t),
-        "consumed": text::percent(sim.budget_consumed),
-        "remaining": text::percent(1.0 - sim.budget_consumed),
+        "consumed": format::percent(sim.budget_consumed),
+        "remaining": format::percent(1.0 - sim.budget_consumed),
         "exhausted_at_seconds": sim.exhausted_at_seconds,
         "exhausted": sim.exhausted_at_seconds.map_or("never".into(), |s| format!("+{}", humanize_seconds(s))),
         "firings": sim.tiers.iter().map(|t| json!({
@@ -100,10 +102,12 @@ fn composite(parts: &[(&str, usize)]) -> Value {
     let service = Component::Serial(
         parts
             .iter()
-            .map(|(a, n)| Component::Redundant(vec![Component::Leaf(parse_target(a).unwrap()); *n]))
+            .map(|(a, n)| {
+                Component::Redundant(vec![Component::Leaf(parse::availability(a).unwrap()); *n])
+            })
             .collect(),
     );
-    json!({ "availability": text::percent(service.availability()) })
+    json!({ "availability": format::percent(service.availability()) })
 }
 
 fn main() {
@@ -123,8 +127,8 @@ fn main() {
         "whatif_demo": what_if("99.9", 50.0, "0.02%", &demo_incidents, Some((BUCKETS, 500.0))),
         "whatif_outage": what_if("99.9", 50.0, "0.02%", &[("1d", "2h", "100%")], Some((BUCKETS, 500.0))),
         "whatif_demo_9995": what_if("99.95", 50.0, "0.02%", &demo_incidents, Some((BUCKETS, 500.0))),
-        "composite_demo": composite(&[("99.99", 1), ("99.9", 3), ("99.95", 2)]),
-        "composite_two_serial": composite(&[("99.9", 1), ("99.9", 1)]),
+        "composite_demo": composite(&[("99.99%", 1), ("99.9%", 3), ("99.95%", 2)]),
+        "composite_two_serial": composite(&[("99.9%", 1), ("99.9%", 1)]),
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }

@@ -7,15 +7,18 @@
 #![forbid(unsafe_code)]
 
 mod js;
-pub mod text;
 
 use js::{array, floats, Obj};
 use slo_core::alerts::{analyze_tiers, detection_curve, AlertTier};
 use slo_core::budget::{budget_report, nines_table, PERIODS};
 use slo_core::composite::Component;
 use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset, DAY};
+use slo_core::format;
+use slo_core::parse;
 use slo_core::target::{format_target, parse_target};
-use slo_core::whatif::{simulate, Incident, LatencyScenario, Scenario};
+use slo_core::whatif::{
+    parse_buckets, parse_threshold_ms, simulate, Incident, LatencyScenario, Scenario,
+};
 use slo_core::window::Window;
 use wasm_bindgen::prelude::*;
 
@@ -79,15 +82,15 @@ pub fn budget(target: &str, window: &str, requests: &str) -> JsValue {
     let form = Form::new();
     let target = form.field("target", target_field(target));
     let window = form.field("window", Window::parse(window));
-    let requests = form.optional("requests", requests, text::count);
+    let requests = form.optional("requests", requests, parse::count);
     let result = (|| {
         let (target, window, requests) = (target?, window?, requests?);
         let report = budget_report(target, window.nominal_seconds(), requests);
         let out = Obj::new();
         out.set("target", format_target(target))
-            .set("window", text::window_name(window))
+            .set("window", window.describe())
             .set("window_seconds", seconds(report.window_seconds))
-            .set("error_budget", text::percent(report.error_budget_ratio))
+            .set("error_budget", format::percent(report.error_budget_ratio))
             .set("downtime_seconds", report.allowed_downtime_seconds)
             .set(
                 "downtime",
@@ -139,7 +142,7 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
     let form = Form::new();
     let target = form.field("target", target_field(target));
     let window = form.field("window", Window::parse(window));
-    let error_ratio = form.optional("error_ratio", error_ratio, text::error_ratio);
+    let error_ratio = form.optional("error_ratio", error_ratio, parse::error_ratio);
     let result = (|| {
         let (target, window, error_ratio) = (target?, window?, error_ratio?);
         let window_seconds = window.nominal_seconds();
@@ -151,9 +154,9 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
                 .set("severity", a.severity.as_str())
                 .set("long_window", format_duration(a.long_window_seconds))
                 .set("short_window", format_duration(a.short_window_seconds))
-                .set("burn_rate", text::burn_rate(a.burn_rate))
-                .set("error_ratio", text::percent(a.error_ratio_threshold))
-                .set("budget_consumed", text::percent(a.budget_consumed))
+                .set("burn_rate", format::burn_rate(a.burn_rate))
+                .set("error_ratio", format::percent(a.error_ratio_threshold))
+                .set("budget_consumed", format::percent(a.budget_consumed))
                 .set("can_fire", a.can_fire)
                 .opt("detects", a.detection_seconds.map(humanize_seconds))
                 .opt("resets", a.reset_seconds.map(humanize_seconds));
@@ -164,7 +167,7 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
                         "{} can never fire: at {} it needs an error ratio of {}, more than 100% of requests",
                         a.name,
                         format_target(target),
-                        text::percent(a.error_ratio_threshold)
+                        format::percent(a.error_ratio_threshold)
                     ),
                 );
             }
@@ -177,8 +180,8 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
         });
         let out = Obj::new();
         out.set("target", format_target(target))
-            .set("window", text::window_name(window))
-            .opt("error_ratio", error_ratio.map(text::percent))
+            .set("window", window.describe())
+            .opt("error_ratio", error_ratio.map(format::percent))
             .set("tiers", rows);
         Some(out)
     })();
@@ -202,10 +205,10 @@ pub fn what_if(
     let form = Form::new();
     let target = form.field("target", target_field(target));
     let window = form.field("window", Window::parse(window));
-    let rps = form.field("requests_per_second", text::rate(requests_per_second));
+    let rps = form.field("requests_per_second", parse::rate(requests_per_second));
     let baseline = form.field(
         "baseline_error_ratio",
-        text::error_ratio(baseline_error_ratio),
+        parse::error_ratio(baseline_error_ratio),
     );
     let mut parsed = Some(Vec::new());
     for (i, fields) in incidents.chunks(3).enumerate() {
@@ -219,7 +222,7 @@ pub fn what_if(
             &path("duration"),
             parse_duration(get(1)).map_err(|e| e.to_string()),
         );
-        let error_ratio = form.field(&path("error_ratio"), text::error_ratio(get(2)));
+        let error_ratio = form.field(&path("error_ratio"), parse::error_ratio(get(2)));
         parsed = match (parsed, start, duration, error_ratio) {
             (Some(mut list), Some(start_seconds), Some(duration_seconds), Some(error_ratio)) => {
                 list.push(Incident {
@@ -233,11 +236,11 @@ pub fn what_if(
         };
     }
     let latency = form
-        .optional("latency.threshold_ms", threshold_ms, text::threshold_ms)
+        .optional("latency.threshold_ms", threshold_ms, parse_threshold_ms)
         .and_then(|threshold| match threshold {
             None => Some(None),
             Some(threshold_ms) => {
-                form.field("latency.buckets", text::buckets(buckets))
+                form.field("latency.buckets", parse_buckets(buckets))
                     .map(|buckets| {
                         Some(LatencyScenario {
                             buckets,
@@ -275,8 +278,8 @@ pub fn what_if(
         .set("window_seconds", seconds(scenario.window_seconds))
         .set("step_seconds", seconds(sim.step_seconds))
         .set("budget_remaining", floats(&sim.budget_remaining))
-        .set("consumed", text::percent(sim.budget_consumed))
-        .set("remaining", text::percent(1.0 - sim.budget_consumed))
+        .set("consumed", format::percent(sim.budget_consumed))
+        .set("remaining", format::percent(1.0 - sim.budget_consumed))
         .opt("exhausted_at_seconds", sim.exhausted_at_seconds)
         .set(
             "exhausted",
@@ -284,7 +287,7 @@ pub fn what_if(
         )
         .opt(
             "latency_error_ratio",
-            sim.latency_error_ratio.map(text::percent),
+            sim.latency_error_ratio.map(format::percent),
         )
         .set(
             "tiers",
@@ -292,7 +295,7 @@ pub fn what_if(
                 let row = Obj::new();
                 row.set("name", t.name.as_str())
                     .set("severity", t.severity.as_str())
-                    .set("burn_rate", text::burn_rate(t.burn_rate_threshold))
+                    .set("burn_rate", format::burn_rate(t.burn_rate_threshold))
                     .set(
                         "firings",
                         array(&t.firings, |f| {
@@ -323,10 +326,10 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
     let mut parts = Some(Vec::new());
     for (i, availability) in availabilities.iter().enumerate() {
         let path = |key: &str| format!("dependencies[{i}].{key}");
-        let leaf = form.field(&path("availability"), target_field(availability));
+        let leaf = form.field(&path("availability"), parse::availability(availability));
         let copies = form.field(
             &path("replicas"),
-            text::count(replicas.get(i).map_or("1", String::as_str)).and_then(|n| {
+            parse::count(replicas.get(i).map_or("1", String::as_str)).and_then(|n| {
                 if n > MAX_REPLICAS {
                     Err(format!(
                         "{n} is too many replicas; allowed: 1 to {MAX_REPLICAS}"
@@ -365,7 +368,7 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
     };
     let availability = service.availability();
     let out = Obj::new();
-    out.set("availability", text::percent(availability))
+    out.set("availability", format::percent(availability))
         .set(
             "downtime_per_month",
             humanize_seconds(slo_core::budget::allowed_downtime_seconds(
@@ -377,7 +380,7 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
         .set(
             "dependencies",
             array(parts, |part| {
-                JsValue::from(text::percent(part.availability()))
+                JsValue::from(format::percent(part.availability()))
             }),
         );
     form.answer(Some(out))
@@ -393,12 +396,12 @@ fn part_of(path: &str) -> &str {
 /// Words and numbers for `<slo-live>`, which reads the filter's status JSON itself.
 #[wasm_bindgen]
 pub fn percent(ratio: f64) -> String {
-    text::percent(ratio)
+    format::percent(ratio)
 }
 
 #[wasm_bindgen]
 pub fn burn_rate(rate: f64) -> String {
-    text::burn_rate(rate)
+    format::burn_rate(rate)
 }
 
 #[wasm_bindgen]

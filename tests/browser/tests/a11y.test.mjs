@@ -31,6 +31,10 @@ test('axe-core: no violations on the demo page, light and dark', async () => {
   await page.getByLabel('Theme').selectOption('dark');
   assert.deepEqual(await axe(page), [], 'dark theme');
   await screenshot(page.locator('#budget'), 'slo-budget-dark');
+  // Control: axe does look inside the elements' shadow roots, so an unlabelled input there
+  // is found.
+  await page.locator('#budget').evaluate((el) => el.shadowRoot.querySelector('form').append(document.createElement('input')));
+  assert.ok((await axe(page)).some((v) => v.startsWith('label')), 'axe sees into the shadow DOM');
   assert.deepEqual(problems, []);
 });
 

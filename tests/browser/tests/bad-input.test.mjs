@@ -83,7 +83,7 @@ test('<slo-what-if> rejects bad traffic, incidents and latency inline', async ()
 test('<slo-composite> rejects bad availabilities and replica counts inline', async () => {
   const { page, problems } = await open(browser, demoPage(server));
   await ready(page, '#composite');
-  await rejects(page, '#composite', 'dependencies[1].availability', TARGETS, '.headline');
+  await rejects(page, '#composite', 'dependencies[1].availability', ['', 'abc', '-5', '2', '100', '100.5%'], '.headline');
   await rejects(page, '#composite', 'dependencies[2].replicas', ['', 'abc', '-5', '100.5', '0', '1000'], '.headline');
   assert.deepEqual(problems, []);
 });

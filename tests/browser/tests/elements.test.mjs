@@ -159,7 +159,7 @@ test('<slo-composite>: serial and redundant availability come from the core', as
   assert.equal(await text(el.locator('[data-value="availability"]')), core.composite_demo.availability);
   // Two 99.9% dependencies in series: 99.8001%.
   await el.getByRole('button', { name: 'Remove dependency 3' }).click();
-  await type(el.locator('input[name="dependencies[0].availability"]'), '99.9');
+  await type(el.locator('input[name="dependencies[0].availability"]'), '99.9%');
   await type(el.locator('input[name="dependencies[1].replicas"]'), '1');
   await page.waitForFunction((want) => document.getElementById('composite').shadowRoot.querySelector('[data-value="availability"]').textContent === want,
     core.composite_two_serial.availability);
