@@ -29,6 +29,7 @@ cargo build -q -p slo-core --target wasm32-unknown-unknown
 step "unit, property and CLI tests"
 cargo test --workspace --exclude slo-filter --exclude slo-web
 
+shopt -s nullglob
 for suite in tests/*/run.sh; do
   step "$suite"
   bash "$suite"
