@@ -44,7 +44,7 @@ class Upstream:
     """A demo service: `/status/<code>` answers that code, `/grpc/<code>` a gRPC
     trailers-only response with that grpc-status, anything else 200."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
@@ -72,7 +72,7 @@ class Upstream:
                 pass
 
         http.server.ThreadingHTTPServer.daemon_threads = True
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -114,6 +114,7 @@ class Envoy:
 
     def __init__(self, config_text, concurrency=2, admin_port=None, workdir=None, extra_args=()):
         self.dir = Path(workdir or tempfile.mkdtemp(prefix="slo-envoy-"))
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.config_path = self.dir / "envoy.yaml"
         self.config_path.write_text(config_text)
         self.log_path = self.dir / "envoy.log"
@@ -230,3 +231,12 @@ def filter_configuration(config_text):
     hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
     wasm = next(f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.wasm")
     return wasm["typed_config"]["config"]["configuration"]["value"]
+
+
+if __name__ == "__main__":
+    # `harness.py upstream PORT`: the demo service alone, until killed.
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "upstream":
+        raise SystemExit("usage: harness.py upstream PORT")
+    Upstream(int(sys.argv[2])).thread.join()

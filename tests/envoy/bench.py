@@ -1,0 +1,176 @@
+"""Benchmark (not a test): the cost of the SLO filter in Envoy.
+
+Same Envoy configuration (from `slo envoy-config`, one worker) in four variants: no filter,
+an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json, and
+a Lua filter doing the same classification. The upstream is a second Envoy answering with a
+direct response. wrk loads one variant at a time on loopback; rounds alternate the variants.
+Prints throughput and p50/p99 latency per variant and the ratios to no filter.
+
+Run after tests/envoy/run.sh has built the artifacts:
+    .venv/bin/python tests/envoy/bench.py [--seconds 8] [--rounds 3] [--connections 32]
+"""
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+import harness
+
+LUA = r"""
+local slos = {
+  {name = "checkout-availability", prefixes = {"/api/checkout"}, exclude = {"/api/checkout/healthz"},
+   bad_class = {[5] = true}, bad_code = {[429] = true}},
+  {name = "checkout-latency", prefixes = {"/api/checkout"}, exclude = {"/api/checkout/healthz"},
+   threshold_ms = 250},
+  {name = "catalog-grpc", prefixes = {"/catalog.Catalog/"}, methods = {POST = true},
+   bad_class = {[5] = true}, bad_grpc = {[13] = true, [14] = true, [4] = true}},
+}
+local function starts(s, p) return string.sub(s, 1, #p) == p end
+local function any_prefix(path, list)
+  for _, p in ipairs(list) do if starts(path, p) then return true end end
+  return false
+end
+function envoy_on_request(h)
+  local path = (h:headers():get(":path") or ""):match("^[^?#]*")
+  local method = h:headers():get(":method")
+  local meta = h:streamInfo():dynamicMetadata()
+  for _, slo in ipairs(slos) do
+    if any_prefix(path, slo.prefixes) and (slo.methods == nil or slo.methods[method]) then
+      meta:set("slo", slo.name, (slo.exclude and any_prefix(path, slo.exclude)) and "excluded" or "matched")
+    end
+  end
+  meta:set("slo", "start", h:timestampString(EnvoyTimestampResolution.MILLISECOND))
+end
+function envoy_on_response(h)
+  local meta = h:streamInfo():dynamicMetadata()
+  local state = meta:get("slo") or {}
+  local status = tonumber(h:headers():get(":status")) or 0
+  local ct = h:headers():get("content-type") or ""
+  local grpc = nil
+  if starts(ct, "application/grpc") then grpc = tonumber(h:headers():get("grpc-status") or "") end
+  local elapsed = tonumber(h:timestampString(EnvoyTimestampResolution.MILLISECOND)) - tonumber(state.start or 0)
+  for _, slo in ipairs(slos) do
+    local seen = state[slo.name]
+    if seen == "matched" then
+      local bad = status == 0 or (slo.bad_class and slo.bad_class[math.floor(status / 100)])
+        or (slo.bad_code and slo.bad_code[status]) or (grpc and slo.bad_grpc and slo.bad_grpc[grpc])
+        or (slo.threshold_ms and elapsed > slo.threshold_ms)
+      meta:set("slo", slo.name, bad and "bad" or "good")
+    end
+  end
+end
+"""
+
+
+def variant_configs(upstream_port):
+    """{name: (listen_port, admin_port, config_text)} for the four variants."""
+    out = {}
+    for name in ("no filter", "empty wasm", "slo filter", "lua"):
+        listen, admin = harness.free_port(), harness.free_port()
+        config = yaml.safe_load(harness.envoy_config(
+            harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream_port}"))
+        hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+        filters = hcm["http_filters"]
+        if name == "no filter":
+            filters.pop(0)
+        elif name == "empty wasm":
+            filters[0]["typed_config"]["config"]["vm_config"]["code"]["local"]["filename"] = str(
+                harness.require(harness.NOOP_WASM, "the empty Wasm filter"))
+            filters[0]["typed_config"]["config"]["vm_config"]["vm_id"] = "noop"
+        elif name == "lua":
+            filters[0] = {"name": "envoy.filters.http.lua", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+                "default_source_code": {"inline_string": LUA}}}
+        out[name] = (listen, admin, yaml.safe_dump(config, sort_keys=False))
+    return out
+
+
+def upstream_config(port, admin):
+    return yaml.safe_dump({
+        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin}}},
+        "static_resources": {"listeners": [{
+            "name": "upstream", "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+            "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": "upstream",
+                "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [
+                    {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok\n"}}}]}]},
+                "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}]}})
+
+
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port, seconds, connections):
+    done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+                           f"http://127.0.0.1:{port}/api/checkout/cart"],
+                          capture_output=True, text=True, timeout=seconds + 60)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    lat = {p: float(v) * UNIT[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", text, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    assert errors is None, f"non-2xx responses in the benchmark:\n{text}"
+    return rps, lat["50"], lat["99"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: missing wrk (Debian package wrk; scripts/setup.sh installs it)")
+    harness.require(harness.WASM, "the SLO filter")
+    work = Path(tempfile.mkdtemp(prefix="slo-bench-"))
+    up_port, up_admin = harness.free_port(), harness.free_port()
+    envoys = []
+    try:
+        upstream = harness.Envoy(upstream_config(up_port, up_admin), concurrency=1, workdir=work / "upstream")
+        envoys.append(upstream)
+        upstream.wait_ready()
+        variants = variant_configs(up_port)
+        ports = {}
+        for name, (listen, admin, text) in variants.items():
+            envoy = harness.Envoy(text, concurrency=1, workdir=work / name.replace(" ", "-"))
+            envoys.append(envoy)
+            envoy.wait_ready()
+            ports[name] = listen
+            wrk(listen, 2, args.connections)  # warm-up
+        results = {name: [] for name in variants}
+        for round_ in range(args.rounds):
+            for name in variants:
+                results[name].append(wrk(ports[name], args.seconds, args.connections))
+                print(f"round {round_ + 1} {name:>11}: {results[name][-1][0]:>9.0f} req/s", flush=True)
+        slo_admin = variants["slo filter"][1]
+        counted = harness.prometheus(envoys[3])
+        good = counted[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))]
+        print(f"\nslo filter counted {good:.0f} good checkout requests (admin port {slo_admin})")
+        size = harness.WASM.stat().st_size
+        print(f"slo_filter.wasm: {size} bytes ({size / 1024:.1f} KiB) after wasm-opt -Oz\n")
+        base = statistics.median(r[0] for r in results["no filter"])
+        empty = statistics.median(r[0] for r in results["empty wasm"])
+        print(f"one worker, wrk -t1 -c{args.connections} -d{args.seconds}s x {args.rounds} rounds, medians")
+        print("| variant | req/s | p50 ms | p99 ms | vs no filter | vs empty wasm |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for name, runs in results.items():
+            rps = statistics.median(r[0] for r in runs)
+            p50 = statistics.median(r[1] for r in runs)
+            p99 = statistics.median(r[2] for r in runs)
+            print(f"| {name} | {rps:.0f} | {p50:.3f} | {p99:.3f} | {rps / base:.1%} | {rps / empty:.1%} |")
+    finally:
+        for envoy in envoys:
+            envoy.stop()
+
+
+if __name__ == "__main__":
+    main()
