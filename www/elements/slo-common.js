@@ -66,9 +66,27 @@ svg .reset { stroke-dasharray: 4 3; }
 svg .exhausted { stroke: var(--slo-error, #b91c1c); stroke-width: 2; }
 svg .zero { stroke: var(--slo-muted, #475569); stroke-dasharray: 2 2; }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: .85em; margin: 0; padding: 0; list-style: none; }
+.swatch.budget { --c: var(--slo-accent, #1d4ed8); } .swatch.exhausted { --c: var(--slo-error, #b91c1c); }
 .swatch { display: inline-block; width: 1.2em; height: 0; border-top: 3px solid var(--c, currentColor); vertical-align: middle; margin-right: .3em; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
+
+const sheets = new Map();
+/**
+ * Gives a shadow root the shared theme plus `extra`, as constructed style sheets: parsed
+ * once per page however many elements there are, and outside the reach of a CSP that
+ * forbids inline styles.
+ */
+export function adoptStyles(root, extra = '') {
+  for (const text of [BASE_CSS, extra]) {
+    if (text && !sheets.has(text)) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      sheets.set(text, sheet);
+    }
+  }
+  root.adoptedStyleSheets = [BASE_CSS, extra].filter(Boolean).map((text) => sheets.get(text));
+}
 
 let uid = 0;
 
@@ -93,7 +111,8 @@ export class SloElement extends HTMLElement {
   connectedCallback() {
     if (this.built) return;
     this.built = true;
-    this.shadowRoot.innerHTML = `<style>${BASE_CSS}${this.constructor.css ?? ''}</style>${this.template()}`;
+    adoptStyles(this.shadowRoot, this.constructor.css);
+    this.shadowRoot.innerHTML = this.template();
     this.restoreFragment();
     this.shadowRoot.addEventListener('input', () => this.update(true));
     this.shadowRoot.addEventListener('submit', (event) => event.preventDefault());

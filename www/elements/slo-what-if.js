@@ -179,10 +179,10 @@ fieldset .field { min-width: 7rem; }`;
         `${markers.length} alert and exhaustion markers; the table below lists them.`,
     });
     this.shadowRoot.querySelector('.legend').innerHTML =
-      '<li><span class="swatch" style="--c: var(--slo-accent, #1d4ed8)"></span>budget left</li>' +
+      '<li><span class="swatch budget"></span>budget left</li>' +
       '<li><span class="swatch page"></span>page fires (solid) / resets (dashed)</li>' +
       '<li><span class="swatch ticket"></span>ticket fires / resets</li>' +
-      '<li><span class="swatch" style="--c: var(--slo-error, #b91c1c)"></span>budget exhausted</li>';
+      '<li><span class="swatch exhausted"></span>budget exhausted</li>';
   }
 }
 

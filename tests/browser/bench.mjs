@@ -1,0 +1,119 @@
+// Benchmark (not a test) of the SLO elements in Debian's headless Chromium:
+//   - navigation -> first rendered result of every element on the demo page (budget 200 ms),
+//   - recomputing the 30-day what-if after an input change (budget 16 ms),
+//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB).
+// Build first (tests/browser/run.sh or www/build.sh --no-hugo), then: node tests/browser/bench.mjs
+// Prints Markdown table rows; exits 1 if a budget is exceeded.
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { loadavg, cpus } from 'node:os';
+import { serve, launch, open, requireBuilt, WWW, STATUS_PATH } from './lib/harness.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const EDITS = Number(process.env.BENCH_EDITS ?? 40);
+const ELEMENTS = ['budget', 'alerts', 'whatif', 'composite', 'live'];
+const KB = 1024;
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), max: s.at(-1) };
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+function sizes() {
+  const files = [
+    ...['slo_web_bg.wasm', 'slo_web.js'].map((f) => join('pkg', f)),
+    ...readdirSync(join(WWW, 'elements')).filter((f) => f.endsWith('.js')).map((f) => join('elements', f)),
+  ];
+  return files.map((f) => {
+    const raw = readFileSync(join(WWW, f));
+    return { file: f, raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+  });
+}
+
+requireBuilt();
+const server = await serve();
+const browser = await launch();
+const rows = [];
+let over = false;
+try {
+  // First result of each element, measured from navigation start by the page's own clock.
+  const firsts = Object.fromEntries(ELEMENTS.map((id) => [id, []]));
+  const all = [];
+  for (let run = 0; run < RUNS; run++) {
+    const { page, context } = await open(browser, null);
+    await page.addInitScript(() => {
+      window.__first = {};
+      document.addEventListener('change', (e) => {
+        const id = e.target.id;
+        if (id && !(id in window.__first)) window.__first[id] = performance.now();
+      });
+    });
+    await page.goto(`${server.url}/index.html?live=${STATUS_PATH}`);
+    await page.waitForFunction((ids) => ids.every((id) => id in window.__first), ELEMENTS, { timeout: 10000 });
+    const first = await page.evaluate(() => window.__first);
+    for (const id of ELEMENTS) firsts[id].push(first[id]);
+    all.push(Math.max(...ELEMENTS.map((id) => first[id])));
+    await context.close();
+  }
+  for (const id of ELEMENTS) {
+    const s = stats(firsts[id]);
+    rows.push(`| first result of <${id === 'whatif' ? 'slo-what-if' : `slo-${id}`}> after navigation | ${ms(s.median)} | ${ms(s.p90)} | ${ms(s.max)} | |`);
+  }
+  const allStats = stats(all);
+  over ||= allStats.median > 200;
+  rows.push(`| first result of all five elements after navigation | ${ms(allStats.median)} | ${ms(allStats.p90)} | ${ms(allStats.max)} | 200 ms (median) ${allStats.median <= 200 ? 'met' : 'MISSED'} |`);
+
+  // A 30-day what-if recomputed after an input change: input event -> result in the DOM
+  // (the element's change event), and -> the next frame.
+  const { page, context } = await open(browser, `${server.url}/index.html?live=${STATUS_PATH}`);
+  await page.locator('#whatif[data-ready="true"]').waitFor();
+  const timings = await page.evaluate(async (edits) => {
+    const el = document.getElementById('whatif');
+    const input = el.shadowRoot.querySelector('[name="target"]');
+    const toResult = [];
+    const toFrame = [];
+    const core = [];
+    const lib = await import('./pkg/slo_web.js');
+    for (let i = 0; i < edits; i++) {
+      const value = i % 2 ? '99.9' : '99.95';
+      const done = new Promise((ok) => el.addEventListener('change', () => ok(performance.now()), { once: true }));
+      const start = performance.now();
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      toResult.push((await done) - start);
+      await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+      toFrame.push(performance.now() - start);
+      const t0 = performance.now();
+      lib.what_if(value, '30d', '50', '0.02%', ['3d', '20m', '25%', '12d6h', '4h', '1%', '21d', '2d', '0.2%'], '50:7000, 100:2500, 250:450, 500:45, +Inf:5', '500');
+      core.push(performance.now() - t0);
+    }
+    return { toResult, toFrame, core };
+  }, EDITS);
+  await context.close();
+  const r = stats(timings.toResult);
+  const f = stats(timings.toFrame);
+  const c = stats(timings.core);
+  over ||= r.median > 16;
+  rows.push(`| 30-day what-if: core simulation alone (wasm call, 43,200 minutes) | ${ms(c.median)} | ${ms(c.p90)} | ${ms(c.max)} | |`);
+  rows.push(`| 30-day what-if: input change -> result and chart in the DOM | ${ms(r.median)} | ${ms(r.p90)} | ${ms(r.max)} | 16 ms (median) ${r.median <= 16 ? 'met' : 'MISSED'} |`);
+  rows.push(`| 30-day what-if: input change -> next frame | ${ms(f.median)} | ${ms(f.p90)} | ${ms(f.max)} | |`);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const files = sizes();
+const total = files.reduce((a, f) => a + f.gzip, 0);
+over ||= total > 100 * KB;
+console.log(`Chromium headless, ${RUNS} page loads (cold cache each), ${EDITS} what-if edits; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end.\n`);
+console.log('| measure | median | p90 | max | budget |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+console.log('\n| file | bytes | gzipped |');
+console.log('| --- | --- | --- |');
+for (const f of files) console.log(`| www/${f.file} | ${f.raw} | ${f.gzip} |`);
+console.log(`| **total: wasm + JS of all elements** | ${files.reduce((a, f) => a + f.raw, 0)} | ${total} (${(total / KB).toFixed(1)} KB of the 100 KB budget: ${total <= 100 * KB ? 'met' : 'MISSED'}) |`);
+process.exit(over ? 1 : 0);
