@@ -55,6 +55,21 @@ fn slo_rules(slo: &Slo) -> Value {
             }));
         }
     }
+    // Envoy gauges hold whole numbers, so the filter publishes thousandths; these give the
+    // ratios their contract names back.
+    for (record, gauge) in [
+        ("slo_burn_rate", "slo_burn_rate_milli"),
+        (
+            "slo_error_budget_remaining_ratio",
+            "slo_error_budget_remaining_milli",
+        ),
+    ] {
+        rules.push(json!({
+            "record": record,
+            "expr": format!("{gauge}{{{selector}}} / 1000"),
+            "labels": {"slo": slo.name},
+        }));
+    }
     rules.push(json!({
         "record": "slo:error_budget_remaining:ratio",
         "expr": format!("1 - {}{{{selector}}} / {}", error_ratio_record(window_seconds), format::number(1.0 - slo.target)),
