@@ -59,6 +59,7 @@ export class SloLive extends HTMLElement {
       const response = await fetch(src, {
         cache: 'no-store',
         credentials: 'omit',
+        priority: 'high',
         signal: this.controller.signal,
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
