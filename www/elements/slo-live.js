@@ -96,12 +96,13 @@ export class SloLive extends HTMLElement {
       const firing = tiers.filter((t) => t?.active).map((t) => `${t.name} (${t.severity})`);
       return `<tr data-slo="${esc(s.slo)}"><th scope="row">${esc(s.slo ?? '?')}</th>` +
         `<td class="num">${num(s.target) === null ? '?' : esc(lib.target_text(s.target))}</td><td>${esc(s.window ?? '')}</td>` +
+        `<td class="num">${num(s.good) === null ? '?' : esc(s.good)} / ${num(s.bad) === null ? '?' : esc(s.bad)}</td>` +
         `<td class="num" data-value="remaining">${remaining === null ? '?' : esc(lib.percent(remaining))}</td>` +
         `<td>${rates || '-'}</td>` +
         `<td class="${firing.length ? 'firing' : ''}">${firing.length ? esc(firing.join(', ')) : 'none'}</td></tr>`;
     });
     this.shadowRoot.querySelector('.results').innerHTML = slos.length === 0 ? '<p>The endpoint reports no SLOs.</p>'
-      : `<div class="scroll" tabindex="0" role="region" aria-label="SLO status table"><table><caption>SLOs seen by the filter</caption><thead><tr><th scope="col">SLO</th><th scope="col" class="num">Target</th><th scope="col">Window</th>` +
+      : `<div class="scroll" tabindex="0" role="region" aria-label="SLO status table"><table><caption>SLOs seen by the filter</caption><thead><tr><th scope="col">SLO</th><th scope="col" class="num">Target</th><th scope="col">Window</th><th scope="col" class="num">Good / bad requests</th>` +
       `<th scope="col" class="num">Budget left</th><th scope="col">Burn rates</th><th scope="col">Alerts firing</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
     const state = this.shadowRoot.querySelector('.state');
     state.className = 'state';

@@ -26,6 +26,9 @@ use wasm_bindgen::prelude::*;
 const CURVE_POINTS: usize = 48;
 /// More replicas than this is surely a typing slip, and would only cost memory.
 const MAX_REPLICAS: u64 = 100;
+/// The simulator keeps several numbers per minute of the window: past about a year the page
+/// would stall and then run out of memory. (Asked of the core in .requests/web.md.)
+const MAX_SIMULATED_DAYS: u64 = 400;
 
 /// Collects each field's verdict; the answer carries a result only if all were accepted.
 struct Form {
@@ -204,7 +207,19 @@ pub fn what_if(
 ) -> JsValue {
     let form = Form::new();
     let target = form.field("target", target_field(target));
-    let window = form.field("window", Window::parse(window));
+    let window = form.field(
+        "window",
+        Window::parse(window).and_then(|w| {
+            if w.nominal_seconds() > MAX_SIMULATED_DAYS * DAY {
+                Err(format!(
+                    "`{}` is too long to simulate minute by minute; allowed: up to {MAX_SIMULATED_DAYS}d",
+                    window.trim()
+                ))
+            } else {
+                Ok(w)
+            }
+        }),
+    );
     let rps = form.field("requests_per_second", parse::rate(requests_per_second));
     let baseline = form.field(
         "baseline_error_ratio",

@@ -69,7 +69,7 @@ test('<slo-what-if> rejects bad traffic, incidents and latency inline', async ()
   await ready(page, '#whatif');
   const result = '.headline';
   await rejects(page, '#whatif', 'target', TARGETS, result);
-  await rejects(page, '#whatif', 'window', WINDOWS, result);
+  await rejects(page, '#whatif', 'window', [...WINDOWS, '1000w', '99999999w'], result);
   await rejects(page, '#whatif', 'requests_per_second', ['', 'abc', '-5'], result);
   await rejects(page, '#whatif', 'baseline_error_ratio', RATIOS, result);
   await rejects(page, '#whatif', 'incidents[0].start', ['', 'abc', '-5m', '31d'], result);
