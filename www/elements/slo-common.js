@@ -109,6 +109,9 @@ export class SloElement extends HTMLElement {
   }
 
   connectedCallback() {
+    this.onHash ??= () => this.restoreFragment() && this.update(false);
+    window.addEventListener('hashchange', this.onHash);
+    // Moved in the document: the shadow DOM and its listeners are still there.
     if (this.built) return;
     this.built = true;
     adoptStyles(this.shadowRoot, this.constructor.css);
@@ -116,14 +119,11 @@ export class SloElement extends HTMLElement {
     this.restoreFragment();
     this.shadowRoot.addEventListener('input', () => this.update(true));
     this.shadowRoot.addEventListener('submit', (event) => event.preventDefault());
-    this.onHash = () => this.restoreFragment() && this.update(false);
-    window.addEventListener('hashchange', this.onHash);
     this.update(false);
   }
 
   disconnectedCallback() {
     window.removeEventListener('hashchange', this.onHash);
-    this.built = false;
   }
 
   attributeChangedCallback(name, old, value) {
@@ -203,6 +203,29 @@ export class SloElement extends HTMLElement {
     if (fromUser) this.saveFragment();
     this.dataset.ready = 'true';
     this.dispatchEvent(new CustomEvent('change', { detail: answer.result, bubbles: true }));
+  }
+
+  /**
+   * Wires the form's "Add" button and its rows' "Remove" buttons (data-remove="index"):
+   * `get()` the rows as typed, `set(rows)` keep them, `render()` redraw them, `blank(n)` a
+   * new row, `focusName(i)` the field to focus in new row i.
+   */
+  wireList({ get, set, render, blank, focusName }) {
+    const root = this.shadowRoot;
+    const add = root.querySelector('.add');
+    const edit = (change, focus) => {
+      const rows = get();
+      change(rows);
+      set(rows);
+      render();
+      focus(rows).focus();
+      this.update(true);
+    };
+    add.addEventListener('click', () => edit((rows) => rows.push(blank(rows.length)), (rows) => this.input(focusName(rows.length - 1))));
+    root.querySelector('form').addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-remove]');
+      if (button) edit((rows) => rows.splice(Number(button.dataset.remove), 1), () => add);
+    });
   }
 
   /** The key prefix of this element's state in the URL fragment. */

@@ -54,21 +54,12 @@ legend { font-weight: 600; font-size: .9em; }
     const first = !this.built;
     super.connectedCallback();
     if (!first) return;
-    this.shadowRoot.querySelector('.add').addEventListener('click', () => {
-      this.deps = this.currentDeps();
-      this.deps.push([`dependency ${this.deps.length + 1}`, '99.9%', '1']);
-      this.renderDeps();
-      this.input(`dependencies[${this.deps.length - 1}].name`).focus();
-      this.update(true);
-    });
-    this.shadowRoot.querySelector('.deps').addEventListener('click', (event) => {
-      const button = event.target.closest('button[data-remove]');
-      if (!button) return;
-      this.deps = this.currentDeps();
-      this.deps.splice(Number(button.dataset.remove), 1);
-      this.renderDeps();
-      this.shadowRoot.querySelector('.add').focus();
-      this.update(true);
+    this.wireList({
+      get: () => this.currentDeps(),
+      set: (rows) => { this.deps = rows; },
+      render: () => this.renderDeps(),
+      blank: (n) => [`dependency ${n + 1}`, '99.9%', '1'],
+      focusName: (i) => `dependencies[${i}].name`,
     });
   }
 

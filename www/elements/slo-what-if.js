@@ -68,21 +68,12 @@ fieldset .field { min-width: 7rem; }`;
     const first = !this.built;
     super.connectedCallback();
     if (!first) return;
-    this.shadowRoot.querySelector('.add').addEventListener('click', () => {
-      this.incidents = this.currentIncidents();
-      this.incidents.push(['', '1h', '10%']);
-      this.renderIncidents();
-      this.input(`incidents[${this.incidents.length - 1}].start`).focus();
-      this.update(true);
-    });
-    this.shadowRoot.querySelector('.incidents').addEventListener('click', (event) => {
-      const button = event.target.closest('button[data-remove]');
-      if (!button) return;
-      this.incidents = this.currentIncidents();
-      this.incidents.splice(Number(button.dataset.remove), 1);
-      this.renderIncidents();
-      this.shadowRoot.querySelector('.add').focus();
-      this.update(true);
+    this.wireList({
+      get: () => this.currentIncidents(),
+      set: (rows) => { this.incidents = rows; },
+      render: () => this.renderIncidents(),
+      blank: () => ['', '1h', '10%'],
+      focusName: (i) => `incidents[${i}].start`,
     });
   }
 

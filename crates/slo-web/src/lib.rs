@@ -40,6 +40,14 @@ impl Form {
         Form { errors: Obj::new() }
     }
 
+    /// A form whose first fields are the usual target and window.
+    fn with_target_and_window(target: &str, window: &str) -> (Form, Option<f64>, Option<Window>) {
+        let form = Form::new();
+        let target = form.field("target", target_field(target));
+        let window = form.field("window", Window::parse(window));
+        (form, target, window)
+    }
+
     fn field<T>(&self, name: &str, verdict: Result<T, String>) -> Option<T> {
         verdict
             .map_err(|message| self.errors.set(name, message))
@@ -82,9 +90,7 @@ fn seconds(n: u64) -> JsValue {
 /// Allowed downtime and bad requests for a target over a window and the reference periods.
 #[wasm_bindgen]
 pub fn budget(target: &str, window: &str, requests: &str) -> JsValue {
-    let form = Form::new();
-    let target = form.field("target", target_field(target));
-    let window = form.field("window", Window::parse(window));
+    let (form, target, window) = Form::with_target_and_window(target, window);
     let requests = form.optional("requests", requests, parse::count);
     let result = (|| {
         let (target, window, requests) = (target?, window?, requests?);
@@ -142,9 +148,7 @@ pub fn nines() -> JsValue {
 /// curve of each tier for a chart.
 #[wasm_bindgen]
 pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
-    let form = Form::new();
-    let target = form.field("target", target_field(target));
-    let window = form.field("window", Window::parse(window));
+    let (form, target, window) = Form::with_target_and_window(target, window);
     let error_ratio = form.optional("error_ratio", error_ratio, parse::error_ratio);
     let result = (|| {
         let (target, window, error_ratio) = (target?, window?, error_ratio?);

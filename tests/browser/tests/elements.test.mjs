@@ -181,3 +181,20 @@ test('attributes are the API: setting one re-renders and fires change', async ()
   assert.equal(detail.periods[2].downtime, '4 min 19.2 s');
   assert.deepEqual(problems, []);
 });
+
+test('an element moved in the page keeps its state and answers each input once', async () => {
+  const { page, problems } = await open(browser, demoPage(server));
+  const el = await ready(page, '#budget');
+  await page.evaluate(() => {
+    const budget = document.getElementById('budget');
+    document.querySelector('footer').append(budget);
+    window.__changes = 0;
+    budget.addEventListener('change', () => { window.__changes += 1; });
+  });
+  await el.locator('[name="target"]').fill('99.5');
+  await page.waitForFunction(() => window.__changes > 0);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__changes), 1);
+  assert.equal((await el.locator('[data-value="downtime"]').textContent()).trim(), '3 h 36 min');
+  assert.deepEqual(problems, []);
+});
