@@ -20,8 +20,9 @@ export class SloComposite extends SloElement {
 
   static css = `
 fieldset { border: 1px solid var(--slo-border, #cbd5e1); border-radius: calc(var(--slo-radius, 8px) / 2);
-  display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin: 0 0 .6rem; padding: .5rem .8rem; }
+  display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-start; margin: 0 0 .6rem; padding: .5rem .8rem; }
 legend { font-weight: 600; font-size: .9em; }
+button[data-remove] { margin-top: 1.55rem; }
 .deps { flex: 1 1 100%; }`;
 
   template() {
@@ -35,8 +36,9 @@ legend { font-weight: 600; font-size: .9em; }
 <div class="results" role="region" aria-live="polite" aria-label="Composite availability results">
   <p class="stale"></p>
   <p class="headline"></p>
+  <p class="hint">Dependencies are taken to fail independently; one with replicas is up while any one replica is.</p>
   <table class="parts"><caption>Each dependency with its replicas</caption>
-    <thead><tr><th scope="col">Dependency</th><th scope="col" class="num">Replicas</th><th scope="col" class="num">Availability with replicas</th></tr></thead><tbody></tbody></table>
+    <thead><tr><th scope="col">Dependency</th><th scope="col" class="num">Replicas</th><th scope="col" class="num">Availability with replicas</th><th scope="col" class="num">Downtime per 30-day month</th></tr></thead><tbody></tbody></table>
 </div>`;
   }
 
@@ -100,7 +102,7 @@ legend { font-weight: 600; font-size: .9em; }
       `Needing all ${deps.length} dependencies, the service is available <strong data-value="availability">${esc(r.availability)}</strong> of the time: ` +
       `<span data-value="downtime">${esc(r.downtime_per_month)}</span> of downtime per ${esc(r.month)}.`;
     this.shadowRoot.querySelector('.parts tbody').innerHTML = r.dependencies.map((a, i) =>
-      `<tr><th scope="row">${esc(deps[i][0] || `dependency ${i + 1}`)}</th><td class="num">${esc(deps[i][2])}</td><td class="num">${esc(a)}</td></tr>`).join('');
+      `<tr><th scope="row">${esc(deps[i][0] || `dependency ${i + 1}`)}</th><td class="num">${esc(deps[i][2])}</td><td class="num">${esc(a.availability)}</td><td class="num">${esc(a.downtime_per_month)}</td></tr>`).join('');
   }
 }
 

@@ -31,8 +31,9 @@ export class SloWhatIf extends SloElement {
 
   static css = `
 fieldset { border: 1px solid var(--slo-border, #cbd5e1); border-radius: calc(var(--slo-radius, 8px) / 2);
-  display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin: 0 0 .6rem; padding: .5rem .8rem; flex: 1 1 100%; }
+  display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-start; margin: 0 0 .6rem; padding: .5rem .8rem; flex: 1 1 100%; }
 legend { font-weight: 600; font-size: .9em; }
+button[data-remove] { margin-top: 1.55rem; }
 .incidents { flex: 1 1 100%; }
 fieldset .field { min-width: 7rem; }`;
 

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use slo_core::alerts::{analyze_tiers, AlertTier};
-use slo_core::budget::budget_report;
+use slo_core::budget::{allowed_downtime_seconds, budget_report};
 use slo_core::composite::Component;
 use slo_core::duration::{humanize_seconds, parse_duration, parse_offset};
 use slo_core::format;
@@ -107,7 +107,15 @@ fn composite(parts: &[(&str, usize)]) -> Value {
             })
             .collect(),
     );
-    json!({ "availability": format::percent(service.availability()) })
+    let Component::Serial(deps) = &service else {
+        unreachable!()
+    };
+    let month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * 86_400));
+    json!({
+        "availability": format::percent(service.availability()),
+        "downtime_per_month": month(service.availability()),
+        "dependencies": deps.iter().map(|d| month(d.availability())).collect::<Vec<_>>(),
+    })
 }
 
 fn main() {

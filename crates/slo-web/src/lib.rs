@@ -10,7 +10,7 @@ mod js;
 
 use js::{array, floats, Obj};
 use slo_core::alerts::{analyze_tiers, detection_curve, AlertTier};
-use slo_core::budget::{budget_report, nines_table, PERIODS};
+use slo_core::budget::{allowed_downtime_seconds, budget_report, nines_table, PERIODS};
 use slo_core::composite::Component;
 use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset, DAY};
 use slo_core::format;
@@ -385,21 +385,21 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
     let Component::Serial(parts) = &service else {
         unreachable!("built as a serial component above")
     };
+    // Expected downtime is the unavailability over the period: the core's allowed
+    // downtime, with the availability in the place of a target.
+    let per_month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * DAY));
     let availability = service.availability();
     let out = Obj::new();
     out.set("availability", format::percent(availability))
-        .set(
-            "downtime_per_month",
-            humanize_seconds(slo_core::budget::allowed_downtime_seconds(
-                availability,
-                30 * DAY,
-            )),
-        )
+        .set("downtime_per_month", per_month(availability))
         .set("month", "30-day month")
         .set(
             "dependencies",
             array(parts, |part| {
-                JsValue::from(format::percent(part.availability()))
+                let row = Obj::new();
+                row.set("availability", format::percent(part.availability()))
+                    .set("downtime_per_month", per_month(part.availability()));
+                row.into()
             }),
         );
     form.answer(Some(out))

@@ -157,6 +157,8 @@ test('<slo-composite>: serial and redundant availability come from the core', as
   const { page, problems } = await open(browser, demoPage(server));
   const el = await ready(page, '#composite');
   assert.equal(await text(el.locator('[data-value="availability"]')), core.composite_demo.availability);
+  assert.equal(await text(el.locator('[data-value="downtime"]')), core.composite_demo.downtime_per_month);
+  assert.deepEqual(await el.locator('.parts tbody tr td:last-child').allTextContents(), core.composite_demo.dependencies);
   // Two 99.9% dependencies in series: 99.8001%.
   await el.getByRole('button', { name: 'Remove dependency 3' }).click();
   await type(el.locator('input[name="dependencies[0].availability"]'), '99.9%');
