@@ -58,6 +58,20 @@ pub fn budget_remaining(good: u64, bad: u64, target: f64) -> f64 {
     1.0 - budget_consumed(good, bad, target)
 }
 
+/// Share of a timeslice budget left: the window has `window_slices` slices, of which
+/// (1 - target) may be bad.
+pub fn timeslice_budget_remaining(bad_slices: u64, window_slices: u64, target: f64) -> f64 {
+    let allowed = error_budget_ratio(target) * window_slices as f64;
+    if allowed <= 0.0 {
+        return if bad_slices == 0 {
+            1.0
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
+    1.0 - bad_slices as f64 / allowed
+}
+
 /// Seconds until the remaining budget of a window is gone at a steady burn rate; `None`
 /// when it never runs out (burn rate 0) and `Some(0)` when it already has.
 pub fn time_to_exhaustion_seconds(

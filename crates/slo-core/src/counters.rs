@@ -123,6 +123,15 @@ impl SlidingCounts {
         }
     }
 
+    /// Counters with a single ring of `bucket_seconds` buckets: coarse, small, for series
+    /// that are only read over long windows.
+    pub fn single(bucket_seconds: u64, max_window_seconds: u64) -> SlidingCounts {
+        SlidingCounts {
+            rings: vec![Ring::new(bucket_seconds, max_window_seconds)],
+            max_window_seconds,
+        }
+    }
+
     /// Adds events that happened at `time` (Unix seconds). Events older than the counters
     /// reach are dropped; time may move forwards by any amount.
     pub fn record(&mut self, time: u64, good: u32, bad: u32) {
@@ -161,6 +170,96 @@ impl SlidingCounts {
     }
 }
 
+/// What the counters keep of each closed time slice, for timeslice budgeting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SliceRule {
+    /// A slice is good when its good ratio reaches this; it counts 1 good or 1 bad.
+    GoodRatio(f64),
+    /// A slice counts its good ratio, in millionths of a slice, so that the counts' good
+    /// ratio is the mean of the slices' ratios.
+    MeanRatio,
+}
+
+/// Verdicts of time slices, kept in coarse sliding counts at the slice's start. A slice is
+/// judged once a later event or tick shows it has ended; slices without events are not
+/// judged at all.
+#[derive(Debug, Clone)]
+pub struct SliceVerdicts {
+    slice_seconds: u64,
+    rule: SliceRule,
+    /// The slice still filling: (index = start / slice_seconds, good, bad).
+    open: Option<(u64, u64, u64)>,
+    verdicts: SlidingCounts,
+}
+
+/// Buckets of the verdict counts: the window's far edge may cut off up to this much.
+const SLICE_BUCKET_SECONDS: u64 = 2 * HOUR;
+const MILLIONTHS: f64 = 1e6;
+
+impl SliceVerdicts {
+    pub fn new(slice_seconds: u64, rule: SliceRule, max_window_seconds: u64) -> SliceVerdicts {
+        SliceVerdicts {
+            slice_seconds,
+            rule,
+            open: None,
+            verdicts: SlidingCounts::single(SLICE_BUCKET_SECONDS, max_window_seconds),
+        }
+    }
+
+    /// Adds events at `time`, judging the open slice first if `time` is past it.
+    pub fn record(&mut self, time: u64, good: u32, bad: u32) {
+        self.close_before(time);
+        let index = time / self.slice_seconds;
+        let (_, g, b) = self.open.get_or_insert((index, 0, 0));
+        *g += u64::from(good);
+        *b += u64::from(bad);
+    }
+
+    /// Judges the open slice if it ended before `time`.
+    pub fn close_before(&mut self, time: u64) {
+        let Some((index, good, bad)) = self.open else {
+            return;
+        };
+        if index == time / self.slice_seconds {
+            return;
+        }
+        self.open = None;
+        let total = good + bad;
+        if total == 0 {
+            return;
+        }
+        let ratio = good as f64 / total as f64;
+        let (good, bad) = match self.rule {
+            SliceRule::GoodRatio(needed) => {
+                if crate::alerts::reaches(ratio, needed) {
+                    (1, 0)
+                } else {
+                    (0, 1)
+                }
+            }
+            SliceRule::MeanRatio => {
+                let good = (ratio * MILLIONTHS).round() as u32;
+                (good, MILLIONTHS as u32 - good)
+            }
+        };
+        self.verdicts.record(index * self.slice_seconds, good, bad);
+    }
+
+    /// Judged slices starting in `(now - window, now]`: counts of good and bad slices, or
+    /// for mean-ratio slices their summed good and bad shares in millionths.
+    pub fn counts(&self, now: u64, window_seconds: u64) -> Counts {
+        self.verdicts.counts(now, window_seconds)
+    }
+
+    pub fn slice_seconds(&self) -> u64 {
+        self.slice_seconds
+    }
+
+    pub fn state_bytes(&self) -> usize {
+        self.verdicts.state_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +293,43 @@ mod tests {
             Counts { good: 15, bad: 6 }
         );
         assert_eq!(c.counts(T0 + 31 * DAY, 30 * DAY), Counts::default());
+    }
+
+    #[test]
+    fn slices_are_judged_when_they_end() {
+        let mut slices = SliceVerdicts::new(5 * MINUTE, SliceRule::GoodRatio(0.95), 30 * DAY);
+        slices.record(T0, 96, 4); // 96% good: a good slice
+        slices.record(T0 + 60, 0, 0);
+        assert_eq!(slices.counts(T0 + 60, DAY), Counts::default(), "still open");
+        slices.record(T0 + 5 * MINUTE, 90, 10); // closes the first; 90%: bad
+        slices.close_before(T0 + 10 * MINUTE);
+        assert_eq!(
+            slices.counts(T0 + 10 * MINUTE, DAY),
+            Counts { good: 1, bad: 1 }
+        );
+        // An empty slice is not judged.
+        slices.record(T0 + 20 * MINUTE, 0, 0);
+        slices.close_before(T0 + 25 * MINUTE);
+        assert_eq!(
+            slices.counts(T0 + 25 * MINUTE, DAY),
+            Counts { good: 1, bad: 1 }
+        );
+    }
+
+    #[test]
+    fn mean_ratio_slices_average_their_ratios() {
+        let mut slices = SliceVerdicts::new(MINUTE, SliceRule::MeanRatio, 30 * DAY);
+        slices.record(T0, 1, 0);
+        slices.record(T0 + 60, 1, 1);
+        slices.close_before(T0 + 120);
+        let c = slices.counts(T0 + 120, DAY);
+        assert_eq!(
+            c,
+            Counts {
+                good: 1_500_000,
+                bad: 500_000
+            }
+        );
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! status endpoint's JSON; anything else holding the same counts gets the same answer.
 
 use crate::alerts::{reaches, Severity};
-use crate::budget::{budget_remaining, burn_rate};
-use crate::counters::{Counts, SlidingCounts};
-use crate::spec::Slo;
+use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining};
+use crate::counters::{Counts, SliceRule, SliceVerdicts, SlidingCounts};
+use crate::spec::{Budgeting, Slo};
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub struct SloStatus {
     /// calendar period up to now.
     pub window_start: u64,
     pub counts: Counts,
+    /// Judged slices in the window, for timeslice budgeting (see `SliceVerdicts::counts`).
+    pub slices: Option<Counts>,
     pub budget_remaining: f64,
     /// (window seconds, burn rate) for every distinct tier window, shortest first.
     pub burn_rates: Vec<(u64, f64)>,
@@ -45,15 +47,67 @@ pub fn windows_of(slo: &Slo) -> Vec<u64> {
     windows
 }
 
-/// Counters sized for an SLO.
-pub fn counters_for(slo: &Slo) -> SlidingCounts {
-    SlidingCounts::new(slo.window.max_seconds())
+/// All an SLO's live state: its events over every window it is asked about and, for
+/// timeslice budgeting, its slices' verdicts.
+#[derive(Debug, Clone)]
+pub struct SloCounters {
+    events: SlidingCounts,
+    slices: Option<SliceVerdicts>,
 }
 
-/// The SLO's state at `now` (Unix seconds). Timeslice SLOs are judged by their events here
-/// (as occurrences): the counters keep no per-slice verdicts.
-pub fn evaluate(slo: &Slo, counters: &SlidingCounts, now: u64) -> SloStatus {
-    let (window_start, _) = slo.window.bounds_at(now);
+impl SloCounters {
+    pub fn new(slo: &Slo) -> SloCounters {
+        let reach = slo.window.max_seconds();
+        let slices = match slo.budgeting {
+            Budgeting::Occurrences => None,
+            Budgeting::Timeslices {
+                slice_seconds,
+                slice_good_ratio,
+            } => Some(SliceVerdicts::new(
+                slice_seconds,
+                SliceRule::GoodRatio(slice_good_ratio),
+                reach,
+            )),
+            Budgeting::RatioTimeslices { slice_seconds } => Some(SliceVerdicts::new(
+                slice_seconds,
+                SliceRule::MeanRatio,
+                reach,
+            )),
+        };
+        SloCounters {
+            events: SlidingCounts::new(reach),
+            slices,
+        }
+    }
+
+    /// Adds the events seen at `now`. Call it on every tick, with zeros when nothing
+    /// happened, so that slices are judged once they end.
+    pub fn record(&mut self, now: u64, good: u32, bad: u32) {
+        self.events.record(now, good, bad);
+        if let Some(slices) = &mut self.slices {
+            slices.record(now, good, bad);
+        }
+    }
+
+    pub fn events(&self) -> &SlidingCounts {
+        &self.events
+    }
+
+    /// Bytes of bucket storage.
+    pub fn state_bytes(&self) -> usize {
+        self.events.state_bytes() + self.slices.as_ref().map_or(0, SliceVerdicts::state_bytes)
+    }
+}
+
+/// The SLO's state at `now` (Unix seconds). Burn rates and tiers are judged on events for
+/// every budgeting method; the budget of a timeslice SLO is judged on its slices.
+pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
+    let (window_start, window_end) = slo.window.bounds_at(now);
+    let slices = counters
+        .slices
+        .as_ref()
+        .map(|s| s.counts(now, now - window_start));
+    let counters = &counters.events;
     let counts = counters.counts(now, now - window_start);
     let rate = |window: u64| {
         let c = counters.counts(now, window);
@@ -91,7 +145,15 @@ pub fn evaluate(slo: &Slo, counters: &SlidingCounts, now: u64) -> SloStatus {
         target: slo.target,
         window_start,
         counts,
-        budget_remaining: budget_remaining(counts.good, counts.bad, slo.target),
+        budget_remaining: match (slo.budgeting, slices) {
+            (Budgeting::Timeslices { slice_seconds, .. }, Some(judged)) => {
+                let window_slices = (window_end - window_start) / slice_seconds;
+                timeslice_budget_remaining(judged.bad, window_slices, slo.target)
+            }
+            (_, Some(shares)) => budget_remaining(shares.good, shares.bad, slo.target),
+            (_, None) => budget_remaining(counts.good, counts.bad, slo.target),
+        },
+        slices,
         burn_rates,
         tiers,
     }
@@ -100,7 +162,7 @@ pub fn evaluate(slo: &Slo, counters: &SlidingCounts, now: u64) -> SloStatus {
 impl SloStatus {
     /// The status endpoint's JSON for one SLO.
     pub fn to_json(&self, slo: &Slo) -> Value {
-        json!({
+        let mut out = json!({
             "slo": self.name,
             "target": self.target,
             "window": slo.window.to_string(),
@@ -118,7 +180,22 @@ impl SloStatus {
                 "short_burn_rate": t.short_burn_rate,
                 "active": t.active,
             })).collect::<Vec<_>>(),
-        })
+        });
+        match (slo.budgeting, self.slices) {
+            (Budgeting::Timeslices { .. }, Some(judged)) => {
+                out["good_slices"] = json!(judged.good);
+                out["bad_slices"] = json!(judged.bad);
+            }
+            (Budgeting::RatioTimeslices { .. }, Some(shares)) => {
+                out["mean_slice_good_ratio"] = if shares.total() == 0 {
+                    Value::Null
+                } else {
+                    json!(shares.good as f64 / shares.total() as f64)
+                };
+            }
+            _ => {}
+        }
+        out
     }
 }
 
@@ -140,7 +217,7 @@ mod tests {
     #[test]
     fn a_burst_of_errors_fires_the_fast_page_only() {
         let slo = slo("");
-        let mut counters = counters_for(&slo);
+        let mut counters = SloCounters::new(&slo);
         // A clean day at 10 rps, then 10 minutes at 10% errors: 16.7x over 1h, 2.8x over 6h.
         for minute in 0..24 * 60 {
             counters.record(T0 + minute * MINUTE, 600, 0);
@@ -178,7 +255,7 @@ mod tests {
     #[test]
     fn the_minimum_rate_guard_holds_back_quiet_tiers() {
         let slo = slo(r#","alerts":{"min_events_per_second":1}"#);
-        let mut counters = counters_for(&slo);
+        let mut counters = SloCounters::new(&slo);
         counters.record(T0, 0, 10);
         let status = evaluate(&slo, &counters, T0 + 1);
         assert!(status.tiers.iter().all(|t| !t.active));
@@ -186,9 +263,58 @@ mod tests {
     }
 
     #[test]
+    fn timeslice_budgets_count_bad_slices() {
+        let mut slo = slo("");
+        slo.budgeting = Budgeting::Timeslices {
+            slice_seconds: 5 * MINUTE,
+            slice_good_ratio: 0.95,
+        };
+        let mut counters = SloCounters::new(&slo);
+        // One bad 5-minute slice (80% good) among good ones: 1 of the 8.64 slices that
+        // 99.9% allows in 30 days (8640 slices).
+        counters.record(T0, 100, 0);
+        counters.record(T0 + 5 * MINUTE, 80, 20);
+        counters.record(T0 + 10 * MINUTE, 100, 0);
+        counters.record(T0 + 15 * MINUTE, 0, 0);
+        let status = evaluate(&slo, &counters, T0 + 15 * MINUTE);
+        assert_eq!(status.slices, Some(Counts { good: 2, bad: 1 }));
+        assert!(
+            (status.budget_remaining - (1.0 - 1.0 / 8.64)).abs() < 1e-9,
+            "{}",
+            status.budget_remaining
+        );
+        let json = status.to_json(&slo);
+        assert_eq!(
+            (json["good_slices"].as_u64(), json["bad_slices"].as_u64()),
+            (Some(2), Some(1))
+        );
+        assert!(
+            counters.state_bytes() <= 16 * 1024,
+            "{} bytes",
+            counters.state_bytes()
+        );
+    }
+
+    #[test]
+    fn ratio_timeslice_budgets_use_the_mean_slice_ratio() {
+        let mut slo = slo("");
+        slo.budgeting = Budgeting::RatioTimeslices {
+            slice_seconds: MINUTE,
+        };
+        let mut counters = SloCounters::new(&slo);
+        // A quiet minute with 1 bad of 2 weighs as much as a busy clean one: mean 75%.
+        counters.record(T0, 1, 1);
+        counters.record(T0 + MINUTE, 1000, 0);
+        counters.record(T0 + 2 * MINUTE, 0, 0);
+        let status = evaluate(&slo, &counters, T0 + 2 * MINUTE);
+        assert!((status.budget_remaining - (1.0 - 0.25 / 0.001)).abs() < 1e-6);
+        assert_eq!(status.to_json(&slo)["mean_slice_good_ratio"], 0.75);
+    }
+
+    #[test]
     fn json_names_every_figure() {
         let slo = slo("");
-        let status = evaluate(&slo, &counters_for(&slo), T0);
+        let status = evaluate(&slo, &SloCounters::new(&slo), T0);
         let json = status.to_json(&slo);
         assert_eq!(json["slo"], "a");
         assert_eq!(json["tiers"].as_array().unwrap().len(), 4);

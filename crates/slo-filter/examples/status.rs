@@ -44,7 +44,7 @@ fn run(args: &[String]) -> Result<Value, String> {
     let mut slos = Vec::new();
     let mut gauges = Map::new();
     for slo in config.spec.slos() {
-        let mut counters = status::counters_for(slo);
+        let mut counters = status::SloCounters::new(slo);
         let prefix = format!("{}=", slo.name);
         if let Some(arg) = counts.iter().find(|a| a.starts_with(&prefix)) {
             let (good, bad) = arg[prefix.len()..]

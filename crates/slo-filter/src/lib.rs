@@ -21,7 +21,6 @@ mod shell {
     use proxy_wasm::traits::{Context, HttpContext, RootContext};
     use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
     use slo_core::classify::{Outcome, RequestFacts, ResponseFacts};
-    use slo_core::counters::SlidingCounts;
     use slo_core::spec::Slo;
     use slo_core::status;
     use std::cell::RefCell;
@@ -46,7 +45,7 @@ mod shell {
     /// What the tick and the status endpoint share on one VM: the worker's view of the
     /// global counters, as core sliding-window counts.
     struct Window {
-        counters: SlidingCounts,
+        counters: status::SloCounters,
         last_good: u64,
         last_bad: u64,
     }
@@ -100,7 +99,7 @@ mod shell {
                 // Counts from before this configuration (a reload keeps Envoy's counters)
                 // happened at unknown times: they are the baseline, not new events.
                 windows.push(Window {
-                    counters: status::counters_for(slo),
+                    counters: status::SloCounters::new(slo),
                     last_good: hostcalls::get_metric(metrics.good)?,
                     last_bad: hostcalls::get_metric(metrics.bad)?,
                 });
@@ -144,13 +143,12 @@ mod shell {
                     (Ok(good), Ok(bad)) => {
                         let new_good = good.saturating_sub(window.last_good);
                         let new_bad = bad.saturating_sub(window.last_bad);
-                        if new_good > 0 || new_bad > 0 {
-                            window.counters.record(
-                                now,
-                                u32::try_from(new_good).unwrap_or(u32::MAX),
-                                u32::try_from(new_bad).unwrap_or(u32::MAX),
-                            );
-                        }
+                        // Zeros too: a quiet tick still ends time slices.
+                        window.counters.record(
+                            now,
+                            u32::try_from(new_good).unwrap_or(u32::MAX),
+                            u32::try_from(new_bad).unwrap_or(u32::MAX),
+                        );
                         window.last_good = good;
                         window.last_bad = bad;
                     }
