@@ -12,6 +12,13 @@ export function core() {
   return ready;
 }
 
+/** Why the WebAssembly core did not load, in words a page author can act on. */
+export function loadErrorText(error) {
+  const csp = /Content Security Policy|wasm-unsafe-eval|CompileError.*(eval|CSP)/i.test(String(error));
+  return `The calculator could not load its WebAssembly core (${error?.message ?? error}).` +
+    (csp ? " The page's Content Security Policy must allow 'wasm-unsafe-eval' in script-src." : '');
+}
+
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text made safe for HTML. */
 export const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -183,7 +190,13 @@ export class SloElement extends HTMLElement {
   }
 
   async update(fromUser) {
-    const lib = await core();
+    let lib;
+    try {
+      lib = await core();
+    } catch (error) {
+      this.showLoadError(error);
+      return;
+    }
     let answer;
     try {
       answer = this.compute(lib, this.values());
@@ -226,6 +239,15 @@ export class SloElement extends HTMLElement {
       const button = event.target.closest('button[data-remove]');
       if (button) edit((rows) => rows.splice(Number(button.dataset.remove), 1), () => add);
     });
+  }
+
+  /** Says, in place of the results, why the core could not be loaded. */
+  showLoadError(error) {
+    const slot = this.shadowRoot.querySelector('.stale') ?? this.shadowRoot.querySelector('.state');
+    if (!slot) return;
+    slot.textContent = loadErrorText(error);
+    slot.classList.add('error');
+    this.dataset.state = 'error';
   }
 
   /** The key prefix of this element's state in the URL fragment. */

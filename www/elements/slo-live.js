@@ -1,7 +1,7 @@
 // <slo-live src="http://127.0.0.1:10000/slo/status" interval="5" token="">
 // Polls the Envoy filter's status endpoint and shows each SLO's budget left, burn rates
 // and firing alerts. The only element that touches the network, and only its `src` URL.
-import { core, adoptStyles, esc } from './slo-common.js';
+import { core, adoptStyles, esc, loadErrorText } from './slo-common.js';
 
 const CSS = `.state { margin: 0 0 .5rem; } .state.error { color: var(--slo-error, #b91c1c); }
 .firing { color: var(--slo-error, #b91c1c); font-weight: 600; }`;
@@ -67,7 +67,14 @@ export class SloLive extends HTMLElement {
       const body = await response.json();
       const slos = Array.isArray(body) ? body : Array.isArray(body?.slos) ? body.slos : body?.slo ? [body] : null;
       if (!slos) throw new Error('the answer has no "slos" list');
-      this.render(await core(), slos);
+      let lib;
+      try {
+        lib = await core();
+      } catch (error) {
+        this.showError(loadErrorText(error));
+        return;
+      }
+      this.render(lib, slos);
     } catch (error) {
       if (!this.isConnected) return;
       const why = error.name === 'AbortError' ? 'no answer within 4 s' : error.message;

@@ -87,3 +87,26 @@ test('<slo-composite> rejects bad availabilities and replica counts inline', asy
   await rejects(page, '#composite', 'dependencies[2].replicas', ['', 'abc', '-5', '100.5', '0', '1000'], '.headline');
   assert.deepEqual(problems, []);
 });
+
+test('a page whose CSP forbids WebAssembly gets a message saying so, and no exception', async () => {
+  const page_ = `<!doctype html><html lang="en"><head><title>no wasm</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'">
+<script type="module" src="/elements/slo-elements.js"></script></head>
+<body><slo-budget id="b"></slo-budget><slo-live id="l" src="/test/slo/status"></slo-live></body></html>`;
+  const strict = await serve(undefined, (req, res) => {
+    if (req.url !== '/strict.html') return false;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page_);
+    return true;
+  });
+  try {
+    const { page, problems } = await open(browser, `${strict.url}/strict.html`);
+    await page.locator('#b[data-state="error"]').waitFor();
+    assert.match(await page.locator('#b .stale').textContent(), /could not load its WebAssembly core.*'wasm-unsafe-eval'/);
+    await page.locator('#l[data-state="error"]').waitFor();
+    assert.match(await page.locator('#l .state').textContent(), /'wasm-unsafe-eval'/);
+    // The browser reports the CSP refusal itself; nothing else may appear.
+    assert.deepEqual(problems.filter((p) => !/Content Security Policy|wasm-unsafe-eval/.test(p)), []);
+  } finally {
+    await strict.close();
+  }
+});
