@@ -31,6 +31,10 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/slo_web_bg.wasm" -o "$out/slo_web_bg.opt.wasm"
 mv "$out/slo_web_bg.opt.wasm" "$out/slo_web_bg.wasm"
+# One-file version of the elements (www/elements/slo-elements.bundle.js) for pages that
+# want a single request; the separate modules stay usable.
+need node "install Node.js"
+node "$root/www/bundle.mjs"
 
 if [ "${1:-}" != "--no-hugo" ]; then
   need hugo "install Debian's hugo"

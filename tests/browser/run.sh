@@ -26,4 +26,4 @@ cargo run --quiet -p slo-web --example core_values >"$artifacts/core-values.json
 
 cd tests/browser
 SLO_CORE_VALUES="$artifacts/core-values.json" CHROMIUM="$chromium" \
-  node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs
+  node --test --test-concurrency=1 tests/*.test.mjs
