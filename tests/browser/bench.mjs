@@ -64,6 +64,8 @@ try {
     const s = stats(firsts[id]);
     rows.push(`| first result of <${id === 'whatif' ? 'slo-what-if' : `slo-${id}`}> after navigation | ${ms(s.median)} | ${ms(s.p90)} | ${ms(s.max)} | |`);
   }
+  const calculators = stats(firsts.budget.map((_, run) => Math.max(...['budget', 'alerts', 'whatif', 'composite'].map((id) => firsts[id][run]))));
+  rows.push(`| first result of the four calculators after navigation | ${ms(calculators.median)} | ${ms(calculators.p90)} | ${ms(calculators.max)} | |`);
   const allStats = stats(all);
   over ||= allStats.median > 200;
   rows.push(`| first result of all five elements after navigation | ${ms(allStats.median)} | ${ms(allStats.p90)} | ${ms(allStats.max)} | 200 ms (median) ${allStats.median <= 200 ? 'met' : 'MISSED'} |`);
@@ -78,7 +80,9 @@ try {
     const toResult = [];
     const toFrame = [];
     const core = [];
+    // The bundle holds its own instance: load the module's own for timing the core alone.
     const lib = await import('./pkg/slo_web.js');
+    await lib.default();
     for (let i = 0; i < edits; i++) {
       const value = i % 2 ? '99.9' : '99.95';
       const done = new Promise((ok) => el.addEventListener('change', () => ok(performance.now()), { once: true }));
