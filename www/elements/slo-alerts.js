@@ -1,7 +1,7 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, esc, within, TIME_TICKS, RATIO_TICKS } from './slo-common.js';
+import { SloElement, chart, esc, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
 
 export class SloAlerts extends SloElement {
   static fields = [
@@ -12,7 +12,7 @@ export class SloAlerts extends SloElement {
 
   template() {
     const [target, window, errorRatio] = SloAlerts.fields.map((f) => this.initial(f));
-    return `<h2>Burn-rate alerts</h2>
+    return `${titleHTML(this, 'Burn-rate alerts')}
 <form novalidate>
   ${this.fieldHTML('target', 'Target (%)', target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
@@ -71,7 +71,9 @@ export class SloAlerts extends SloElement {
     y.ticks = within(TIME_TICKS, y.min, y.max).map((v) => [v, lib.humanize(v)]);
     box.innerHTML = chart({
       x, y,
-      series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })),
+      // Drawn slowest tier first, so that lines that coincide (ticket-1d and ticket-3d detect
+      // alike) show the dashed one on top.
+      series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })).reverse(),
       title: { id: `${this.uid}-chart`, text: 'Detection time against error ratio' },
       desc: `For each alert tier, how long a steady error ratio takes to fire it: ` +
         curves.map((c) => `${c.tier.name} from ${c.tier.error_ratio} errors`).join('; ') + '.',

@@ -1,7 +1,7 @@
 // <slo-budget target="99.9" window="30d" requests="1000000">: allowed downtime per day,
 // week, 30-day month, 90-day quarter, 365-day year and the window; allowed bad requests;
 // the nines table.
-import { SloElement, esc } from './slo-common.js';
+import { SloElement, esc, titleHTML } from './slo-common.js';
 
 export class SloBudget extends SloElement {
   static fields = [
@@ -12,7 +12,7 @@ export class SloBudget extends SloElement {
 
   template() {
     const [target, window, requests] = SloBudget.fields.map((f) => this.initial(f));
-    return `<h2>Error budget</h2>
+    return `${titleHTML(this, 'Error budget')}
 <form novalidate>
   ${this.fieldHTML('target', 'Target (%)', target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}

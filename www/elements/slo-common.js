@@ -12,6 +12,15 @@ export function core() {
   return ready;
 }
 
+/**
+ * The element's title: its `heading` attribute, or `fallback`; none when `heading=""`
+ * (for pages that title the element themselves). An h3, to sit under a page's sections.
+ */
+export function titleHTML(element, fallback) {
+  const text = element.getAttribute('heading') ?? fallback;
+  return text ? `<h3 class="title">${esc(text)}</h3>` : '';
+}
+
 /** Why the WebAssembly core did not load, in words a page author can act on. */
 export function loadErrorText(error) {
   const csp = /Content Security Policy|wasm-unsafe-eval|CompileError.*(eval|CSP)/i.test(String(error));
@@ -30,7 +39,7 @@ export const BASE_CSS = `
   border: 1px solid var(--slo-border, #cbd5e1); border-radius: var(--slo-radius, 8px);
   padding: var(--slo-padding, 1rem); margin: 1rem 0; max-width: var(--slo-max-width, 52rem); }
 :host([hidden]) { display: none; }
-h2, h3 { font-size: 1.05em; margin: 0 0 .6em; }
+h3.title { font-size: 1.1em; margin: 0 0 .6em; }
 form { display: flex; flex-wrap: wrap; gap: .8rem 1.2rem; align-items: flex-start; margin-bottom: .8rem; }
 .field { display: flex; flex-direction: column; gap: .2rem; min-width: 9rem; flex: 1 1 9rem; }
 .field.wide { flex-basis: 100%; }
@@ -55,6 +64,7 @@ table { border-collapse: collapse; margin: .4rem 0 .8rem; font-variant-numeric: 
 caption { text-align: left; font-weight: 600; margin-bottom: .3rem; }
 th, td { text-align: left; padding: .25rem .7rem .25rem 0; border-bottom: 1px solid var(--slo-border, #cbd5e1); }
 td.num, th.num { text-align: right; }
+td.num, th[scope="row"] { white-space: nowrap; }
 tr.current { background: var(--slo-highlight, #eff6ff); }
 .warning { color: var(--slo-warning, #92400e); background: var(--slo-warning-bg, #fffbeb);
   border-left: 4px solid currentColor; padding: .3rem .6rem; margin: .4rem 0; }
@@ -68,6 +78,7 @@ svg .line { fill: none; stroke: var(--slo-accent, #1d4ed8); stroke-width: 2; }
 .series-3 { --c: var(--slo-series-3, #0f766e); } .series-4 { --c: var(--slo-series-4, #c2410c); }
 .page { --c: var(--slo-page, #b91c1c); } .ticket { --c: var(--slo-ticket, #a16207); }
 svg .series-1, svg .series-2, svg .series-3, svg .series-4, svg .page, svg .ticket { stroke: var(--c); }
+svg .series-2, svg .series-3 { stroke-dasharray: 7 4; } .swatch.series-2, .swatch.series-3 { border-top-style: dashed; }
 svg .marker { stroke-width: 1.5; }
 svg .reset { stroke-dasharray: 4 3; }
 svg .exhausted { stroke: var(--slo-error, #b91c1c); stroke-width: 2; }

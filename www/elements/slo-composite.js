@@ -1,7 +1,7 @@
 // <slo-composite dependencies="load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2">
 // The availability of a service that needs all of its dependencies (in series), each run
 // as one or more redundant replicas, as the core computes it.
-import { SloElement, esc } from './slo-common.js';
+import { SloElement, esc, titleHTML } from './slo-common.js';
 
 /** "name: 99.9 x2; ..." -> [["name", "99.9", "2"], ...] */
 export function parseDependencies(text) {
@@ -27,7 +27,7 @@ button[data-remove] { margin-top: 1.55rem; }
 
   template() {
     this.deps = parseDependencies(this.initial(SloComposite.fields[0]));
-    return `<h2>Composite availability</h2>
+    return `${titleHTML(this, 'Composite availability')}
 <form novalidate>
   <div class="deps">${this.depsHTML()}</div>
   <p><button type="button" class="secondary add">Add dependency</button></p>

@@ -1,7 +1,7 @@
 // <slo-live src="http://127.0.0.1:10000/slo/status" interval="5" token="">
 // Polls the Envoy filter's status endpoint and shows each SLO's budget left, burn rates
 // and firing alerts. The only element that touches the network, and only its `src` URL.
-import { core, adoptStyles, esc, loadErrorText } from './slo-common.js';
+import { core, adoptStyles, esc, loadErrorText, titleHTML } from './slo-common.js';
 
 const CSS = `.state { margin: 0 0 .5rem; } .state.error { color: var(--slo-error, #b91c1c); }
 .firing { color: var(--slo-error, #b91c1c); font-weight: 600; }`;
@@ -17,7 +17,7 @@ export class SloLive extends HTMLElement {
 
   connectedCallback() {
     adoptStyles(this.shadowRoot, CSS);
-    this.shadowRoot.innerHTML = `<h2>Live SLO status</h2>
+    this.shadowRoot.innerHTML = `${titleHTML(this, 'Live SLO status')}
 <p class="state" role="status" aria-live="polite"></p>
 <div class="results" role="region" aria-live="polite" aria-label="Live SLO status"></div>
 <p class="hint">Source: <code class="src"></code></p>`;

@@ -2,7 +2,7 @@
 //   incidents="3d 20m 25%; 12d6h 4h 1%" buckets="50:7000, 100:2500, +Inf:5" threshold-ms="">
 // Replays a window minute by minute in the core's simulator: the budget burning down, when
 // each alert tier fires and resets, and when the budget runs out.
-import { SloElement, chart, esc, within } from './slo-common.js';
+import { SloElement, chart, esc, within, titleHTML } from './slo-common.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -40,7 +40,7 @@ fieldset .field { min-width: 7rem; }`;
   template() {
     const v = Object.fromEntries(SloWhatIf.fields.map((f) => [f.name, this.initial(f)]));
     this.incidents = parseIncidents(v.incidents);
-    return `<h2>What if?</h2>
+    return `${titleHTML(this, 'What if?')}
 <form novalidate>
   ${this.fieldHTML('target', 'Target (%)', v.target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d or 4w' })}
