@@ -11,9 +11,9 @@ command -v wasm-opt >/dev/null || fail "missing wasm-opt (Debian package binarye
 [ -x .venv/bin/python ] && .venv/bin/python -c 'import pytest, yaml' 2>/dev/null \
   || fail "missing pytest or PyYAML in .venv (tests/requirements.txt; scripts/setup.sh installs them)"
 
-# release-wasm: the release profile at opt-level "z", stripped. Stripping drops the
+# release-filter: the release profile at opt-level "z", stripped. Stripping drops the
 # target-features section, so wasm-opt is told the features rustc's wasm32-wasip1 uses.
-cargo build --quiet --profile release-wasm --target wasm32-wasip1 -p slo-filter -p slo-filter-noop
+cargo build --quiet --profile release-filter --target wasm32-wasip1 -p slo-filter -p slo-filter-noop
 cargo build --quiet --release -p slo-cli
 cargo build --quiet --release -p slo-filter --example status
 out="$target_dir/slo-filter"
@@ -22,7 +22,7 @@ features=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
   --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
 for name in slo_filter slo_filter_noop; do
   wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers \
-    "$target_dir/wasm32-wasip1/release-wasm/$name.wasm" -o "$out/$name.wasm"
+    "$target_dir/wasm32-wasip1/release-filter/$name.wasm" -o "$out/$name.wasm"
 done
 size=$(stat -c %s "$out/slo_filter.wasm")
 echo "tests/envoy/run.sh: slo_filter.wasm after wasm-opt -Oz: $size bytes (limit 250000)"

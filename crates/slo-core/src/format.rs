@@ -8,6 +8,25 @@ pub fn percent(ratio: f64) -> String {
     format!("{}%", if text == "-0" { "0" } else { text })
 }
 
+/// An availability as a percentage that keeps its nines: enough decimals to show the
+/// first two significant digits of the unavailability (`99.9999999%`, `99.98997%`), and
+/// `100%` only for exactly 1.
+pub fn availability(ratio: f64) -> String {
+    let unavailable = 1.0 - ratio;
+    if unavailable <= 0.0 {
+        return "100%".to_string();
+    }
+    // Decimals of the percentage down to the unavailability's second significant digit.
+    let decimals = (1 - (unavailable * 100.0).log10().floor() as i32).clamp(0, 15) as usize;
+    let text = format!("{:.*}", decimals, ratio * 100.0);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    format!("{text}%")
+}
+
 /// A burn rate with at most three decimals: `14.4x`, `1x`.
 pub fn burn_rate(rate: f64) -> String {
     let text = format!("{rate:.3}");
@@ -39,6 +58,12 @@ mod tests {
         assert_eq!(burn_rate(14.4), "14.4x");
         assert_eq!(burn_rate(1.0), "1x");
         assert_eq!(burn_rate(13.44), "13.44x");
+        assert_eq!(availability(1.0 - 0.001f64.powi(3)), "99.9999999%");
+        assert_eq!(availability(0.99985), "99.985%");
+        assert_eq!(availability(0.9998997), "99.99%");
+        assert_eq!(availability(0.999), "99.9%");
+        assert_eq!(availability(0.5), "50%");
+        assert_eq!(availability(1.0), "100%");
         assert_eq!(number(1.0 - 0.999), "0.001");
         assert_eq!(number(14.4 * (1.0 - 0.999)), "0.0144");
         assert_eq!(number(2592000.0), "2592000");

@@ -14,6 +14,8 @@ use crate::window::Window;
 use serde_json::Value;
 
 const STEP: u64 = MINUTE;
+/// The simulator keeps several numbers per minute: beyond a year a page would stall.
+pub const MAX_WINDOW_SECONDS: u64 = 366 * crate::duration::DAY;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -639,11 +641,12 @@ mod tests {
     #[test]
     fn invalid_scenarios_name_the_field() {
         let mut s = scenario(vec![Incident {
-            start_seconds: 40 * DAY,
+            start_seconds: 500 * DAY,
             duration_seconds: 0,
             error_ratio: 1.5,
         }]);
         s.requests_per_second = -1.0;
+        s.window_seconds = 400 * DAY;
         let paths: Vec<String> = s.validate().into_iter().map(|e| e.path).collect();
         assert_eq!(
             paths,

@@ -26,9 +26,6 @@ use wasm_bindgen::prelude::*;
 const CURVE_POINTS: usize = 48;
 /// More replicas than this is surely a typing slip, and would only cost memory.
 const MAX_REPLICAS: u64 = 100;
-/// The simulator keeps several numbers per minute of the window: past about a year the page
-/// would stall and then run out of memory. (Asked of the core in .requests/web.md.)
-const MAX_SIMULATED_DAYS: u64 = 400;
 
 /// Collects each field's verdict; the answer carries a result only if all were accepted.
 struct Form {
@@ -211,19 +208,7 @@ pub fn what_if(
 ) -> JsValue {
     let form = Form::new();
     let target = form.field("target", target_field(target));
-    let window = form.field(
-        "window",
-        Window::parse(window).and_then(|w| {
-            if w.nominal_seconds() > MAX_SIMULATED_DAYS * DAY {
-                Err(format!(
-                    "`{}` is too long to simulate minute by minute; allowed: up to {MAX_SIMULATED_DAYS}d",
-                    window.trim()
-                ))
-            } else {
-                Ok(w)
-            }
-        }),
-    );
+    let window = form.field("window", Window::parse(window));
     let rps = form.field("requests_per_second", parse::rate(requests_per_second));
     let baseline = form.field(
         "baseline_error_ratio",
@@ -390,14 +375,14 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
     let per_month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * DAY));
     let availability = service.availability();
     let out = Obj::new();
-    out.set("availability", format::percent(availability))
+    out.set("availability", format::availability(availability))
         .set("downtime_per_month", per_month(availability))
         .set("month", "30-day month")
         .set(
             "dependencies",
             array(parts, |part| {
                 let row = Obj::new();
-                row.set("availability", format::percent(part.availability()))
+                row.set("availability", format::availability(part.availability()))
                     .set("downtime_per_month", per_month(part.availability()));
                 row.into()
             }),
