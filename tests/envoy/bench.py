@@ -11,6 +11,7 @@ Run after tests/envoy/run.sh has built the artifacts:
 """
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -109,8 +110,17 @@ def upstream_config(port, admin):
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+# The Envoy under test gets a core of its own; wrk and the upstream share the other, so
+# that runs compare the filter and not the scheduler's mood.
+PROXY_CPU, LOAD_CPU = "0", "1"
+
+
+def pin(pid, cpu):
+    subprocess.run(["taskset", "-a", "-p", "-c", cpu, str(pid)], check=True, capture_output=True)
+
+
 def wrk(port, seconds, connections):
-    done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+    done = subprocess.run(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
                            f"http://127.0.0.1:{port}/api/checkout/cart"],
                           capture_output=True, text=True, timeout=seconds + 60)
     assert done.returncode == 0, done.stderr
@@ -130,6 +140,8 @@ def main():
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench: missing wrk (Debian package wrk; scripts/setup.sh installs it)")
+    if shutil.which("taskset") is None or len(os.sched_getaffinity(0)) < 2:
+        raise SystemExit("bench: needs taskset (util-linux) and two CPUs to keep load and proxy apart")
     harness.require(harness.WASM, "the SLO filter")
     work = Path(tempfile.mkdtemp(prefix="slo-bench-"))
     up_port, up_admin = harness.free_port(), harness.free_port()
@@ -138,12 +150,14 @@ def main():
         upstream = harness.Envoy(upstream_config(up_port, up_admin), concurrency=1, workdir=work / "upstream")
         envoys.append(upstream)
         upstream.wait_ready()
+        pin(upstream.process.pid, LOAD_CPU)
         variants = variant_configs(up_port)
         ports = {}
         for name, (listen, admin, text) in variants.items():
             envoy = harness.Envoy(text, concurrency=1, workdir=work / name.replace(" ", "-"))
             envoys.append(envoy)
             envoy.wait_ready()
+            pin(envoy.process.pid, PROXY_CPU)
             ports[name] = listen
             wrk(listen, 2, args.connections)  # warm-up
         results = {name: [] for name in variants}
@@ -157,16 +171,20 @@ def main():
         print(f"\nslo filter counted {good:.0f} good checkout requests (admin port {slo_admin})")
         size = harness.WASM.stat().st_size
         print(f"slo_filter.wasm: {size} bytes ({size / 1024:.1f} KiB) after wasm-opt -Oz\n")
-        base = statistics.median(r[0] for r in results["no filter"])
-        empty = statistics.median(r[0] for r in results["empty wasm"])
-        print(f"one worker, wrk -t1 -c{args.connections} -d{args.seconds}s x {args.rounds} rounds, medians")
+        # Ratios are taken round by round (the variants of a round run back to back), then
+        # their median: slow drifts of a shared machine cancel out.
+        def ratio(name, to):
+            return statistics.median(a[0] / b[0] for a, b in zip(results[name], results[to]))
+        print(f"one worker on CPU {PROXY_CPU}; wrk -t1 -c{args.connections} -d{args.seconds}s and the upstream"
+              f" on CPU {LOAD_CPU}; {args.rounds} alternated rounds; medians, ratios per round")
         print("| variant | req/s | p50 ms | p99 ms | vs no filter | vs empty wasm |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, runs in results.items():
             rps = statistics.median(r[0] for r in runs)
             p50 = statistics.median(r[1] for r in runs)
             p99 = statistics.median(r[2] for r in runs)
-            print(f"| {name} | {rps:.0f} | {p50:.3f} | {p99:.3f} | {rps / base:.1%} | {rps / empty:.1%} |")
+            print(f"| {name} | {rps:.0f} | {p50:.3f} | {p99:.3f} | {ratio(name, 'no filter'):.1%}"
+                  f" | {ratio(name, 'empty wasm'):.1%} |")
     finally:
         for envoy in envoys:
             envoy.stop()

@@ -238,7 +238,8 @@ def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(ups
     rejected and the running listener goes on serving and counting."""
     listen, admin = harness.free_port(), harness.free_port()
     config = yaml.safe_load(harness.envoy_config(
-        harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}"))
+        harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
+        tick_seconds=1))
     listener = config["static_resources"].pop("listeners")[0]
     listener["@type"] = "type.googleapis.com/envoy.config.listener.v3.Listener"
     lds_dir = tmp_path / "lds"
@@ -259,6 +260,9 @@ def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(ups
         envoy.wait_ready()
         key = ("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))
         wait_for(lambda: (get(listen, "/api/checkout/a")[0] == 200, None), what="listener up")
+        # Each worker adds its counts to Envoy's counters on its tick.
+        wait_for(lambda: (prometheus(envoy)[key] >= 1, None), what="the first requests counted")
+        time.sleep(1.5)
         before = prometheus(envoy)[key]
         bad = json.loads(json.dumps(listener))
         wasm = bad["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
@@ -273,7 +277,8 @@ def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(ups
         assert rejected >= 1
         statuses = send(listen, [("GET", "/api/checkout/b", {})] * 10, connections=2)
         assert statuses == [200] * 10
-        assert prometheus(envoy)[key] == before + 10
+        wait_for(lambda: (prometheus(envoy)[key] == before + 10, prometheus(envoy)[key]),
+                 what="the ten requests counted by the old listener")
     finally:
         envoy.stop()
 

@@ -1,9 +1,10 @@
 //! The SLO filter for Envoy (proxy-wasm): a thin shell over slo-core.
 //!
 //! Per request, `on_log` (called for every stream, local replies and resets included) reads
-//! the request and response facts, asks the core which SLOs the request belongs to and how
-//! each judges it, and bumps Envoy counters. On every tick each worker's VM reads the global
-//! good/bad counters (the sum over all workers), feeds the change into its own core sliding
+//! the request and response facts the spec looks at, asks the core which SLOs the request
+//! belongs to and how each judges it, and counts the outcome in the worker's pending
+//! counts. On every tick each worker's VM adds its pending counts to Envoy's global
+//! counters, reads them back (the sum over all workers), feeds the change into its own core
 //! counters, and sets the burn-rate, budget and alert gauges from `status::evaluate`.
 //! The optional status endpoint answers with the core's JSON for every SLO.
 //!
@@ -53,9 +54,41 @@ mod shell {
     struct Plugin {
         slos: Vec<(Slo, SloMetrics)>,
         windows: RefCell<Vec<Window>>,
+        /// This worker's judged requests not yet added to Envoy's counters, per SLO: adding
+        /// them on the tick saves two host calls per request.
+        pending: RefCell<Vec<Pending>>,
         status: Option<StatusEndpoint>,
-        needs_route: bool,
+        /// Which request facts some SLO looks at: every read is a round trip into Envoy
+        /// and back (to allocate the copy), the filter's main cost per request.
+        needs: Needs,
         errors: [u32; ErrorReason::ALL.len()],
+    }
+
+    #[derive(Default)]
+    struct Pending {
+        good: u64,
+        bad: u64,
+        excluded: u64,
+    }
+
+    #[derive(Clone, Copy)]
+    struct Needs {
+        route: bool,
+        method: bool,
+        authority: bool,
+        grpc: bool,
+    }
+
+    impl Needs {
+        fn of(spec: &slo_core::spec::Spec) -> Needs {
+            let any = |f: fn(&Slo) -> bool| spec.slos().any(f);
+            Needs {
+                route: any(|s| !s.sli.matcher.routes.is_empty()),
+                method: any(|s| !s.sli.matcher.methods.is_empty()),
+                authority: any(|s| !s.sli.matcher.virtual_hosts.is_empty()),
+                grpc: any(|s| !s.sli.bad.grpc_statuses.is_empty()),
+            }
+        }
     }
 
     struct Root {
@@ -105,12 +138,14 @@ mod shell {
                 });
                 slos.push((slo.clone(), metrics));
             }
-            let needs_route = config.spec.slos().any(|s| !s.sli.matcher.routes.is_empty());
+            let needs = Needs::of(&config.spec);
+            let pending = RefCell::new(slos.iter().map(|_| Pending::default()).collect());
             Ok(Plugin {
                 slos,
+                pending,
                 windows: RefCell::new(windows),
                 status: config.status,
-                needs_route,
+                needs,
                 errors,
             })
         }
@@ -127,9 +162,35 @@ mod shell {
                 .map_or(0, |d| d.as_secs())
         }
 
-        /// Feeds the change of the global counters since the last read into this VM's
-        /// sliding counts, then returns every SLO's status.
+        /// Adds this worker's pending counts to Envoy's global counters.
+        fn flush(&self) {
+            let Ok(mut pending) = self.pending.try_borrow_mut() else {
+                self.error(ErrorReason::Metric);
+                return;
+            };
+            for ((_, metrics), counts) in self.slos.iter().zip(pending.iter_mut()) {
+                for (id, count) in [
+                    (metrics.good, &mut counts.good),
+                    (metrics.bad, &mut counts.bad),
+                    (metrics.excluded, &mut counts.excluded),
+                ] {
+                    if *count > 0 {
+                        match hostcalls::increment_metric(
+                            id,
+                            i64::try_from(*count).unwrap_or(i64::MAX),
+                        ) {
+                            Ok(()) => *count = 0,
+                            Err(_) => self.error(ErrorReason::Metric),
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Flushes this worker's counts, feeds the change of the global counters since the
+        /// last read into this VM's sliding counts, then returns every SLO's status.
         fn refresh(&self, now: u64) -> Vec<status::SloStatus> {
+            self.flush();
             let Ok(mut windows) = self.windows.try_borrow_mut() else {
                 self.error(ErrorReason::StatusEndpoint);
                 return Vec::new();
@@ -284,21 +345,33 @@ mod shell {
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
-    /// The gRPC status when the response is gRPC: from the trailers, or from the headers of
-    /// a trailers-only response (as Envoy's own local replies to gRPC requests send it).
-    fn grpc_status() -> Result<Option<u8>, Status> {
-        let is_grpc = header(MapType::HttpResponseHeaders, "content-type")?
-            .is_some_and(|ct| ct.starts_with("application/grpc"));
-        if !is_grpc {
-            return Ok(None);
-        }
-        let raw = match header(MapType::HttpResponseTrailers, "grpc-status")? {
-            Some(value) => Some(value),
-            None => header(MapType::HttpResponseHeaders, "grpc-status")?,
+    /// The `:status` sent downstream (0 when none was: the stream was reset) and, for a gRPC
+    /// response when some SLO judges gRPC, its gRPC status: from the trailers, or from the
+    /// headers of a trailers-only response (as Envoy's own local replies send it). One read
+    /// of the response headers serves both.
+    fn response_status(grpc: bool) -> Result<(u16, Option<u8>), Status> {
+        let headers = hostcalls::get_map_bytes(MapType::HttpResponseHeaders)?;
+        let value = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_slice())
         };
-        Ok(raw
-            .and_then(|v| v.trim().parse::<u8>().ok())
-            .filter(|c| *c <= 16))
+        let status = value(":status")
+            .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
+            .unwrap_or(0);
+        if !grpc || !value("content-type").is_some_and(|ct| ct.starts_with(b"application/grpc")) {
+            return Ok((status, None));
+        }
+        let code = match header(MapType::HttpResponseTrailers, "grpc-status")? {
+            Some(code) => Some(code),
+            None => value("grpc-status").map(|v| String::from_utf8_lossy(v).into_owned()),
+        };
+        Ok((
+            status,
+            code.and_then(|c| c.trim().parse::<u8>().ok())
+                .filter(|c| *c <= 16),
+        ))
     }
 
     #[link(wasm_import_module = "env")]
@@ -350,15 +423,21 @@ mod shell {
     }
 
     impl Request {
+        /// The request facts the spec looks at; the others stay empty, which no SLO
+        /// that ignores them can tell apart.
         fn facts(&self) -> Result<(String, String, String, Option<String>), Status> {
-            let path = header(MapType::HttpRequestHeaders, ":path")?.unwrap_or_default();
-            let method = header(MapType::HttpRequestHeaders, ":method")?.unwrap_or_default();
-            let authority = header(MapType::HttpRequestHeaders, ":authority")?.unwrap_or_default();
-            let route = if self.plugin.needs_route {
-                route_name()?
-            } else {
-                None
+            let needs = self.plugin.needs;
+            let request_header = |name, needed| -> Result<String, Status> {
+                Ok(if needed {
+                    header(MapType::HttpRequestHeaders, name)?.unwrap_or_default()
+                } else {
+                    String::new()
+                })
             };
+            let path = request_header(":path", true)?;
+            let method = request_header(":method", needs.method)?;
+            let authority = request_header(":authority", needs.authority)?;
+            let route = if needs.route { route_name()? } else { None };
             Ok((path, method, authority, route))
         }
 
@@ -375,37 +454,39 @@ mod shell {
             let mut matched = plugin
                 .slos
                 .iter()
-                .filter(|(slo, _)| slo.sli.matches(&request))
+                .enumerate()
+                .filter(|(_, (slo, _))| slo.sli.matches(&request))
                 .peekable();
             if matched.peek().is_none() {
                 return Ok(());
             }
-            let status =
-                int_property(vec!["response", "code"]).map_err(|_| ErrorReason::HostCall)?;
+            let (status, grpc_status) =
+                response_status(plugin.needs.grpc).map_err(|_| ErrorReason::HostCall)?;
             let duration_ns = int_property(vec!["request", "duration"])
                 .map_err(|_| ErrorReason::HostCall)?
                 .ok_or(ErrorReason::ResponseFacts)?;
             let response = ResponseFacts {
-                // No response code: the stream ended before a response was sent.
-                status: u16::try_from(status.unwrap_or(0))
-                    .map_err(|_| ErrorReason::ResponseFacts)?,
-                grpc_status: grpc_status().map_err(|_| ErrorReason::HostCall)?,
+                status,
+                grpc_status,
                 duration_ms: u64::try_from(duration_ns / 1_000_000)
                     .map_err(|_| ErrorReason::ResponseFacts)?,
             };
+            let Ok(mut pending) = plugin.pending.try_borrow_mut() else {
+                return Err(ErrorReason::Metric);
+            };
             let mut failed = false;
-            for (slo, metrics) in matched {
+            for (i, (slo, metrics)) in matched {
                 let outcome = slo.sli.judge(&path, &response);
-                let result = match outcome {
-                    Outcome::Good => hostcalls::increment_metric(metrics.good, 1),
-                    Outcome::Bad => hostcalls::increment_metric(metrics.bad, 1),
-                    Outcome::Excluded => hostcalls::increment_metric(metrics.excluded, 1),
-                };
-                let recorded = match outcome {
-                    Outcome::Excluded => Ok(()),
-                    _ => hostcalls::record_metric(metrics.duration, response.duration_ms),
-                };
-                failed |= result.is_err() || recorded.is_err();
+                let counts = &mut pending[i];
+                match outcome {
+                    Outcome::Good => counts.good += 1,
+                    Outcome::Bad => counts.bad += 1,
+                    Outcome::Excluded => counts.excluded += 1,
+                }
+                if outcome != Outcome::Excluded {
+                    failed |=
+                        hostcalls::record_metric(metrics.duration, response.duration_ms).is_err();
+                }
             }
             if failed {
                 Err(ErrorReason::Metric)
