@@ -5,11 +5,10 @@
 //! this module only spells them in PromQL.
 
 use serde_json::{json, Value};
-use slo_core::alerts::analyze_tiers;
+use slo_core::alerts::{analyze_tiers, tier_windows};
 use slo_core::duration::format_duration;
 use slo_core::format;
 use slo_core::spec::{Slo, Spec};
-use slo_core::status::windows_of;
 
 /// The alert every tier raises; `tier` and `severity` labels tell them apart.
 pub const ALERT_NAME: &str = "SloErrorBudgetBurn";
@@ -26,7 +25,7 @@ fn slo_rules(slo: &Slo) -> Value {
     let selector = format!("slo=\"{}\"", slo.name);
     let mut rules = Vec::new();
     let window_seconds = slo.window.nominal_seconds();
-    let mut windows = windows_of(slo);
+    let mut windows = tier_windows(&slo.alerts);
     if !windows.contains(&window_seconds) {
         windows.push(window_seconds);
     }

@@ -156,6 +156,17 @@ pub struct TierAnalysis {
     pub reset_seconds: Option<f64>,
 }
 
+/// Every distinct window the tiers look at, shortest first.
+pub fn tier_windows(tiers: &[AlertTier]) -> Vec<u64> {
+    let mut windows: Vec<u64> = tiers
+        .iter()
+        .flat_map(|t| [t.short_window_seconds, t.long_window_seconds])
+        .collect();
+    windows.sort_unstable();
+    windows.dedup();
+    windows
+}
+
 /// Every tier analysed for one target and window.
 pub fn analyze_tiers(
     tiers: &[AlertTier],

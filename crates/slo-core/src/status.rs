@@ -2,7 +2,7 @@
 //! alert window, which tiers are firing. The filter publishes this as gauges and as the
 //! status endpoint's JSON; anything else holding the same counts gets the same answer.
 
-use crate::alerts::{reaches, Severity};
+use crate::alerts::{reaches, tier_windows, Severity};
 use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining};
 use crate::counters::{Counts, SliceRule, SliceVerdicts, SlidingCounts};
 use crate::spec::{Budgeting, Slo};
@@ -33,18 +33,6 @@ pub struct TierStatus {
     pub short_burn_rate: f64,
     /// Both windows at or above the threshold, and the long window busy enough.
     pub active: bool,
-}
-
-/// Windows the counters of an SLO must answer: the SLO window and every tier window.
-pub fn windows_of(slo: &Slo) -> Vec<u64> {
-    let mut windows: Vec<u64> = slo
-        .alerts
-        .iter()
-        .flat_map(|t| [t.short_window_seconds, t.long_window_seconds])
-        .collect();
-    windows.sort_unstable();
-    windows.dedup();
-    windows
 }
 
 /// All an SLO's live state: its events over every window it is asked about and, for
@@ -113,7 +101,10 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
         let c = counters.counts(now, window);
         burn_rate(c.good, c.bad, slo.target)
     };
-    let burn_rates: Vec<(u64, f64)> = windows_of(slo).into_iter().map(|w| (w, rate(w))).collect();
+    let burn_rates: Vec<(u64, f64)> = tier_windows(&slo.alerts)
+        .into_iter()
+        .map(|w| (w, rate(w)))
+        .collect();
     let rate_of = |w: u64| {
         burn_rates
             .iter()

@@ -412,14 +412,7 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
         (prefix[end] - prefix[end - window_minutes]) / window_minutes as f64 / budget
     };
 
-    let mut windows: Vec<u64> = scenario
-        .tiers
-        .iter()
-        .flat_map(|t| [t.short_window_seconds, t.long_window_seconds])
-        .collect();
-    windows.sort_unstable();
-    windows.dedup();
-    let burn_rates: Vec<(u64, Vec<f64>)> = windows
+    let burn_rates: Vec<(u64, Vec<f64>)> = crate::alerts::tier_windows(&scenario.tiers)
         .iter()
         .map(|&w| {
             let wm = (w / STEP) as usize;

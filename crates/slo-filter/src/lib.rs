@@ -118,7 +118,7 @@ mod shell {
                     bad: define(MetricType::Counter, &names::requests(n, Outcome::Bad))?,
                     excluded: define(MetricType::Counter, &names::excluded(n))?,
                     duration: define(MetricType::Histogram, &names::duration(n))?,
-                    burn_rates: status::windows_of(slo)
+                    burn_rates: slo_core::alerts::tier_windows(&slo.alerts)
                         .into_iter()
                         .map(|w| Ok((w, define(MetricType::Gauge, &names::burn_rate(n, w))?)))
                         .collect::<Result<_, Status>>()?,
