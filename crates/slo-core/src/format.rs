@@ -8,23 +8,18 @@ pub fn percent(ratio: f64) -> String {
     format!("{}%", if text == "-0" { "0" } else { text })
 }
 
-/// An availability as a percentage that keeps its nines: enough decimals to show the
-/// first two significant digits of the unavailability (`99.9999999%`, `99.98997%`), and
-/// `100%` only for exactly 1.
+/// An availability as a percentage that keeps its nines: like `percent`, with more
+/// decimals where needed to show the first two significant digits of the unavailability
+/// (`99.9999999%` rather than `100%`), and `100%` only for exactly 1.
 pub fn availability(ratio: f64) -> String {
     let unavailable = 1.0 - ratio;
     if unavailable <= 0.0 {
         return "100%".to_string();
     }
-    // Decimals of the percentage down to the unavailability's second significant digit.
-    let decimals = (1 - (unavailable * 100.0).log10().floor() as i32).clamp(0, 15) as usize;
+    let nines = 1 - (unavailable * 100.0).log10().floor() as i32;
+    let decimals = nines.clamp(4, 15) as usize;
     let text = format!("{:.*}", decimals, ratio * 100.0);
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    format!("{text}%")
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// A burn rate with at most three decimals: `14.4x`, `1x`.
@@ -61,6 +56,7 @@ mod tests {
         assert_eq!(availability(1.0 - 0.001f64.powi(3)), "99.9999999%");
         assert_eq!(availability(0.99985), "99.985%");
         assert_eq!(availability(0.9998997), "99.99%");
+        assert_eq!(availability(0.998001), "99.8001%");
         assert_eq!(availability(0.999), "99.9%");
         assert_eq!(availability(0.5), "50%");
         assert_eq!(availability(1.0), "100%");

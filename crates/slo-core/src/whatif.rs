@@ -172,6 +172,14 @@ impl Scenario {
                 "window",
                 "is shorter than a minute; allowed: a window of at least 1m",
             );
+        } else if self.window_seconds > MAX_WINDOW_SECONDS {
+            errors.push(
+                "window",
+                format!(
+                    "{} is too long to simulate minute by minute; allowed: up to 366d",
+                    crate::duration::format_duration(self.window_seconds)
+                ),
+            );
         }
         if !(self.requests_per_second >= 0.0 && self.requests_per_second.is_finite()) {
             errors.push(
@@ -644,6 +652,7 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "window",
                 "requests_per_second",
                 "incidents[0].error_ratio",
                 "incidents[0].duration",

@@ -11,11 +11,13 @@
 //! Fail open: host calls go through the Result-returning `hostcalls`, a failure bumps
 //! `slo_filter_errors_total{reason}` and the request continues untouched.
 
+pub mod host;
 pub mod names;
 pub mod options;
 
 #[cfg(target_arch = "wasm32")]
 mod shell {
+    use crate::host;
     use crate::names::{self, ErrorReason};
     use crate::options::{FilterConfig, StatusEndpoint};
     use proxy_wasm::hostcalls;
@@ -325,13 +327,13 @@ mod shell {
     impl Context for Request {}
 
     fn header(map: MapType, name: &str) -> Result<Option<String>, Status> {
-        hostcalls::get_map_value_bytes(map, name)
+        host::header_value(map, name)
             .map(|v| v.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     /// An integer property (Envoy encodes them as 8 little-endian bytes).
-    fn int_property(path: Vec<&str>) -> Result<Option<i64>, Status> {
-        match hostcalls::get_property(path)? {
+    fn int_property(path: &[&str]) -> Result<Option<i64>, Status> {
+        match host::property(path)? {
             None => Ok(None),
             Some(bytes) => match <[u8; 8]>::try_from(bytes.as_slice()) {
                 Ok(raw) => Ok(Some(i64::from_le_bytes(raw))),
@@ -341,7 +343,7 @@ mod shell {
     }
 
     fn route_name() -> Result<Option<String>, Status> {
-        Ok(hostcalls::get_property(vec!["xds", "route_name"])?
+        Ok(host::property(&["xds", "route_name"])?
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
@@ -350,12 +352,13 @@ mod shell {
     /// headers of a trailers-only response (as Envoy's own local replies send it). One read
     /// of the response headers serves both.
     fn response_status(grpc: bool) -> Result<(u16, Option<u8>), Status> {
-        let headers = hostcalls::get_map_bytes(MapType::HttpResponseHeaders)?;
+        let encoded = host::header_pairs(MapType::HttpResponseHeaders)?;
+        let headers = host::decode_pairs(&encoded).ok_or(Status::SerializationFailure)?;
         let value = |name: &str| {
             headers
                 .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_slice())
+                .find(|(n, _)| *n == name.as_bytes())
+                .map(|(_, v)| *v)
         };
         let status = value(":status")
             .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
@@ -374,52 +377,8 @@ mod shell {
         ))
     }
 
-    #[link(wasm_import_module = "env")]
-    extern "C" {
-        fn proxy_send_local_response(
-            status_code: u32,
-            status_code_details_data: *const u8,
-            status_code_details_size: usize,
-            body_data: *const u8,
-            body_size: usize,
-            headers_data: *const u8,
-            headers_size: usize,
-            grpc_status: i32,
-        ) -> Status;
-    }
-
-    /// `send_http_response` without the SDK's panic on a non-Ok status.
     fn send_response(status: u32, headers: &[(&str, &str)], body: &[u8]) -> Result<(), Status> {
-        // The proxy-wasm map encoding: count, sizes, then NUL-terminated names and values.
-        let mut map = Vec::new();
-        map.extend_from_slice(&(headers.len() as u32).to_le_bytes());
-        for (name, value) in headers {
-            map.extend_from_slice(&(name.len() as u32).to_le_bytes());
-            map.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        }
-        for (name, value) in headers {
-            map.extend_from_slice(name.as_bytes());
-            map.push(0);
-            map.extend_from_slice(value.as_bytes());
-            map.push(0);
-        }
-        let details = "slo_status_endpoint";
-        // SAFETY: every pointer/length pair refers to a live buffer for the whole call.
-        match unsafe {
-            proxy_send_local_response(
-                status,
-                details.as_ptr(),
-                details.len(),
-                body.as_ptr(),
-                body.len(),
-                map.as_ptr(),
-                map.len(),
-                -1,
-            )
-        } {
-            Status::Ok => Ok(()),
-            other => Err(other),
-        }
+        host::send_local_response(status, "slo_status_endpoint", headers, body)
     }
 
     impl Request {
@@ -462,7 +421,7 @@ mod shell {
             }
             let (status, grpc_status) =
                 response_status(plugin.needs.grpc).map_err(|_| ErrorReason::HostCall)?;
-            let duration_ns = int_property(vec!["request", "duration"])
+            let duration_ns = int_property(&["request", "duration"])
                 .map_err(|_| ErrorReason::HostCall)?
                 .ok_or(ErrorReason::ResponseFacts)?;
             let response = ResponseFacts {
@@ -484,8 +443,7 @@ mod shell {
                     Outcome::Excluded => counts.excluded += 1,
                 }
                 if outcome != Outcome::Excluded {
-                    failed |=
-                        hostcalls::record_metric(metrics.duration, response.duration_ms).is_err();
+                    failed |= host::record_metric(metrics.duration, response.duration_ms).is_err();
                 }
             }
             if failed {

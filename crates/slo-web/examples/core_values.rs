@@ -112,7 +112,7 @@ fn composite(parts: &[(&str, usize)]) -> Value {
     };
     let month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * 86_400));
     json!({
-        "availability": format::percent(service.availability()),
+        "availability": format::availability(service.availability()),
         "downtime_per_month": month(service.availability()),
         "dependencies": deps.iter().map(|d| month(d.availability())).collect::<Vec<_>>(),
     })
