@@ -45,9 +45,10 @@ fi
 
 # npm packages for the browser tests, from the lock file.
 if [ -f tests/browser/package-lock.json ]; then
-  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.package-lock.json; then
+  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
     say "installing npm packages for tests/browser"
     (cd tests/browser && npm ci --silent --no-audit --no-fund)
+    cp tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json
   fi
 fi
 say "ready"
