@@ -19,7 +19,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm shells)"
 for crate_target in slo-filter:wasm32-wasip1 slo-web:wasm32-unknown-unknown; do
   crate=${crate_target%%:*}
-  [ -d "crates/$crate" ] && cargo clippy -p "$crate" --target "${crate_target#*:}" -- -D warnings
+  cargo clippy -p "$crate" --target "${crate_target#*:}" -- -D warnings
 done
 
 step "slo-core builds for both wasm targets"
