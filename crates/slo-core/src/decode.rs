@@ -116,6 +116,19 @@ impl<'a> Object<'a> {
             .and_then(|v| as_string(v, &self.path_of(key), errors))
     }
 
+    /// A string field read by `parse`; its error goes to the field's path.
+    pub fn parsed<T, E: fmt::Display>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+        errors: &mut Errors,
+    ) -> Option<T> {
+        let text = self.string(key, errors)?;
+        parse(text)
+            .map_err(|e| errors.push(&self.path_of(key), e.to_string()))
+            .ok()
+    }
+
     pub fn number(&self, key: &str, errors: &mut Errors) -> Option<f64> {
         self.get(key)
             .and_then(|v| as_number(v, &self.path_of(key), errors))

@@ -298,15 +298,7 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         }
     });
     obj.required("window", Window::ALLOWED, errors);
-    let window = obj
-        .string("window", errors)
-        .and_then(|text| match Window::parse(text) {
-            Ok(w) => Some(w),
-            Err(message) => {
-                errors.push(&obj.path_of("window"), message);
-                None
-            }
-        });
+    let window = obj.parsed("window", Window::parse, errors);
     let budgeting = match obj.get("budgeting") {
         Some(v) => read_budgeting(v, &obj.path_of("budgeting"), window, errors),
         None => Some(Budgeting::Occurrences),
@@ -340,14 +332,7 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
 }
 
 fn read_duration(obj: &Object, key: &str, errors: &mut Errors) -> Option<u64> {
-    let text = obj.string(key, errors)?;
-    match parse_duration(text) {
-        Ok(seconds) => Some(seconds),
-        Err(e) => {
-            errors.push(&obj.path_of(key), e.to_string());
-            None
-        }
-    }
+    obj.parsed(key, parse_duration, errors)
 }
 
 fn read_ratio(obj: &Object, key: &str, errors: &mut Errors) -> Option<f64> {

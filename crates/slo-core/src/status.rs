@@ -97,20 +97,25 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
         .map(|s| s.counts(now, now - window_start));
     let counters = &counters.events;
     let counts = counters.counts(now, now - window_start);
-    let rate = |window: u64| {
-        let c = counters.counts(now, window);
-        burn_rate(c.good, c.bad, slo.target)
-    };
-    let burn_rates: Vec<(u64, f64)> = tier_windows(&slo.alerts)
+    // Each tier window is summed once; rates and the traffic guard both read the sums.
+    let window_counts: Vec<(u64, Counts)> = tier_windows(&slo.alerts)
         .into_iter()
-        .map(|w| (w, rate(w)))
+        .map(|w| (w, counters.counts(now, w)))
         .collect();
-    let rate_of = |w: u64| {
-        burn_rates
+    let counts_of = |w: u64| {
+        window_counts
             .iter()
             .find(|(window, _)| *window == w)
-            .map_or(0.0, |(_, r)| *r)
+            .map_or(Counts::default(), |(_, c)| *c)
     };
+    let rate_of = |w: u64| {
+        let c = counts_of(w);
+        burn_rate(c.good, c.bad, slo.target)
+    };
+    let burn_rates: Vec<(u64, f64)> = window_counts
+        .iter()
+        .map(|(w, _)| (*w, rate_of(*w)))
+        .collect();
     let window_seconds = slo.window.nominal_seconds();
     let tiers = slo
         .alerts
@@ -119,8 +124,7 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
             let threshold = tier.burn_rate(window_seconds);
             let long = rate_of(tier.long_window_seconds);
             let short = rate_of(tier.short_window_seconds);
-            let busy =
-                counters.counts(now, tier.long_window_seconds).total() as f64 >= tier.min_events();
+            let busy = counts_of(tier.long_window_seconds).total() as f64 >= tier.min_events();
             TierStatus {
                 name: tier.name.clone(),
                 severity: tier.severity,

@@ -270,21 +270,7 @@ impl Scenario {
         );
         obj.required("window", Window::ALLOWED, &mut errors);
         let target = obj.number("target", &mut errors);
-        let window = obj.string("window", &mut errors).and_then(|w| {
-            Window::parse(w)
-                .map_err(|message| errors.push("window", message))
-                .ok()
-        });
-        let duration =
-            |obj: &Object, key: &str, parse: fn(&str) -> Result<u64, _>, errors: &mut Errors| {
-                obj.string(key, errors).and_then(|text| {
-                    parse(text)
-                        .map_err(|e: crate::duration::DurationError| {
-                            errors.push(&obj.path_of(key), e.to_string())
-                        })
-                        .ok()
-                })
-            };
+        let window = obj.parsed("window", Window::parse, &mut errors);
         let mut incidents = Vec::new();
         for (path, v) in obj.array("incidents", &mut errors) {
             let Some(incident) =
@@ -296,8 +282,8 @@ impl Scenario {
                 incident.required(key, "see the scenario format", &mut errors);
             }
             if let (Some(start_seconds), Some(duration_seconds), Some(error_ratio)) = (
-                duration(&incident, "start", parse_offset, &mut errors),
-                duration(&incident, "duration", parse_duration, &mut errors),
+                incident.parsed("start", parse_offset, &mut errors),
+                incident.parsed("duration", parse_duration, &mut errors),
                 incident.number("error_ratio", &mut errors),
             ) {
                 incidents.push(Incident {
