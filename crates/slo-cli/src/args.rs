@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 pub struct Args {
+    /// The subcommand, named in every error.
+    command: String,
     pub positionals: Vec<String>,
     values: BTreeMap<&'static str, String>,
     flags: Vec<&'static str>,
@@ -15,6 +17,7 @@ pub type Spec = (&'static str, bool);
 impl Args {
     pub fn parse(command: &str, raw: &[String], options: &[Spec]) -> Result<Args, String> {
         let mut args = Args {
+            command: command.to_string(),
             positionals: Vec::new(),
             values: BTreeMap::new(),
             flags: Vec::new(),
@@ -68,25 +71,23 @@ impl Args {
     /// A required option's value, read by `parse`; errors name the option.
     pub fn required<T>(
         &self,
-        command: &str,
         name: &str,
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Result<T, String> {
         let value = self
             .value(name)
-            .ok_or_else(|| format!("slo {command}: --{name} is required"))?;
-        parse(value).map_err(|e| format!("slo {command}: --{name}: {e}"))
+            .ok_or_else(|| format!("slo {}: --{name} is required", self.command))?;
+        parse(value).map_err(|e| format!("slo {}: --{name}: {e}", self.command))
     }
 
     /// An optional option's value, read by `parse`; errors name the option.
     pub fn optional<T>(
         &self,
-        command: &str,
         name: &str,
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Result<Option<T>, String> {
         self.value(name)
-            .map(|v| parse(v).map_err(|e| format!("slo {command}: --{name}: {e}")))
+            .map(|v| parse(v).map_err(|e| format!("slo {}: --{name}: {e}", self.command)))
             .transpose()
     }
 }

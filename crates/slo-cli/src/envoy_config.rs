@@ -282,20 +282,20 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
     if let Some(wasm) = args.value("wasm") {
         options.wasm_path = wasm.to_string();
     }
-    if let Some(address) = args.optional(CMD, "listen-address", |a| {
+    if let Some(address) = args.optional("listen-address", |a| {
         a.parse::<std::net::IpAddr>()
             .map(|ip| ip.to_string())
             .map_err(|_| format!("`{a}` is not an IP address, such as 127.0.0.1"))
     })? {
         options.listen_address = address;
     }
-    if let Some(p) = args.optional(CMD, "listen-port", port)? {
+    if let Some(p) = args.optional("listen-port", port)? {
         options.listen_port = p;
     }
-    if let Some(p) = args.optional(CMD, "admin-port", port)? {
+    if let Some(p) = args.optional("admin-port", port)? {
         options.admin_port = p;
     }
-    if let Some((host, p)) = args.optional(CMD, "upstream", host_port)? {
+    if let Some((host, p)) = args.optional("upstream", host_port)? {
         options.upstream_host = host;
         options.upstream_port = p;
     }
@@ -309,8 +309,8 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
             "slo {CMD}: --status-token and --status-cors-origin need --status-path"
         ));
     }
-    options.tick_seconds = args.optional(CMD, "tick-seconds", seconds)?;
-    if let Some(s) = args.optional(CMD, "stats-flush-seconds", seconds)? {
+    options.tick_seconds = args.optional("tick-seconds", seconds)?;
+    if let Some(s) = args.optional("stats-flush-seconds", seconds)? {
         options.stats_flush_seconds = s;
     }
     options.fault_injection = args.flag("fault-injection");

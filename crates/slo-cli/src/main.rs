@@ -215,13 +215,13 @@ fn budget(raw: &[String]) -> Result<String, Failure> {
         ],
     )?;
     let target = args
-        .required("budget", "target", target_arg)
+        .required("target", target_arg)
         .map_err(Failure::Usage)?;
     let window = args
-        .required("budget", "window", window_arg)
+        .required("window", window_arg)
         .map_err(Failure::Usage)?;
     let requests = args
-        .optional("budget", "requests", parse::count)
+        .optional("requests", parse::count)
         .map_err(Failure::Usage)?;
     let report = budget_report(target, window.nominal_seconds(), requests);
     if args.flag("json") {
@@ -272,13 +272,13 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
         ],
     )?;
     let target = args
-        .required("alerts", "target", target_arg)
+        .required("target", target_arg)
         .map_err(Failure::Usage)?;
     let window = args
-        .required("alerts", "window", window_arg)
+        .required("window", window_arg)
         .map_err(Failure::Usage)?;
     let error_ratio = args
-        .optional("alerts", "error-ratio", parse::error_ratio)
+        .optional("error-ratio", parse::error_ratio)
         .map_err(Failure::Usage)?;
     let window_seconds = window.nominal_seconds();
     let tiers = analyze_tiers(
@@ -397,28 +397,20 @@ fn whatif(raw: &[String]) -> Result<String, Failure> {
 
 fn one_incident(args: &Args) -> Result<Scenario, Failure> {
     let usage = Failure::Usage;
-    let target = args
-        .required("whatif", "target", target_arg)
-        .map_err(usage)?;
-    let window = args
-        .required("whatif", "window", window_arg)
-        .map_err(usage)?;
+    let target = args.required("target", target_arg).map_err(usage)?;
+    let window = args.required("window", window_arg).map_err(usage)?;
     let error_ratio = args
-        .required("whatif", "error-ratio", parse::error_ratio)
+        .required("error-ratio", parse::error_ratio)
         .map_err(usage)?;
     let duration = args
-        .required("whatif", "duration", |t| {
-            parse_duration(t).map_err(|e| e.to_string())
-        })
+        .required("duration", |t| parse_duration(t).map_err(|e| e.to_string()))
         .map_err(usage)?;
     let start = args
-        .optional("whatif", "start", |t| {
-            parse_offset(t).map_err(|e| e.to_string())
-        })
+        .optional("start", |t| parse_offset(t).map_err(|e| e.to_string()))
         .map_err(usage)?;
-    let rps = args.optional("whatif", "rps", parse::rate).map_err(usage)?;
+    let rps = args.optional("rps", parse::rate).map_err(usage)?;
     let baseline = args
-        .optional("whatif", "baseline", parse::error_ratio)
+        .optional("baseline", parse::error_ratio)
         .map_err(usage)?;
     let window_seconds = window.nominal_seconds();
     let scenario = Scenario {
