@@ -160,7 +160,7 @@ def test_status_endpoint_and_gauges_agree_with_the_core_after_a_burst_of_errors(
                  if name == "slo_alert_active" and dict(labels)["slo"] == slo}
         assert tiers == gauges["alert_active"], slo
     severities = {dict(labels)["tier"]: dict(labels)["severity"] for (name, labels) in series if name == "slo_alert_active"}
-    assert severities == {"page-1h": "page", "page-6h": "page", "ticket-1d": "ticket", "ticket-3d": "ticket"}
+    assert severities == {"page-fast": "page", "page-slow": "page", "ticket-fast": "ticket", "ticket-slow": "ticket"}
     # The endpoint's own requests are not SLI events.
     assert seen_counts(prometheus(proxy)) == seen_counts(series)
 

@@ -71,7 +71,7 @@ export class SloAlerts extends SloElement {
     y.ticks = within(TIME_TICKS, y.min, y.max).map((v) => [v, lib.humanize(v)]);
     box.innerHTML = chart({
       x, y,
-      // Drawn slowest tier first, so that lines that coincide (ticket-1d and ticket-3d detect
+      // Drawn slowest tier first, so that lines that coincide (ticket-fast and ticket-slow detect
       // alike) show the dashed one on top.
       series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })).reverse(),
       title: { id: `${this.uid}-chart`, text: 'Detection time against error ratio' },

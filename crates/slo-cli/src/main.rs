@@ -282,7 +282,7 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
         .map_err(Failure::Usage)?;
     let window_seconds = window.nominal_seconds();
     let tiers = analyze_tiers(
-        &AlertTier::defaults_for(window_seconds, None),
+        &default_tiers("alerts", window_seconds)?,
         target,
         window_seconds,
         error_ratio,
@@ -395,6 +395,12 @@ fn whatif(raw: &[String]) -> Result<String, Failure> {
     Ok(simulation_text(&scenario, &sim))
 }
 
+/// The default tiers for a `--window`, or the reason there are none as a bad argument.
+fn default_tiers(command: &str, window_seconds: u64) -> Result<Vec<AlertTier>, Failure> {
+    AlertTier::defaults_for(window_seconds, None, None)
+        .map_err(|refused| Failure::Usage(format!("slo {command}: --window: {refused}")))
+}
+
 fn one_incident(args: &Args) -> Result<Scenario, Failure> {
     let usage = Failure::Usage;
     let target = args.required("target", target_arg).map_err(usage)?;
@@ -416,7 +422,7 @@ fn one_incident(args: &Args) -> Result<Scenario, Failure> {
     let scenario = Scenario {
         target,
         window_seconds,
-        tiers: AlertTier::defaults_for(window_seconds, None),
+        tiers: default_tiers("whatif", window_seconds)?,
         requests_per_second: rps.unwrap_or(10.0),
         baseline_error_ratio: baseline.unwrap_or(0.0),
         incidents: vec![Incident {

@@ -11,7 +11,7 @@ fn thirty_days_with_incidents() -> Scenario {
     Scenario {
         target: 0.999,
         window_seconds: 30 * DAY,
-        tiers: AlertTier::defaults_for(30 * DAY, None),
+        tiers: AlertTier::defaults_for(30 * DAY, None, None).unwrap(),
         requests_per_second: 200.0,
         baseline_error_ratio: 0.0002,
         incidents: vec![

@@ -51,6 +51,7 @@
 //! | `condition.lookbackWindow` | long window |
 //! | `condition.alertAfter` | short window; when omitted, 1/12 of the long window (the SRE Workbook's ratio) |
 //! | condition annotation `slo-toolkit/min-events-per-second` | minimum event rate |
+//! | condition annotation `slo-toolkit/allow-burn-rate-below-one: "true"` | a threshold below 1x is intended |
 //! | condition annotation `slo-toolkit/budget-fraction` | the exact budget fraction, written by [`export`] only when no decimal threshold gives it back exactly; it must agree with `threshold` |
 //!
 //! `alertPolicies` omitted means the default tiers scaled to the window; `alertPolicies: []`
@@ -73,7 +74,7 @@
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy or AlertCondition documents no
 //! SLO refers to.
 
-use crate::alerts::AlertTier;
+use crate::alerts::{budget_fraction_of, snap, AlertTier};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::spec::{Budgeting, Slo, Spec};
@@ -91,6 +92,14 @@ pub const REQUEST_SOURCE_TYPE: &str = "slo-toolkit.request";
 pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
 /// AlertCondition annotation: a tier's exact budget fraction, as a decimal string.
 pub const BUDGET_FRACTION_ANNOTATION: &str = "slo-toolkit/budget-fraction";
+/// AlertCondition annotation: `"true"` when a threshold below 1x is intended.
+pub const ALLOW_BELOW_ONE_ANNOTATION: &str = "slo-toolkit/allow-burn-rate-below-one";
+/// Every annotation of ours an AlertCondition may carry.
+const CONDITION_ANNOTATIONS: &[&str] = &[
+    MIN_EVENTS_ANNOTATION,
+    BUDGET_FRACTION_ANNOTATION,
+    ALLOW_BELOW_ONE_ANNOTATION,
+];
 /// The `startTime` written for calendar windows: a Monday, a month start and a quarter start.
 const CALENDAR_START: &str = "2024-01-01 00:00:00";
 
@@ -1055,7 +1064,7 @@ impl<'a> Reader<'a> {
                         item,
                         &condition_path,
                         "AlertCondition",
-                        &[MIN_EVENTS_ANNOTATION, BUDGET_FRACTION_ANNOTATION],
+                        CONDITION_ANNOTATIONS,
                         e,
                     )
                 })?;
@@ -1253,6 +1262,12 @@ fn read_condition(
         BUDGET_FRACTION_ANNOTATION,
         e,
     );
+    let allow_below_one = annotation_flag(
+        annotations,
+        &annotations_path,
+        ALLOW_BELOW_ONE_ANNOTATION,
+        e,
+    );
     if e.0.len() > before {
         return None;
     }
@@ -1285,6 +1300,9 @@ fn read_condition(
     if let Some(rate) = min_rate {
         json["min_events_per_second"] = json!(rate);
     }
+    if allow_below_one {
+        json["allow_burn_rate_below_one"] = json!(true);
+    }
     let condition_path = obj.path_of("condition");
     let paths: PathMap = vec![
         (String::new(), at(0, condition_path.clone())),
@@ -1300,21 +1318,25 @@ fn read_condition(
     Some(TierDraft { json, paths })
 }
 
-/// The budget fraction a burn-rate threshold stands for, snapped to a short decimal when it
-/// is within float error of one (so that `5.6` over 6h of 28d reads as 0.05, the default
-/// tier, not 0.049999999999999996). [`export`] picks thresholds that give the tier's
-/// fraction back through exactly this computation.
-fn budget_fraction_of(threshold: f64, long: u64, window: u64) -> f64 {
-    snap(threshold * long as f64 / window as f64)
-}
-
-/// `x` rounded to 12 significant digits when that moves it by float error only.
-fn snap(x: f64) -> f64 {
-    let short: f64 = format!("{x:.11e}").parse().unwrap_or(x);
-    if (short - x).abs() <= 8.0 * f64::EPSILON * x.abs() {
-        short
-    } else {
-        x
+/// `"true"` or `"false"` (a YAML boolean too); absent is false.
+fn annotation_flag(annotations: Option<&Value>, path: &str, key: &str, e: &mut Errors) -> bool {
+    let Some(value) = annotations.and_then(|a| a.get(key)) else {
+        return false;
+    };
+    match value {
+        Value::Bool(b) => *b,
+        Value::String(s) if s.trim() == "true" => true,
+        Value::String(s) if s.trim() == "false" => false,
+        _ => {
+            e.push(
+                &format!("{path}.{key}"),
+                format!(
+                    "{} is not allowed; allowed: \"true\" or \"false\"",
+                    kind(value)
+                ),
+            );
+            false
+        }
     }
 }
 
@@ -1792,6 +1814,9 @@ fn alert_policy(tier: &AlertTier, window: u64) -> Yaml {
     if let Some(rate) = tier.min_events_per_second {
         annotations.push((MIN_EVENTS_ANNOTATION, s(&rate.to_string())));
     }
+    if tier.allow_burn_rate_below_one {
+        annotations.push((ALLOW_BELOW_ONE_ANNOTATION, s("true")));
+    }
     if !exact {
         annotations.push((
             BUDGET_FRACTION_ANNOTATION,
@@ -1893,7 +1918,10 @@ spec:
         assert_eq!(slo.target, 0.999);
         assert_eq!(slo.window, Window::Rolling { seconds: 28 * DAY });
         assert_eq!(slo.sli.matcher.path_prefixes, ["/api/checkout"]);
-        assert_eq!(slo.alerts, AlertTier::defaults_for(28 * DAY, None));
+        assert_eq!(
+            Ok(slo.alerts.clone()),
+            AlertTier::defaults_for(28 * DAY, None, None)
+        );
     }
 
     #[test]
@@ -1947,7 +1975,7 @@ spec:
         // Find a fraction no decimal threshold gives back exactly, then round-trip it.
         let (long, window) = (7 * HOUR + 13, 29 * DAY + 5);
         let fraction = (1..10_000u64)
-            .map(|i| i as f64 / 10_007.0)
+            .map(|i| 0.3 + i as f64 / 100_070.0)
             .find(|f| !threshold_for(*f, long, window).1)
             .expect("some fractions need the annotation");
         let spec = spec_of(json!({"services": [{"name": "svc", "slos": [{
@@ -1964,8 +1992,8 @@ spec:
     #[test]
     fn thresholds_as_people_write_them_give_the_default_tiers() {
         let window = 28 * DAY;
-        // 13.44, 5.6 and 2.8; the 3-day tier's 28/30 has no short decimal form.
-        for tier in AlertTier::defaults_for(window, None).into_iter().take(3) {
+        // 14.4, 6, 3 and 1, whatever the window.
+        for tier in AlertTier::defaults_for(window, None, None).unwrap() {
             let written = format!("{:.2}", tier.burn_rate(window))
                 .parse::<f64>()
                 .unwrap();

@@ -1,7 +1,7 @@
 //! The spec: one JSON description of services and their SLOs, shared by the filter, the
 //! command and the browser. Reading it reports every problem at once, each with its path.
 
-use crate::alerts::{AlertTier, Severity};
+use crate::alerts::{budget_fraction_of, reaches, AlertTier, Severity, MIN_ALERT_WINDOW_SECONDS};
 use crate::decode::{as_number, as_string, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration};
 use crate::window::Window;
@@ -313,6 +313,7 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             &obj.path_of("alerts"),
             target,
             window,
+            budgeting.and_then(Budgeting::slice_seconds),
             errors,
         ),
         _ => None,
@@ -529,22 +530,34 @@ const TIER_FIELDS: &[&str] = &[
     "long_window",
     "short_window",
     "min_events_per_second",
+    "allow_burn_rate_below_one",
 ];
 
 /// Reads an `alerts` object (absent: the default tiers) and checks each tier against the
-/// SLO's target and window.
+/// SLO's target, window and, for timeslice budgeting, slice length.
 pub(crate) fn read_alerts(
     value: Option<&Value>,
     path: &str,
     target: f64,
     window: Window,
+    slice_seconds: Option<u64>,
     errors: &mut Errors,
 ) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
     let before = errors.0.len();
+    let slo = TierContext {
+        target,
+        window_seconds,
+        slice_seconds,
+    };
+    let defaults = |min_rate, errors: &mut Errors| {
+        AlertTier::defaults_for(window_seconds, min_rate, slice_seconds)
+            .map_err(|refused| errors.push(path, refused.to_string()))
+            .ok()
+    };
     let Some(value) = value else {
-        let tiers = AlertTier::defaults_for(window_seconds, None);
-        check_tiers(&tiers, false, target, window_seconds, path, errors);
+        let tiers = defaults(None, errors)?;
+        check_tiers(&tiers, false, &slo, path, errors);
         return (errors.0.len() == before).then_some(tiers);
     };
     let obj = Object::read(
@@ -560,7 +573,7 @@ pub(crate) fn read_alerts(
             .filter_map(|(p, v)| read_tier(v, &p, window_seconds, min_rate, errors))
             .collect()
     } else {
-        AlertTier::defaults_for(window_seconds, min_rate)
+        defaults(min_rate, errors)?
     };
     for (p, v) in obj.array("disable", errors) {
         let Some(name) = as_string(v, &p, errors) else {
@@ -581,14 +594,7 @@ pub(crate) fn read_alerts(
         }
         tiers.retain(|t| t.name != name);
     }
-    check_tiers(
-        &tiers,
-        obj.get("tiers").is_some(),
-        target,
-        window_seconds,
-        path,
-        errors,
-    );
+    check_tiers(&tiers, obj.get("tiers").is_some(), &slo, path, errors);
     (errors.0.len() == before).then_some(tiers)
 }
 
@@ -656,7 +662,7 @@ fn read_tier(
         }),
         (None, Some(v)) => {
             as_number(v, &obj.path_of("burn_rate"), errors).and_then(|rate| match long {
-                Some(long) if rate > 0.0 => Some(rate * long as f64 / window_seconds as f64),
+                Some(long) if rate > 0.0 => Some(budget_fraction_of(rate, long, window_seconds)),
                 Some(_) => {
                     errors.push(
                         &obj.path_of("burn_rate"),
@@ -674,6 +680,19 @@ fn read_tier(
         Some(_) => read_min_rate(&obj, errors),
         None => inherited_min_rate,
     };
+    let allow_burn_rate_below_one = obj
+        .get("allow_burn_rate_below_one")
+        .and_then(|v| {
+            let flag = v.as_bool();
+            if flag.is_none() {
+                errors.push(
+                    &obj.path_of("allow_burn_rate_below_one"),
+                    format!("{} is not allowed; allowed: true or false", kind(v)),
+                );
+            }
+            flag
+        })
+        .unwrap_or(false);
     if errors.0.len() > before {
         return None;
     }
@@ -684,7 +703,15 @@ fn read_tier(
         long_window_seconds: long?,
         short_window_seconds: short?,
         min_events_per_second,
+        allow_burn_rate_below_one,
     })
+}
+
+/// What a tier is checked against: its SLO's target, window and slice length.
+struct TierContext {
+    target: f64,
+    window_seconds: u64,
+    slice_seconds: Option<u64>,
 }
 
 /// Checks tiers against the SLO; `listed` says whether the spec lists them (so each has
@@ -692,8 +719,7 @@ fn read_tier(
 fn check_tiers(
     tiers: &[AlertTier],
     listed: bool,
-    target: f64,
-    window_seconds: u64,
+    slo: &TierContext,
     path: &str,
     errors: &mut Errors,
 ) {
@@ -703,7 +729,7 @@ fn check_tiers(
         } else {
             (path.to_string(), format!("default tier {} ", tier.name))
         };
-        check_tier(tier, target, window_seconds, &tier_path, &label, errors);
+        check_tier(tier, slo, &tier_path, &label, errors);
     }
     let mut seen = BTreeSet::new();
     for (i, tier) in tiers.iter().enumerate() {
@@ -720,31 +746,55 @@ fn check_tiers(
 }
 
 /// `label` names the tier in messages when the path cannot (a default tier has no index).
-fn check_tier(
-    tier: &AlertTier,
-    target: f64,
-    window_seconds: u64,
-    path: &str,
-    label: &str,
-    errors: &mut Errors,
-) {
+fn check_tier(tier: &AlertTier, slo: &TierContext, path: &str, label: &str, errors: &mut Errors) {
+    let (short, long) = (
+        format_duration(tier.short_window_seconds),
+        format_duration(tier.long_window_seconds),
+    );
+    let window = format_duration(slo.window_seconds);
     if tier.short_window_seconds >= tier.long_window_seconds {
         errors.push(path, format!(
-            "{label}short window {} is not shorter than long window {}; allowed: a short window shorter than the long one (commonly 1/12 of it)",
-            format_duration(tier.short_window_seconds), format_duration(tier.long_window_seconds)
+            "{label}short window {short} is not shorter than long window {long}; allowed: a short window shorter than the long one (commonly 1/12 of it)"
         ));
     }
-    if tier.long_window_seconds > window_seconds {
+    if tier.long_window_seconds > slo.window_seconds {
         errors.push(path, format!(
-            "{label}long window {} is longer than the SLO window {}; allowed: a long window no longer than the SLO window",
-            format_duration(tier.long_window_seconds), format_duration(window_seconds)
+            "{label}long window {long} is longer than the SLO window {window}; allowed: a long window no longer than the SLO window"
         ));
     }
-    let burn_rate = tier.burn_rate(window_seconds);
+    let (least, why) = match slo.slice_seconds {
+        Some(slice) if slice > MIN_ALERT_WINDOW_SECONDS => (
+            slice,
+            "one time slice of this SLO: a shorter window holds no judged slice",
+        ),
+        _ => (
+            MIN_ALERT_WINDOW_SECONDS,
+            "Prometheus rates a range from several scrapes, and the filter counts by the minute",
+        ),
+    };
+    if tier.short_window_seconds < least {
+        errors.push(
+            path,
+            format!(
+                "{label}short window {short} is too short; allowed: at least {} ({why})",
+                format_duration(least)
+            ),
+        );
+    }
+    let burn_rate = tier.burn_rate(slo.window_seconds);
+    let target = slo.target;
     if burn_rate * (1.0 - target) > 1.0 {
         errors.push(path, format!(
             "{label}can never fire: burn rate {burn_rate:.3} needs an error ratio of {:.3}, above 100%, with a target of {target}; allowed: a burn rate of at most {:.3} (1 / error budget), or switch the tier off in alerts.disable",
             burn_rate * (1.0 - target), 1.0 / (1.0 - target)
+        ));
+    }
+    if !reaches(burn_rate, 1.0) && !tier.allow_burn_rate_below_one {
+        errors.push(path, format!(
+            "{label}burn rate {} is below 1x: the tier would fire while the budget lasts the whole {window} window (at this rate only {} of it is spent); allowed: a burn rate of at least 1 (a budget_fraction of at least {} for a {long} long window), or \"allow_burn_rate_below_one\": true if this early warning is intended",
+            crate::format::burn_rate(burn_rate),
+            crate::format::percent(burn_rate),
+            crate::format::number(tier.long_window_seconds as f64 / slo.window_seconds as f64),
         ));
     }
 }
@@ -802,7 +852,12 @@ impl Slo {
             out.insert("budgeting".into(), budgeting);
         }
         out.insert("sli".into(), self.sli.to_json());
-        if self.alerts != AlertTier::defaults_for(self.window.nominal_seconds(), None) {
+        let defaults = AlertTier::defaults_for(
+            self.window.nominal_seconds(),
+            None,
+            self.budgeting.slice_seconds(),
+        );
+        if defaults.as_ref() != Ok(&self.alerts) {
             let tiers: Vec<Value> = self.alerts.iter().map(AlertTier::to_json).collect();
             out.insert("alerts".into(), json!({ "tiers": tiers }));
         }
@@ -811,6 +866,15 @@ impl Slo {
 }
 
 impl Budgeting {
+    /// The slice length of a timeslice method.
+    pub fn slice_seconds(self) -> Option<u64> {
+        match self {
+            Budgeting::Occurrences => None,
+            Budgeting::Timeslices { slice_seconds, .. }
+            | Budgeting::RatioTimeslices { slice_seconds } => Some(slice_seconds),
+        }
+    }
+
     /// The method's name in the spec.
     pub fn name(self) -> &'static str {
         match self {

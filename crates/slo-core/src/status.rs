@@ -228,7 +228,7 @@ mod tests {
             .filter(|t| t.active)
             .map(|t| t.name.as_str())
             .collect();
-        assert_eq!(active, ["page-1h"]);
+        assert_eq!(active, ["page-fast"]);
         let five_minutes = status
             .burn_rates
             .iter()

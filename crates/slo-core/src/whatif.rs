@@ -332,8 +332,14 @@ impl Scenario {
         let (Some(target), Some(window)) = (target, window) else {
             return Err(errors.0);
         };
-        let alerts =
-            crate::spec::read_alerts(obj.get("alerts"), "alerts", target, window, &mut errors);
+        let alerts = crate::spec::read_alerts(
+            obj.get("alerts"),
+            "alerts",
+            target,
+            window,
+            None,
+            &mut errors,
+        );
         let scenario = Scenario {
             target,
             window_seconds: window.nominal_seconds(),
@@ -514,7 +520,7 @@ mod tests {
         Scenario {
             target: 0.999,
             window_seconds: 30 * DAY,
-            tiers: AlertTier::defaults_for(30 * DAY, None),
+            tiers: AlertTier::defaults_for(30 * DAY, None, None).unwrap(),
             requests_per_second: 100.0,
             baseline_error_ratio: 0.0,
             incidents,

@@ -672,7 +672,7 @@ fn alerts() -> impl Strategy<Value = Option<Value>> {
     prop_oneof![
         Just(None),
         prop::option::of(0.0f64..10.0).prop_map(|rate| Some(
-            json!({"disable": ["ticket-3d"], "min_events_per_second": rate})
+            json!({"disable": ["ticket-slow"], "min_events_per_second": rate})
         )),
         (0usize..4)
             .prop_flat_map(|n| (0..n).map(tier).collect::<Vec<_>>())

@@ -134,7 +134,7 @@ fn a_tier_that_can_never_fire_is_refused() {
     assert_one(
         slo(json!({"target": 0.9})),
         "services[0].slos[0].alerts",
-        "default tier page-1h can never fire",
+        "default tier page-fast can never fire",
     );
     let tiers = json!({"tiers": [{"name": "fast", "severity": "page", "burn_rate": 20, "long_window": "1h", "short_window": "5m"}]});
     assert_one(
@@ -178,9 +178,9 @@ fn tier_definitions_are_checked() {
 #[test]
 fn disabling_an_unknown_tier_suggests_the_name() {
     assert_one(
-        slo(json!({"alerts": {"disable": ["ticket-3"]}})),
+        slo(json!({"alerts": {"disable": ["ticket-slo"]}})),
         "services[0].slos[0].alerts.disable[0]",
-        "did you mean `ticket-3d`?",
+        "did you mean `ticket-slow`?",
     );
 }
 
@@ -288,4 +288,80 @@ fn embedded_specs_report_paths_from_the_embedding_root() {
     let doc = json!({"spec": slo(json!({"target": 2}))});
     let errors = Spec::from_value(&doc["spec"], "spec").unwrap_err();
     assert_eq!(errors[0].path, "spec.services[0].slos[0].target");
+}
+
+#[test]
+fn windows_too_short_for_the_default_tiers_say_what_to_write() {
+    for (window, fastest) in [
+        ("6h", "look back 30s with a 3s short window"),
+        ("1d", "look back 2m with a 10s short window"),
+    ] {
+        assert_one(
+            slo(json!({"window": window})),
+            "services[0].slos[0].alerts",
+            &format!("a {window} window is too short for the default tiers: scaled from the 30-day table, the fastest would {fastest}"),
+        );
+    }
+    assert_one(
+        slo(json!({"window": "1d", "alerts": {"min_events_per_second": 1}})),
+        "services[0].slos[0].alerts",
+        "the defaults need a window of at least 6d. Write this SLO's own `alerts.tiers`",
+    );
+    // The suggestion it prints is itself accepted.
+    let own = json!({"tiers": [{"name": "page", "severity": "page", "burn_rate": 6, "long_window": "1h", "short_window": "5m"}]});
+    assert!(Spec::from_value(&slo(json!({"window": "1d", "alerts": own})), "").is_ok());
+    for window in ["week", "7d", "14d", "28d", "30d", "month", "90d", "quarter"] {
+        assert!(
+            Spec::from_value(&slo(json!({ "window": window })), "").is_ok(),
+            "{window}"
+        );
+    }
+}
+
+#[test]
+fn a_tier_below_one_x_is_refused_unless_intended() {
+    // Sloth's 7-day table: 42% of the budget over 3 days is 0.98x.
+    let tier = |extra: Value| {
+        let mut t = json!({"name": "slow", "severity": "ticket", "budget_fraction": 0.42, "long_window": "3d", "short_window": "6h"});
+        for (k, v) in extra.as_object().unwrap() {
+            t[k] = v.clone();
+        }
+        slo(json!({"window": "7d", "alerts": {"tiers": [t]}}))
+    };
+    assert_one(
+        tier(json!({})),
+        "services[0].slos[0].alerts.tiers[0]",
+        "burn rate 0.98x is below 1x: the tier would fire while the budget lasts the whole 7d window (at this rate only 98% of it is spent); allowed: a burn rate of at least 1 (a budget_fraction of at least 0.428571428571 for a 3d long window), or \"allow_burn_rate_below_one\": true",
+    );
+    let spec = Spec::from_value(&tier(json!({"allow_burn_rate_below_one": true})), "").unwrap();
+    assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec));
+    assert_one(
+        tier(json!({"allow_burn_rate_below_one": "yes"})),
+        "services[0].slos[0].alerts.tiers[0].allow_burn_rate_below_one",
+        "allowed: true or false",
+    );
+}
+
+#[test]
+fn alert_windows_are_at_least_a_minute_and_a_slice() {
+    let tiers = json!({"tiers": [{"name": "fast", "severity": "page", "burn_rate": 14.4, "long_window": "10m", "short_window": "30s"}]});
+    assert_one(
+        slo(json!({ "alerts": tiers })),
+        "services[0].slos[0].alerts.tiers[0]",
+        "short window 30s is too short; allowed: at least 1m",
+    );
+    let sliced = json!({"method": "timeslices", "slice": "10m", "slice_good_ratio": 0.95});
+    let tiers = json!({"tiers": [{"name": "fast", "severity": "page", "burn_rate": 14.4, "long_window": "1h", "short_window": "5m"}]});
+    assert_one(
+        slo(json!({"budgeting": sliced, "alerts": tiers})),
+        "services[0].slos[0].alerts.tiers[0]",
+        "short window 5m is too short; allowed: at least 10m (one time slice of this SLO",
+    );
+    // Default tiers raise their short windows to the slice.
+    let spec = Spec::from_value(&slo(json!({ "budgeting": sliced })), "").unwrap();
+    let fast = &spec.slos().next().unwrap().alerts[0];
+    assert_eq!(
+        (fast.long_window_seconds, fast.short_window_seconds),
+        (3600, 600)
+    );
 }

@@ -36,7 +36,7 @@ fn alerts(target: &str, window: &str, error_ratio: Option<&str>) -> Value {
     );
     let e = error_ratio.map(|e| parse::error_ratio(e).unwrap());
     let tiers = analyze_tiers(
-        &AlertTier::defaults_for(w.nominal_seconds(), None),
+        &AlertTier::defaults_for(w.nominal_seconds(), None, None).unwrap(),
         t,
         w.nominal_seconds(),
         e,
@@ -65,7 +65,7 @@ fn what_if(
     let scenario = Scenario {
         target: t,
         window_seconds: window,
-        tiers: AlertTier::defaults_for(window, None),
+        tiers: AlertTier::defaults_for(window, None, None).unwrap(),
         requests_per_second: rps,
         baseline_error_ratio: parse::error_ratio(baseline).unwrap(),
         incidents: incidents

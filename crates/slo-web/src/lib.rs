@@ -140,6 +140,14 @@ pub fn nines() -> JsValue {
     out.into()
 }
 
+/// The default tiers for the window field, or the reason there are none under it.
+fn default_tiers(form: &Form, window_seconds: u64) -> Option<Vec<AlertTier>> {
+    form.field(
+        "window",
+        AlertTier::defaults_for(window_seconds, None, None).map_err(|e| e.to_string()),
+    )
+}
+
 /// The default alert tiers for a target and window: thresholds, budget spent at firing,
 /// detection and reset times at an optional steady error ratio, and the detection-time
 /// curve of each tier for a chart.
@@ -150,7 +158,7 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
     let result = (|| {
         let (target, window, error_ratio) = (target?, window?, error_ratio?);
         let window_seconds = window.nominal_seconds();
-        let tiers = AlertTier::defaults_for(window_seconds, None);
+        let tiers = default_tiers(&form, window_seconds)?;
         let analyses = analyze_tiers(&tiers, target, window_seconds, error_ratio);
         let rows = array(tiers.iter().zip(&analyses), |(tier, a)| {
             let row = Obj::new();
@@ -259,7 +267,7 @@ pub fn what_if(
         Some(Scenario {
             target,
             window_seconds,
-            tiers: AlertTier::defaults_for(window_seconds, None),
+            tiers: default_tiers(&form, window_seconds)?,
             requests_per_second: rps?,
             baseline_error_ratio: baseline?,
             incidents: parsed?,

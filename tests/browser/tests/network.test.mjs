@@ -51,7 +51,7 @@ test('<slo-live> shows the status figures, formatted by the core', async () => {
   assert.equal((await row.locator('[data-value="remaining"]').textContent()).trim(), '53.7037%');
   assert.match(await row.textContent(), /5m: 100x, 1h: 16\.667x/);
   assert.match(await row.textContent(), /2590000 \/ 1200/);
-  assert.match(await row.textContent(), /page-1h \(page\)/);
+  assert.match(await row.textContent(), /page-fast \(page\)/);
   assert.deepEqual(problems, []);
 });
 
