@@ -72,6 +72,16 @@ pub fn timeslice_budget_remaining(bad_slices: u64, window_slices: u64, target: f
     1.0 - bad_slices as f64 / allowed
 }
 
+/// Burn rate of a timeslice SLO over a window: the share of its slices that went bad,
+/// against the share the target allows. `window_slices` counts every slice in the window,
+/// judged or not, as the budget does.
+pub fn timeslice_burn_rate(bad_slices: u64, window_slices: f64, target: f64) -> f64 {
+    if window_slices <= 0.0 {
+        return 0.0;
+    }
+    bad_slices as f64 / window_slices / error_budget_ratio(target)
+}
+
 /// Seconds until the remaining budget of a window is gone at a steady burn rate; `None`
 /// when it never runs out (burn rate 0) and `Some(0)` when it already has.
 pub fn time_to_exhaustion_seconds(

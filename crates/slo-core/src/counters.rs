@@ -107,27 +107,29 @@ impl Ring {
 impl SlidingCounts {
     /// Counters that answer windows up to `max_window_seconds`.
     pub fn new(max_window_seconds: u64) -> SlidingCounts {
+        SlidingCounts::with_levels(&LEVELS, max_window_seconds)
+    }
+
+    /// Counters with rings of the given (bucket width, span), finest first; the last ring
+    /// reaches `max_window_seconds` whatever its span says.
+    pub fn with_levels(levels: &[(u64, u64)], max_window_seconds: u64) -> SlidingCounts {
         let mut rings = Vec::new();
         let mut covered = 0;
-        for (bucket_seconds, span) in LEVELS {
+        for (i, &(bucket_seconds, span)) in levels.iter().enumerate() {
             if covered >= max_window_seconds {
                 break;
             }
-            let span = span.min(max_window_seconds);
+            let last = i + 1 == levels.len();
+            let span = if last {
+                max_window_seconds
+            } else {
+                span.min(max_window_seconds)
+            };
             rings.push(Ring::new(bucket_seconds, span));
             covered = span;
         }
         SlidingCounts {
             rings,
-            max_window_seconds,
-        }
-    }
-
-    /// Counters with a single ring of `bucket_seconds` buckets: coarse, small, for series
-    /// that are only read over long windows.
-    pub fn single(bucket_seconds: u64, max_window_seconds: u64) -> SlidingCounts {
-        SlidingCounts {
-            rings: vec![Ring::new(bucket_seconds, max_window_seconds)],
             max_window_seconds,
         }
     }
@@ -180,9 +182,10 @@ pub enum SliceRule {
     MeanRatio,
 }
 
-/// Verdicts of time slices, kept in coarse sliding counts at the slice's start. A slice is
-/// judged once a later event or tick shows it has ended; slices without events are not
-/// judged at all.
+/// Verdicts of time slices, kept in sliding counts at the slice's last second, so that a
+/// window ending now holds the slices that ended in it (alert windows of timeslice SLOs
+/// burn on slices). A slice is judged once a later event or tick shows it has ended;
+/// slices without events are not judged at all.
 #[derive(Debug, Clone)]
 pub struct SliceVerdicts {
     slice_seconds: u64,
@@ -192,9 +195,20 @@ pub struct SliceVerdicts {
     verdicts: SlidingCounts,
 }
 
-/// Buckets of the verdict counts: the window's far edge may cut off up to this much.
-const SLICE_BUCKET_SECONDS: u64 = 2 * HOUR;
 const MILLIONTHS: f64 = 1e6;
+
+/// The rings of slice verdicts: one slice wide for the last 6 hours (the short alert
+/// windows), then 1 and 2 hours wide, never finer than a slice. A 30-day SLO of 5-minute
+/// slices keeps 519 buckets.
+fn slice_levels(slice_seconds: u64) -> Vec<(u64, u64)> {
+    let mut levels = vec![(slice_seconds, (6 * HOUR).max(slice_seconds))];
+    levels.extend(
+        [(HOUR, 3 * DAY), (2 * HOUR, u64::MAX)]
+            .into_iter()
+            .filter(|&(bucket, _)| bucket > slice_seconds),
+    );
+    levels
+}
 
 impl SliceVerdicts {
     pub fn new(slice_seconds: u64, rule: SliceRule, max_window_seconds: u64) -> SliceVerdicts {
@@ -202,7 +216,7 @@ impl SliceVerdicts {
             slice_seconds,
             rule,
             open: None,
-            verdicts: SlidingCounts::single(SLICE_BUCKET_SECONDS, max_window_seconds),
+            verdicts: SlidingCounts::with_levels(&slice_levels(slice_seconds), max_window_seconds),
         }
     }
 
@@ -242,10 +256,11 @@ impl SliceVerdicts {
                 (good, MILLIONTHS as u32 - good)
             }
         };
-        self.verdicts.record(index * self.slice_seconds, good, bad);
+        self.verdicts
+            .record((index + 1) * self.slice_seconds - 1, good, bad);
     }
 
-    /// Judged slices starting in `(now - window, now]`: counts of good and bad slices, or
+    /// Judged slices ending in `(now - window, now]`: counts of good and bad slices, or
     /// for mean-ratio slices their summed good and bad shares in millionths.
     pub fn counts(&self, now: u64, window_seconds: u64) -> Counts {
         self.verdicts.counts(now, window_seconds)

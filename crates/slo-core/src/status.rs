@@ -3,10 +3,14 @@
 //! status endpoint's JSON; anything else holding the same counts gets the same answer.
 
 use crate::alerts::{reaches, tier_windows, Severity};
-use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining};
+use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining, timeslice_burn_rate};
 use crate::counters::{Counts, SliceRule, SliceVerdicts, SlidingCounts};
+use crate::duration::{DAY, HOUR, MINUTE};
 use crate::spec::{Budgeting, Slo};
 use serde_json::{json, Value};
+
+/// Event rings of a timeslice SLO: 10 minutes wide for 3 days, then 2 hours.
+const TIMESLICE_EVENT_LEVELS: [(u64, u64); 2] = [(10 * MINUTE, 3 * DAY), (2 * HOUR, u64::MAX)];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SloStatus {
@@ -62,10 +66,13 @@ impl SloCounters {
                 reach,
             )),
         };
-        SloCounters {
-            events: SlidingCounts::new(reach),
-            slices,
-        }
+        // A timeslice SLO burns on its slices; its events only give the window's totals and
+        // the tiers' traffic guard, so coarser rings do and keep a 30-day SLO under 16 KiB.
+        let events = match slices {
+            None => SlidingCounts::new(reach),
+            Some(_) => SlidingCounts::with_levels(&TIMESLICE_EVENT_LEVELS, reach),
+        };
+        SloCounters { events, slices }
     }
 
     /// Adds the events seen at `now`. Call it on every tick, with zeros when nothing
@@ -87,14 +94,13 @@ impl SloCounters {
     }
 }
 
-/// The SLO's state at `now` (Unix seconds). Burn rates and tiers are judged on events for
-/// every budgeting method; the budget of a timeslice SLO is judged on its slices.
+/// The SLO's state at `now` (Unix seconds). An occurrences SLO burns on its events; a
+/// timeslice SLO on the slices that ended in each window, as its budget does, so a tier
+/// fires only when slices go bad fast enough to spend the budget.
 pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
     let (window_start, window_end) = slo.window.bounds_at(now);
-    let slices = counters
-        .slices
-        .as_ref()
-        .map(|s| s.counts(now, now - window_start));
+    let slice_verdicts = counters.slices.as_ref();
+    let slices = slice_verdicts.map(|s| s.counts(now, now - window_start));
     let counters = &counters.events;
     let counts = counters.counts(now, now - window_start);
     // Each tier window is summed once; rates and the traffic guard both read the sums.
@@ -108,9 +114,19 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
             .find(|(window, _)| *window == w)
             .map_or(Counts::default(), |(_, c)| *c)
     };
-    let rate_of = |w: u64| {
-        let c = counts_of(w);
-        burn_rate(c.good, c.bad, slo.target)
+    let rate_of = |w: u64| match (slo.budgeting, slice_verdicts) {
+        (Budgeting::Timeslices { slice_seconds, .. }, Some(verdicts)) => {
+            let judged = verdicts.counts(now, w);
+            timeslice_burn_rate(judged.bad, w as f64 / slice_seconds as f64, slo.target)
+        }
+        (_, Some(verdicts)) => {
+            let shares = verdicts.counts(now, w);
+            burn_rate(shares.good, shares.bad, slo.target)
+        }
+        (_, None) => {
+            let c = counts_of(w);
+            burn_rate(c.good, c.bad, slo.target)
+        }
     };
     let burn_rates: Vec<(u64, f64)> = window_counts
         .iter()
@@ -197,7 +213,6 @@ impl SloStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::duration::{DAY, MINUTE};
     use crate::spec::Spec;
 
     const T0: u64 = 1_795_780_800;
@@ -288,6 +303,57 @@ mod tests {
             "{} bytes",
             counters.state_bytes()
         );
+    }
+
+    #[test]
+    fn timeslice_tiers_burn_on_slices_not_events() {
+        // examples/checkout.json's catalog SLO: 99.5%, 5-minute slices good at 95%.
+        let mut slo = slo("");
+        slo.target = 0.995;
+        slo.budgeting = Budgeting::Timeslices {
+            slice_seconds: 5 * MINUTE,
+            slice_good_ratio: 0.95,
+        };
+        let mut counters = SloCounters::new(&slo);
+        // Four days at a steady 4% error ratio: 8x the event budget, but every slice is good.
+        let steady_end = T0 + 4 * DAY;
+        for minute in 0..4 * 24 * 60 {
+            counters.record(T0 + minute * MINUTE, 96, 4);
+        }
+        let status = evaluate(&slo, &counters, steady_end);
+        assert_eq!(status.budget_remaining, 1.0);
+        assert!(status
+            .tiers
+            .iter()
+            .all(|t| !t.active && t.long_burn_rate == 0.0));
+        // Then 30 minutes at 10%: six bad slices. Over the last hour 6 of 12 slices are bad,
+        // 0.5 / 0.005 = 100x; over the last 5 minutes 1 of 1, 200x.
+        for minute in 0..30 {
+            counters.record(steady_end + minute * MINUTE, 90, 10);
+        }
+        let now = steady_end + 30 * MINUTE;
+        counters.record(now, 0, 0);
+        let status = evaluate(&slo, &counters, now);
+        let fast = &status.tiers[0];
+        assert_eq!(fast.name, "page-fast");
+        assert!((fast.long_burn_rate - 100.0).abs() < 1e-9, "{fast:?}");
+        assert!((fast.short_burn_rate - 200.0).abs() < 1e-9, "{fast:?}");
+        assert!(fast.active);
+        // 6 bad slices of the 43.2 a 30-day window allows.
+        assert!((status.budget_remaining - (1.0 - 6.0 / 43.2)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn timeslice_counters_of_a_30_day_slo_fit_in_16_kib() {
+        for slice_seconds in [MINUTE, 5 * MINUTE, HOUR] {
+            let mut slo = slo("");
+            slo.budgeting = Budgeting::Timeslices {
+                slice_seconds,
+                slice_good_ratio: 0.95,
+            };
+            let bytes = SloCounters::new(&slo).state_bytes();
+            assert!(bytes <= 16 * 1024, "{slice_seconds}s slices: {bytes} bytes");
+        }
     }
 
     #[test]
