@@ -5,6 +5,7 @@
 
 use crate::args::Args;
 use serde_json::{json, Map, Value};
+use slo_core::classify::judged_path_prefixes;
 use slo_core::spec::Spec;
 
 /// Everything about the generated bootstrap that is not the spec.
@@ -170,10 +171,7 @@ stats_config:
             - name: upstream
               domains: [\"*\"]
               routes:
-              - name: default
-                match: {{ prefix: \"/\" }}
-                route: {{ cluster: upstream }}
-          http_filters:
+{routes}          http_filters:
           - name: envoy.filters.http.wasm
             typed_config:
               \"@type\": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
@@ -213,7 +211,40 @@ stats_config:
         listen_port = options.listen_port,
         wasm = quoted(&options.wasm_path),
         configuration = quoted(&configuration),
+        routes = routes(spec, options),
     )
+}
+
+/// The routes: one per path prefix some SLO judges (and the status path) with the filter
+/// on, then the catch-all with the filter off, so requests no SLO can match never enter the
+/// Wasm VM. When some SLO matches any path, the catch-all alone, filter on.
+fn routes(spec: &Spec, options: &EnvoyConfigOptions) -> String {
+    let route = |name: &str, matcher: &str| {
+        format!(
+            "              - name: {name}\n                match: {{ {matcher} }}\n                route: {{ cluster: upstream }}\n"
+        )
+    };
+    let Some(prefixes) = judged_path_prefixes(spec) else {
+        return route("default", "prefix: \"/\"");
+    };
+    let mut out = String::new();
+    if let Some(path) = &options.status_path {
+        out += &route("slo-status", &format!("path: {}", json!(path)));
+    }
+    for (i, prefix) in prefixes.iter().enumerate() {
+        out += &route(
+            &format!("slo-judged-{i}"),
+            &format!("prefix: {}", json!(prefix)),
+        );
+    }
+    out += &route("default", "prefix: \"/\"");
+    out += "                # No SLO judges these requests: they skip the SLO filter.
+                typed_per_filter_config:
+                  envoy.filters.http.wasm:
+                    \"@type\": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                    disabled: true
+";
+    out
 }
 
 fn port(text: &str) -> Result<u16, String> {
@@ -320,6 +351,18 @@ mod tests {
             spec(),
             "the embedded spec reads back the same"
         );
+    }
+
+    #[test]
+    fn the_filter_runs_only_where_an_slo_can_judge() {
+        let prefixed = Spec::from_json(r#"{"services":[{"name":"a","slos":[{"name":"c","target":0.99,"window":"30d","sli":{"match":{"path_prefixes":["/api/checkout"]},"bad":{"status":["5xx"]}}}]}]}"#).unwrap();
+        let yaml = render(&prefixed, &EnvoyConfigOptions::default());
+        let judged = yaml.find("match: { prefix: \"/api/checkout\" }").unwrap();
+        let rest = yaml.find("match: { prefix: \"/\" }").unwrap();
+        let off = yaml.find("disabled: true").unwrap();
+        assert!(judged < rest && rest < off, "{yaml}");
+        // An SLO without path prefixes can judge any request: the filter stays on.
+        assert!(!render(&spec(), &EnvoyConfigOptions::default()).contains("disabled: true"));
     }
 
     #[test]
