@@ -69,6 +69,7 @@ mod shell {
         /// and back (to allocate the copy), the filter's main cost per request.
         needs: Needs,
         errors: [u32; ErrorReason::ALL.len()],
+        vm_memory: u32,
     }
 
     /// Durations are counted per bucket in the VM too: no host call per request, and the
@@ -121,6 +122,7 @@ mod shell {
             for (slot, reason) in errors.iter_mut().zip(ErrorReason::ALL) {
                 *slot = define(MetricType::Counter, &names::filter_errors(reason))?;
             }
+            let vm_memory = define(MetricType::Gauge, names::VM_MEMORY)?;
             let mut slos = Vec::new();
             let mut windows = Vec::new();
             let bounds = slo_core::histogram::bucket_bounds(&config.spec);
@@ -175,6 +177,7 @@ mod shell {
                 status: config.status,
                 needs,
                 errors,
+                vm_memory,
             })
         }
 
@@ -263,6 +266,11 @@ mod shell {
         }
 
         fn publish(&self, statuses: &[status::SloStatus]) {
+            const PAGE: u64 = 65_536;
+            let pages = core::arch::wasm32::memory_size::<0>() as u64;
+            if host::record_metric(self.vm_memory, pages * PAGE).is_err() {
+                self.error(ErrorReason::Metric);
+            }
             for ((_, metrics), state) in self.slos.iter().zip(statuses) {
                 let mut results = Vec::with_capacity(metrics.burn_rates.len() + 4);
                 for (window, rate) in &state.burn_rates {

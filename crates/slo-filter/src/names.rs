@@ -56,6 +56,10 @@ pub fn alert_active(slo: &str, tier: &AlertTier) -> String {
     )
 }
 
+/// The filter VM's linear memory on the worker that last ticked: the SLOs' sliding
+/// windows live there, so it grows with their number and length.
+pub const VM_MEMORY: &str = "slo_filter_vm_memory_bytes";
+
 /// Why the filter let a request pass without counting it, or failed to publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorReason {
