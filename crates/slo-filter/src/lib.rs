@@ -558,6 +558,8 @@ mod shell {
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 
+    // Envoy calls only the callbacks the built module exports (crates/slo-filter/exports.json,
+    // applied by tests/envoy/build.sh): a callback implemented here must be listed there.
     impl HttpContext for Request {
         fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
             let Some(endpoint) = &self.plugin.status else {
