@@ -351,11 +351,14 @@ fn host_port(text: &str) -> Result<(String, u16), String> {
 /// the options above. Errors are one line naming the option.
 pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), String> {
     const CMD: &str = "envoy-config";
-    let args = Args::parse(CMD, raw, OPTIONS)?;
-    let [spec_path] = args.positionals.as_slice() else {
-        return Err(format!(
-            "slo {CMD}: expected one SPEC file; usage: slo {USAGE}"
-        ));
+    let mut args = Args::parse(CMD, raw, OPTIONS);
+    let spec_path = match args.positionals.as_slice() {
+        [path] => Some(path.clone()),
+        _ => {
+            // One line, like every other problem: the full usage is in `slo help`.
+            args.problem("expected one SPEC file; usage: slo envoy-config SPEC [options], listed by slo help");
+            None
+        }
     };
     let mut options = EnvoyConfigOptions::default();
     if let Some(wasm) = args.value("wasm") {
@@ -365,16 +368,16 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
         a.parse::<std::net::IpAddr>()
             .map(|ip| ip.to_string())
             .map_err(|_| format!("`{a}` is not an IP address, such as 127.0.0.1"))
-    })? {
+    }) {
         options.listen_address = address;
     }
-    if let Some(p) = args.optional("listen-port", port)? {
+    if let Some(p) = args.optional("listen-port", port) {
         options.listen_port = p;
     }
-    if let Some(p) = args.optional("admin-port", port)? {
+    if let Some(p) = args.optional("admin-port", port) {
         options.admin_port = p;
     }
-    if let Some((host, p)) = args.optional("upstream", host_port)? {
+    if let Some((host, p)) = args.optional("upstream", host_port) {
         options.upstream_host = host;
         options.upstream_port = p;
     }
@@ -391,9 +394,7 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
         .iter()
         .any(|flag| args.value(flag).is_some() || args.flag(flag))
     {
-        return Err(format!(
-            "slo {CMD}: --status-token, --status-cors-origin, --status-listen and --status-on-data-plane need --status-path"
-        ));
+        args.problem("--status-token, --status-cors-origin, --status-listen and --status-on-data-plane need --status-path");
     }
     let ip_port = |text: &str| {
         let (host, port) = host_port(text)?;
@@ -402,23 +403,21 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
             Err(_) => Err(format!("`{text}` is not IP:PORT, such as 127.0.0.1:9902")),
         }
     };
-    if let Some((address, port)) = args.optional("status-listen", ip_port)? {
+    if let Some((address, port)) = args.optional("status-listen", ip_port) {
         if args.flag("status-on-data-plane") {
-            return Err(format!(
-                "slo {CMD}: --status-listen and --status-on-data-plane exclude each other; allowed: one of them"
-            ));
+            args.problem("--status-listen and --status-on-data-plane exclude each other; allowed: one of them");
         }
         options.status_listener = StatusListener::Own { address, port };
     }
     if args.flag("status-on-data-plane") {
         options.status_listener = StatusListener::DataPlane;
     }
-    options.tick_seconds = args.optional("tick-seconds", seconds)?;
-    if let Some(s) = args.optional("stats-flush-seconds", seconds)? {
+    options.tick_seconds = args.optional("tick-seconds", seconds);
+    if let Some(s) = args.optional("stats-flush-seconds", seconds) {
         options.stats_flush_seconds = s;
     }
     options.fault_injection = args.flag("fault-injection");
-    Ok((spec_path.clone(), options))
+    args.finish(spec_path).map(|path| (path, options))
 }
 
 #[cfg(test)]
@@ -534,5 +533,14 @@ mod tests {
         ])
         .contains("--status-listen: `localhost:9` is not IP:PORT"));
         assert!(bad(&[]).contains("expected one SPEC file"));
+        let all = bad(&[
+            "--admin-port",
+            "0",
+            "--upstream",
+            "nohost",
+            "--status-token",
+            "t",
+        ]);
+        assert_eq!(all.lines().count(), 4, "{all}");
     }
 }

@@ -13,7 +13,7 @@ use slo_core::budget::budget_report;
 use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset};
 use slo_core::spec::Spec;
 use slo_core::target::{format_target, parse_target};
-use slo_core::whatif::{simulate, Incident, Scenario, Simulation};
+use slo_core::whatif::{self, simulate, Incident, Scenario, Simulation};
 use slo_core::window::Window;
 use slo_core::{format, openslo, parse};
 use std::process::ExitCode;
@@ -88,9 +88,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(command: &str, raw: &[String], options: &[args::Spec]) -> Result<Args, Failure> {
-    Args::parse(command, raw, options).map_err(Failure::Usage)
+/// The values read, or every bad argument (exit 2).
+fn finish<T>(args: &Args, values: Option<T>) -> Result<T, Failure> {
+    args.finish(values).map_err(Failure::Usage)
 }
+
+/// What the options most commands take hold, for the message when one is missing.
+const TARGET: &str = "a target such as 99.9, 99.9% or 0.999";
+const ERROR_RATIO: &str = "an error ratio such as 0.01 or 1%";
 
 fn target_arg(text: &str) -> Result<f64, String> {
     parse_target(text).map_err(|e| e.to_string())
@@ -131,12 +136,11 @@ fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String>, Failure>
 }
 
 fn check(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args("check", raw, &[])?;
+    let mut args = Args::parse("check", raw, &[]);
     if args.positionals.is_empty() {
-        return Err(Failure::Usage(
-            "slo check: give at least one spec file".into(),
-        ));
+        args.problem("give at least one spec file");
     }
+    finish(&args, Some(()))?;
     let mut out = String::new();
     let mut problems = String::new();
     for path in &args.positionals {
@@ -173,42 +177,47 @@ fn envoy_config(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn rules(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args("rules", raw, &[])?;
-    let [path] = args.positionals.as_slice() else {
-        return Err(Failure::Usage("slo rules: give one spec file".into()));
+    let mut args = Args::parse("rules", raw, &[]);
+    let path = match args.positionals.as_slice() {
+        [path] => Some(path.clone()),
+        _ => {
+            args.problem("give one spec file");
+            None
+        }
     };
-    let spec = read_spec("rules", path)?.map_err(Failure::Invalid)?;
+    let path = finish(&args, path)?;
+    let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
     Ok(rules::render(&spec))
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args("openslo", raw, &[])?;
-    let usage =
-        || Failure::Usage("slo openslo: expected `import FILE.yaml` or `export FILE.json`".into());
-    let [direction, path] = args.positionals.as_slice() else {
-        return Err(usage());
+    let mut args = Args::parse("openslo", raw, &[]);
+    let command = match args.positionals.as_slice() {
+        [direction, path] if direction == "import" => Some((true, path.clone())),
+        [direction, path] if direction == "export" => Some((false, path.clone())),
+        _ => {
+            args.problem("expected `import FILE.yaml` or `export FILE.json`");
+            None
+        }
     };
-    match direction.as_str() {
-        "import" => {
-            let text = file("openslo", path)?;
-            let spec = openslo::import(&text).map_err(|errors| {
-                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
-            })?;
-            Ok(pretty(&spec.to_json()))
-        }
-        "export" => {
-            let text = file("openslo", path)?;
-            let spec = Spec::from_json(&text).map_err(|errors| {
-                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
-            })?;
-            Ok(openslo::export(&spec))
-        }
-        _ => Err(usage()),
+    let (import, path) = finish(&args, command)?;
+    let text = file("openslo", &path)?;
+    let invalid = |lines: Vec<String>| {
+        Failure::Invalid(lines.iter().map(|e| format!("{path}: {e}\n")).collect())
+    };
+    if import {
+        let spec = openslo::import(&text)
+            .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
+        Ok(pretty(&spec.to_json()))
+    } else {
+        let spec = Spec::from_json(&text)
+            .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
+        Ok(openslo::export(&spec))
     }
 }
 
 fn budget(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args(
+    let mut args = Args::parse(
         "budget",
         raw,
         &[
@@ -217,16 +226,12 @@ fn budget(raw: &[String]) -> Result<String, Failure> {
             ("requests", true),
             ("json", false),
         ],
-    )?;
-    let target = args
-        .required("target", target_arg)
-        .map_err(Failure::Usage)?;
-    let window = args
-        .required("window", window_arg)
-        .map_err(Failure::Usage)?;
-    let requests = args
-        .optional("requests", parse::count)
-        .map_err(Failure::Usage)?;
+    );
+    args.refuse_positionals();
+    let target = args.required("target", TARGET, target_arg);
+    let window = args.required("window", Window::ALLOWED, window_arg);
+    let requests = args.optional("requests", parse::count);
+    let (target, window) = finish(&args, target.zip(window))?;
     let report = budget_report(target, window.nominal_seconds(), requests);
     if args.flag("json") {
         return Ok(pretty(&json!({
@@ -265,7 +270,7 @@ fn budget(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn alerts(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args(
+    let mut args = Args::parse(
         "alerts",
         raw,
         &[
@@ -274,23 +279,15 @@ fn alerts(raw: &[String]) -> Result<String, Failure> {
             ("error-ratio", true),
             ("json", false),
         ],
-    )?;
-    let target = args
-        .required("target", target_arg)
-        .map_err(Failure::Usage)?;
-    let window = args
-        .required("window", window_arg)
-        .map_err(Failure::Usage)?;
-    let error_ratio = args
-        .optional("error-ratio", parse::error_ratio)
-        .map_err(Failure::Usage)?;
-    let window_seconds = window.nominal_seconds();
-    let tiers = analyze_tiers(
-        &default_tiers("alerts", window_seconds)?,
-        target,
-        window_seconds,
-        error_ratio,
     );
+    args.refuse_positionals();
+    let target = args.required("target", TARGET, target_arg);
+    let window = args.required("window", Window::ALLOWED, window_arg);
+    let error_ratio = args.optional("error-ratio", parse::error_ratio);
+    let defaults = default_tiers(&mut args, window);
+    let ((target, window), defaults) = finish(&args, target.zip(window).zip(defaults))?;
+    let window_seconds = window.nominal_seconds();
+    let tiers = analyze_tiers(&defaults, target, window_seconds, error_ratio);
     if args.flag("json") {
         return Ok(pretty(&json!({
             "target": target,
@@ -371,26 +368,26 @@ fn whatif(raw: &[String]) -> Result<String, Failure> {
         ("scenario", true),
         ("json", false),
     ];
-    let args = parse_args("whatif", raw, &options)?;
-    let scenario = match args.value("scenario") {
+    let mut args = Args::parse("whatif", raw, &options);
+    args.refuse_positionals();
+    let scenario = match args.value("scenario").map(str::to_string) {
         Some(path) => {
-            if let Some(other) = options[..7]
-                .iter()
-                .find(|(name, _)| args.value(name).is_some())
-            {
-                return Err(Failure::Usage(format!(
-                    "slo whatif: --{} cannot be combined with --scenario; put it in the file",
-                    other.0
-                )));
+            for (name, _) in &options[..7] {
+                if args.value(name).is_some() {
+                    args.problem(format!(
+                        "--{name} cannot be combined with --scenario; put it in the file"
+                    ));
+                }
             }
-            let text = file("whatif", path)?;
+            finish(&args, Some(()))?;
+            let text = file("whatif", &path)?;
             let value: Value = serde_json::from_str(&text)
                 .map_err(|e| Failure::Invalid(format!("{path}: not valid JSON: {e}\n")))?;
             Scenario::from_json(&value).map_err(|errors| {
                 Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
             })?
         }
-        None => one_incident(&args)?,
+        None => one_incident(&mut args)?,
     };
     let sim = simulate(&scenario);
     if args.flag("json") {
@@ -399,34 +396,43 @@ fn whatif(raw: &[String]) -> Result<String, Failure> {
     Ok(simulation_text(&scenario, &sim))
 }
 
-/// The default tiers for a `--window`, or the reason there are none as a bad argument.
-fn default_tiers(command: &str, window_seconds: u64) -> Result<Vec<AlertTier>, Failure> {
-    AlertTier::defaults_for(window_seconds, None, None)
-        .map_err(|refused| Failure::Usage(format!("slo {command}: --window: {refused}")))
+/// The default tiers for a `--window`; `None` when the window did not read, or is too
+/// short for them (then with the reason filed as a bad argument).
+fn default_tiers(args: &mut Args, window: Option<Window>) -> Option<Vec<AlertTier>> {
+    AlertTier::defaults_for(window?.nominal_seconds(), None, None)
+        .map_err(|refused| args.problem(format!("--window: {refused}")))
+        .ok()
 }
 
-fn one_incident(args: &Args) -> Result<Scenario, Failure> {
-    let usage = Failure::Usage;
-    let target = args.required("target", target_arg).map_err(usage)?;
-    let window = args.required("window", window_arg).map_err(usage)?;
-    let error_ratio = args
-        .required("error-ratio", parse::error_ratio)
-        .map_err(usage)?;
-    let duration = args
-        .required("duration", |t| parse_duration(t).map_err(|e| e.to_string()))
-        .map_err(usage)?;
-    let start = args
-        .optional("start", |t| parse_offset(t).map_err(|e| e.to_string()))
-        .map_err(usage)?;
-    let rps = args.optional("rps", parse::rate).map_err(usage)?;
-    let baseline = args
-        .optional("baseline", parse::error_ratio)
-        .map_err(usage)?;
+/// The field of the one-incident scenario each flag sets, for the scenario's own checks.
+const WHATIF_FLAGS: [(&str, &str); 7] = [
+    ("target", "--target"),
+    ("window", "--window"),
+    ("requests_per_second", "--rps"),
+    ("baseline_error_ratio", "--baseline"),
+    ("incidents[0].start", "--start"),
+    ("incidents[0].duration", "--duration"),
+    ("incidents[0].error_ratio", "--error-ratio"),
+];
+
+fn one_incident(args: &mut Args) -> Result<Scenario, Failure> {
+    let target = args.required("target", TARGET, target_arg);
+    let window = args.required("window", Window::ALLOWED, whatif::parse_window);
+    let error_ratio = args.required("error-ratio", ERROR_RATIO, parse::error_ratio);
+    let duration = args.required("duration", "the incident's length, such as 30m", |t| {
+        parse_duration(t).map_err(|e| e.to_string())
+    });
+    let start = args.optional("start", |t| parse_offset(t).map_err(|e| e.to_string()));
+    let rps = args.optional("rps", parse::rate);
+    let baseline = args.optional("baseline", parse::error_ratio);
+    let tiers = default_tiers(args, window);
+    let read = (target.zip(window).zip(tiers)).zip(error_ratio.zip(duration));
+    let (((target, window), tiers), (error_ratio, duration)) = finish(args, read)?;
     let window_seconds = window.nominal_seconds();
     let scenario = Scenario {
         target,
         window_seconds,
-        tiers: default_tiers("whatif", window_seconds)?,
+        tiers,
         requests_per_second: rps.unwrap_or(10.0),
         baseline_error_ratio: baseline.unwrap_or(0.0),
         incidents: vec![Incident {
@@ -436,10 +442,15 @@ fn one_incident(args: &Args) -> Result<Scenario, Failure> {
         }],
         latency: None,
     };
-    match scenario.validate().first() {
-        Some(e) => Err(Failure::Usage(format!("slo whatif: {e}"))),
-        None => Ok(scenario),
+    // What only the flags together can say, such as a start past the window's end.
+    for e in scenario.validate() {
+        let flag = WHATIF_FLAGS
+            .iter()
+            .find(|(field, _)| *field == e.path)
+            .map_or(e.path.as_str(), |(_, flag)| flag);
+        args.problem(format!("{flag}: {}", e.message));
     }
+    finish(args, Some(scenario))
 }
 
 fn simulation_json(scenario: &Scenario, sim: &Simulation) -> Value {

@@ -184,7 +184,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
             "--requests: `-4` is not a count",
         ),
         (
-            vec!["budget", "--taget", "99.9"],
+            vec!["budget", "--taget", "99.9", "--target=99.9", "--window=30d"],
             "unknown option --taget; allowed: --target, --window, --requests, --json",
         ),
         (
@@ -213,7 +213,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
                 "--start",
                 "40d",
             ],
-            "incidents[0].start: is after the window ends",
+            "--start: is after the window ends; allowed: a start inside the window",
         ),
         (
             vec!["whatif", "--scenario", "x.json", "--target", "99"],
@@ -246,4 +246,73 @@ fn check_warns_about_a_bad_status_an_exclusion_shadows_and_still_passes() {
     let out = slo(&["check", "examples/checkout.json"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn every_bad_argument_is_reported_at_once() {
+    let target = "`100` is not a valid target: 100% leaves no error budget; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999";
+    let error_ratio = |text: &str| {
+        format!("`{text}` is not an error ratio; allowed: a ratio from 0 to 1 or a percentage, such as 0.01 or 1%")
+    };
+    let duration = |text: &str, why: &str| {
+        format!("`{text}` is not a valid duration: {why}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m")
+    };
+    for (args, expected) in [
+        (
+            vec![
+                "whatif", "--target", "100", "--window", "400d", "--error-ratio", "2",
+                "--duration", "0m", "--rps", "-1", "--baseline", "x", "--start", "soon",
+            ],
+            vec![
+                format!("slo whatif: --target: {target}"),
+                "slo whatif: --window: 400d is too long to simulate minute by minute; allowed: up to 366d".into(),
+                format!("slo whatif: --error-ratio: {}", error_ratio("2")),
+                format!("slo whatif: --duration: {}", duration("0m", "it is zero")),
+                format!("slo whatif: --start: {}", duration("soon", "a unit has no number before it")),
+                "slo whatif: --rps: `-1` is not a rate; allowed: a number of requests per second, 0 or more".into(),
+                format!("slo whatif: --baseline: {}", error_ratio("x")),
+            ],
+        ),
+        (
+            vec!["whatif", "--scenario", "x.json", "--target", "99", "--rps", "5", "stray"],
+            vec![
+                "slo whatif: unexpected argument \"stray\"; allowed: --target, --window, --error-ratio, --duration, --start, --rps, --baseline, --scenario, --json".into(),
+                "slo whatif: --target cannot be combined with --scenario; put it in the file".into(),
+                "slo whatif: --rps cannot be combined with --scenario; put it in the file".into(),
+            ],
+        ),
+        (
+            vec!["budget", "--target", "100", "--window", "week", "--requests", "many", "--json=yes"],
+            vec![
+                "slo budget: --json takes no value".into(),
+                format!("slo budget: --target: {target}"),
+                "slo budget: --requests: `many` is not a count; allowed: a whole number, 0 or more".into(),
+            ],
+        ),
+        (
+            vec!["alerts", "--taget", "99.9", "--window", "30x", "--error-ratio", "2"],
+            vec![
+                "slo alerts: unknown option --taget; allowed: --target, --window, --error-ratio, --json".into(),
+                "slo alerts: --target is required: a target such as 99.9, 99.9% or 0.999".into(),
+                "slo alerts: --window: `30x` is not a window (it has an unknown unit); expected a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)".into(),
+                format!("slo alerts: --error-ratio: {}", error_ratio("2")),
+            ],
+        ),
+        (
+            vec!["alerts", "--target", "abc", "--window", "1h"],
+            vec![
+                "slo alerts: --target: `abc` is not a valid target: it is not a number".into(),
+                "slo alerts: --window: a 1h window is too short for the default tiers".into(),
+            ],
+        ),
+    ] {
+        let out = slo(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(err.lines().count(), expected.len(), "{args:?}: {err}");
+        for (line, start) in err.lines().zip(&expected) {
+            assert!(line.starts_with(start.as_str()), "{args:?}: {err}");
+        }
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }

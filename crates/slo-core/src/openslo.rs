@@ -71,8 +71,12 @@
 //! order, with its kind and name) and the field, never dropped: queries of other metric
 //! sources, `good` or `raw` ratios, non-UTC time zones, months or years
 //! as rolling windows, more than one objective, alert conditions other than `burnrate` with
-//! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy or AlertCondition documents no
-//! SLO refers to.
+//! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
+//! documents no SLO refers to.
+//!
+//! Every document is either imported or named by an error, and one error hides no other:
+//! the documents after one that is not valid YAML are read, and an SLO with a field that
+//! cannot be read still has its other fields checked.
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
@@ -94,7 +98,7 @@ pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
 pub const BUDGET_FRACTION_ANNOTATION: &str = "slo-toolkit/budget-fraction";
 /// AlertCondition annotation: `"true"` when a threshold below 1x is intended.
 pub const ALLOW_BELOW_ONE_ANNOTATION: &str = "slo-toolkit/allow-burn-rate-below-one";
-/// Every annotation of ours an AlertCondition may carry.
+/// Every annotation of ours an AlertCondition may carry, inline or as a document of its own.
 const CONDITION_ANNOTATIONS: &[&str] = &[
     MIN_EVENTS_ANNOTATION,
     BUDGET_FRACTION_ANNOTATION,
@@ -175,13 +179,10 @@ impl std::error::Error for OpenSloError {}
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
 pub fn import(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    let values = match split_documents(yaml) {
-        Ok(values) => values,
-        Err(error) => return Err(vec![error]),
-    };
+    let (values, unreadable) = split_documents(yaml);
     let mut reader = Reader {
         docs: Vec::new(),
-        problems: Vec::new(),
+        problems: unreadable,
         used: BTreeSet::new(),
     };
     for (number, value) in &values {
@@ -230,29 +231,45 @@ pub fn export(spec: &Spec) -> String {
 // ---------------------------------------------------------------------------------------
 // Import
 
-/// The non-empty documents of the stream as JSON values, numbered from 1.
-fn split_documents(yaml: &str) -> Result<Vec<(usize, Value)>, OpenSloError> {
+/// The non-empty documents of the stream as JSON values, numbered from 1, and the errors
+/// of those that could not be read.
+fn split_documents(yaml: &str) -> (Vec<(usize, Value)>, Vec<OpenSloError>) {
     use serde::Deserialize;
-    let mut out = Vec::new();
-    for (i, doc) in serde_yaml_ng::Deserializer::from_str(yaml).enumerate() {
-        match Value::deserialize(doc) {
-            Ok(Value::Null) => {}
-            Ok(value) => out.push((i + 1, value)),
-            Err(e) => {
-                return Err(OpenSloError {
-                    document: Some(i + 1),
-                    kind: None,
-                    name: None,
-                    path: String::new(),
-                    message: format!(
-                        "not valid YAML: {e}; allowed: OpenSLO v1 documents separated by ---"
-                    ),
-                })
+    let (mut docs, mut errors) = (Vec::new(), Vec::new());
+    let (mut rest, mut first) = (yaml, 1);
+    'stream: loop {
+        for (i, doc) in serde_yaml_ng::Deserializer::from_str(rest).enumerate() {
+            let number = first + i;
+            match Value::deserialize(doc) {
+                Ok(Value::Null) => {}
+                Ok(value) => docs.push((number, value)),
+                Err(e) => {
+                    errors.push(OpenSloError {
+                        document: Some(number),
+                        kind: None,
+                        name: None,
+                        path: String::new(),
+                        message: format!(
+                            "not valid YAML: {e}; allowed: OpenSLO v1 documents separated by ---"
+                        ),
+                    });
+                    // The parser gives up on the rest of the stream at its first error, so
+                    // the documents after a broken one are read on their own.
+                    match e.location().and_then(|at| next_document(rest, at.line())) {
+                        Some(offset) => {
+                            rest = &rest[offset..];
+                            first = number + 1;
+                            continue 'stream;
+                        }
+                        None => break 'stream,
+                    }
+                }
             }
         }
+        break;
     }
-    if out.is_empty() {
-        return Err(OpenSloError {
+    if docs.is_empty() && errors.is_empty() {
+        errors.push(OpenSloError {
             document: None,
             kind: None,
             name: None,
@@ -262,11 +279,28 @@ fn split_documents(yaml: &str) -> Result<Vec<(usize, Value)>, OpenSloError> {
                     .into(),
         });
     }
-    Ok(out)
+    (docs, errors)
+}
+
+/// Where the first `---` line at or after line `line` (counted from 1) of `text` starts,
+/// if it is past the start of `text`.
+fn next_document(text: &str, line: usize) -> Option<usize> {
+    let mut offset = 0;
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        let marker = l
+            .strip_prefix("---")
+            .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace));
+        if marker && n + 1 >= line && offset > 0 {
+            return Some(offset);
+        }
+        offset += l.len();
+    }
+    None
 }
 
 struct Doc<'a> {
     number: usize,
+    value: &'a Value,
     kind: Option<String>,
     name: Option<String>,
     metadata: Option<&'a Value>,
@@ -299,10 +333,13 @@ struct Reader<'a> {
 
 /// An SLO read from its document, ready to join the spec.
 struct SloDraft {
-    doc: usize,
-    service: String,
+    /// `None` when `spec.service` could not be read (and that was reported).
+    service: Option<String>,
     json: Value,
     paths: PathMap,
+    /// The fields that could not be read and were reported, as JSON-path suffixes: left out
+    /// of `json`, so the spec's errors at them (and, with `true`, under them) are dropped.
+    reported: Vec<(&'static str, bool)>,
 }
 
 /// Which form an indicator took.
@@ -359,6 +396,7 @@ impl<'a> Reader<'a> {
         let index = self.docs.len();
         self.docs.push(Doc {
             number,
+            value,
             kind: None,
             name: None,
             metadata: None,
@@ -399,9 +437,13 @@ impl<'a> Reader<'a> {
                 }
             });
             obj.required("metadata", "an object with a name", &mut errors);
+            let annotations = match kind_name.as_deref() {
+                Some("AlertCondition") => CONDITION_ANNOTATIONS,
+                _ => &[],
+            };
             let name = obj
                 .get("metadata")
-                .and_then(|m| read_metadata(m, "metadata", &[], &mut errors));
+                .and_then(|m| read_metadata(m, "metadata", annotations, &mut errors));
             let doc = &mut self.docs[index];
             doc.kind = kind_name;
             doc.name = name;
@@ -466,43 +508,47 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    /// Reads every document and, when the documents make sense, validates the spec they
-    /// describe; problems go to `self.problems`.
+    /// Reads every document and validates the spec they describe, SLOs with fields that
+    /// could not be read included (so that their other fields are checked too); problems go
+    /// to `self.problems`.
     fn build(&mut self) -> Option<Spec> {
-        let mut services: Vec<(String, Origin, Vec<SloDraft>)> = Vec::new();
-        for d in self.of_kind("Service") {
-            let spec = self.docs[d].spec;
-            self.within(d, |e| {
-                if let Some(v) = spec {
-                    Object::read(v, "spec", &["description"], e);
-                }
-            });
-            if let Some(name) = self.docs[d].name.clone() {
-                services.push((name, at(d, "metadata.name"), Vec::new()));
+        for (kind, fields, required) in PLAIN_KINDS {
+            for d in self.of_kind(kind) {
+                let spec = self.docs[d].spec;
+                self.within(d, |e| check_plain_spec(spec, fields, required, e));
             }
         }
+        let service_docs = self.of_kind("Service");
+        let mut services: Vec<(String, Origin, Vec<SloDraft>)> = Vec::new();
+        for &d in &service_docs {
+            // A second Service of the same name has its error already.
+            match &self.docs[d].name {
+                Some(name) if !services.iter().any(|(known, _, _)| known == name) => {
+                    services.push((name.clone(), at(d, "metadata.name"), Vec::new()));
+                }
+                _ => {}
+            }
+        }
+        // SLOs with no service to join, checked all the same.
+        let mut orphans = Vec::new();
         let slo_docs = self.of_kind("SLO");
-        let mut skipped = 0;
         for d in slo_docs.iter().copied() {
-            match self.read_slo(d) {
-                Some(draft) => match services
-                    .iter_mut()
-                    .find(|(name, _, _)| *name == draft.service)
-                {
-                    Some(service) => service.2.push(draft),
-                    // With Service documents given, a name outside them is a typo rather
-                    // than a service of its own.
-                    None if !self.of_kind("Service").is_empty() => {
-                        self.resolve(draft.doc, "spec.service", "Service", &draft.service);
-                        skipped += 1;
-                    }
-                    None => services.push((
-                        draft.service.clone(),
-                        at(draft.doc, "spec.service"),
-                        vec![draft],
-                    )),
-                },
-                None => skipped += 1,
+            let Some(draft) = self.read_slo(d) else {
+                continue;
+            };
+            let Some(service) = draft.service.clone() else {
+                orphans.push(draft);
+                continue;
+            };
+            match services.iter_mut().find(|(name, _, _)| *name == service) {
+                Some(known) => known.2.push(draft),
+                // With Service documents given, a name outside them is a typo rather
+                // than a service of its own.
+                None if !service_docs.is_empty() => {
+                    self.resolve(d, "spec.service", "Service", &service);
+                    orphans.push(draft);
+                }
+                None => services.push((service, at(d, "spec.service"), vec![draft])),
             }
         }
         if slo_docs.is_empty() && services.is_empty() && self.problems.is_empty() {
@@ -514,38 +560,43 @@ impl<'a> Reader<'a> {
                 message: "holds no Service or SLO document; allowed: at least one SLO (kind: SLO) or Service".into(),
             });
         }
-        if self.problems.is_empty() {
-            for kind in ["SLI", "AlertPolicy", "AlertCondition"] {
-                for d in self.of_kind(kind) {
-                    if !self.used.contains(&d) {
-                        let by = match kind {
-                            "SLI" => "indicatorRef",
-                            "AlertPolicy" => "alertPolicyRef",
-                            _ => "conditionRef",
-                        };
-                        self.error(d, "", format!("is not referred to by any SLO, so it would be lost; allowed: refer to it with {by}, or remove it"));
-                    }
-                }
-            }
+        self.report_unreferenced();
+        if services.is_empty() && orphans.is_empty() {
+            return None;
         }
         let mut paths: Vec<(String, Origin)> = Vec::new();
+        let mut reported: Vec<(String, bool)> = Vec::new();
         let mut json_services = Vec::new();
-        for (i, (name, origin, slos)) in services.into_iter().enumerate() {
+        let orphans = (!orphans.is_empty()).then_some((String::new(), None, orphans));
+        let all = services
+            .into_iter()
+            .map(|(name, origin, slos)| (name, Some(origin), slos))
+            .chain(orphans);
+        for (i, (name, origin, slos)) in all.enumerate() {
             let service_path = format!("services[{i}]");
-            paths.push((join(&service_path, "name"), origin.clone()));
-            paths.push((
-                service_path.clone(),
-                Origin {
-                    path: String::new(),
-                    ..origin
-                },
-            ));
+            match origin {
+                Some(origin) => {
+                    paths.push((join(&service_path, "name"), origin.clone()));
+                    paths.push((
+                        service_path.clone(),
+                        Origin {
+                            path: String::new(),
+                            ..origin
+                        },
+                    ));
+                }
+                // The orphans' own errors say why they have no service.
+                None => reported.push((join(&service_path, "name"), false)),
+            }
             let mut json_slos = Vec::new();
             for (j, slo) in slos.into_iter().enumerate() {
                 let slo_path = format!("{service_path}.slos[{j}]");
                 for (suffix, origin) in slo.paths {
                     paths.push((format!("{slo_path}{suffix}"), origin));
                 }
+                reported.extend(
+                    (slo.reported.iter()).map(|(s, under)| (format!("{slo_path}{s}"), *under)),
+                );
                 json_slos.push(slo.json);
             }
             json_services.push(json!({"name": name, "slos": json_slos}));
@@ -555,13 +606,61 @@ impl<'a> Reader<'a> {
             Ok(spec) => Some(spec),
             Err(errors) => {
                 for error in errors {
-                    if skipped > 0 && error.path == "services" {
-                        continue;
+                    let said = reported.iter().any(|(r, under)| match under {
+                        true => is_within(&error.path, r),
+                        false => error.path == *r,
+                    });
+                    if !said {
+                        self.map_error(error, &paths);
                     }
-                    self.map_error(error, &paths);
                 }
                 None
             }
+        }
+    }
+
+    /// Documents that only count through a reference: each one nothing refers to would be
+    /// lost, and is refused. One that a document with errors names (or names through
+    /// others) is left alone: it is that document's to use once it is fixed.
+    fn report_unreferenced(&mut self) {
+        let mut excused: BTreeSet<usize> = self
+            .problems
+            .iter()
+            .filter_map(|p| self.docs.iter().position(|d| Some(d.number) == p.document))
+            .collect();
+        let unused: Vec<usize> = (0..self.docs.len())
+            .filter(|d| !self.used.contains(d))
+            .filter(|&d| {
+                REFERENCES
+                    .iter()
+                    .any(|(_, kind)| self.docs[d].kind.as_deref() == Some(kind))
+            })
+            .collect();
+        loop {
+            let more: Vec<usize> = unused
+                .iter()
+                .copied()
+                .filter(|d| !excused.contains(d))
+                .filter(|&d| {
+                    let (kind, name) = (&self.docs[d].kind, &self.docs[d].name);
+                    excused.iter().any(|&by| {
+                        mentions(self.docs[by].value).iter().any(|(k, n)| {
+                            kind.as_deref() == Some(*k) && name.as_deref() == Some(*n)
+                        })
+                    })
+                })
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            excused.extend(more);
+        }
+        for d in unused.into_iter().filter(|d| !excused.contains(d)) {
+            let by = REFERENCES
+                .iter()
+                .find(|(_, kind)| self.docs[d].kind.as_deref() == Some(kind))
+                .map_or("", |(key, _)| key);
+            self.error(d, "", format!("is not referred to by any SLO, so it would be lost; allowed: refer to it with {by}, or remove it"));
         }
     }
 
@@ -569,14 +668,7 @@ impl<'a> Reader<'a> {
     fn map_error(&mut self, error: FieldError, paths: &[(String, Origin)]) {
         let best = paths
             .iter()
-            .filter(|(prefix, _)| {
-                error.path == *prefix
-                    || (error.path.starts_with(prefix.as_str())
-                        && matches!(
-                            error.path.as_bytes().get(prefix.len()),
-                            Some(b'.' | b'[' | b' ')
-                        ))
-            })
+            .filter(|(prefix, _)| is_within(&error.path, prefix))
             .max_by_key(|(prefix, _)| prefix.len());
         match best {
             Some((prefix, origin)) => {
@@ -598,22 +690,31 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads an SLO document. Each field that cannot be read is reported and left out of
+    /// the draft, which still joins the spec so that the other fields are checked too;
+    /// `None` (with the error filed) only when there is no spec to read.
     fn read_slo(&mut self, d: usize) -> Option<SloDraft> {
-        let before = self.problems.len();
         let name = self.docs[d].name.clone();
         let Some(spec_value) = self.docs[d].spec else {
             self.error(d, "spec", "is required: the SLO's service, indicator, timeWindow, budgetingMethod and objectives");
             return None;
         };
         let mut e = Errors::default();
-        let spec = Object::read(spec_value, "spec", SLO_SPEC_FIELDS, &mut e)?;
+        let Some(spec) = Object::read(spec_value, "spec", SLO_SPEC_FIELDS, &mut e) else {
+            self.report(d, e);
+            return None;
+        };
         let mut json = Map::new();
         let mut paths: PathMap = vec![
             (String::new(), at(d, "spec")),
             (".name".into(), at(d, "metadata.name")),
         ];
-        if let Some(name) = &name {
-            json.insert("name".into(), json!(name));
+        let mut reported = Vec::new();
+        match &name {
+            Some(name) => {
+                json.insert("name".into(), json!(name));
+            }
+            None => reported.push((".name", true)),
         }
         if let Some(description) = spec.string("description", &mut e) {
             json.insert("description".into(), json!(description));
@@ -626,30 +727,39 @@ impl<'a> Reader<'a> {
         );
         let service = spec.string("service", &mut e).map(str::to_string);
         let window = read_time_window(&spec, &mut e);
-        if let Some(w) = window {
-            json.insert("window".into(), json!(w.to_string()));
-            paths.push((".window".into(), at(d, "spec.timeWindow[0]")));
+        match window {
+            Some(w) => {
+                json.insert("window".into(), json!(w.to_string()));
+                paths.push((".window".into(), at(d, "spec.timeWindow[0]")));
+            }
+            None => reported.push((".window", true)),
         }
         let objective = read_objective(&spec, &mut e);
-        if let Some(o) = &objective {
-            if let Some(t) = o.target {
-                json.insert("target".into(), json!(t));
+        match objective.as_ref().and_then(|o| Some((o, o.target?))) {
+            Some((o, target)) => {
+                json.insert("target".into(), json!(target));
                 paths.push((".target".into(), at(d, o.obj.path_of(o.target_key))));
             }
-            if let Some(budgeting) = read_budgeting(&spec, o, &mut e) {
+            None => reported.push((".target", true)),
+        }
+        match read_budgeting(&spec, objective.as_ref().map(|o| &o.obj), &mut e) {
+            Some(budgeting) => {
                 paths.push((".budgeting".into(), at(d, "spec.budgetingMethod")));
-                paths.push((
-                    ".budgeting.slice".into(),
-                    at(d, o.obj.path_of("timeSliceWindow")),
-                ));
-                paths.push((
-                    ".budgeting.slice_good_ratio".into(),
-                    at(d, o.obj.path_of("timeSliceTarget")),
-                ));
+                if let Some(o) = &objective {
+                    paths.push((
+                        ".budgeting.slice".into(),
+                        at(d, o.obj.path_of("timeSliceWindow")),
+                    ));
+                    paths.push((
+                        ".budgeting.slice_good_ratio".into(),
+                        at(d, o.obj.path_of("timeSliceTarget")),
+                    ));
+                }
                 if let Some(b) = budgeting {
                     json.insert("budgeting".into(), b);
                 }
             }
+            None => reported.push((".budgeting", true)),
         }
         self.report(d, e);
 
@@ -693,13 +803,20 @@ impl<'a> Reader<'a> {
                 }
                 self.report(d, e);
             }
+            // Without the objective's value there is no latency threshold, which is
+            // reported; the spec would only add that the SLI names no bad outcome.
+            if sli.form == SliForm::Threshold && !sli_json.contains_key("latency") {
+                reported.push((".sli", false));
+            }
             json.insert("sli".into(), Value::Object(sli_json));
             paths.extend(sli.paths);
+        } else {
+            reported.push((".sli", true));
         }
 
-        if let Some(tiers) = self.read_alert_policies(d, &spec, window) {
-            paths.push((".alerts".into(), at(d, "spec.alertPolicies")));
-            if let Some(tiers) = tiers {
+        match self.read_alert_policies(d, &spec, window) {
+            Some(Some(tiers)) => {
+                paths.push((".alerts".into(), at(d, "spec.alertPolicies")));
                 let mut list = Vec::new();
                 for (k, tier) in tiers.into_iter().enumerate() {
                     for (suffix, origin) in tier.paths {
@@ -709,15 +826,14 @@ impl<'a> Reader<'a> {
                 }
                 json.insert("alerts".into(), json!({ "tiers": list }));
             }
-        }
-        if self.problems.len() > before {
-            return None;
+            Some(None) => {}
+            None => reported.push((".alerts", true)),
         }
         Some(SloDraft {
-            doc: d,
-            service: service?,
+            service,
             json: Value::Object(json),
             paths,
+            reported,
         })
     }
 
@@ -908,23 +1024,19 @@ impl<'a> Reader<'a> {
                     }
                     (Some(own), _) => own,
                     (None, Some(r)) => r,
-                    (None, None) => {
-                        self.error(
-                            source,
-                            "spec.type",
-                            format!("is required: {REQUEST_SOURCE_TYPE}"),
-                        );
-                        return None;
-                    }
+                    // The DataSource's own check says what is wrong with its type.
+                    (None, None) => return None,
                 }
             }
             (Some(own), None) => own,
             (None, None) => {
-                self.error(
-                    d,
-                    &obj.path_of("type"),
-                    format!("is required (or metricSourceRef): {REQUEST_SOURCE_TYPE}"),
-                );
+                if obj.get("type").is_none() && obj.get("metricSourceRef").is_none() {
+                    self.error(
+                        d,
+                        &obj.path_of("type"),
+                        format!("is required (or metricSourceRef): {REQUEST_SOURCE_TYPE}"),
+                    );
+                }
                 return None;
             }
         };
@@ -949,17 +1061,22 @@ impl<'a> Reader<'a> {
         Some((fields, spec_path))
     }
 
-    /// `None` on errors; `Some(None)` when `alertPolicies` is absent (the default tiers).
+    /// `None` on errors (or without a window to scale the tiers to); `Some(None)` when
+    /// `alertPolicies` is absent (the default tiers).
     fn read_alert_policies(
         &mut self,
         d: usize,
         spec: &Object<'a>,
         window: Option<Window>,
     ) -> Option<Option<Vec<TierDraft>>> {
-        spec.get("alertPolicies")?;
-        let items = self.within(d, |e| spec.array("alertPolicies", e));
+        if spec.get("alertPolicies").is_none() {
+            return Some(None);
+        }
+        let mut e = Errors::default();
+        let items = spec.array("alertPolicies", &mut e);
+        let mut complete = e.is_empty();
+        self.report(d, e);
         let mut tiers = Vec::new();
-        let mut complete = true;
         for (path, item) in items {
             let tier = self.read_policy_item(d, item, &path, window);
             match tier {
@@ -984,12 +1101,12 @@ impl<'a> Reader<'a> {
                 crate::decode::as_string(reference, &join(path, "alertPolicyRef"), e)
             })?;
             let policy = self.resolve(d, &join(path, "alertPolicyRef"), "AlertPolicy", name)?;
-            let name = self.docs[policy].name.clone()?;
+            let name = self.docs[policy].name.clone();
             let Some(spec) = self.docs[policy].spec else {
                 self.error(policy, "spec", "is required: one burn-rate condition");
                 return None;
             };
-            return self.read_policy(policy, &name, "", spec, window);
+            return self.read_policy(policy, name.as_deref(), "", spec, window);
         }
         let mut e = Errors::default();
         let spec = read_inline(item, path, "AlertPolicy", &[], &mut e);
@@ -998,14 +1115,15 @@ impl<'a> Reader<'a> {
             .and_then(|m| m.get("name"))
             .and_then(Value::as_str);
         self.report(d, e);
-        self.read_policy(d, name?, path, spec?, window)
+        self.read_policy(d, name, path, spec?, window)
     }
 
-    /// One policy found at `base` of document `d` (empty for a whole document).
+    /// One policy found at `base` of document `d` (empty for a whole document); `name`
+    /// is `None` when it could not be read (and that was reported).
     fn read_policy(
         &mut self,
         d: usize,
-        name: &str,
+        name: Option<&str>,
         base: &str,
         spec: &'a Value,
         window: Option<Window>,
@@ -1019,6 +1137,7 @@ impl<'a> Reader<'a> {
             &mut e,
         )
         .map(|obj| {
+            obj.string("description", &mut e);
             if obj.boolean("alertWhenBreaching", &mut e) == Some(false) {
                 e.push(&obj.path_of("alertWhenBreaching"), "false is not supported: a tier alerts when the burn rate breaches its threshold; allowed: true or omitted");
             }
@@ -1029,29 +1148,46 @@ impl<'a> Reader<'a> {
             obj.array("notificationTargets", &mut e);
             obj.required("conditions", "a list with one burn-rate condition", &mut e);
             let list = obj.array("conditions", &mut e);
-            if obj.get("conditions").is_some() && list.len() != 1 && e.is_empty() {
+            if obj.get("conditions").is_some_and(Value::is_array) && list.len() != 1 {
                 e.push(&obj.path_of("conditions"), format!("has {} conditions; allowed: exactly one, as OpenSLO v1 requires", list.len()));
             }
             list
         });
-        let failed = !e.is_empty();
+        let mut complete = e.is_empty();
         self.report(d, e);
-        let (condition_path, item) = conditions?.into_iter().next()?;
-        if failed {
-            return None;
+        // Every condition is read, though only one can make the tier: so each is checked,
+        // and the documents it refers to are not taken for unreferenced ones.
+        let mut tiers = Vec::new();
+        for (path, item) in conditions? {
+            match self.read_policy_condition(d, &path, item, window) {
+                Some(tier) => tiers.push(tier),
+                None => complete = false,
+            }
         }
+        let (Some(name), true, Some(mut tier)) = (name, complete, tiers.pop()) else {
+            return None;
+        };
+        tier.json["name"] = json!(name);
+        tier.paths
+            .push((".name".into(), at(d, join(base, "metadata.name"))));
+        Some(tier)
+    }
+
+    /// The condition at `path` of policy document `d`: inline, or a document it refers to.
+    fn read_policy_condition(
+        &mut self,
+        d: usize,
+        path: &str,
+        item: &'a Value,
+        window: Option<Window>,
+    ) -> Option<TierDraft> {
         let (cd, cbase, cspec) = match item.get("conditionRef") {
             Some(reference) => {
                 let cname = self.within(d, |e| {
-                    Object::read(item, &condition_path, &["conditionRef"], e);
-                    crate::decode::as_string(reference, &join(&condition_path, "conditionRef"), e)
+                    Object::read(item, path, &["conditionRef"], e);
+                    crate::decode::as_string(reference, &join(path, "conditionRef"), e)
                 })?;
-                let cd = self.resolve(
-                    d,
-                    &join(&condition_path, "conditionRef"),
-                    "AlertCondition",
-                    cname,
-                )?;
+                let cd = self.resolve(d, &join(path, "conditionRef"), "AlertCondition", cname)?;
                 let Some(spec) = self.docs[cd].spec else {
                     self.error(cd, "spec", "is required: severity and a burnrate condition");
                     return None;
@@ -1060,15 +1196,9 @@ impl<'a> Reader<'a> {
             }
             None => {
                 let spec = self.within(d, |e| {
-                    read_inline(
-                        item,
-                        &condition_path,
-                        "AlertCondition",
-                        CONDITION_ANNOTATIONS,
-                        e,
-                    )
+                    read_inline(item, path, "AlertCondition", CONDITION_ANNOTATIONS, e)
                 })?;
-                (d, condition_path, spec)
+                (d, path.to_string(), spec)
             }
         };
         let metadata = if cbase.is_empty() {
@@ -1077,19 +1207,96 @@ impl<'a> Reader<'a> {
             item.get("metadata")
         };
         let mut e = Errors::default();
-        let tier = read_condition(name, &cbase, metadata, cspec, window, &mut e);
+        let tier = read_condition(&cbase, metadata, cspec, window, &mut e);
         self.report(cd, e);
         let mut tier = tier?;
-        tier.paths
-            .push((".name".into(), at(d, join(base, "metadata.name"))));
-        for path in tier
-            .paths
-            .iter_mut()
-            .filter(|(suffix, _)| suffix != ".name")
-        {
-            path.1.doc = cd;
+        for (_, origin) in &mut tier.paths {
+            origin.doc = cd;
         }
         Some(tier)
+    }
+}
+
+/// The fields that refer to another document by name, and the kind each one names.
+const REFERENCES: [(&str, &str); 4] = [
+    ("indicatorRef", "SLI"),
+    ("alertPolicyRef", "AlertPolicy"),
+    ("conditionRef", "AlertCondition"),
+    ("metricSourceRef", "DataSource"),
+];
+
+/// Every `(kind, name)` a reference field anywhere in `value` names.
+fn mentions(value: &Value) -> Vec<(&'static str, &str)> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let kind = REFERENCES.iter().find(|(k, _)| k == key);
+                    if let (Some((_, kind)), Some(name)) = (kind, child.as_str()) {
+                        out.push((*kind, name));
+                    }
+                    stack.push(child);
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the JSON path `path` is `prefix` or lies under it.
+fn is_within(path: &str, prefix: &str) -> bool {
+    path == prefix
+        || (path.starts_with(prefix)
+            && matches!(path.as_bytes().get(prefix.len()), Some(b'.' | b'[' | b' ')))
+}
+
+/// A kind whose spec is checked on its own: the spec's fields, and the text field it
+/// requires with what that holds.
+type PlainKind = (
+    &'static str,
+    &'static [&'static str],
+    Option<(&'static str, &'static str)>,
+);
+
+/// The kinds the spec does not carry field by field: Service names, DataSource types
+/// (read where a metricSourceRef names them) and notification targets.
+const PLAIN_KINDS: [PlainKind; 3] = [
+    ("Service", &["description"], None),
+    (
+        "DataSource",
+        &["description", "type", "connectionDetails"],
+        Some(("type", REQUEST_SOURCE_TYPE)),
+    ),
+    (
+        "AlertNotificationTarget",
+        &["description", "target"],
+        Some(("target", "where alerts go, such as alertmanager")),
+    ),
+];
+
+fn check_plain_spec(
+    spec: Option<&Value>,
+    fields: &[&str],
+    required: Option<(&str, &str)>,
+    e: &mut Errors,
+) {
+    let Some(spec) = spec else {
+        if let Some((key, what)) = required {
+            e.push("spec", format!("is required: an object with {key}: {what}"));
+        }
+        return;
+    };
+    let Some(obj) = Object::read(spec, "spec", fields, e) else {
+        return;
+    };
+    obj.string("description", e);
+    if let Some((key, what)) = required {
+        obj.required(key, what, e);
+        obj.string(key, e);
     }
 }
 
@@ -1174,8 +1381,8 @@ fn read_inline<'a>(
     obj.required("spec", &format!("the {expected}'s spec"), errors)
 }
 
+/// A condition's tier, without its name (the policy's).
 fn read_condition(
-    name: &str,
     base: &str,
     metadata: Option<&Value>,
     spec: &Value,
@@ -1183,6 +1390,21 @@ fn read_condition(
     e: &mut Errors,
 ) -> Option<TierDraft> {
     let before = e.0.len();
+    let annotations = metadata.and_then(|m| m.get("annotations"));
+    let annotations_path = join(base, "metadata.annotations");
+    let min_rate = annotation_number(annotations, &annotations_path, MIN_EVENTS_ANNOTATION, e);
+    let exact_fraction = annotation_number(
+        annotations,
+        &annotations_path,
+        BUDGET_FRACTION_ANNOTATION,
+        e,
+    );
+    let allow_below_one = annotation_flag(
+        annotations,
+        &annotations_path,
+        ALLOW_BELOW_ONE_ANNOTATION,
+        e,
+    );
     let spec_path = join(base, "spec");
     let obj = Object::read(
         spec,
@@ -1207,9 +1429,70 @@ fn read_condition(
         "a burnrate condition with op, threshold, lookbackWindow and alertAfter",
         e,
     );
+    let condition_path = obj.path_of("condition");
+    let burn_rate = obj
+        .get("condition")
+        .and_then(|c| read_burn_rate(c, &condition_path, e));
+    if e.0.len() > before {
+        return None;
+    }
+    let ((threshold, long, short), window) = (burn_rate?, window?.nominal_seconds());
+    let threshold_path = join(&condition_path, "threshold");
+    let budget_fraction = match exact_fraction {
+        Some(f) => {
+            let implied = f * window as f64 / long as f64;
+            if (implied - threshold).abs() > 1e-9 * threshold.max(1.0) {
+                e.push(&format!("{annotations_path}.{BUDGET_FRACTION_ANNOTATION}"), format!("{f} gives a burn rate of {implied}, not the threshold {threshold}; allowed: a budget fraction that agrees with threshold, or no annotation"));
+                return None;
+            }
+            f
+        }
+        None => budget_fraction_of(threshold, long, window),
+    };
+    if budget_fraction > 1.0 {
+        e.push(&threshold_path, format!(
+            "{threshold} over a lookbackWindow of {} would burn more than the whole error budget of the {} window; allowed: at most {}",
+            format_duration(long), format_duration(window), window as f64 / long as f64
+        ));
+        return None;
+    }
+    let mut json = json!({
+        "severity": severity?,
+        "budget_fraction": budget_fraction,
+        "long_window": format_duration(long),
+        "short_window": format_duration(short),
+    });
+    if let Some(rate) = min_rate {
+        json["min_events_per_second"] = json!(rate);
+    }
+    if allow_below_one {
+        json["allow_burn_rate_below_one"] = json!(true);
+    }
+    let paths: PathMap = vec![
+        (String::new(), at(0, condition_path.clone())),
+        (".severity".into(), at(0, obj.path_of("severity"))),
+        (".budget_fraction".into(), at(0, threshold_path)),
+        (
+            ".long_window".into(),
+            at(0, join(&condition_path, "lookbackWindow")),
+        ),
+        (
+            ".short_window".into(),
+            at(0, join(&condition_path, "alertAfter")),
+        ),
+        (
+            ".min_events_per_second".into(),
+            at(0, format!("{annotations_path}.{MIN_EVENTS_ANNOTATION}")),
+        ),
+    ];
+    Some(TierDraft { json, paths })
+}
+
+/// A `burnrate` condition: its threshold, and its long and short windows in seconds.
+fn read_burn_rate(value: &Value, path: &str, e: &mut Errors) -> Option<(f64, u64, u64)> {
     let c = Object::read(
-        obj.get("condition")?,
-        &obj.path_of("condition"),
+        value,
+        path,
         &["kind", "op", "threshold", "lookbackWindow", "alertAfter"],
         e,
     )?;
@@ -1253,69 +1536,7 @@ fn read_condition(
         Some(_) => read_shorthand(&c, "alertAfter", e),
         None => long.map(|l| (l / 12).max(1)),
     };
-    let annotations = metadata.and_then(|m| m.get("annotations"));
-    let annotations_path = join(base, "metadata.annotations");
-    let min_rate = annotation_number(annotations, &annotations_path, MIN_EVENTS_ANNOTATION, e);
-    let exact_fraction = annotation_number(
-        annotations,
-        &annotations_path,
-        BUDGET_FRACTION_ANNOTATION,
-        e,
-    );
-    let allow_below_one = annotation_flag(
-        annotations,
-        &annotations_path,
-        ALLOW_BELOW_ONE_ANNOTATION,
-        e,
-    );
-    if e.0.len() > before {
-        return None;
-    }
-    let (threshold, long, short, window) = (threshold?, long?, short?, window?.nominal_seconds());
-    let budget_fraction = match exact_fraction {
-        Some(f) => {
-            let implied = f * window as f64 / long as f64;
-            if (implied - threshold).abs() > 1e-9 * threshold.max(1.0) {
-                e.push(&format!("{annotations_path}.{BUDGET_FRACTION_ANNOTATION}"), format!("{f} gives a burn rate of {implied}, not the threshold {threshold}; allowed: a budget fraction that agrees with threshold, or no annotation"));
-                return None;
-            }
-            f
-        }
-        None => budget_fraction_of(threshold, long, window),
-    };
-    if budget_fraction > 1.0 {
-        e.push(&c.path_of("threshold"), format!(
-            "{threshold} over a lookbackWindow of {} would burn more than the whole error budget of the {} window; allowed: at most {}",
-            format_duration(long), format_duration(window), window as f64 / long as f64
-        ));
-        return None;
-    }
-    let mut json = json!({
-        "name": name,
-        "severity": severity?,
-        "budget_fraction": budget_fraction,
-        "long_window": format_duration(long),
-        "short_window": format_duration(short),
-    });
-    if let Some(rate) = min_rate {
-        json["min_events_per_second"] = json!(rate);
-    }
-    if allow_below_one {
-        json["allow_burn_rate_below_one"] = json!(true);
-    }
-    let condition_path = obj.path_of("condition");
-    let paths: PathMap = vec![
-        (String::new(), at(0, condition_path.clone())),
-        (".severity".into(), at(0, obj.path_of("severity"))),
-        (".budget_fraction".into(), at(0, c.path_of("threshold"))),
-        (".long_window".into(), at(0, c.path_of("lookbackWindow"))),
-        (".short_window".into(), at(0, c.path_of("alertAfter"))),
-        (
-            ".min_events_per_second".into(),
-            at(0, format!("{annotations_path}.{MIN_EVENTS_ANNOTATION}")),
-        ),
-    ];
-    Some(TierDraft { json, paths })
+    Some((threshold?, long?, short?))
 }
 
 /// `"true"` or `"false"` (a YAML boolean too); absent is false.
@@ -1386,13 +1607,14 @@ fn read_shorthand(obj: &Object, key: &str, e: &mut Errors) -> Option<u64> {
 }
 
 fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> {
+    let before = e.0.len();
     spec.required(
         "timeWindow",
         "one rolling window (duration, isRolling: true) or calendar window (duration, calendar)",
         e,
     );
     let items = spec.array("timeWindow", e);
-    if spec.get("timeWindow").is_some() && items.len() != 1 {
+    if spec.get("timeWindow").is_some_and(Value::is_array) && items.len() != 1 {
         e.push(
             &spec.path_of("timeWindow"),
             format!("has {} items; allowed: exactly one", items.len()),
@@ -1416,7 +1638,9 @@ fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> {
             read_shorthand(&w, "duration", e).map(|seconds| Window::Rolling { seconds })
         }
         (None, None) => {
-            e.push(&w.path_of("isRolling"), "is required without calendar: true for a rolling window (or give calendar for a calendar window)");
+            if w.get("isRolling").is_none() {
+                e.push(&w.path_of("isRolling"), "is required without calendar: true for a rolling window (or give calendar for a calendar window)");
+            }
             None
         }
         (Some(false), None) => {
@@ -1461,7 +1685,7 @@ fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> {
                     e.push(&c.path_of("startTime"), message);
                 }
             }
-            if e.is_empty() {
+            if e.0.len() == before {
                 unit.map(Window::Calendar)
             } else {
                 None
@@ -1522,17 +1746,27 @@ fn weekday(year: u32, month: u32, day: u32) -> u32 {
 fn read_objective<'a>(spec: &Object<'a>, e: &mut Errors) -> Option<Objective<'a>> {
     spec.required("objectives", "one objective with a target", e);
     let items = spec.array("objectives", e);
-    if spec.get("objectives").is_some() && items.len() != 1 {
+    if spec.get("objectives").is_some_and(Value::is_array) && items.len() != 1 {
         e.push(&spec.path_of("objectives"), format!(
             "has {} objectives; allowed: exactly one (the filter judges each request against one target; write one SLO per objective)",
             items.len()
         ));
-        return None;
     }
-    let (path, value) = items.into_iter().next()?;
+    // Each objective is read, so that its own errors show beside the count's.
+    let mut objectives: Vec<Objective> = items
+        .iter()
+        .filter_map(|(path, value)| read_objective_item(path, value, e))
+        .collect();
+    match items.len() {
+        1 => objectives.pop(),
+        _ => None,
+    }
+}
+
+fn read_objective_item<'a>(path: &str, value: &'a Value, e: &mut Errors) -> Option<Objective<'a>> {
     for key in ["indicator", "indicatorRef", "compositeWeight"] {
         if value.get(key).is_some() {
-            e.push(&join(&path, key), "composite objectives are not supported; allowed: one objective, with the indicator under spec");
+            e.push(&join(path, key), "composite objectives are not supported; allowed: one objective, with the indicator under spec");
         }
     }
     let allowed: Vec<&str> = OBJECTIVE_FIELDS
@@ -1540,12 +1774,12 @@ fn read_objective<'a>(spec: &Object<'a>, e: &mut Errors) -> Option<Objective<'a>
         .copied()
         .chain(["indicator", "indicatorRef", "compositeWeight"])
         .collect();
-    let obj = Object::read(value, &path, &allowed, e)?;
+    let obj = Object::read(value, path, &allowed, e)?;
     obj.string("displayName", e);
     let (target, target_key) = match (obj.get("target"), obj.get("targetPercent")) {
         (Some(_), Some(_)) => {
             e.push(
-                &path,
+                path,
                 "sets both target and targetPercent; allowed: one of them",
             );
             (None, "target")
@@ -1578,74 +1812,84 @@ fn read_objective<'a>(spec: &Object<'a>, e: &mut Errors) -> Option<Objective<'a>
     })
 }
 
-/// `None` on errors; `Some(None)` for occurrences (the spec's default).
-fn read_budgeting(spec: &Object, objective: &Objective, e: &mut Errors) -> Option<Option<Value>> {
+/// `None` on errors, or when the objective holding the slices could not be read;
+/// `Some(None)` for occurrences (the spec's default).
+fn read_budgeting(
+    spec: &Object,
+    objective: Option<&Object>,
+    e: &mut Errors,
+) -> Option<Option<Value>> {
     spec.required(
         "budgetingMethod",
         "Occurrences, Timeslices or RatioTimeslices",
         e,
     );
-    let o = &objective.obj;
-    match spec.string("budgetingMethod", e)? {
-        "Occurrences" => {
-            let mut ok = true;
-            for key in ["timeSliceTarget", "timeSliceWindow"] {
-                if o.get(key).is_some() {
-                    e.push(
-                        &o.path_of(key),
-                        "only applies when budgetingMethod is Timeslices; allowed: omit it",
-                    );
-                    ok = false;
-                }
-            }
-            ok.then_some(None)
-        }
-        method @ ("Timeslices" | "RatioTimeslices") => {
-            let ratio_slices = method == "RatioTimeslices";
-            o.required("timeSliceWindow", "the slice length, such as 1m or 5m", e);
-            if ratio_slices {
-                if o.get("timeSliceTarget").is_some() {
-                    e.push(
-                        &o.path_of("timeSliceTarget"),
-                        "only applies when budgetingMethod is Timeslices; allowed: omit it",
-                    );
-                    return None;
-                }
-            } else {
-                o.required(
-                    "timeSliceTarget",
-                    "the good ratio a slice needs, such as 0.95",
-                    e,
-                );
-            }
-            let slice = match o.get("timeSliceWindow")? {
-                Value::Number(n) => match n.as_u64() {
-                    Some(minutes) if minutes > 0 => Some(minutes * MINUTE),
-                    _ => {
-                        e.push(&o.path_of("timeSliceWindow"), format!("{n} is not allowed; allowed: a whole number of minutes above 0, or a duration such as 5m"));
-                        None
-                    }
-                },
-                _ => read_shorthand(o, "timeSliceWindow", e),
-            };
-            if ratio_slices {
-                return Some(Some(
-                    json!({"method": "ratio_timeslices", "slice": format_duration(slice?)}),
-                ));
-            }
-            let ratio = o.number("timeSliceTarget", e);
-            Some(Some(
-                json!({"method": "timeslices", "slice": format_duration(slice?), "slice_good_ratio": ratio?}),
-            ))
-        }
+    let method = spec.string("budgetingMethod", e)?;
+    // Which of timeSliceTarget and timeSliceWindow the method takes.
+    let (takes_target, takes_window) = match method {
+        "Occurrences" => (false, false),
+        "Timeslices" => (true, true),
+        "RatioTimeslices" => (false, true),
         other => {
             e.push(
                 &spec.path_of("budgetingMethod"),
                 format!("{other:?} is not a budgeting method; allowed: Occurrences, Timeslices or RatioTimeslices"),
             );
-            None
+            return None;
+        }
+    };
+    let Some(o) = objective else {
+        return (method == "Occurrences").then_some(None);
+    };
+    let before = e.0.len();
+    for (key, takes, what, methods) in [
+        (
+            "timeSliceTarget",
+            takes_target,
+            "the good ratio a slice needs, such as 0.95",
+            "Timeslices",
+        ),
+        (
+            "timeSliceWindow",
+            takes_window,
+            "the slice length, such as 1m or 5m",
+            "Timeslices or RatioTimeslices",
+        ),
+    ] {
+        if takes {
+            o.required(key, what, e);
+        } else if o.get(key).is_some() {
+            e.push(
+                &o.path_of(key),
+                format!("only applies when budgetingMethod is {methods}; allowed: omit it"),
+            );
         }
     }
+    let slice = match o.get("timeSliceWindow").filter(|_| takes_window) {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(minutes) if minutes > 0 => Some(minutes * MINUTE),
+            _ => {
+                e.push(&o.path_of("timeSliceWindow"), format!("{n} is not allowed; allowed: a whole number of minutes above 0, or a duration such as 5m"));
+                None
+            }
+        },
+        Some(_) => read_shorthand(o, "timeSliceWindow", e),
+        None => None,
+    };
+    let ratio = o
+        .get("timeSliceTarget")
+        .filter(|_| takes_target)
+        .and_then(|_| o.number("timeSliceTarget", e));
+    if e.0.len() > before {
+        return None;
+    }
+    Some(match method {
+        "Occurrences" => None,
+        "Timeslices" => Some(
+            json!({"method": "timeslices", "slice": format_duration(slice?), "slice_good_ratio": ratio?}),
+        ),
+        _ => Some(json!({"method": "ratio_timeslices", "slice": format_duration(slice?)})),
+    })
 }
 
 // ---------------------------------------------------------------------------------------

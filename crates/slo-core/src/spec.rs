@@ -418,6 +418,7 @@ fn read_budgeting(
 }
 
 fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli> {
+    let before = errors.0.len();
     let obj = Object::read(value, path, &["match", "bad", "latency", "exclude"], errors)?;
     let mut sli = RequestSli::default();
     if let Some(v) = obj.get("match") {
@@ -483,7 +484,7 @@ fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli
     if sli.bad.statuses.is_empty()
         && sli.bad.grpc_statuses.is_empty()
         && sli.bad.latency_threshold_ms.is_none()
-        && errors.is_empty()
+        && errors.0.len() == before
     {
         errors.push(path, "names no bad outcome, so every request would be good; allowed: at least one of bad.status, bad.grpc_status or latency.threshold_ms");
         return None;

@@ -146,6 +146,28 @@ pub fn parse_threshold_ms(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A window the simulator can replay, as typed in a form or a flag: the window's own
+/// check and the simulator's, in one message, so that a shell can report it with the
+/// other fields' before there is a scenario to validate.
+pub fn parse_window(text: &str) -> Result<Window, String> {
+    let window = Window::parse(text)?;
+    check_window(window.nominal_seconds())?;
+    Ok(window)
+}
+
+fn check_window(seconds: u64) -> Result<(), String> {
+    if seconds < STEP {
+        Err("is shorter than a minute; allowed: a window of at least 1m".into())
+    } else if seconds > MAX_WINDOW_SECONDS {
+        Err(format!(
+            "{} is too long to simulate minute by minute; allowed: up to 366d",
+            crate::duration::format_duration(seconds)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 impl Scenario {
     /// Every problem with the scenario, each named by its field.
     pub fn validate(&self) -> Vec<FieldError> {
@@ -167,19 +189,8 @@ impl Scenario {
                 ),
             );
         }
-        if self.window_seconds < STEP {
-            errors.push(
-                "window",
-                "is shorter than a minute; allowed: a window of at least 1m",
-            );
-        } else if self.window_seconds > MAX_WINDOW_SECONDS {
-            errors.push(
-                "window",
-                format!(
-                    "{} is too long to simulate minute by minute; allowed: up to 366d",
-                    crate::duration::format_duration(self.window_seconds)
-                ),
-            );
+        if let Err(message) = check_window(self.window_seconds) {
+            errors.push("window", message);
         }
         if !(self.requests_per_second >= 0.0 && self.requests_per_second.is_finite()) {
             errors.push(
@@ -651,5 +662,16 @@ mod tests {
                 "incidents[0].start"
             ]
         );
+    }
+
+    #[test]
+    fn a_typed_window_is_refused_when_the_simulator_cannot_hold_it() {
+        assert_eq!(
+            parse_window("30d"),
+            Ok(Window::Rolling { seconds: 30 * DAY })
+        );
+        assert!(parse_window("400d").unwrap_err().contains("up to 366d"));
+        assert!(parse_window("30s").unwrap_err().contains("at least 1m"));
+        assert!(parse_window("0d").unwrap_err().contains("not a window"));
     }
 }

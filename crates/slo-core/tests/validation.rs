@@ -81,6 +81,15 @@ fn every_error_is_reported_at_once() {
 }
 
 #[test]
+fn an_error_in_one_slo_hides_none_in_another() {
+    let doc = json!({"services": [{"name": "svc", "slos": [
+        {"name": "a", "target": 1.5, "window": "30d", "sli": {"bad": {"status": ["5xx"]}}},
+        {"name": "b", "target": 0.99, "window": "30d", "sli": {"match": {"methods": ["GET"]}}}
+    ]}]});
+    assert_one(doc, "services[0].slos[1].sli", "names no bad outcome");
+}
+
+#[test]
 fn targets_outside_zero_to_one_are_refused() {
     for target in [0.0, 1.0, 99.9, -0.5] {
         assert_one(

@@ -17,7 +17,7 @@ use slo_core::format;
 use slo_core::parse;
 use slo_core::target::{format_target, parse_target};
 use slo_core::whatif::{
-    parse_buckets, parse_threshold_ms, simulate, Incident, LatencyScenario, Scenario,
+    self, parse_buckets, parse_threshold_ms, simulate, Incident, LatencyScenario, Scenario,
 };
 use slo_core::window::Window;
 use wasm_bindgen::prelude::*;
@@ -216,7 +216,7 @@ pub fn what_if(
 ) -> JsValue {
     let form = Form::new();
     let target = form.field("target", target_field(target));
-    let window = form.field("window", Window::parse(window));
+    let window = form.field("window", whatif::parse_window(window));
     let rps = form.field("requests_per_second", parse::rate(requests_per_second));
     let baseline = form.field(
         "baseline_error_ratio",
