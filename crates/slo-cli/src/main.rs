@@ -2,20 +2,17 @@
 //! prints tables for people or JSON for programs.
 
 mod args;
+mod calculators;
 mod envoy_config;
 mod rules;
 mod table;
 
 use args::Args;
-use serde_json::{json, Value};
-use slo_core::alerts::{analyze_tiers, AlertTier};
-use slo_core::budget::budget_report;
-use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset};
+use serde_json::Value;
+use slo_core::openslo;
 use slo_core::spec::Spec;
-use slo_core::target::{format_target, parse_target};
-use slo_core::whatif::{simulate, Incident, Scenario, Simulation};
+use slo_core::target::parse_target;
 use slo_core::window::Window;
-use slo_core::{format, openslo, parse};
 use std::process::ExitCode;
 
 fn usage() -> String {
@@ -27,7 +24,7 @@ commands:
   check FILE...                       validate specs (JSON, or OpenSLO YAML)
   budget --target T --window W [--requests N] [--json]
   alerts --target T --window W [--error-ratio R] [--json]
-  whatif --target T --window W --error-ratio R --duration D [--start S] [--rps N]
+  whatif --target T --window W --error-ratio R --duration D --rps N [--start S]
          [--baseline R] [--json]      one incident on an otherwise steady window
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
   openslo import FILE                 OpenSLO v1 YAML to the JSON spec
@@ -43,7 +40,7 @@ windows: a duration, or week, month, quarter (calendar, UTC)",
 }
 
 /// How a command ended: the text to print and the exit code.
-enum Failure {
+pub(crate) enum Failure {
     /// Bad arguments: one line, exit 2.
     Usage(String),
     /// The input was read but is not valid: exit 1.
@@ -58,9 +55,9 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "check" => check(rest),
-        "budget" => budget(rest),
-        "alerts" => alerts(rest),
-        "whatif" => whatif(rest),
+        "budget" => calculators::budget(rest),
+        "alerts" => calculators::alerts(rest),
+        "whatif" => calculators::whatif(rest),
         "openslo" => openslo(rest),
         "envoy-config" => envoy_config(rest),
         "rules" => rules(rest),
@@ -88,24 +85,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(command: &str, raw: &[String], options: &[args::Spec]) -> Result<Args, Failure> {
+pub(crate) fn parse_args(
+    command: &str,
+    raw: &[String],
+    options: &[args::Spec],
+) -> Result<Args, Failure> {
     Args::parse(command, raw, options).map_err(Failure::Usage)
 }
 
-fn target_arg(text: &str) -> Result<f64, String> {
+pub(crate) fn target_arg(text: &str) -> Result<f64, String> {
     parse_target(text).map_err(|e| e.to_string())
 }
 
-fn window_arg(text: &str) -> Result<Window, String> {
+pub(crate) fn window_arg(text: &str) -> Result<Window, String> {
     Window::parse(text)
 }
 
-fn file(command: &str, path: &str) -> Result<String, Failure> {
+pub(crate) fn file(command: &str, path: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|e| Failure::Usage(format!("slo {command}: cannot read {path}: {e}")))
 }
 
-fn pretty(value: &Value) -> String {
+pub(crate) fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
@@ -201,324 +202,4 @@ fn openslo(raw: &[String]) -> Result<String, Failure> {
         }
         _ => Err(usage()),
     }
-}
-
-fn budget(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args(
-        "budget",
-        raw,
-        &[
-            ("target", true),
-            ("window", true),
-            ("requests", true),
-            ("json", false),
-        ],
-    )?;
-    let target = args
-        .required("target", target_arg)
-        .map_err(Failure::Usage)?;
-    let window = args
-        .required("window", window_arg)
-        .map_err(Failure::Usage)?;
-    let requests = args
-        .optional("requests", parse::count)
-        .map_err(Failure::Usage)?;
-    let report = budget_report(target, window.nominal_seconds(), requests);
-    if args.flag("json") {
-        return Ok(pretty(&json!({
-            "target": report.target,
-            "window": window.to_string(),
-            "window_seconds": report.window_seconds,
-            "error_budget_ratio": report.error_budget_ratio,
-            "allowed_downtime_seconds": report.allowed_downtime_seconds,
-            "periods": report.periods.iter().map(|(name, secs, allowed)| json!({
-                "period": name, "period_seconds": secs, "allowed_downtime_seconds": allowed,
-            })).collect::<Vec<_>>(),
-            "requests": requests,
-            "allowed_bad_requests": report.allowed_bad_requests,
-        })));
-    }
-    let mut rows: Vec<Vec<String>> = report
-        .periods
-        .iter()
-        .map(|(name, _, allowed)| vec![name.to_string(), humanize_seconds(*allowed)])
-        .collect();
-    rows.push(vec![
-        format!("window ({})", window.describe()),
-        humanize_seconds(report.allowed_downtime_seconds),
-    ]);
-    let mut out = format!(
-        "target {} over {}: error budget {}\n\n",
-        format_target(target),
-        window.describe(),
-        format::percent(report.error_budget_ratio)
-    );
-    out += &table::render(&["period", "allowed downtime"], &rows);
-    if let (Some(n), Some(allowed)) = (requests, report.allowed_bad_requests) {
-        out += &format!("\n{n} requests over the window: {allowed} may fail\n");
-    }
-    Ok(out)
-}
-
-fn alerts(raw: &[String]) -> Result<String, Failure> {
-    let args = parse_args(
-        "alerts",
-        raw,
-        &[
-            ("target", true),
-            ("window", true),
-            ("error-ratio", true),
-            ("json", false),
-        ],
-    )?;
-    let target = args
-        .required("target", target_arg)
-        .map_err(Failure::Usage)?;
-    let window = args
-        .required("window", window_arg)
-        .map_err(Failure::Usage)?;
-    let error_ratio = args
-        .optional("error-ratio", parse::error_ratio)
-        .map_err(Failure::Usage)?;
-    let window_seconds = window.nominal_seconds();
-    let tiers = analyze_tiers(
-        &default_tiers("alerts", window_seconds)?,
-        target,
-        window_seconds,
-        error_ratio,
-    );
-    if args.flag("json") {
-        return Ok(pretty(&json!({
-            "target": target,
-            "window": window.to_string(),
-            "window_seconds": window_seconds,
-            "error_ratio": error_ratio,
-            "tiers": tiers.iter().map(|t| json!({
-                "name": t.name,
-                "severity": t.severity.as_str(),
-                "long_window_seconds": t.long_window_seconds,
-                "short_window_seconds": t.short_window_seconds,
-                "burn_rate": t.burn_rate,
-                "error_ratio_threshold": t.error_ratio_threshold,
-                "budget_consumed": t.budget_consumed,
-                "can_fire": t.can_fire,
-                "detection_seconds": t.detection_seconds,
-                "reset_seconds": t.reset_seconds,
-            })).collect::<Vec<_>>(),
-        })));
-    }
-    let mut header = vec![
-        "tier",
-        "severity",
-        "long",
-        "short",
-        "burn rate",
-        "error ratio",
-        "budget spent",
-    ];
-    if error_ratio.is_some() {
-        header.extend(["detects in", "resets in"]);
-    }
-    let rows: Vec<Vec<String>> = tiers
-        .iter()
-        .map(|t| {
-            let mut row = vec![
-                t.name.clone(),
-                t.severity.as_str().to_string(),
-                format_duration(t.long_window_seconds),
-                format_duration(t.short_window_seconds),
-                format::burn_rate(t.burn_rate),
-                if t.can_fire {
-                    format::percent(t.error_ratio_threshold)
-                } else {
-                    format!("{} (never fires)", format::percent(t.error_ratio_threshold))
-                },
-                format::percent(t.budget_consumed),
-            ];
-            if error_ratio.is_some() {
-                row.push(t.detection_seconds.map_or("never".into(), humanize_seconds));
-                row.push(t.reset_seconds.map_or("-".into(), humanize_seconds));
-            }
-            row
-        })
-        .collect();
-    let mut out = format!(
-        "alert tiers for {} over {}",
-        format_target(target),
-        window.describe()
-    );
-    if let Some(e) = error_ratio {
-        out += &format!(", at a steady error ratio of {}", format::percent(e));
-    }
-    out += "\n\n";
-    out += &table::render(&header, &rows);
-    Ok(out)
-}
-
-fn whatif(raw: &[String]) -> Result<String, Failure> {
-    let options = [
-        ("target", true),
-        ("window", true),
-        ("error-ratio", true),
-        ("duration", true),
-        ("start", true),
-        ("rps", true),
-        ("baseline", true),
-        ("scenario", true),
-        ("json", false),
-    ];
-    let args = parse_args("whatif", raw, &options)?;
-    let scenario = match args.value("scenario") {
-        Some(path) => {
-            if let Some(other) = options[..7]
-                .iter()
-                .find(|(name, _)| args.value(name).is_some())
-            {
-                return Err(Failure::Usage(format!(
-                    "slo whatif: --{} cannot be combined with --scenario; put it in the file",
-                    other.0
-                )));
-            }
-            let text = file("whatif", path)?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| Failure::Invalid(format!("{path}: not valid JSON: {e}\n")))?;
-            Scenario::from_json(&value).map_err(|errors| {
-                Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
-            })?
-        }
-        None => one_incident(&args)?,
-    };
-    let sim = simulate(&scenario);
-    if args.flag("json") {
-        return Ok(pretty(&simulation_json(&scenario, &sim)));
-    }
-    Ok(simulation_text(&scenario, &sim))
-}
-
-/// The default tiers for a `--window`, or the reason there are none as a bad argument.
-fn default_tiers(command: &str, window_seconds: u64) -> Result<Vec<AlertTier>, Failure> {
-    AlertTier::defaults_for(window_seconds, None, None)
-        .map_err(|refused| Failure::Usage(format!("slo {command}: --window: {refused}")))
-}
-
-fn one_incident(args: &Args) -> Result<Scenario, Failure> {
-    let usage = Failure::Usage;
-    let target = args.required("target", target_arg).map_err(usage)?;
-    let window = args.required("window", window_arg).map_err(usage)?;
-    let error_ratio = args
-        .required("error-ratio", parse::error_ratio)
-        .map_err(usage)?;
-    let duration = args
-        .required("duration", |t| parse_duration(t).map_err(|e| e.to_string()))
-        .map_err(usage)?;
-    let start = args
-        .optional("start", |t| parse_offset(t).map_err(|e| e.to_string()))
-        .map_err(usage)?;
-    let rps = args.optional("rps", parse::rate).map_err(usage)?;
-    let baseline = args
-        .optional("baseline", parse::error_ratio)
-        .map_err(usage)?;
-    let window_seconds = window.nominal_seconds();
-    let scenario = Scenario {
-        target,
-        window_seconds,
-        tiers: default_tiers("whatif", window_seconds)?,
-        requests_per_second: rps.unwrap_or(10.0),
-        baseline_error_ratio: baseline.unwrap_or(0.0),
-        incidents: vec![Incident {
-            start_seconds: start.unwrap_or(0),
-            duration_seconds: duration,
-            error_ratio,
-        }],
-        latency: None,
-    };
-    match scenario.validate().first() {
-        Some(e) => Err(Failure::Usage(format!("slo whatif: {e}"))),
-        None => Ok(scenario),
-    }
-}
-
-fn simulation_json(scenario: &Scenario, sim: &Simulation) -> Value {
-    json!({
-        "target": scenario.target,
-        "window_seconds": scenario.window_seconds,
-        "requests_per_second": scenario.requests_per_second,
-        "baseline_error_ratio": scenario.baseline_error_ratio,
-        "latency_error_ratio": sim.latency_error_ratio,
-        "budget_consumed": sim.budget_consumed,
-        "budget_remaining": 1.0 - sim.budget_consumed,
-        "exhausted_at_seconds": sim.exhausted_at_seconds,
-        "alerts": sim.tiers.iter().map(|t| json!({
-            "name": t.name,
-            "severity": t.severity.as_str(),
-            "burn_rate_threshold": t.burn_rate_threshold,
-            "fires_at_seconds": t.firings.first().map(|f| f.fires_at_seconds),
-            "resets_at_seconds": t.firings.first().and_then(|f| f.resets_at_seconds),
-            "firings": t.firings.iter().map(|f| json!({
-                "fires_at_seconds": f.fires_at_seconds,
-                "resets_at_seconds": f.resets_at_seconds,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn simulation_text(scenario: &Scenario, sim: &Simulation) -> String {
-    let at = |seconds: f64| format!("+{}", humanize_seconds(seconds));
-    let mut out = format!(
-        "{} over {}, {} req/s, baseline error ratio {}\n",
-        format_target(scenario.target),
-        format_duration(scenario.window_seconds),
-        scenario.requests_per_second,
-        format::percent(scenario.baseline_error_ratio)
-    );
-    for incident in &scenario.incidents {
-        out += &format!(
-            "incident: {} errors for {} from {}\n",
-            format::percent(incident.error_ratio),
-            humanize_seconds(incident.duration_seconds as f64),
-            at(incident.start_seconds as f64)
-        );
-    }
-    if let Some(slow) = sim.latency_error_ratio {
-        out += &format!(
-            "slow requests add an error ratio of {}\n",
-            format::percent(slow)
-        );
-    }
-    out += &format!(
-        "\nbudget spent {}, left {}, exhausted {}\n\n",
-        format::percent(sim.budget_consumed),
-        format::percent(1.0 - sim.budget_consumed),
-        sim.exhausted_at_seconds.map_or("never".into(), at)
-    );
-    let rows: Vec<Vec<String>> = sim
-        .tiers
-        .iter()
-        .map(|t| {
-            let first = t.firings.first();
-            vec![
-                t.name.clone(),
-                t.severity.as_str().to_string(),
-                format::burn_rate(t.burn_rate_threshold),
-                first.map_or("never".into(), |f| at(f.fires_at_seconds as f64)),
-                first.map_or("-".into(), |f| {
-                    f.resets_at_seconds
-                        .map_or("still firing".into(), |r| at(r as f64))
-                }),
-                t.firings.len().to_string(),
-            ]
-        })
-        .collect();
-    out += &table::render(
-        &[
-            "tier",
-            "severity",
-            "burn rate",
-            "fires",
-            "resets",
-            "firings",
-        ],
-        &rows,
-    );
-    out
 }

@@ -13,6 +13,7 @@ pub mod duration;
 pub mod format;
 pub mod openslo;
 pub mod parse;
+pub mod results;
 pub mod spec;
 pub mod status;
 pub mod target;
