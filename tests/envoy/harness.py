@@ -47,6 +47,9 @@ class Upstream:
     def __init__(self, port=0):
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two sends; with Nagle on, the second waits for the
+            # client's delayed ACK (~40 ms per keep-alive response), skewing every latency.
+            disable_nagle_algorithm = True
 
             def answer(self):
                 length = int(self.headers.get("content-length") or 0)

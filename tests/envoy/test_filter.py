@@ -123,10 +123,16 @@ def test_a_known_mix_is_counted_exactly_per_slo_and_outcome_across_two_workers(p
         key = ("slo_request_duration_milliseconds_count", (("slo", slo),))
         wait_for(lambda: (prometheus(proxy).get(key) == judged, prometheus(proxy).get(key)),
                  what=f"histogram count of {slo}")
-    # The latency threshold is a bucket edge: the 3 slow checkout requests are above 250 ms.
+    # The latency threshold is a bucket edge and the buckets are exact: le="250" holds exactly
+    # the good requests of the latency SLO, and the buckets are cumulative up to +Inf.
     series = prometheus(proxy)
-    le_250 = series[("slo_request_duration_milliseconds_bucket", (("le", "250"), ("slo", "checkout-latency")))]
-    assert le_250 == expected[("checkout-latency", "good")]
+    buckets = {dict(labels)["le"]: v for (name, labels), v in series.items()
+               if name == "slo_request_duration_milliseconds_bucket" and dict(labels)["slo"] == "checkout-latency"}
+    assert buckets["250"] == expected[("checkout-latency", "good")], buckets
+    bounds = sorted((float(le), v) for le, v in buckets.items())
+    assert all(a[1] <= b[1] for a, b in zip(bounds, bounds[1:])), bounds
+    judged = expected[("checkout-latency", "good")] + expected[("checkout-latency", "bad")]
+    assert buckets["+Inf"] == judged, buckets
 
 
 def test_status_endpoint_and_gauges_agree_with_the_core_after_a_burst_of_errors(proxy, tmp_path):

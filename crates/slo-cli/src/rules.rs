@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use slo_core::alerts::{analyze_tiers, tier_windows};
 use slo_core::duration::format_duration;
 use slo_core::format;
-use slo_core::spec::{Slo, Spec};
+use slo_core::spec::{Budgeting, Slo, Spec};
 use slo_core::target::format_target;
 
 /// The alert every tier raises; `tier` and `severity` labels tell them apart.
@@ -16,6 +16,52 @@ pub const ALERT_NAME: &str = "SloErrorBudgetBurn";
 
 fn error_ratio_record(window: u64) -> String {
     format!("slo:error_ratio:rate{}", format_duration(window))
+}
+
+/// A timeslice SLO's burn over a window: the share of bad slices (`timeslices`) or the
+/// mean slice error ratio (`ratio_timeslices`), which alerts compare with the thresholds
+/// as occurrence SLOs compare their event error ratio.
+fn slice_ratio_record(window: u64) -> String {
+    format!("slo:bad_slices:ratio{}", format_duration(window))
+}
+
+/// What an SLO's alerts and budget read over a window: events, or slices as the core
+/// judges them.
+fn burn_record(slo: &Slo, window: u64) -> String {
+    match slo.budgeting {
+        Budgeting::Occurrences => error_ratio_record(window),
+        _ => slice_ratio_record(window),
+    }
+}
+
+/// The event error ratio over `range`, summed across instances.
+fn error_ratio_expr(selector: &str, range: &str) -> String {
+    format!(
+        "sum by (slo) (rate(slo_requests_total{{{selector},outcome=\"bad\"}}[{range}]))\n/\nsum by (slo) (rate(slo_requests_total{{{selector}}}[{range}]))"
+    )
+}
+
+/// PromQL for a timeslice SLO's burn over `window`. A subquery stepping by the slice
+/// evaluates at multiples of it (Prometheus aligns subquery steps to absolute time), so
+/// each step rates exactly one of the core's slices; slices without traffic give NaN and
+/// `>= 0` drops them, as the core leaves them unjudged. The range is one second short of
+/// the window so that it holds window / slice steps whether the range's start is included
+/// (Prometheus 2) or not (Prometheus 3).
+fn slice_ratio_expr(selector: &str, budgeting: Budgeting, window: u64) -> Option<String> {
+    let slice_seconds = budgeting.slice_seconds()?;
+    let slice = format_duration(slice_seconds);
+    let slice_error_ratio = format!("({}) >= 0", error_ratio_expr(selector, &slice));
+    let range = format!("{}:{slice}", format_duration(window - 1));
+    Some(match budgeting {
+        Budgeting::Timeslices {
+            slice_good_ratio, ..
+        } => format!(
+            "sum_over_time(((\n{slice_error_ratio}\n) > bool {})[{range}])\n/ {}",
+            format::number(1.0 - slice_good_ratio),
+            format::number(window as f64 / slice_seconds as f64),
+        ),
+        _ => format!("avg_over_time((\n{slice_error_ratio}\n)[{range}])"),
+    })
 }
 
 fn requests_record(window: u64) -> String {
@@ -31,12 +77,11 @@ fn slo_rules(slo: &Slo) -> Value {
         windows.push(window_seconds);
     }
     for &window in &windows {
-        let range = format_duration(window);
+        let expr = slice_ratio_expr(&selector, slo.budgeting, window)
+            .unwrap_or_else(|| error_ratio_expr(&selector, &format_duration(window)));
         rules.push(json!({
-            "record": error_ratio_record(window),
-            "expr": format!(
-                "sum by (slo) (rate(slo_requests_total{{{selector},outcome=\"bad\"}}[{range}]))\n/\nsum by (slo) (rate(slo_requests_total{{{selector}}}[{range}]))"
-            ),
+            "record": burn_record(slo, window),
+            "expr": expr,
             "labels": {"slo": slo.name},
         }));
     }
@@ -72,7 +117,7 @@ fn slo_rules(slo: &Slo) -> Value {
     }
     rules.push(json!({
         "record": "slo:error_budget_remaining:ratio",
-        "expr": format!("1 - {}{{{selector}}} / {}", error_ratio_record(window_seconds), format::number(1.0 - slo.target)),
+        "expr": format!("1 - {}{{{selector}}} / {}", burn_record(slo, window_seconds), format::number(1.0 - slo.target)),
         "labels": {"slo": slo.name},
     }));
     for (tier, analysis) in
@@ -83,8 +128,8 @@ fn slo_rules(slo: &Slo) -> Value {
         let threshold = format::number(analysis.error_ratio_threshold);
         let mut expr = format!(
             "{long}{{{selector}}} >= {threshold}\nand\n{short}{{{selector}}} >= {threshold}",
-            long = error_ratio_record(tier.long_window_seconds),
-            short = error_ratio_record(tier.short_window_seconds),
+            long = burn_record(slo, tier.long_window_seconds),
+            short = burn_record(slo, tier.short_window_seconds),
         );
         if tier.min_events_per_second.is_some() {
             expr += &format!(
@@ -116,7 +161,13 @@ fn slo_rules(slo: &Slo) -> Value {
             },
         }));
     }
-    json!({"name": format!("slo-{}", slo.name), "rules": rules})
+    let mut group = json!({"name": format!("slo-{}", slo.name), "rules": rules});
+    // A timeslice SLO's figures change only when a slice ends, and each evaluation steps
+    // through every slice of the window: once a slice is often enough.
+    if let Some(slice) = slo.budgeting.slice_seconds() {
+        group["interval"] = json!(format_duration(slice));
+    }
+    group
 }
 
 pub fn render(spec: &Spec) -> String {

@@ -279,7 +279,7 @@ pub fn budget_fraction_of(burn_rate: f64, long_window_seconds: u64, window_secon
 
 /// `x` rounded to 12 significant digits when that moves it by float error only.
 pub fn snap(x: f64) -> f64 {
-    let short: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    let short = crate::format::significant(x, 12);
     if (short - x).abs() <= 8.0 * f64::EPSILON * x.abs() {
         short
     } else {

@@ -2,7 +2,7 @@
 //! The filter calls `matches` when the request headers arrive and `judge` once the
 //! response is complete.
 
-use crate::spec::{RequestMatch, RequestSli};
+use crate::spec::{RequestMatch, RequestSli, Spec};
 
 /// What the proxy knows about a request when its headers arrive.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,27 @@ impl Outcome {
             Outcome::Excluded => "excluded",
         }
     }
+}
+
+/// The path prefixes outside which no SLO of the spec judges a request, shortest first
+/// and none inside another; `None` when some SLO can match any path. A proxy can skip the
+/// filter entirely outside them.
+pub fn judged_path_prefixes(spec: &Spec) -> Option<Vec<String>> {
+    let mut prefixes = Vec::new();
+    for slo in spec.slos() {
+        if slo.sli.matcher.path_prefixes.is_empty() {
+            return None;
+        }
+        prefixes.extend(slo.sli.matcher.path_prefixes.iter().cloned());
+    }
+    prefixes.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    let mut kept: Vec<String> = Vec::new();
+    for prefix in prefixes {
+        if !kept.iter().any(|k| prefix.starts_with(k.as_str())) {
+            kept.push(prefix);
+        }
+    }
+    Some(kept)
 }
 
 impl RequestSli {
@@ -121,7 +142,29 @@ fn strip_port(authority: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Spec;
+
+    #[test]
+    fn judged_prefixes_cover_every_slo_or_are_unknown() {
+        let spec = |prefixes: &[&[&str]]| {
+            let slos: Vec<String> = prefixes.iter().enumerate().map(|(i, p)| {
+                format!(r#"{{"name":"s{i}","target":0.99,"window":"30d","sli":{{"match":{{"path_prefixes":{}}},"bad":{{"status":["5xx"]}}}}}}"#, serde_json::to_string(p).unwrap())
+            }).collect();
+            Spec::from_json(&format!(
+                r#"{{"services":[{{"name":"a","slos":[{}]}}]}}"#,
+                slos.join(",")
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            judged_path_prefixes(&spec(&[&["/api/checkout", "/grpc"], &["/api", "/b"]])),
+            Some(vec![
+                "/b".to_string(),
+                "/api".to_string(),
+                "/grpc".to_string()
+            ])
+        );
+        assert_eq!(judged_path_prefixes(&spec(&[&["/api"], &[]])), None);
+    }
 
     fn sli() -> RequestSli {
         let spec = Spec::from_json(r#"{"services":[{"name":"shop","slos":[{"name":"checkout","target":0.999,"window":"30d",

@@ -182,10 +182,11 @@ pub enum SliceRule {
     MeanRatio,
 }
 
-/// Verdicts of time slices, kept in sliding counts at the slice's last second, so that a
+/// Verdicts of time slices, kept in sliding counts at the moment the slice ends, so that a
 /// window ending now holds the slices that ended in it (alert windows of timeslice SLOs
-/// burn on slices). A slice is judged once a later event or tick shows it has ended;
-/// slices without events are not judged at all.
+/// burn on slices), as a Prometheus subquery stepping by the slice does. A slice that
+/// ends exactly where a calendar window starts counts in that window. A slice is judged
+/// once a later event or tick shows it has ended; slices without events are not judged.
 #[derive(Debug, Clone)]
 pub struct SliceVerdicts {
     slice_seconds: u64,
@@ -257,13 +258,15 @@ impl SliceVerdicts {
             }
         };
         self.verdicts
-            .record((index + 1) * self.slice_seconds - 1, good, bad);
+            .record((index + 1) * self.slice_seconds, good, bad);
     }
 
     /// Judged slices ending in `(now - window, now]`: counts of good and bad slices, or
     /// for mean-ratio slices their summed good and bad shares in millionths.
     pub fn counts(&self, now: u64, window_seconds: u64) -> Counts {
-        self.verdicts.counts(now, window_seconds)
+        // A verdict sits at the very start of a bucket: one second less keeps the slice
+        // that ended exactly `window_seconds` ago out, as the window is open at that end.
+        self.verdicts.counts(now, window_seconds.saturating_sub(1))
     }
 
     pub fn slice_seconds(&self) -> u64 {

@@ -62,10 +62,17 @@ pub fn number(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return x.to_string();
     }
-    let digits = 11 - x.abs().log10().floor() as i32;
-    let scale = 10f64.powi(digits.clamp(-300, 300));
-    let rounded = (x * scale).round() / scale;
-    rounded.to_string()
+    significant(x, 12).to_string()
+}
+
+/// `x` rounded to `digits` significant digits, by arithmetic rather than through text (the
+/// filter's size budget has no room for float parsing).
+pub fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi((digits - 1 - x.abs().log10().floor() as i32).clamp(-300, 300));
+    (x * scale).round() / scale
 }
 
 /// Decimals that show two significant digits of a positive value: 1 for 1.44, 6 for

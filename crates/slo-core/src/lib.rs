@@ -11,6 +11,7 @@ pub mod counters;
 pub mod decode;
 pub mod duration;
 pub mod format;
+pub mod histogram;
 pub mod openslo;
 pub mod parse;
 pub mod results;

@@ -1,6 +1,7 @@
-//! The host calls the filter makes on request paths, without the SDK's panics: the
-//! SDK's getters and `send_http_response` panic on a status they do not expect, and a
-//! panic in the VM stops the filter on that worker. Here every status is an `Err`.
+//! The host calls the filter makes on request and tick paths, without the SDK's panics:
+//! the SDK's getters, metric calls and `send_http_response` panic on a status they do not
+//! expect, and a panic in the VM stops the filter on that worker. Here every status is an
+//! `Err`.
 
 /// The proxy-wasm map encoding: the pair count, each pair's name and value sizes (all u32
 /// little-endian), then each name and value followed by a NUL.
@@ -71,6 +72,9 @@ mod calls {
             return_value_size: *mut usize,
         ) -> Status;
         fn proxy_record_metric(metric_id: u32, value: u64) -> Status;
+        fn proxy_increment_metric(metric_id: u32, offset: i64) -> Status;
+        fn proxy_get_metric(metric_id: u32, return_value: *mut u64) -> Status;
+        fn proxy_get_current_time_nanoseconds(return_time: *mut u64) -> Status;
         fn proxy_send_local_response(
             status_code: u32,
             status_code_details_data: *const u8,
@@ -125,6 +129,33 @@ mod calls {
         // SAFETY: plain values in, a status out.
         match unsafe { proxy_record_metric(metric_id, value) } {
             Status::Ok => Ok(()),
+            other => Err(other),
+        }
+    }
+
+    pub fn increment_metric(metric_id: u32, offset: i64) -> Result<(), Status> {
+        // SAFETY: plain values in, a status out.
+        match unsafe { proxy_increment_metric(metric_id, offset) } {
+            Status::Ok => Ok(()),
+            other => Err(other),
+        }
+    }
+
+    /// Unix time in whole seconds.
+    pub fn now_seconds() -> Result<u64, Status> {
+        let mut nanos = 0;
+        // SAFETY: the host writes the out-parameter.
+        match unsafe { proxy_get_current_time_nanoseconds(&mut nanos) } {
+            Status::Ok => Ok(nanos / 1_000_000_000),
+            other => Err(other),
+        }
+    }
+
+    pub fn get_metric(metric_id: u32) -> Result<u64, Status> {
+        let mut value = 0;
+        // SAFETY: the host writes the out-parameter.
+        match unsafe { proxy_get_metric(metric_id, &mut value) } {
+            Status::Ok => Ok(value),
             other => Err(other),
         }
     }

@@ -28,7 +28,7 @@ mod shell {
     use slo_core::{results, status};
     use std::cell::RefCell;
     use std::rc::Rc;
-    use std::time::{Duration, UNIX_EPOCH};
+    use std::time::Duration;
 
     proxy_wasm::main! {{
         proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(Root { plugin: None }) });
@@ -39,7 +39,10 @@ mod shell {
         good: u32,
         bad: u32,
         excluded: u32,
-        duration: u32,
+        /// Cumulative duration buckets, one per bound and `+Inf` last.
+        duration_buckets: Vec<u32>,
+        duration_sum: u32,
+        duration_count: u32,
         burn_rates: Vec<(u64, u32)>,
         budget_remaining: u32,
         alerts: Vec<u32>,
@@ -55,6 +58,8 @@ mod shell {
 
     struct Plugin {
         slos: Vec<(Slo, SloMetrics)>,
+        /// Duration bucket bounds (ms), every latency threshold among them.
+        bounds: Vec<u32>,
         windows: RefCell<Vec<Window>>,
         /// This worker's judged requests not yet added to Envoy's counters, per SLO: adding
         /// them on the tick saves two host calls per request.
@@ -66,11 +71,16 @@ mod shell {
         errors: [u32; ErrorReason::ALL.len()],
     }
 
+    /// Durations are counted per bucket in the VM too: no host call per request, and the
+    /// buckets are exact at every threshold (Envoy's own histograms are approximate).
     #[derive(Default)]
     struct Pending {
         good: u64,
         bad: u64,
         excluded: u64,
+        /// Requests per bucket (not cumulative), `+Inf` last.
+        durations: Vec<u64>,
+        duration_sum_ms: u64,
     }
 
     #[derive(Clone, Copy)]
@@ -113,13 +123,21 @@ mod shell {
             }
             let mut slos = Vec::new();
             let mut windows = Vec::new();
+            let bounds = slo_core::histogram::bucket_bounds(&config.spec);
             for slo in config.spec.slos() {
                 let n = slo.name.as_str();
                 let metrics = SloMetrics {
                     good: define(MetricType::Counter, &names::requests(n, Outcome::Good))?,
                     bad: define(MetricType::Counter, &names::requests(n, Outcome::Bad))?,
                     excluded: define(MetricType::Counter, &names::excluded(n))?,
-                    duration: define(MetricType::Histogram, &names::duration(n))?,
+                    duration_buckets: bounds
+                        .iter()
+                        .map(|&b| Some(b))
+                        .chain([None])
+                        .map(|le| define(MetricType::Counter, &names::duration_bucket(n, le)))
+                        .collect::<Result<_, Status>>()?,
+                    duration_sum: define(MetricType::Counter, &names::duration_sum(n))?,
+                    duration_count: define(MetricType::Counter, &names::duration_count(n))?,
                     burn_rates: slo_core::alerts::tier_windows(&slo.alerts)
                         .into_iter()
                         .map(|w| Ok((w, define(MetricType::Gauge, &names::burn_rate(n, w))?)))
@@ -135,15 +153,23 @@ mod shell {
                 // happened at unknown times: they are the baseline, not new events.
                 windows.push(Window {
                     counters: status::SloCounters::new(slo),
-                    last_good: hostcalls::get_metric(metrics.good)?,
-                    last_bad: hostcalls::get_metric(metrics.bad)?,
+                    last_good: host::get_metric(metrics.good)?,
+                    last_bad: host::get_metric(metrics.bad)?,
                 });
                 slos.push((slo.clone(), metrics));
             }
             let needs = Needs::of(&config.spec);
-            let pending = RefCell::new(slos.iter().map(|_| Pending::default()).collect());
+            let pending = RefCell::new(
+                slos.iter()
+                    .map(|_| Pending {
+                        durations: vec![0; bounds.len() + 1],
+                        ..Pending::default()
+                    })
+                    .collect(),
+            );
             Ok(Plugin {
                 slos,
+                bounds,
                 pending,
                 windows: RefCell::new(windows),
                 status: config.status,
@@ -154,14 +180,15 @@ mod shell {
 
         fn error(&self, reason: ErrorReason) {
             let id = self.errors[reason as usize];
-            let _ = hostcalls::increment_metric(id, 1);
+            let _ = host::increment_metric(id, 1);
         }
 
-        fn now(&self) -> u64 {
-            hostcalls::get_current_time()
+        /// The clock, or None (counted) when the host cannot say: then nothing is recorded,
+        /// rather than events at the wrong time.
+        fn now(&self) -> Option<u64> {
+            host::now_seconds()
+                .map_err(|_| self.error(ErrorReason::HostCall))
                 .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_secs())
         }
 
         /// Adds this worker's pending counts to Envoy's global counters.
@@ -175,17 +202,30 @@ mod shell {
                     (metrics.good, &mut counts.good),
                     (metrics.bad, &mut counts.bad),
                     (metrics.excluded, &mut counts.excluded),
+                    (metrics.duration_sum, &mut counts.duration_sum_ms),
                 ] {
-                    if *count > 0 {
-                        match hostcalls::increment_metric(
-                            id,
-                            i64::try_from(*count).unwrap_or(i64::MAX),
-                        ) {
-                            Ok(()) => *count = 0,
-                            Err(_) => self.error(ErrorReason::Metric),
-                        }
-                    }
+                    self.add(id, count);
                 }
+                // Prometheus buckets are cumulative: each bound counts every shorter request.
+                // A failed increment of one bucket cannot be retried without counting the
+                // others twice: it is lost and counted as a filter error.
+                let mut below = 0;
+                for (&id, in_bucket) in metrics.duration_buckets.iter().zip(&mut counts.durations) {
+                    below += std::mem::take(in_bucket);
+                    self.add(id, &mut below.clone());
+                }
+                self.add(metrics.duration_count, &mut below);
+            }
+        }
+
+        /// Adds `count` to a counter and zeroes it; on failure it stays for the next tick.
+        fn add(&self, id: u32, count: &mut u64) {
+            if *count == 0 {
+                return;
+            }
+            match host::increment_metric(id, i64::try_from(*count).unwrap_or(i64::MAX)) {
+                Ok(()) => *count = 0,
+                Err(_) => self.error(ErrorReason::Metric),
             }
         }
 
@@ -200,8 +240,8 @@ mod shell {
             let mut out = Vec::with_capacity(self.slos.len());
             for ((slo, metrics), window) in self.slos.iter().zip(windows.iter_mut()) {
                 match (
-                    hostcalls::get_metric(metrics.good),
-                    hostcalls::get_metric(metrics.bad),
+                    host::get_metric(metrics.good),
+                    host::get_metric(metrics.bad),
                 ) {
                     (Ok(good), Ok(bad)) => {
                         let new_good = good.saturating_sub(window.last_good);
@@ -227,15 +267,15 @@ mod shell {
                 let mut results = Vec::with_capacity(metrics.burn_rates.len() + 4);
                 for (window, rate) in &state.burn_rates {
                     if let Some((_, id)) = metrics.burn_rates.iter().find(|(w, _)| w == window) {
-                        results.push(hostcalls::record_metric(*id, names::milli(*rate)));
+                        results.push(host::record_metric(*id, names::milli(*rate)));
                     }
                 }
-                results.push(hostcalls::record_metric(
+                results.push(host::record_metric(
                     metrics.budget_remaining,
                     names::milli(state.budget_remaining),
                 ));
                 for (id, tier) in metrics.alerts.iter().zip(&state.tiers) {
-                    results.push(hostcalls::record_metric(*id, u64::from(tier.active)));
+                    results.push(host::record_metric(*id, u64::from(tier.active)));
                 }
                 if results.iter().any(Result::is_err) {
                     self.error(ErrorReason::Metric);
@@ -300,8 +340,10 @@ mod shell {
 
         fn on_tick(&mut self) {
             if let Some(plugin) = &self.plugin {
-                let statuses = plugin.refresh(plugin.now());
-                plugin.publish(&statuses);
+                if let Some(now) = plugin.now() {
+                    let statuses = plugin.refresh(now);
+                    plugin.publish(&statuses);
+                }
             }
         }
 
@@ -310,6 +352,7 @@ mod shell {
             Some(Box::new(Request {
                 plugin,
                 answered: false,
+                path: None,
             }))
         }
 
@@ -322,6 +365,8 @@ mod shell {
         plugin: Rc<Plugin>,
         /// The filter answered this request itself (status endpoint): not an SLI event.
         answered: bool,
+        /// `:path` as read for the status endpoint, kept so `on_log` need not read it again.
+        path: Option<String>,
     }
 
     impl Context for Request {}
@@ -384,7 +429,7 @@ mod shell {
     impl Request {
         /// The request facts the spec looks at; the others stay empty, which no SLO
         /// that ignores them can tell apart.
-        fn facts(&self) -> Result<(String, String, String, Option<String>), Status> {
+        fn facts(&mut self) -> Result<(String, String, String, Option<String>), Status> {
             let needs = self.plugin.needs;
             let request_header = |name, needed| -> Result<String, Status> {
                 Ok(if needed {
@@ -393,17 +438,20 @@ mod shell {
                     String::new()
                 })
             };
-            let path = request_header(":path", true)?;
+            let path = match self.path.take() {
+                Some(path) => path,
+                None => request_header(":path", true)?,
+            };
             let method = request_header(":method", needs.method)?;
             let authority = request_header(":authority", needs.authority)?;
             let route = if needs.route { route_name()? } else { None };
             Ok((path, method, authority, route))
         }
 
-        fn count(&self) -> Result<(), ErrorReason> {
-            let plugin = &self.plugin;
+        fn count(&mut self) -> Result<(), ErrorReason> {
             let (path, method, authority, route) =
                 self.facts().map_err(|_| ErrorReason::HostCall)?;
+            let plugin = &self.plugin;
             let request = RequestFacts {
                 route: route.as_deref(),
                 authority: &authority,
@@ -433,8 +481,8 @@ mod shell {
             let Ok(mut pending) = plugin.pending.try_borrow_mut() else {
                 return Err(ErrorReason::Metric);
             };
-            let mut failed = false;
-            for (i, (slo, metrics)) in matched {
+            let bucket = slo_core::histogram::bucket_index(&plugin.bounds, response.duration_ms);
+            for (i, (slo, _)) in matched {
                 let outcome = slo.sli.judge(&path, &response);
                 let counts = &mut pending[i];
                 match outcome {
@@ -443,14 +491,11 @@ mod shell {
                     Outcome::Excluded => counts.excluded += 1,
                 }
                 if outcome != Outcome::Excluded {
-                    failed |= host::record_metric(metrics.duration, response.duration_ms).is_err();
+                    counts.durations[bucket] += 1;
+                    counts.duration_sum_ms += response.duration_ms;
                 }
             }
-            if failed {
-                Err(ErrorReason::Metric)
-            } else {
-                Ok(())
-            }
+            Ok(())
         }
 
         /// Answers the status endpoint; Err when no response could be sent.
@@ -484,7 +529,7 @@ mod shell {
                     );
                 }
             }
-            let now = self.plugin.now();
+            let now = self.plugin.now().ok_or(Status::InternalFailure)?;
             let statuses = self.plugin.refresh(now);
             let body = results::Status {
                 generated_at_seconds: now,
@@ -520,7 +565,9 @@ mod shell {
                     return Action::Continue;
                 }
             };
-            if path.split('?').next() != Some(endpoint.path.as_str()) {
+            let is_status = path.split('?').next() == Some(endpoint.path.as_str());
+            self.path = Some(path);
+            if !is_status {
                 return Action::Continue;
             }
             let method = header(MapType::HttpRequestHeaders, ":method")

@@ -18,8 +18,21 @@ pub fn excluded(slo: &str) -> String {
     format!("slo_requests_excluded_total.slo={slo}")
 }
 
-pub fn duration(slo: &str) -> String {
-    format!("slo_request_duration_milliseconds.slo={slo}")
+/// A cumulative bucket of the duration histogram, kept as a counter (the filter counts the
+/// buckets itself, exactly): `le` is the bound in ms, `None` for `+Inf`.
+pub fn duration_bucket(slo: &str, le: Option<u32>) -> String {
+    match le {
+        Some(bound) => format!("slo_request_duration_milliseconds_bucket.slo={slo}.le={bound}"),
+        None => format!("slo_request_duration_milliseconds_bucket.slo={slo}.le=+Inf"),
+    }
+}
+
+pub fn duration_sum(slo: &str) -> String {
+    format!("slo_request_duration_milliseconds_sum.slo={slo}")
+}
+
+pub fn duration_count(slo: &str) -> String {
+    format!("slo_request_duration_milliseconds_count.slo={slo}")
 }
 
 /// Envoy gauges hold unsigned integers: burn rates are published in thousandths.

@@ -1,0 +1,85 @@
+//! What the promtool tests share: running promtool and `slo rules`, scratch folders and
+//! series in promtool's notation.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs promtool on a file and fails the test with its output unless it succeeds.
+pub fn promtool(args: &[&str], file: &Path) {
+    let out = Command::new("promtool").args(args).arg(file).output().unwrap_or_else(|e| {
+        panic!("promtool is missing ({e}): install Debian's `prometheus` package (scripts/setup.sh does)")
+    });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "promtool {args:?} failed:\n{text}");
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh folder of this test's own, removed by the caller on success.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("slo-rules-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs one promtool unit-test file of a single 1-minute test over `rules`: `series` are
+/// its input series and `checks` its `promql_expr_test` or `alert_rule_test` body.
+pub fn promtool_test(dir: &Path, rules: &Path, series: &str, kind: &str, checks: &str) {
+    let test = format!(
+        "rule_files: [{}]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
+        rules.display()
+    );
+    let test_file = dir.join("test.yaml");
+    std::fs::write(&test_file, test).unwrap();
+    promtool(&["test", "rules"], &test_file);
+}
+
+/// `slo rules SPEC` written to `dir/rules.yaml`.
+pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_slo"))
+        .arg("rules")
+        .arg(spec)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join("rules.yaml");
+    std::fs::write(&path, &out.stdout).unwrap();
+    path
+}
+
+/// One counter series in promtool's expanding notation: `(increment per step, steps)`
+/// phases, starting from 0.
+pub fn counter_series(labels: &str, phases: &[(f64, u64)]) -> String {
+    let mut value = 0.0;
+    let mut parts = vec!["0".to_string()];
+    for &(step, count) in phases {
+        parts.push(format!("{}+{step}x{}", value + step, count - 1));
+        value += step * count as f64;
+    }
+    format!(
+        "      - series: '{labels}'\n        values: '{}'\n",
+        parts.join(" ")
+    )
+}
+
+/// The good and bad series of an SLO on one instance.
+pub fn outcome_series(slo: &str, instance: &str, phases: &[(f64, f64, u64)]) -> String {
+    let label = |outcome: &str| {
+        format!("slo_requests_total{{slo=\"{slo}\",outcome=\"{outcome}\",instance=\"{instance}\"}}")
+    };
+    let good: Vec<(f64, u64)> = phases.iter().map(|&(g, _, n)| (g, n)).collect();
+    let bad: Vec<(f64, u64)> = phases.iter().map(|&(_, b, n)| (b, n)).collect();
+    counter_series(&label("good"), &good) + &counter_series(&label("bad"), &bad)
+}
