@@ -17,6 +17,8 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Serves `root` (default www/) on 127.0.0.1 at a free port; every server also answers
  * STATUS_PATH like the filter's status endpoint. */
 export async function serve(root = WWW, extra = null) {
+  // The status comes from a native run of the core: had first, so no request waits on it.
+  status();
   return serveStatic(root, {
     extra: async (req, res) => (extra && (await extra(req, res))) || (req.url === STATUS_PATH && statusFixture(req, res)),
   });
