@@ -33,7 +33,7 @@ trap 'exit 143' TERM
 pids+=($!)
 "$SLO_BIN" envoy-config filters/envoy/spec.json --wasm "$SLO_FILTER_WASM" \
   --listen-port "$port" --admin-port "$admin" --upstream "127.0.0.1:$upstream_port" \
-  --status-path /slo/status --status-cors-origin "http://127.0.0.1:$www" \
+  --status-path /slo/status --status-on-data-plane --status-cors-origin "http://127.0.0.1:$www" \
   --tick-seconds 1 --stats-flush-seconds 1 --fault-injection > "$work/envoy.yaml"
 .venv/bin/envoy -c "$work/envoy.yaml" --concurrency 2 --disable-hot-restart > "$work/envoy.log" 2>&1 &
 envoy_pid=$!

@@ -14,7 +14,7 @@ for target in wasm32-wasip1 wasm32-unknown-unknown; do
 done
 
 # Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generator.
-debian_packages=(binaryen chromium prometheus hugo wrk)
+debian_packages=(binaryen chromium prometheus hugo wrk nghttp2-client)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -2,12 +2,16 @@
 
 Same Envoy configuration (from `slo envoy-config`, one worker) in four variants: no filter,
 an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json, and
-a Lua filter doing the same classification. The upstream is a second Envoy answering with a
-direct response. wrk loads one variant at a time on loopback; rounds alternate the variants.
-Prints throughput and p50/p99 latency per variant and the ratios to no filter.
+a Lua filter doing the same classification; the SLO filter is also loaded on a path no SLO
+judges (its route switches the filter off). The upstream is a second Envoy answering with a
+direct response, optionally after a delay. wrk (HTTP/1.1) or h2load (HTTP/2) loads one
+variant at a time on loopback; rounds alternate the variants. Prints throughput and latency
+per variant, the ratios to no filter and to the empty Wasm filter taken round by round,
+their medians and their spread (lowest-highest round).
 
 Run after tests/envoy/run.sh has built the artifacts:
     .venv/bin/python tests/envoy/bench.py [--seconds 8] [--rounds 3] [--connections 32]
+        [--protocol http1|http2] [--upstream-delay-ms 1]
 """
 
 import argparse
@@ -93,7 +97,10 @@ def variant_configs(upstream_port):
     return out
 
 
-def upstream_config(port, admin):
+def upstream_config(port, admin, delay_ms):
+    delay = [{"name": "envoy.filters.http.fault", "typed_config": {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault",
+        "delay": {"fixed_delay": f"{delay_ms / 1000}s", "percentage": {"numerator": 100}}}}] if delay_ms else []
     return yaml.safe_dump({
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin}}},
         "static_resources": {"listeners": [{
@@ -103,7 +110,7 @@ def upstream_config(port, admin):
                 "stat_prefix": "upstream",
                 "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [
                     {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok\n"}}}]}]},
-                "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
+                "http_filters": delay + [{"name": "envoy.filters.http.router", "typed_config": {
                     "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}]}})
 
 
@@ -119,9 +126,14 @@ def pin(pid, cpu):
     subprocess.run(["taskset", "-a", "-p", "-c", cpu, str(pid)], check=True, capture_output=True)
 
 
-def wrk(port, seconds, connections):
+# A path the SLOs judge, and one none does (its route turns the filter off).
+JUDGED_PATH, UNJUDGED_PATH = "/api/checkout/cart", "/static/app.js"
+
+
+def wrk(port, path, seconds, connections):
+    """HTTP/1.1 load: (req/s, p50 ms, p99 ms)."""
     done = subprocess.run(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-                           f"http://127.0.0.1:{port}/api/checkout/cart"],
+                           f"http://127.0.0.1:{port}{path}"],
                           capture_output=True, text=True, timeout=seconds + 60)
     assert done.returncode == 0, done.stderr
     text = done.stdout
@@ -132,14 +144,34 @@ def wrk(port, seconds, connections):
     return rps, lat["50"], lat["99"]
 
 
+def h2load(port, path, seconds, connections):
+    """HTTP/2 (prior knowledge) load, one stream per connection at a time, like wrk:
+    (req/s, mean ms, max ms); h2load reports no percentiles."""
+    done = subprocess.run(["taskset", "-c", LOAD_CPU, "h2load", "-t1", f"-c{connections}", "-m1", f"-D{seconds}",
+                           f"http://127.0.0.1:{port}{path}"],
+                          capture_output=True, text=True, timeout=seconds + 60)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
+    failed = re.search(r"requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed", text)
+    assert failed and failed.group(1) == "0", f"failed requests in the benchmark:\n{text}"
+    m = re.search(r"time for request:\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)", text)
+    _, high, mean = (float(m.group(i)) * UNIT[m.group(i + 1)] for i in (1, 3, 5))
+    return rps, mean, high
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--protocol", choices=["http1", "http2"], default="http1")
+    parser.add_argument("--upstream-delay-ms", type=float, default=0)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench: missing wrk (Debian package wrk; scripts/setup.sh installs it)")
+    tool, load = ("wrk", wrk) if args.protocol == "http1" else ("h2load", h2load)
+    package = {"wrk": "wrk", "h2load": "nghttp2-client"}[tool]
+    if shutil.which(tool) is None:
+        raise SystemExit(f"bench: missing {tool} (Debian package {package}; scripts/setup.sh installs it)")
     if shutil.which("taskset") is None or len(os.sched_getaffinity(0)) < 2:
         raise SystemExit("bench: needs taskset (util-linux) and two CPUs to keep load and proxy apart")
     harness.require(harness.WASM, "the SLO filter")
@@ -147,24 +179,26 @@ def main():
     up_port, up_admin = harness.free_port(), harness.free_port()
     envoys = []
     try:
-        upstream = harness.Envoy(upstream_config(up_port, up_admin), concurrency=1, workdir=work / "upstream")
+        upstream = harness.Envoy(upstream_config(up_port, up_admin, args.upstream_delay_ms), concurrency=1,
+                                 workdir=work / "upstream")
         envoys.append(upstream)
         upstream.wait_ready()
         pin(upstream.process.pid, LOAD_CPU)
         variants = variant_configs(up_port)
-        ports = {}
+        targets = {}
         for name, (listen, admin, text) in variants.items():
             envoy = harness.Envoy(text, concurrency=1, workdir=work / name.replace(" ", "-"))
             envoys.append(envoy)
             envoy.wait_ready()
             pin(envoy.process.pid, PROXY_CPU)
-            ports[name] = listen
-            wrk(listen, 2, args.connections)  # warm-up
-        results = {name: [] for name in variants}
+            targets[name] = (listen, JUDGED_PATH)
+            load(listen, JUDGED_PATH, 2, args.connections)  # warm-up
+        targets["slo filter, unjudged path"] = (variants["slo filter"][0], UNJUDGED_PATH)
+        results = {name: [] for name in targets}
         for round_ in range(args.rounds):
-            for name in variants:
-                results[name].append(wrk(ports[name], args.seconds, args.connections))
-                print(f"round {round_ + 1} {name:>11}: {results[name][-1][0]:>9.0f} req/s", flush=True)
+            for name, (port, path) in targets.items():
+                results[name].append(load(port, path, args.seconds, args.connections))
+                print(f"round {round_ + 1} {name:>26}: {results[name][-1][0]:>9.0f} req/s", flush=True)
         slo_admin = variants["slo filter"][1]
         counted = harness.prometheus(envoys[3])
         good = counted[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))]
@@ -172,19 +206,22 @@ def main():
         size = harness.WASM.stat().st_size
         print(f"slo_filter.wasm: {size} bytes ({size / 1024:.1f} KiB) after wasm-opt -Oz\n")
         # Ratios are taken round by round (the variants of a round run back to back), then
-        # their median: slow drifts of a shared machine cancel out.
+        # their median and spread: slow drifts of a shared machine cancel out, fast noise shows.
         def ratio(name, to):
-            return statistics.median(a[0] / b[0] for a, b in zip(results[name], results[to]))
-        print(f"one worker on CPU {PROXY_CPU}; wrk -t1 -c{args.connections} -d{args.seconds}s and the upstream"
-              f" on CPU {LOAD_CPU}; {args.rounds} alternated rounds; medians, ratios per round")
-        print("| variant | req/s | p50 ms | p99 ms | vs no filter | vs empty wasm |")
+            per_round = [a[0] / b[0] for a, b in zip(results[name], results[to])]
+            return f"{statistics.median(per_round):.1%} ({min(per_round):.1%}-{max(per_round):.1%})"
+        latency = ("p50 ms", "p99 ms") if tool == "wrk" else ("mean ms", "max ms")
+        delay = f", upstream delay {args.upstream_delay_ms:g} ms" if args.upstream_delay_ms else ""
+        print(f"{args.protocol}{delay}: one worker on CPU {PROXY_CPU}; {tool} -t1 -c{args.connections}"
+              f" {args.seconds}s and the upstream on CPU {LOAD_CPU}; {args.rounds} alternated rounds;"
+              f" medians (lowest-highest round), ratios per round")
+        print(f"| variant | req/s | {latency[0]} | {latency[1]} | vs no filter | vs empty wasm |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, runs in results.items():
-            rps = statistics.median(r[0] for r in runs)
-            p50 = statistics.median(r[1] for r in runs)
-            p99 = statistics.median(r[2] for r in runs)
-            print(f"| {name} | {rps:.0f} | {p50:.3f} | {p99:.3f} | {ratio(name, 'no filter'):.1%}"
-                  f" | {ratio(name, 'empty wasm'):.1%} |")
+            rps = [r[0] for r in runs]
+            print(f"| {name} | {statistics.median(rps):.0f} ({min(rps):.0f}-{max(rps):.0f})"
+                  f" | {statistics.median(r[1] for r in runs):.3f} | {statistics.median(r[2] for r in runs):.3f}"
+                  f" | {ratio(name, 'no filter')} | {ratio(name, 'empty wasm')} |")
     finally:
         for envoy in envoys:
             envoy.stop()

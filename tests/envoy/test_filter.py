@@ -25,7 +25,7 @@ def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, **options)
     listen, admin = harness.free_port(), harness.free_port()
     text = harness.envoy_config(
         spec, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
-        status_path="/slo/status", status_token=TOKEN, status_cors_origin=ORIGIN,
+        status_path="/slo/status", status_token=TOKEN, status_cors_origin=ORIGIN, status_on_data_plane=True,
         tick_seconds=1, stats_flush_seconds=1, fault_injection=True, **options)
     envoy = Envoy(harness.add_unhealthy_route(text), concurrency=concurrency, workdir=tmp_path)
     envoy.listen_port = listen
@@ -187,6 +187,33 @@ def test_status_endpoint_needs_the_token_and_answers_cors_preflight(proxy):
     # Other paths pass through to the upstream untouched.
     status, _, body = get(proxy.listen_port, "/slo/status-page")
     assert status == 200 and body == b"upstream says hi\n"
+
+
+def test_by_default_the_status_endpoint_has_a_listener_of_its_own(upstream, tmp_path):
+    listen, admin, status_port = harness.free_port(), harness.free_port(), harness.free_port()
+    text = harness.envoy_config(
+        harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
+        status_path="/slo/status", status_listen=f"127.0.0.1:{status_port}", tick_seconds=1)
+    envoy = Envoy(text, concurrency=2, workdir=tmp_path)
+    try:
+        envoy.wait_ready()
+        send(listen, [("GET", "/api/checkout/a", {})] * 5, connections=1)
+        # The data plane never answers the status path: it goes to the upstream.
+        status, _, body = get(listen, "/slo/status")
+        assert status == 200 and body == b"upstream says hi\n"
+        # Its own listener answers it, with the data plane's counts; other paths are 404 and
+        # count nowhere, even those an SLO would judge.
+        def checkout_good():
+            code, _, body = get(status_port, "/slo/status")
+            slos = {s["slo"]: s for s in json.loads(body)["slos"]} if code == 200 else {}
+            return slos.get("checkout-availability", {}).get("good") == 5, (code, body[:200])
+        wait_for(checkout_good, what="status listener reporting the data plane's 5 requests")
+        assert get(status_port, "/api/checkout/a")[0] == 404
+        time.sleep(1.5)
+        series = prometheus(envoy)
+        assert series[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))] == 5
+    finally:
+        envoy.stop()
 
 
 def stat_names(envoy):

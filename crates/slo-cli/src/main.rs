@@ -143,6 +143,10 @@ fn check(raw: &[String]) -> Result<String, Failure> {
     for path in &args.positionals {
         match read_spec("check", path)? {
             Ok(spec) => {
+                // Dead parts of a valid spec: said, but they do not fail the check.
+                for warning in slo_core::lint::warnings(&spec) {
+                    eprintln!("{path}: warning: {warning}");
+                }
                 let plural =
                     |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                 let (services, slos) = (spec.services.len(), spec.slos().count());

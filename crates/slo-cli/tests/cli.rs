@@ -298,3 +298,22 @@ fn bad_arguments_get_one_line_and_exit_2() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn check_warns_about_a_bad_status_an_exclusion_shadows_and_still_passes() {
+    let dir = std::env::temp_dir().join(format!("slo-cli-shadow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(&spec, r#"{"services":[{"name":"s","slos":[{"name":"a","target":0.999,"window":"30d","sli":{"bad":{"status":["5xx",429]},"exclude":{"status":["4xx"]}}}]}]}"#).unwrap();
+    let out = slo(&["check", spec.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: services[0].slos[0].sli.bad.status[1]: 429 can never count as bad: exclude.status \"4xx\" excludes it first"),
+        "{}",
+        stderr(&out)
+    );
+    // The shipped examples say what they mean.
+    let out = slo(&["check", "examples/checkout.json"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod duration;
 pub mod format;
 pub mod histogram;
+pub mod lint;
 pub mod openslo;
 pub mod parse;
 pub mod results;
