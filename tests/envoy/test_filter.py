@@ -8,6 +8,7 @@ import yaml
 
 import harness
 from harness import Envoy, Upstream, prometheus, send, get
+from results_doc import assert_documented
 
 TOKEN = "test-token-123"
 ORIGIN = "http://127.0.0.1:8080"
@@ -144,6 +145,8 @@ def test_status_endpoint_and_gauges_agree_with_the_core_after_a_burst_of_errors(
     assert headers["content-type"] == "application/json"
     assert headers["access-control-allow-origin"] == ORIGIN
     report = json.loads(body)
+    # The endpoint answers the core's status result, exactly as docs/results.md defines it.
+    assert_documented("status", [report])
     series = prometheus(proxy)
     counts = {slo: (int(series[("slo_requests_total", (("outcome", "good"), ("slo", slo)))]),
                     int(series[("slo_requests_total", (("outcome", "bad"), ("slo", slo)))])) for slo in SLOS}

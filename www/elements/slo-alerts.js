@@ -1,7 +1,7 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, esc, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
 
 export class SloAlerts extends SloElement {
   static fields = [
@@ -36,24 +36,24 @@ export class SloAlerts extends SloElement {
     const withRatio = r.error_ratio !== null;
     root.querySelector('.warnings').innerHTML = r.tiers.filter((t) => t.warning)
       .map((t) => `<p class="warning" role="note">${esc(t.warning)}</p>`).join('');
-    root.querySelector('.tiers caption').textContent = `Alert tiers for ${r.target} over ${r.window}` +
-      (withRatio ? `, at an error ratio of ${r.error_ratio}` : '');
+    root.querySelector('.tiers caption').textContent = `Alert tiers for ${r.target_text} over ${r.window_text}` +
+      (withRatio ? `, at an error ratio of ${r.error_ratio_text}` : '');
     root.querySelector('.tiers thead').innerHTML = '<tr><th scope="col">Tier</th><th scope="col">Severity</th>' +
       '<th scope="col">Long / short window</th><th scope="col" class="num">Burn rate</th>' +
       '<th scope="col" class="num">Error ratio</th><th scope="col" class="num">Budget spent when it fires</th>' +
       (withRatio ? '<th scope="col" class="num">Fires after</th><th scope="col" class="num">Resets after errors stop</th>' : '') + '</tr>';
     root.querySelector('.tiers tbody').innerHTML = r.tiers.map((t) =>
       `<tr data-tier="${esc(t.name)}"><th scope="row">${esc(t.name)}</th><td>${esc(t.severity)}</td>` +
-      `<td>${esc(t.long_window)} / ${esc(t.short_window)}</td><td class="num" data-value="burn-rate">${esc(t.burn_rate)}</td>` +
-      `<td class="num" data-value="error-ratio">${esc(t.error_ratio)}${t.can_fire ? '' : ' (never fires)'}</td>` +
-      `<td class="num">${esc(t.budget_consumed)}</td>` +
-      (withRatio ? `<td class="num" data-value="detects">${esc(t.detects ?? 'never')}</td><td class="num">${esc(t.resets ?? '-')}</td>` : '') +
+      `<td>${esc(t.long_window)} / ${esc(t.short_window)}</td><td class="num" data-value="burn-rate">${esc(t.burn_rate_text)}</td>` +
+      `<td class="num" data-value="error-ratio">${esc(t.error_ratio_threshold_text)}</td>` +
+      `<td class="num">${esc(t.budget_consumed_text)}</td>` +
+      (withRatio ? `<td class="num" data-value="detects">${esc(t.detection_text)}</td><td class="num">${esc(t.reset_text ?? '-')}</td>` : '') +
       '</tr>').join('');
     this.renderChart(r, lib);
   }
 
   renderChart(r, lib) {
-    const curves = r.tiers.map((t, i) => ({ tier: t, cls: `series-${i + 1}`, points: pairs(t.curve) }))
+    const curves = r.tiers.map((t, i) => ({ tier: t, cls: `series-${i + 1}`, points: pairs(t.detection_curve) }))
       .filter((c) => c.points.length > 0);
     const box = this.shadowRoot.querySelector('.chart');
     const legend = this.shadowRoot.querySelector('.legend');
@@ -76,18 +76,11 @@ export class SloAlerts extends SloElement {
       series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })).reverse(),
       title: { id: `${this.uid}-chart`, text: 'Detection time against error ratio' },
       desc: `For each alert tier, how long a steady error ratio takes to fire it: ` +
-        curves.map((c) => `${c.tier.name} from ${c.tier.error_ratio} errors`).join('; ') + '.',
+        curves.map((c) => `${c.tier.name} from ${c.tier.error_ratio_threshold_text} errors`).join('; ') + '.',
     });
     legend.innerHTML = curves.map((c) =>
-      `<li><span class="swatch ${c.cls}"></span>${esc(c.tier.name)} (${esc(c.tier.burn_rate)})</li>`).join('');
+      `<li><span class="swatch ${c.cls}"></span>${esc(c.tier.name)} (${esc(c.tier.burn_rate_text)})</li>`).join('');
   }
-}
-
-/** [x0, y0, x1, y1, ...] as [[x0, y0], [x1, y1], ...]. */
-function pairs(flat) {
-  const out = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
-  return out;
 }
 
 customElements.get('slo-alerts') || customElements.define('slo-alerts', SloAlerts);

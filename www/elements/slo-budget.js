@@ -35,14 +35,14 @@ export class SloBudget extends SloElement {
   render(r, lib) {
     const root = this.shadowRoot;
     root.querySelector('.headline').innerHTML =
-      `${esc(r.target)} over ${esc(r.window)} allows <strong data-value="downtime">${esc(r.downtime)}</strong> of downtime (error budget ${esc(r.error_budget)}).`;
+      `${esc(r.target_text)} over ${esc(r.window_text)} allows <strong data-value="downtime">${esc(r.allowed_downtime_text)}</strong> of downtime (error budget ${esc(r.error_budget_ratio_text)}).`;
     const rows = r.periods.map((p) =>
-      `<tr data-period="${esc(p.name)}"><th scope="row">per ${esc(p.name)}</th><td class="num">${esc(p.downtime)}</td></tr>`);
-    rows.push(`<tr data-period="window"><th scope="row">per window (${esc(r.window)})</th><td class="num">${esc(r.downtime)}</td></tr>`);
+      `<tr data-period="${esc(p.period)}"><th scope="row">per ${esc(p.period)}</th><td class="num">${esc(p.allowed_downtime_text)}</td></tr>`);
+    rows.push(`<tr data-period="window"><th scope="row">per window (${esc(r.window_text)})</th><td class="num">${esc(r.allowed_downtime_text)}</td></tr>`);
     root.querySelector('.periods tbody').innerHTML = rows.join('');
     root.querySelector('.bad-requests').innerHTML = r.requests === null ? ''
       : `Of ${esc(r.requests)} requests in the window, <strong data-value="allowed-bad">${esc(r.allowed_bad_requests)}</strong> may fail.`;
-    this.renderNines(lib, r.target);
+    this.renderNines(lib, r.target_text);
   }
 
   renderNines(lib, current) {

@@ -345,6 +345,13 @@ export const TIME_TICKS = [1, 10, 60, 600, 3600, 6 * 3600, 86400, 3 * 86400, 7 *
 /** Tick candidates for ratio axes. */
 export const RATIO_TICKS = [0.00001, 0.0001, 0.001, 0.01, 0.1, 1];
 
+/** The core's flat [x0, y0, x1, y1, ...] curves as [[x0, y0], [x1, y1], ...]. */
+export function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
 /** Candidates that fall inside [min, max], forgiving float noise at the ends. */
 export const within = (candidates, min, max) => {
   const slack = 1e-9 * Math.max(Math.abs(min), Math.abs(max));

@@ -2,15 +2,13 @@
 //   incidents="3d 20m 25%; 12d6h 4h 1%" buckets="50:7000, 100:2500, +Inf:5" threshold-ms="">
 // Replays a window minute by minute in the core's simulator: the budget burning down, when
 // each alert tier fires and resets, and when the budget runs out.
-import { SloElement, chart, esc, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, pairs, within, titleHTML } from './slo-common.js';
 
 const HOUR = 3600;
 const DAY = 86400;
 /** Spacing candidates for the time axis, in seconds. */
 const TIME_STEPS = [HOUR, 6 * HOUR, DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 30 * DAY, 90 * DAY];
 const BUDGET_TICKS = [1, 0.75, 0.5, 0.25, 0, -0.25, -0.5, -0.75, -1, -2, -5, -10, -20, -50, -100];
-/** At most this many points of the budget line are drawn. */
-const CHART_POINTS = 720;
 
 /** "3d 20m 25%; 12d6h 4h 1%" -> [["3d", "20m", "25%"], ...] */
 export function parseIncidents(text) {
@@ -129,25 +127,20 @@ fieldset .field { min-width: 7rem; }`;
 
   render(r, lib) {
     const root = this.shadowRoot;
-    root.querySelector('.headline').innerHTML = `At ${esc(r.target)}, this window spends <strong data-value="consumed">${esc(r.consumed)}</strong> of its error budget ` +
-      `(<span data-value="remaining">${esc(r.remaining)}</span> left); the budget runs out <strong data-value="exhausted">${r.exhausted === 'never' ? 'never' : `at ${esc(r.exhausted)}`}</strong>.`;
+    root.querySelector('.headline').innerHTML = `At ${esc(r.target_text)}, this window spends <strong data-value="consumed">${esc(r.budget_consumed_text)}</strong> of its error budget ` +
+      `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${r.exhausted_at_seconds === null ? '' : 'at '}${esc(r.exhausted_at_text)}</strong>.`;
     root.querySelector('.latency').textContent = r.latency_error_ratio === null ? ''
-      : `Requests slower than the threshold add an error ratio of ${r.latency_error_ratio}.`;
+      : `Requests slower than the threshold add an error ratio of ${r.latency_error_ratio_text}.`;
     root.querySelector('.timeline tbody').innerHTML = r.tiers.map((t) =>
-      `<tr data-tier="${esc(t.name)}"><th scope="row">${esc(t.name)}</th><td>${esc(t.severity)}</td><td class="num">${esc(t.burn_rate)}</td><td>` +
-      (t.firings.length === 0 ? 'never fires'
-        : t.firings.map((f) => `fires <span data-fires="${f.fires_at_seconds}">${esc(f.fires)}</span>, resets ${esc(f.resets)}`).join('; ')) +
+      `<tr data-tier="${esc(t.name)}"><th scope="row">${esc(t.name)}</th><td>${esc(t.severity)}</td><td class="num">${esc(t.burn_rate_threshold_text)}</td><td>` +
+      (t.firings.length === 0 ? `fires ${esc(t.fires_at_text)}`
+        : t.firings.map((f) => `fires <span data-fires="${f.fires_at_seconds}">${esc(f.fires_at_text)}</span>, resets ${esc(f.resets_at_text)}`).join('; ')) +
       '</td></tr>').join('');
     this.renderChart(r, lib);
   }
 
   renderChart(r, lib) {
-    const values = r.budget_remaining;
-    const n = values.length;
-    const stride = Math.max(1, Math.ceil(n / CHART_POINTS));
-    const points = [[0, 1]];
-    for (let i = stride - 1; i < n; i += stride) points.push([(i + 1) * r.step_seconds, values[i]]);
-    if (points.at(-1)[0] !== n * r.step_seconds) points.push([n * r.step_seconds, values[n - 1]]);
+    const points = pairs(r.budget_remaining_series);
     const lowest = Math.min(0, ...points.map((p) => p[1]));
     const step = TIME_STEPS.find((s) => r.window_seconds / s <= 8) ?? TIME_STEPS.at(-1);
     const xTicks = [];
@@ -155,11 +148,11 @@ fieldset .field { min-width: 7rem; }`;
     const yTicks = within(BUDGET_TICKS, lowest, 1);
     const markers = [];
     r.tiers.forEach((t) => t.firings.forEach((f) => {
-      markers.push({ x: f.fires_at_seconds, seconds: f.fires_at_seconds, cls: `${t.severity} fire`, label: `${t.name} fires ${f.fires}` });
-      if (f.resets_at_seconds !== null) markers.push({ x: f.resets_at_seconds, seconds: f.resets_at_seconds, cls: `${t.severity} reset`, label: `${t.name} resets ${f.resets}` });
+      markers.push({ x: f.fires_at_seconds, seconds: f.fires_at_seconds, cls: `${t.severity} fire`, label: `${t.name} fires ${f.fires_at_text}` });
+      if (f.resets_at_seconds !== null) markers.push({ x: f.resets_at_seconds, seconds: f.resets_at_seconds, cls: `${t.severity} reset`, label: `${t.name} resets ${f.resets_at_text}` });
     }));
     if (r.exhausted_at_seconds !== null) {
-      markers.push({ x: r.exhausted_at_seconds, seconds: r.exhausted_at_seconds, cls: 'exhausted', label: `budget exhausted ${r.exhausted}` });
+      markers.push({ x: r.exhausted_at_seconds, seconds: r.exhausted_at_seconds, cls: 'exhausted', label: `budget exhausted ${r.exhausted_at_text}` });
     }
     this.shadowRoot.querySelector('.chart').innerHTML = chart({
       x: { min: 0, max: r.window_seconds, ticks: xTicks, title: 'Time since the window started (d = days, h = hours)' },
@@ -167,7 +160,7 @@ fieldset .field { min-width: 7rem; }`;
       series: [{ points, cls: 'budget', label: 'error budget left' }],
       markers,
       title: { id: `${this.uid}-chart`, text: 'Error budget burn-down' },
-      desc: `Budget left falls to ${r.remaining} by the end of the window; exhausted ${r.exhausted}. ` +
+      desc: `Budget left falls to ${r.budget_remaining_text} by the end of the window; exhausted ${r.exhausted_at_text}. ` +
         `${markers.length} alert and exhaustion markers; the table below lists them.`,
     });
     this.shadowRoot.querySelector('.legend').innerHTML =

@@ -84,9 +84,11 @@ pub const OPTIONS: &[(&str, bool)] = &[
     ("fault-injection", false),
 ];
 
-pub const USAGE: &str = "envoy-config SPEC [--wasm PATH] [--listen-address IP] [--listen-port N] [--admin-port N]
+pub const USAGE: &str =
+    "envoy-config SPEC [--wasm PATH] [--listen-address IP] [--listen-port N] [--admin-port N]
          [--upstream HOST:PORT] [--status-path /slo/status] [--status-token TOKEN]
-         [--status-cors-origin ORIGIN] [--status-listen IP:PORT | --status-on-data-plane] [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]";
+         [--status-cors-origin ORIGIN] [--status-listen IP:PORT | --status-on-data-plane]
+         [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]";
 
 /// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second

@@ -9,6 +9,7 @@ use slo_core::alerts::{analyze_tiers, tier_windows};
 use slo_core::duration::format_duration;
 use slo_core::format;
 use slo_core::spec::{Budgeting, Slo, Spec};
+use slo_core::target::format_target;
 
 /// The alert every tier raises; `tier` and `severity` labels tell them apart.
 pub const ALERT_NAME: &str = "SloErrorBudgetBurn";
@@ -152,7 +153,7 @@ fn slo_rules(slo: &Slo) -> Value {
                 "description": format!(
                     "The error ratio is at or above {} (target {}); at this rate {} of the {} budget is spent in {}.",
                     format::percent(analysis.error_ratio_threshold),
-                    format::percent(slo.target),
+                    format_target(slo.target),
                     format::percent(analysis.budget_consumed),
                     slo.window,
                     format_duration(tier.long_window_seconds),

@@ -21,3 +21,8 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// A cell for a figure that may not apply: its words, or a dash.
+pub fn cell(text: &Option<String>) -> String {
+    text.clone().unwrap_or_else(|| "-".to_string())
+}

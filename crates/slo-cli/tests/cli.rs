@@ -1,5 +1,8 @@
 //! The `slo` command as a user runs it: arguments in, tables or JSON out, exit codes.
 
+#[path = "../../slo-core/tests/support/results_doc.rs"]
+mod results_doc;
+
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -29,8 +32,59 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `slo whatif` at 99.9% over 30 days, one incident from the start.
+fn whatif<'a>(error_ratio: &'a str, duration: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "whatif",
+        "--target",
+        "99.9",
+        "--window",
+        "30d",
+        "--error-ratio",
+        error_ratio,
+        "--duration",
+        duration,
+    ];
+    args.extend(more);
+    args
+}
+
+/// Two hours of full outage, ten requests a second.
+fn outage(more: &[&'static str]) -> Vec<&'static str> {
+    whatif("1", "2h", &[&["--rps", "10"], more].concat())
+}
+
 #[test]
-fn budget_json_has_the_documented_fields() {
+fn json_is_each_result_as_docs_results_md_defines_it() {
+    let budget = |extra: &[&str]| {
+        let mut args = vec!["budget", "--target", "99.9", "--window", "month", "--json"];
+        args.extend(extra);
+        json(&args)
+    };
+    results_doc::assert_documented("budget", &[budget(&["--requests", "1000"]), budget(&[])]);
+    let alerts = |target, extra: &[&str]| {
+        let mut args = vec!["alerts", "--target", target, "--window", "30d", "--json"];
+        args.extend(extra);
+        json(&args)
+    };
+    results_doc::assert_documented(
+        "alerts",
+        &[alerts("99.9", &["--error-ratio", "2%"]), alerts("90", &[])],
+    );
+    let outage = json(&outage(&["--json"]));
+    let scenario = json(&[
+        "whatif",
+        "--scenario",
+        "examples/incident-scenario.json",
+        "--json",
+    ]);
+    // Steady errors at the budget's rate: the slow ticket is still firing at the end.
+    let steady = json(&whatif("0.1%", "30d", &["--rps", "1", "--json"]));
+    results_doc::assert_documented("whatif", &[outage, scenario, steady]);
+}
+
+#[test]
+fn budget_json_gives_numbers_and_words() {
     let v = json(&[
         "budget",
         "--target",
@@ -44,9 +98,43 @@ fn budget_json_has_the_documented_fields() {
     assert_eq!(v["target"], 0.999);
     assert_eq!(v["window_seconds"], 2_592_000);
     assert_eq!(v["allowed_downtime_seconds"], 2592.0);
+    assert_eq!(v["allowed_downtime_text"], "43 min 12 s");
     assert_eq!(v["allowed_bad_requests"], 1000);
     assert!((v["error_budget_ratio"].as_f64().unwrap() - 0.001).abs() < 1e-12);
     assert_eq!(v["periods"][2]["period"], "30-day month");
+}
+
+#[test]
+fn a_tiny_budget_is_shown_with_its_digits() {
+    let text = stdout(&slo(&[
+        "budget",
+        "--target",
+        "99.999999",
+        "--window",
+        "30d",
+    ]));
+    assert!(
+        text.contains("target 99.999999% over 30d: error budget 0.000001%"),
+        "{text}"
+    );
+}
+
+#[test]
+fn whatif_times_are_given_to_the_minute_it_simulates() {
+    // 99.9% over 30 days allows 43 min 12 s of full outage; the simulation steps by minutes.
+    let text = stdout(&slo(&outage(&[])));
+    assert!(text.contains("exhausted +43 min\n"), "{text}");
+}
+
+#[test]
+fn whatif_needs_the_traffic() {
+    let out = slo(&whatif("1", "2h", &[]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("slo whatif: --rps is required"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -95,30 +183,24 @@ fn alerts_json_gives_workbook_thresholds_and_detection() {
 #[test]
 fn alerts_warn_about_tiers_that_never_fire() {
     let text = stdout(&slo(&["alerts", "--target", "90", "--window", "30d"]));
-    assert!(text.contains("144% (never fires)"), "{text}");
+    assert!(
+        text.contains("warning: page-fast can never fire: at 90% it needs an error ratio of 144%, more than 100% of requests"),
+        "{text}"
+    );
 }
 
 #[test]
 fn whatif_json_reports_budget_and_firing_times() {
-    let v = json(&[
-        "whatif",
-        "--target",
-        "99.9",
-        "--window",
-        "30d",
-        "--error-ratio",
-        "0.1",
-        "--duration",
-        "30m",
-        "--json",
-    ]);
+    let v = json(&whatif("0.1", "30m", &["--rps", "10", "--json"]));
     assert!((v["budget_consumed"].as_f64().unwrap() - 3.0 / 43.2).abs() < 1e-9);
     assert!((v["budget_remaining"].as_f64().unwrap() - (1.0 - 3.0 / 43.2)).abs() < 1e-9);
     assert!(v["exhausted_at_seconds"].is_null());
     // 10% errors burn at 100x: the 1h tier at 14.4x fires in the 9th minute.
-    assert_eq!(v["alerts"][0]["fires_at_seconds"], 540);
-    assert!(v["alerts"][0]["resets_at_seconds"].as_u64().unwrap() > 1800);
-    assert!(v["alerts"][3]["fires_at_seconds"].is_null());
+    assert_eq!(v["tiers"][0]["fires_at_seconds"], 540);
+    assert_eq!(v["tiers"][0]["fires_at_text"], "+9 min");
+    assert!(v["tiers"][0]["resets_at_seconds"].as_u64().unwrap() > 1800);
+    assert!(v["tiers"][3]["fires_at_seconds"].is_null());
+    assert_eq!(v["tiers"][3]["fires_at_text"], "never");
 }
 
 #[test]
@@ -200,19 +282,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
             "--error-ratio: `2` is not an error ratio",
         ),
         (
-            vec![
-                "whatif",
-                "--target",
-                "99.9",
-                "--window",
-                "30d",
-                "--error-ratio",
-                "0.1",
-                "--duration",
-                "30m",
-                "--start",
-                "40d",
-            ],
+            whatif("0.1", "30m", &["--rps", "10", "--start", "40d"]),
             "--start: is after the window ends; allowed: a start inside the window",
         ),
         (
@@ -314,5 +384,28 @@ fn every_bad_argument_is_reported_at_once() {
             assert!(line.starts_with(start.as_str()), "{args:?}: {err}");
         }
         assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn every_command_answers_help_with_its_own_usage() {
+    for command in [
+        "check",
+        "budget",
+        "alerts",
+        "whatif",
+        "openslo",
+        "envoy-config",
+        "rules",
+    ] {
+        for flag in ["--help", "-h"] {
+            let out = slo(&[command, flag]);
+            assert!(out.status.success(), "{command} {flag}: {}", stderr(&out));
+            let text = stdout(&out);
+            assert!(
+                text.starts_with(&format!("usage: slo {command} ...\n  {command} ")),
+                "{command}: {text}"
+            );
+        }
     }
 }

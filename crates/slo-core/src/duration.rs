@@ -103,6 +103,9 @@ pub fn format_duration(seconds: u64) -> String {
     out
 }
 
+/// The units people read, above seconds.
+const SPOKEN_UNITS: [(u64, &str); 3] = [(DAY, "d"), (HOUR, "h"), (MINUTE, "min")];
+
 /// A length of time for people to read, such as `43 min 12 s`, `1 min 26.4 s`, `1 d 2 h`
 /// or `864 ms`. Under an hour the seconds keep one decimal; above, whole seconds.
 pub fn humanize_seconds(seconds: f64) -> String {
@@ -119,7 +122,7 @@ pub fn humanize_seconds(seconds: f64) -> String {
     };
     let mut rest = tenths / 10;
     let mut parts = Vec::new();
-    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "min")] {
+    for (unit, name) in SPOKEN_UNITS {
         if rest >= unit {
             parts.push(format!("{} {name}", rest / unit));
             rest %= unit;
@@ -131,6 +134,22 @@ pub fn humanize_seconds(seconds: f64) -> String {
         (whole, tenth) => parts.push(format!("{whole}.{tenth} s")),
     }
     parts.join(" ")
+}
+
+/// A time that a computation found `step` seconds at a time, to the nearest step: a
+/// one-minute simulation gives `29 d 19 h 34 min`, never the seconds it did not compute.
+pub fn humanize_steps(seconds: f64, step: u64) -> String {
+    let step = step.max(1) as f64;
+    let rounded = (seconds / step).round() * step;
+    if rounded > 0.0 || !rounded.is_finite() {
+        return humanize_seconds(rounded);
+    }
+    // Zero, in the step's own unit: `0 min` says "within half a minute" as `0 s` would not.
+    let name = SPOKEN_UNITS
+        .iter()
+        .find(|(unit, _)| step >= *unit as f64)
+        .map_or("s", |(_, name)| name);
+    format!("0 {name}")
 }
 
 #[cfg(test)]
@@ -185,5 +204,15 @@ mod tests {
         assert_eq!(humanize_seconds(3600.4), "1 h");
         assert_eq!(humanize_seconds(0.5), "500 ms");
         assert_eq!(humanize_seconds(f64::INFINITY), "never");
+    }
+
+    #[test]
+    fn times_keep_the_precision_of_their_computation() {
+        let minute = MINUTE;
+        let late = 29.0 * DAY as f64 + 19.0 * HOUR as f64 + 33.0 * 60.0 + 35.0;
+        assert_eq!(humanize_steps(late, minute), "29 d 19 h 34 min");
+        assert_eq!(humanize_steps(2592.0, minute), "43 min");
+        assert_eq!(humanize_steps(20.0, minute), "0 min");
+        assert_eq!(humanize_steps(90.0, 1), "1 min 30 s");
     }
 }

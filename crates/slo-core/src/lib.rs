@@ -15,6 +15,7 @@ pub mod histogram;
 pub mod lint;
 pub mod openslo;
 pub mod parse;
+pub mod results;
 pub mod spec;
 pub mod status;
 pub mod target;

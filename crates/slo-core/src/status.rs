@@ -7,7 +7,6 @@ use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining, tim
 use crate::counters::{Counts, SliceRule, SliceVerdicts, SlidingCounts};
 use crate::duration::{DAY, HOUR, MINUTE};
 use crate::spec::{Budgeting, Slo};
-use serde_json::{json, Value};
 
 /// Event rings of a timeslice SLO: 10 minutes wide for 3 days, then 2 hours.
 const TIMESLICE_EVENT_LEVELS: [(u64, u64); 2] = [(10 * MINUTE, 3 * DAY), (2 * HOUR, u64::MAX)];
@@ -170,49 +169,10 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
     }
 }
 
-impl SloStatus {
-    /// The status endpoint's JSON for one SLO.
-    pub fn to_json(&self, slo: &Slo) -> Value {
-        let mut out = json!({
-            "slo": self.name,
-            "target": self.target,
-            "window": slo.window.to_string(),
-            "budgeting": slo.budgeting.name(),
-            "window_start_seconds": self.window_start,
-            "good": self.counts.good,
-            "bad": self.counts.bad,
-            "error_budget_remaining_ratio": self.budget_remaining,
-            "burn_rates": self.burn_rates.iter().map(|(w, r)| json!({"window": crate::duration::format_duration(*w), "window_seconds": w, "burn_rate": r})).collect::<Vec<_>>(),
-            "tiers": self.tiers.iter().map(|t| json!({
-                "name": t.name,
-                "severity": t.severity.as_str(),
-                "burn_rate_threshold": t.burn_rate_threshold,
-                "long_burn_rate": t.long_burn_rate,
-                "short_burn_rate": t.short_burn_rate,
-                "active": t.active,
-            })).collect::<Vec<_>>(),
-        });
-        match (slo.budgeting, self.slices) {
-            (Budgeting::Timeslices { .. }, Some(judged)) => {
-                out["good_slices"] = json!(judged.good);
-                out["bad_slices"] = json!(judged.bad);
-            }
-            (Budgeting::RatioTimeslices { .. }, Some(shares)) => {
-                out["mean_slice_good_ratio"] = if shares.total() == 0 {
-                    Value::Null
-                } else {
-                    json!(shares.good as f64 / shares.total() as f64)
-                };
-            }
-            _ => {}
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::SloState;
     use crate::spec::Spec;
 
     const T0: u64 = 1_795_780_800;
@@ -293,11 +253,9 @@ mod tests {
             "{}",
             status.budget_remaining
         );
-        let json = status.to_json(&slo);
-        assert_eq!(
-            (json["good_slices"].as_u64(), json["bad_slices"].as_u64()),
-            (Some(2), Some(1))
-        );
+        let state = SloState::new(&slo, &status);
+        assert_eq!((state.good_slices, state.bad_slices), (Some(2), Some(1)));
+        assert_eq!(state.mean_slice_good_ratio, None);
         assert!(
             counters.state_bytes() <= 16 * 1024,
             "{} bytes",
@@ -369,17 +327,23 @@ mod tests {
         counters.record(T0 + 2 * MINUTE, 0, 0);
         let status = evaluate(&slo, &counters, T0 + 2 * MINUTE);
         assert!((status.budget_remaining - (1.0 - 0.25 / 0.001)).abs() < 1e-6);
-        assert_eq!(status.to_json(&slo)["mean_slice_good_ratio"], 0.75);
+        let state = SloState::new(&slo, &status);
+        assert_eq!(state.mean_slice_good_ratio, Some(0.75));
+        assert_eq!((state.good_slices, state.bad_slices), (None, None));
     }
 
     #[test]
-    fn json_names_every_figure() {
+    fn the_state_names_every_figure_in_numbers_and_words() {
         let slo = slo("");
-        let status = evaluate(&slo, &SloCounters::new(&slo), T0);
-        let json = status.to_json(&slo);
-        assert_eq!(json["slo"], "a");
-        assert_eq!(json["tiers"].as_array().unwrap().len(), 4);
-        assert_eq!(json["burn_rates"][0]["window"], "5m");
-        assert_eq!(json["error_budget_remaining_ratio"], 1.0);
+        let state = SloState::new(&slo, &evaluate(&slo, &SloCounters::new(&slo), T0));
+        assert_eq!(
+            (state.slo.as_str(), state.target_text.as_str()),
+            ("a", "99.9%")
+        );
+        assert_eq!(state.tiers.len(), 4);
+        assert_eq!(state.tiers[0].burn_rate_threshold_text, "14.4x");
+        assert_eq!(state.burn_rates[0].window, "5m");
+        assert_eq!(state.error_budget_remaining_ratio, 1.0);
+        assert_eq!(state.error_budget_remaining_ratio_text, "100%");
     }
 }

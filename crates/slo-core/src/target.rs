@@ -64,11 +64,9 @@ pub fn is_valid_target(ratio: f64) -> bool {
     ratio > 0.0 && ratio < 1.0
 }
 
-/// A target as a percentage with no trailing zeros: `99.9%`, `99.95%`.
+/// A target as a percentage with every digit it was given: `99.9%`, `99.9999999%`.
 pub fn format_target(ratio: f64) -> String {
-    let percent = format!("{:.6}", ratio * 100.0);
-    let percent = percent.trim_end_matches('0').trim_end_matches('.');
-    format!("{percent}%")
+    crate::format::exact_percent(ratio)
 }
 
 #[cfg(test)]
@@ -108,5 +106,7 @@ mod tests {
         assert_eq!(format_target(0.999), "99.9%");
         assert_eq!(format_target(0.9995), "99.95%");
         assert_eq!(format_target(0.9), "90%");
+        // Six decimals once showed this as 100%.
+        assert_eq!(format_target(0.999_999_999), "99.9999999%");
     }
 }

@@ -254,6 +254,8 @@ impl Scenario {
     }
 }
 
+const RATE_ALLOWED: &str = "requests per second, 0 or more, such as 50";
+
 const SCENARIO_FIELDS: &[&str] = &[
     "target",
     "window",
@@ -280,6 +282,9 @@ impl Scenario {
             &mut errors,
         );
         obj.required("window", Window::ALLOWED, &mut errors);
+        // Required, as by every shell: traffic decides whether a tier with a traffic guard
+        // may fire, and no default rate suits every service.
+        obj.required("requests_per_second", RATE_ALLOWED, &mut errors);
         let target = obj.number("target", &mut errors);
         let window = obj.parsed("window", Window::parse, &mut errors);
         let mut incidents = Vec::new();
@@ -355,9 +360,10 @@ impl Scenario {
             target,
             window_seconds: window.nominal_seconds(),
             tiers: alerts.unwrap_or_default(),
+            // A missing rate has its error recorded above, so this scenario is not returned.
             requests_per_second: obj
                 .number("requests_per_second", &mut errors)
-                .unwrap_or(1.0),
+                .unwrap_or_default(),
             baseline_error_ratio: obj
                 .number("baseline_error_ratio", &mut errors)
                 .unwrap_or(0.0),
@@ -640,6 +646,19 @@ mod tests {
             error_ratio: 1.0,
         }]));
         assert!(close(sim.budget_consumed, 1.0 / 43.2));
+    }
+
+    #[test]
+    fn a_scenario_file_states_its_traffic() {
+        let file =
+            serde_json::json!({"target": 0.999, "window": "30d", "alerts": {"disable": ["nope"]}});
+        let errors = Scenario::from_json(&file).unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        // Reported with the other errors, not instead of them.
+        assert_eq!(paths, ["requests_per_second", "alerts.disable[0]"]);
+        assert!(errors[0]
+            .message
+            .starts_with("is required: requests per second"));
     }
 
     #[test]

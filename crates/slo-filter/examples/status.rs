@@ -3,11 +3,11 @@
 //!
 //! usage: status CONFIG.json NOW SLO=GOOD:BAD...
 //! Each SLO's events are recorded at NOW, then evaluated at NOW. Prints
-//! `{"slos": [SloStatus::to_json...], "gauges": {slo: {...}}}`.
+//! `{"slos": [the status result's SLOs...], "gauges": {slo: {...}}}`.
 
 use serde_json::{json, Map, Value};
 use slo_core::duration::format_duration;
-use slo_core::status;
+use slo_core::{results, status};
 use slo_filter::names::milli;
 use slo_filter::options::FilterConfig;
 use std::process::ExitCode;
@@ -68,7 +68,7 @@ fn run(args: &[String]) -> Result<Value, String> {
             slo.name.clone(),
             json!({"burn_rate_milli": burn, "budget_remaining_milli": milli(state.budget_remaining), "alert_active": alerts}),
         );
-        slos.push(state.to_json(slo));
+        slos.push(results::to_json(&results::SloState::new(slo, &state)));
     }
     Ok(json!({"slos": slos, "gauges": gauges}))
 }

@@ -25,7 +25,7 @@ mod shell {
     use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
     use slo_core::classify::{Outcome, RequestFacts, ResponseFacts};
     use slo_core::spec::Slo;
-    use slo_core::status;
+    use slo_core::{results, status};
     use std::cell::RefCell;
     use std::rc::Rc;
     use std::time::Duration;
@@ -539,15 +539,18 @@ mod shell {
             }
             let now = self.plugin.now().ok_or(Status::InternalFailure)?;
             let statuses = self.plugin.refresh(now);
-            let slos: Vec<serde_json::Value> = self
-                .plugin
-                .slos
-                .iter()
-                .zip(&statuses)
-                .map(|((slo, _), state)| state.to_json(slo))
-                .collect();
-            let body = serde_json::json!({ "generated_at_seconds": now, "slos": slos });
-            let text = serde_json::to_string(&body).map_err(|_| Status::SerializationFailure)?;
+            let body = results::Status {
+                generated_at_seconds: now,
+                slos: self
+                    .plugin
+                    .slos
+                    .iter()
+                    .zip(&statuses)
+                    .map(|((slo, _), state)| results::SloState::new(slo, state))
+                    .collect(),
+            };
+            let text = serde_json::to_string(&results::to_json(&body))
+                .map_err(|_| Status::SerializationFailure)?;
             headers.push(("content-type", "application/json"));
             send_response(200, &headers, text.as_bytes())
         }

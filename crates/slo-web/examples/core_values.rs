@@ -1,18 +1,19 @@
-//! The browser tests' oracle: the core's answers, computed natively (not through wasm),
-//! for the inputs the tests type into the elements. Prints one JSON document.
+//! The browser tests' oracle: the core's results, computed natively (not through wasm),
+//! for the inputs the tests type into the elements, and the status the tests' stand-in
+//! endpoint answers. Prints one JSON document.
 //!
 //! cargo run -q -p slo-web --example core_values
 
 use serde_json::{json, Value};
-use slo_core::alerts::{analyze_tiers, AlertTier};
-use slo_core::budget::{allowed_downtime_seconds, budget_report};
+use slo_core::alerts::AlertTier;
 use slo_core::composite::Component;
-use slo_core::duration::{humanize_seconds, parse_duration, parse_offset};
-use slo_core::format;
+use slo_core::duration::{parse_duration, parse_offset};
 use slo_core::parse;
-use slo_core::target::{format_target, parse_target};
-use slo_core::whatif::parse_buckets;
-use slo_core::whatif::{simulate, Incident, LatencyScenario, Scenario};
+use slo_core::results::{to_json, Alerts, Budget, Composite, SloState, Status, WhatIf};
+use slo_core::spec::Spec;
+use slo_core::status::{evaluate, SloCounters};
+use slo_core::target::parse_target;
+use slo_core::whatif::{parse_buckets, simulate, Incident, LatencyScenario, Scenario};
 use slo_core::window::Window;
 
 fn budget(target: &str, window: &str, requests: Option<u64>) -> Value {
@@ -20,13 +21,7 @@ fn budget(target: &str, window: &str, requests: Option<u64>) -> Value {
         parse_target(target).unwrap(),
         Window::parse(window).unwrap(),
     );
-    let r = budget_report(t, w.nominal_seconds(), requests);
-    json!({
-        "downtime": humanize_seconds(r.allowed_downtime_seconds),
-        "error_budget": format::percent(r.error_budget_ratio),
-        "periods": r.periods.iter().map(|(name, _, s)| json!([name, humanize_seconds(*s)])).collect::<Vec<_>>(),
-        "allowed_bad_requests": r.allowed_bad_requests.map(|n| n.to_string()),
-    })
+    to_json(&Budget::new(t, w, requests))
 }
 
 fn alerts(target: &str, window: &str, error_ratio: Option<&str>) -> Value {
@@ -35,22 +30,8 @@ fn alerts(target: &str, window: &str, error_ratio: Option<&str>) -> Value {
         Window::parse(window).unwrap(),
     );
     let e = error_ratio.map(|e| parse::error_ratio(e).unwrap());
-    let tiers = analyze_tiers(
-        &AlertTier::defaults_for(w.nominal_seconds(), None, None).unwrap(),
-        t,
-        w.nominal_seconds(),
-        e,
-    );
-    json!(tiers
-        .iter()
-        .map(|a| json!({
-            "name": a.name,
-            "burn_rate": format::burn_rate(a.burn_rate),
-            "error_ratio": format::percent(a.error_ratio_threshold),
-            "can_fire": a.can_fire,
-            "detects": a.detection_seconds.map(humanize_seconds),
-        }))
-        .collect::<Vec<_>>())
+    let tiers = AlertTier::defaults_for(w.nominal_seconds(), None, None).unwrap();
+    to_json(&Alerts::new(t, w, e, &tiers))
 }
 
 fn what_if(
@@ -60,10 +41,9 @@ fn what_if(
     incidents: &[(&str, &str, &str)],
     latency: Option<(&str, f64)>,
 ) -> Value {
-    let t = parse_target(target).unwrap();
     let window = 30 * 86_400;
     let scenario = Scenario {
-        target: t,
+        target: parse_target(target).unwrap(),
         window_seconds: window,
         tiers: AlertTier::defaults_for(window, None, None).unwrap(),
         requests_per_second: rps,
@@ -82,20 +62,7 @@ fn what_if(
         }),
     };
     assert!(scenario.validate().is_empty());
-    let sim = simulate(&scenario);
-    json!({
-        "target": format_target(t),
-        "consumed": format::percent(sim.budget_consumed),
-        "remaining": format::percent(1.0 - sim.budget_consumed),
-        "exhausted_at_seconds": sim.exhausted_at_seconds,
-        "exhausted": sim.exhausted_at_seconds.map_or("never".into(), |s| format!("+{}", humanize_seconds(s))),
-        "firings": sim.tiers.iter().map(|t| json!({
-            "name": t.name,
-            "fires_at_seconds": t.firings.iter().map(|f| f.fires_at_seconds).collect::<Vec<_>>(),
-            "resets_at_seconds": t.firings.iter().map(|f| f.resets_at_seconds).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "budget_at_end": sim.budget_remaining.last(),
-    })
+    to_json(&WhatIf::new(&scenario, &simulate(&scenario)))
 }
 
 fn composite(parts: &[(&str, usize)]) -> Value {
@@ -107,14 +74,29 @@ fn composite(parts: &[(&str, usize)]) -> Value {
             })
             .collect(),
     );
-    let Component::Serial(deps) = &service else {
-        unreachable!()
-    };
-    let month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * 86_400));
-    json!({
-        "availability": format::availability(service.availability()),
-        "downtime_per_month": month(service.availability()),
-        "dependencies": deps.iter().map(|d| month(d.availability())).collect::<Vec<_>>(),
+    to_json(&Composite::new(&service))
+}
+
+/// What the filter would answer for examples/checkout.json after a clean day at 10 rps and
+/// then, on the first SLO, ten minutes at 10% errors (enough to fire its fast page).
+fn status() -> Value {
+    let spec = Spec::from_json(include_str!("../../../examples/checkout.json")).unwrap();
+    let now: u64 = 1_795_780_800;
+    let slos = spec
+        .slos()
+        .enumerate()
+        .map(|(i, slo)| {
+            let mut counters = SloCounters::new(slo);
+            for minute in (0..24 * 60).rev() {
+                let bad = if i == 0 && minute < 10 { 60 } else { 0 };
+                counters.record(now - minute * 60, 600 - bad, bad);
+            }
+            SloState::new(slo, &evaluate(slo, &counters, now))
+        })
+        .collect();
+    to_json(&Status {
+        generated_at_seconds: now,
+        slos,
     })
 }
 
@@ -137,6 +119,7 @@ fn main() {
         "whatif_demo_9995": what_if("99.95", 50.0, "0.02%", &demo_incidents, Some((BUCKETS, 500.0))),
         "composite_demo": composite(&[("99.99%", 1), ("99.9%", 3), ("99.95%", 2)]),
         "composite_two_serial": composite(&[("99.9%", 1), ("99.9%", 1)]),
+        "status": status(),
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }

@@ -1,6 +1,8 @@
-//! Plain JS objects and arrays built by hand: no serde on the browser path.
+//! Plain JS objects and arrays built by hand: no serde on the browser path. `Obj` is the
+//! browser's side of the core's result sink.
 
 use js_sys::{Array, Float64Array, Object, Reflect};
+use slo_core::results::{Render, Sink};
 use wasm_bindgen::JsValue;
 
 /// A JS object under construction.
@@ -15,10 +17,6 @@ impl Obj {
         // Setting a property on a fresh plain object cannot fail.
         let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
         self
-    }
-
-    pub fn opt<T: Into<JsValue>>(&self, key: &str, value: Option<T>) -> &Obj {
-        self.set(key, value.map_or(JsValue::NULL, Into::into))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -38,12 +36,49 @@ impl From<Obj> for JsValue {
     }
 }
 
+impl Sink for Obj {
+    fn number(&mut self, key: &'static str, value: f64) {
+        self.set(key, value);
+    }
+
+    fn count(&mut self, key: &'static str, value: u64) {
+        // Exact up to 2^53, far beyond any count a calculator is given.
+        self.set(key, value as f64);
+    }
+
+    fn text(&mut self, key: &'static str, value: &str) {
+        self.set(key, value);
+    }
+
+    fn flag(&mut self, key: &'static str, value: bool) {
+        self.set(key, value);
+    }
+
+    fn null(&mut self, key: &'static str) {
+        self.set(key, JsValue::NULL);
+    }
+
+    fn numbers(&mut self, key: &'static str, values: &[f64]) {
+        self.set(key, Float64Array::from(values));
+    }
+
+    fn list<T: Render>(&mut self, key: &'static str, items: &[T]) {
+        let list: Array = items
+            .iter()
+            .map(|item| JsValue::from(render(item)))
+            .collect();
+        self.set(key, list);
+    }
+}
+
+/// A result as a JS object.
+pub fn render(result: &impl Render) -> Obj {
+    let mut out = Obj::new();
+    result.render(&mut out);
+    out
+}
+
 /// A JS array of the items.
 pub fn array<T, I: IntoIterator<Item = T>>(items: I, f: impl Fn(T) -> JsValue) -> Array {
     items.into_iter().map(f).collect()
-}
-
-/// A Float64Array copy of the numbers.
-pub fn floats(values: &[f64]) -> Float64Array {
-    Float64Array::from(values)
 }

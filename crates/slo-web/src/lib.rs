@@ -2,19 +2,21 @@
 //! user typed it, lets slo-core parse, check and compute, and returns a plain JS object:
 //! `{ errors: { field: message }, result }`, with `result` present only when every field
 //! was accepted. Field names are the core's own paths (`target`, `incidents[0].start`), so
-//! an element can put each message next to its field. No numbers are made here: this
+//! an element can put each message next to its field. `result` is the core's result
+//! (docs/results.md) written into JS objects. No numbers or words are made here: this
 //! crate only translates arguments and results.
 #![forbid(unsafe_code)]
 
 mod js;
 
-use js::{array, floats, Obj};
-use slo_core::alerts::{analyze_tiers, detection_curve, AlertTier};
-use slo_core::budget::{allowed_downtime_seconds, budget_report, nines_table, PERIODS};
+use js::{array, render, Obj};
+use slo_core::alerts::AlertTier;
+use slo_core::budget::{nines_table, PERIODS};
 use slo_core::composite::Component;
-use slo_core::duration::{format_duration, humanize_seconds, parse_duration, parse_offset, DAY};
+use slo_core::duration::{humanize_seconds, parse_duration, parse_offset};
 use slo_core::format;
 use slo_core::parse;
+use slo_core::results::{Alerts, Budget, Composite, WhatIf};
 use slo_core::target::{format_target, parse_target};
 use slo_core::whatif::{
     self, parse_buckets, parse_threshold_ms, simulate, Incident, LatencyScenario, Scenario,
@@ -22,8 +24,6 @@ use slo_core::whatif::{
 use slo_core::window::Window;
 use wasm_bindgen::prelude::*;
 
-/// Points on each tier's detection-time curve in `alerts`.
-const CURVE_POINTS: usize = 48;
 /// More replicas than this is surely a typing slip, and would only cost memory.
 const MAX_REPLICAS: u64 = 100;
 
@@ -80,46 +80,12 @@ fn target_field(text: &str) -> Result<f64, String> {
     parse_target(text).map_err(|e| e.to_string())
 }
 
-fn seconds(n: u64) -> JsValue {
-    JsValue::from_f64(n as f64)
-}
-
 /// Allowed downtime and bad requests for a target over a window and the reference periods.
 #[wasm_bindgen]
 pub fn budget(target: &str, window: &str, requests: &str) -> JsValue {
     let (form, target, window) = Form::with_target_and_window(target, window);
     let requests = form.optional("requests", requests, parse::count);
-    let result = (|| {
-        let (target, window, requests) = (target?, window?, requests?);
-        let report = budget_report(target, window.nominal_seconds(), requests);
-        let out = Obj::new();
-        out.set("target", format_target(target))
-            .set("window", window.describe())
-            .set("window_seconds", seconds(report.window_seconds))
-            .set("error_budget", format::percent(report.error_budget_ratio))
-            .set("downtime_seconds", report.allowed_downtime_seconds)
-            .set(
-                "downtime",
-                humanize_seconds(report.allowed_downtime_seconds),
-            )
-            .set(
-                "periods",
-                array(&report.periods, |&(name, period, allowed)| {
-                    let row = Obj::new();
-                    row.set("name", name)
-                        .set("seconds", seconds(period))
-                        .set("downtime_seconds", allowed)
-                        .set("downtime", humanize_seconds(allowed));
-                    row.into()
-                }),
-            )
-            .opt("requests", requests.map(|n| n.to_string()))
-            .opt(
-                "allowed_bad_requests",
-                report.allowed_bad_requests.map(|n| n.to_string()),
-            );
-        Some(out)
-    })();
+    let result = (|| Some(render(&Budget::new(target?, window?, requests?))))();
     form.answer(result)
 }
 
@@ -157,45 +123,8 @@ pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
     let error_ratio = form.optional("error_ratio", error_ratio, parse::error_ratio);
     let result = (|| {
         let (target, window, error_ratio) = (target?, window?, error_ratio?);
-        let window_seconds = window.nominal_seconds();
-        let tiers = default_tiers(&form, window_seconds)?;
-        let analyses = analyze_tiers(&tiers, target, window_seconds, error_ratio);
-        let rows = array(tiers.iter().zip(&analyses), |(tier, a)| {
-            let row = Obj::new();
-            row.set("name", a.name.as_str())
-                .set("severity", a.severity.as_str())
-                .set("long_window", format_duration(a.long_window_seconds))
-                .set("short_window", format_duration(a.short_window_seconds))
-                .set("burn_rate", format::burn_rate(a.burn_rate))
-                .set("error_ratio", format::percent(a.error_ratio_threshold))
-                .set("budget_consumed", format::percent(a.budget_consumed))
-                .set("can_fire", a.can_fire)
-                .opt("detects", a.detection_seconds.map(humanize_seconds))
-                .opt("resets", a.reset_seconds.map(humanize_seconds));
-            if !a.can_fire {
-                row.set(
-                    "warning",
-                    format!(
-                        "{} can never fire: at {} it needs an error ratio of {}, more than 100% of requests",
-                        a.name,
-                        format_target(target),
-                        format::percent(a.error_ratio_threshold)
-                    ),
-                );
-            }
-            let curve: Vec<f64> = detection_curve(tier, target, window_seconds, CURVE_POINTS)
-                .into_iter()
-                .flat_map(|(e, d)| [e, d])
-                .collect();
-            row.set("curve", floats(&curve));
-            row.into()
-        });
-        let out = Obj::new();
-        out.set("target", format_target(target))
-            .set("window", window.describe())
-            .opt("error_ratio", error_ratio.map(format::percent))
-            .set("tiers", rows);
-        Some(out)
+        let tiers = default_tiers(&form, window.nominal_seconds())?;
+        Some(render(&Alerts::new(target, window, error_ratio, &tiers)))
     })();
     form.answer(result)
 }
@@ -283,51 +212,8 @@ pub fn what_if(
     if !form.errors.is_empty() {
         return form.answer(None);
     }
-    let sim = simulate(&scenario);
-    let at = |s: f64| format!("+{}", humanize_seconds(s));
-    let out = Obj::new();
-    out.set("target", format_target(scenario.target))
-        .set("window_seconds", seconds(scenario.window_seconds))
-        .set("step_seconds", seconds(sim.step_seconds))
-        .set("budget_remaining", floats(&sim.budget_remaining))
-        .set("consumed", format::percent(sim.budget_consumed))
-        .set("remaining", format::percent(1.0 - sim.budget_consumed))
-        .opt("exhausted_at_seconds", sim.exhausted_at_seconds)
-        .set(
-            "exhausted",
-            sim.exhausted_at_seconds.map_or("never".into(), at),
-        )
-        .opt(
-            "latency_error_ratio",
-            sim.latency_error_ratio.map(format::percent),
-        )
-        .set(
-            "tiers",
-            array(&sim.tiers, |t| {
-                let row = Obj::new();
-                row.set("name", t.name.as_str())
-                    .set("severity", t.severity.as_str())
-                    .set("burn_rate", format::burn_rate(t.burn_rate_threshold))
-                    .set(
-                        "firings",
-                        array(&t.firings, |f| {
-                            let firing = Obj::new();
-                            firing
-                                .set("fires_at_seconds", seconds(f.fires_at_seconds))
-                                .set("fires", at(f.fires_at_seconds as f64))
-                                .opt("resets_at_seconds", f.resets_at_seconds.map(|r| r as f64))
-                                .set(
-                                    "resets",
-                                    f.resets_at_seconds
-                                        .map_or("still firing".into(), |r| at(r as f64)),
-                                );
-                            firing.into()
-                        }),
-                    );
-                row.into()
-            }),
-        );
-    form.answer(Some(out))
+    let result = WhatIf::new(&scenario, &simulate(&scenario));
+    form.answer(Some(render(&result)))
 }
 
 /// Availability of a service that needs every dependency (in series), each dependency
@@ -375,27 +261,7 @@ pub fn composite(availabilities: Vec<String>, replicas: Vec<String>) -> JsValue 
     if !form.errors.is_empty() {
         return form.answer(None);
     }
-    let Component::Serial(parts) = &service else {
-        unreachable!("built as a serial component above")
-    };
-    // Expected downtime is the unavailability over the period: the core's allowed
-    // downtime, with the availability in the place of a target.
-    let per_month = |a: f64| humanize_seconds(allowed_downtime_seconds(a, 30 * DAY));
-    let availability = service.availability();
-    let out = Obj::new();
-    out.set("availability", format::availability(availability))
-        .set("downtime_per_month", per_month(availability))
-        .set("month", "30-day month")
-        .set(
-            "dependencies",
-            array(parts, |part| {
-                let row = Obj::new();
-                row.set("availability", format::availability(part.availability()))
-                    .set("downtime_per_month", per_month(part.availability()));
-                row.into()
-            }),
-        );
-    form.answer(Some(out))
+    form.answer(Some(render(&Composite::new(&service))))
 }
 
 /// The index in `parts[3]...`.
@@ -405,28 +271,13 @@ fn part_of(path: &str) -> &str {
         .unwrap_or("0")
 }
 
-/// Words and numbers for `<slo-live>`, which reads the filter's status JSON itself.
+/// Words for the charts' axes, in the core's spelling.
 #[wasm_bindgen]
 pub fn percent(ratio: f64) -> String {
     format::percent(ratio)
 }
 
 #[wasm_bindgen]
-pub fn burn_rate(rate: f64) -> String {
-    format::burn_rate(rate)
-}
-
-#[wasm_bindgen]
-pub fn target_text(ratio: f64) -> String {
-    format_target(ratio)
-}
-
-#[wasm_bindgen]
 pub fn humanize(seconds: f64) -> String {
     humanize_seconds(seconds)
-}
-
-#[wasm_bindgen]
-pub fn duration_text(seconds: f64) -> String {
-    format_duration(seconds.max(0.0) as u64)
 }

@@ -88,7 +88,7 @@ test('<slo-composite> rejects bad availabilities and replica counts inline', asy
   assert.deepEqual(problems, []);
 });
 
-test('a page whose CSP forbids WebAssembly gets a message saying so, and no exception', async () => {
+test('a page whose CSP forbids WebAssembly gets a message saying so (but the live status still shows), and no exception', async () => {
   const page_ = `<!doctype html><html lang="en"><head><title>no wasm</title><link rel="icon" href="data:,">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'">
 <script type="module" src="/elements/slo-elements.js"></script></head>
@@ -102,8 +102,8 @@ test('a page whose CSP forbids WebAssembly gets a message saying so, and no exce
     const { page, problems } = await open(browser, `${strict.url}/strict.html`);
     await page.locator('#b[data-state="error"]').waitFor();
     assert.match(await page.locator('#b .stale').textContent(), /could not load its WebAssembly core.*'wasm-unsafe-eval'/);
-    await page.locator('#l[data-state="error"]').waitFor();
-    assert.match(await page.locator('#l .state').textContent(), /'wasm-unsafe-eval'/);
+    // <slo-live> needs no WebAssembly: the endpoint sends the core's words.
+    await page.locator('#l[data-state="ok"]').waitFor();
     // The browser reports the CSP refusal itself; nothing else may appear.
     assert.deepEqual(problems.filter((p) => !/Content Security Policy|wasm-unsafe-eval/.test(p)), []);
   } finally {

@@ -15,27 +15,27 @@ test('<slo-budget>: 99.9% over 30 days allows 43 min 12 s; every period states i
   const { page, problems } = await open(browser, demoPage(server));
   const el = await ready(page, '#budget');
   assert.equal(await text(el.locator('[data-value="downtime"]')), '43 min 12 s');
-  assert.equal(core.budget_999_30d_1m.downtime, '43 min 12 s');
+  assert.equal(core.budget_999_30d_1m.allowed_downtime_text, '43 min 12 s');
   const rows = el.locator('.periods tbody tr');
-  const expected = core.budget_999_30d_1m.periods.map(([name, d]) => `per ${name} ${d}`);
+  const expected = core.budget_999_30d_1m.periods.map((p) => `per ${p.period} ${p.allowed_downtime_text}`);
   expected.push('per window (30d) 43 min 12 s');
   assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim()).join(' '))), expected);
   assert.equal(await text(rows.nth(2).locator('th')), 'per 30-day month');
   assert.equal(await text(rows.nth(2).locator('td')), '43 min 12 s');
-  assert.equal(await text(el.locator('[data-value="allowed-bad"]')), core.budget_999_30d_1m.allowed_bad_requests);
-  assert.equal(core.budget_999_30d_1m.allowed_bad_requests, '1000');
+  assert.equal(await text(el.locator('[data-value="allowed-bad"]')), String(core.budget_999_30d_1m.allowed_bad_requests));
+  assert.equal(core.budget_999_30d_1m.allowed_bad_requests, 1000);
 
   // The user changes target and window; the change event carries the same figures.
   const events = page.evaluate(() => new Promise((ok) => {
     const seen = [];
-    document.getElementById('budget').addEventListener('change', (e) => { seen.push(e.detail); if (e.detail.window === '28d') ok(seen.at(-1)); });
+    document.getElementById('budget').addEventListener('change', (e) => { seen.push(e.detail); if (e.detail.window === '28d' && e.detail.requests === null) ok(seen.at(-1)); });
   }));
   await type(el.getByLabel('Target (%)'), '99.95');
   await type(el.getByLabel('Window', { exact: true }), '28d');
   await type(el.getByLabel('Requests in the window (optional)'), '');
   const detail = await events;
-  assert.equal(detail.downtime, core.budget_9995_28d.downtime);
-  assert.equal(await text(el.locator('[data-value="downtime"]')), core.budget_9995_28d.downtime);
+  assert.deepEqual(detail, core.budget_9995_28d, 'the event carries the core result itself');
+  assert.equal(await text(el.locator('[data-value="downtime"]')), core.budget_9995_28d.allowed_downtime_text);
   assert.equal(await el.locator('[data-value="allowed-bad"]').count(), 0);
   assert.equal(await el.locator('.nines tr.current th').textContent(), '99.95%');
 
@@ -59,31 +59,32 @@ test('<slo-alerts>: thresholds, detection times and the never-fires warning matc
   const core = coreValues();
   const { page, problems } = await open(browser, demoPage(server));
   const el = await ready(page, '#alerts');
-  for (const tier of core.alerts_999_30d_2pct) {
+  for (const tier of core.alerts_999_30d_2pct.tiers) {
     const row = el.locator(`tr[data-tier="${tier.name}"]`);
-    assert.equal(await text(row.locator('[data-value="burn-rate"]')), tier.burn_rate);
-    assert.equal(await text(row.locator('[data-value="error-ratio"]')), tier.error_ratio);
-    assert.equal(await text(row.locator('[data-value="detects"]')), tier.detects ?? 'never');
+    assert.equal(await text(row.locator('[data-value="burn-rate"]')), tier.burn_rate_text);
+    assert.equal(await text(row.locator('[data-value="error-ratio"]')), tier.error_ratio_threshold_text);
+    assert.equal(await text(row.locator('[data-value="detects"]')), tier.detection_text);
   }
   // The SRE Workbook's thresholds for 30 days.
-  assert.deepEqual(core.alerts_999_30d_2pct.map((t) => t.burn_rate), ['14.4x', '6x', '3x', '1x']);
+  assert.deepEqual(core.alerts_999_30d_2pct.tiers.map((t) => t.burn_rate_text), ['14.4x', '6x', '3x', '1x']);
   assert.equal(await el.locator('svg path.line').count(), 4);
   assert.ok(await el.locator('svg').getByText('Time to fire (log scale)').count());
   assert.equal(await el.locator('.warning').count(), 0);
 
   await type(el.getByLabel('Target (%)'), '90');
   await page.waitForFunction(() => document.getElementById('alerts').shadowRoot.querySelectorAll('.warning').length > 0);
-  const cannot = core.alerts_90_30d.filter((t) => !t.can_fire).map((t) => t.name);
-  assert.deepEqual(cannot, ['page-fast']);
-  assert.match(await text(el.locator('.warning')), /page-fast can never fire: at 90% it needs an error ratio of 144%/);
+  const cannot = core.alerts_90_30d.tiers.filter((t) => !t.can_fire);
+  assert.deepEqual(cannot.map((t) => t.name), ['page-fast']);
+  assert.equal(await text(el.locator('.warning')), cannot[0].warning);
+  assert.match(cannot[0].warning, /page-fast can never fire: at 90% it needs an error ratio of 144%/);
   assert.equal(await el.locator('svg path.line').count(), 3, 'a tier that cannot fire has no curve');
 
   await type(el.getByLabel('Target (%)'), '99');
   await type(el.getByLabel('Window', { exact: true }), '7d');
   await type(el.getByLabel('Incident error ratio (optional)'), '');
   await page.waitForFunction(() => document.getElementById('alerts').shadowRoot.querySelector('caption').textContent.endsWith('over 7d'));
-  for (const tier of core.alerts_99_7d) {
-    assert.equal(await text(el.locator(`tr[data-tier="${tier.name}"] [data-value="burn-rate"]`)), tier.burn_rate);
+  for (const tier of core.alerts_99_7d.tiers) {
+    assert.equal(await text(el.locator(`tr[data-tier="${tier.name}"] [data-value="burn-rate"]`)), tier.burn_rate_text);
   }
   assert.deepEqual(problems, []);
 });
@@ -100,17 +101,20 @@ test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core
   const { page, problems } = await open(browser, demoPage(server));
   const el = await ready(page, '#whatif');
   const demo = core.whatif_demo;
-  assert.equal(await text(el.locator('[data-value="consumed"]')), demo.consumed);
-  assert.equal(await text(el.locator('[data-value="remaining"]')), demo.remaining);
-  const fires = demo.firings.flatMap((t) => t.fires_at_seconds);
+  assert.equal(await text(el.locator('[data-value="consumed"]')), demo.budget_consumed_text);
+  assert.equal(await text(el.locator('[data-value="remaining"]')), demo.budget_remaining_text);
+  // Times to the minute the simulation resolves, never its seconds.
+  assert.equal(await text(el.locator('[data-value="exhausted"]')), `at ${demo.exhausted_at_text}`);
+  assert.match(demo.exhausted_at_text, /^\+\d+ d \d+ h \d+ min$/);
+  const fires = demo.tiers.flatMap((t) => t.firings.map((f) => f.fires_at_seconds));
   assert.ok(fires.length > 0, 'the demo incidents fire alerts');
   let seen = await markers(el);
   assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b), [...fires].sort((a, b) => a - b));
-  const resets = demo.firings.flatMap((t) => t.resets_at_seconds.filter((r) => r !== null));
+  const resets = demo.tiers.flatMap((t) => t.firings.map((f) => f.resets_at_seconds).filter((r) => r !== null));
   assert.deepEqual(seen.filter((m) => m.cls.includes('reset')).map((m) => m.seconds).sort((a, b) => a - b), resets.sort((a, b) => a - b));
-  for (const t of demo.firings) {
+  for (const t of demo.tiers) {
     const cells = await el.locator(`tr[data-tier="${t.name}"] [data-fires]`).evaluateAll((s) => s.map((x) => Number(x.dataset.fires)));
-    assert.deepEqual(cells, t.fires_at_seconds);
+    assert.deepEqual(cells, t.firings.map((f) => f.fires_at_seconds));
   }
   // Markers sit where their time is: x grows with the seconds.
   const sorted = [...seen].sort((a, b) => a.seconds - b.seconds);
@@ -130,9 +134,9 @@ test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core
   seen = await markers(el);
   const exhausted = seen.find((m) => m.cls.includes('exhausted'));
   assert.ok(Math.abs(exhausted.seconds - outage.exhausted_at_seconds) < 1e-6, `${exhausted.seconds} vs ${outage.exhausted_at_seconds}`);
-  assert.equal(await text(el.locator('[data-value="exhausted"]')), `at ${outage.exhausted}`);
+  assert.equal(await text(el.locator('[data-value="exhausted"]')), `at ${outage.exhausted_at_text}`);
   assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b),
-    outage.firings.flatMap((t) => t.fires_at_seconds).sort((a, b) => a - b));
+    outage.tiers.flatMap((t) => t.firings.map((f) => f.fires_at_seconds)).sort((a, b) => a - b));
 
   // Adding an incident back with the keyboard only.
   await el.getByRole('button', { name: 'Add incident' }).focus();
@@ -147,8 +151,9 @@ test('<slo-what-if>: a changed target recomputes from the core', async () => {
   const el = await ready(page, '#whatif');
   await type(el.getByLabel('Target (%)'), '99.95');
   await page.waitForFunction(() => document.getElementById('whatif').shadowRoot.querySelector('.headline').textContent.startsWith('At 99.95%'));
-  assert.equal(await text(el.locator('[data-value="consumed"]')), core.whatif_demo_9995.consumed);
-  assert.equal(await text(el.locator('[data-value="exhausted"]')), core.whatif_demo_9995.exhausted === 'never' ? 'never' : `at ${core.whatif_demo_9995.exhausted}`);
+  const result = core.whatif_demo_9995;
+  assert.equal(await text(el.locator('[data-value="consumed"]')), result.budget_consumed_text);
+  assert.equal(await text(el.locator('[data-value="exhausted"]')), `${result.exhausted_at_seconds === null ? '' : 'at '}${result.exhausted_at_text}`);
   assert.deepEqual(problems, []);
 });
 
@@ -156,16 +161,18 @@ test('<slo-composite>: serial and redundant availability come from the core', as
   const core = coreValues();
   const { page, problems } = await open(browser, demoPage(server));
   const el = await ready(page, '#composite');
-  assert.equal(await text(el.locator('[data-value="availability"]')), core.composite_demo.availability);
-  assert.equal(await text(el.locator('[data-value="downtime"]')), core.composite_demo.downtime_per_month);
-  assert.deepEqual(await el.locator('.parts tbody tr td:last-child').allTextContents(), core.composite_demo.dependencies);
+  assert.equal(await text(el.locator('[data-value="availability"]')), core.composite_demo.availability_text);
+  // 99.98997%: cut, never rounded up across a nine to 99.99%.
+  assert.equal(core.composite_demo.availability_text, '99.9899%');
+  assert.equal(await text(el.locator('[data-value="downtime"]')), core.composite_demo.expected_downtime_text);
+  assert.deepEqual(await el.locator('.parts tbody tr td:last-child').allTextContents(), core.composite_demo.dependencies.map((d) => d.expected_downtime_text));
   // Two 99.9% dependencies in series: 99.8001%.
   await el.getByRole('button', { name: 'Remove dependency 3' }).click();
   await type(el.locator('input[name="dependencies[0].availability"]'), '99.9%');
   await type(el.locator('input[name="dependencies[1].replicas"]'), '1');
   await page.waitForFunction((want) => document.getElementById('composite').shadowRoot.querySelector('[data-value="availability"]').textContent === want,
-    core.composite_two_serial.availability);
-  assert.equal(core.composite_two_serial.availability, '99.8001%');
+    core.composite_two_serial.availability_text);
+  assert.equal(core.composite_two_serial.availability_text, '99.8001%');
   assert.match(await text(el.locator('.headline')), /per 30-day month/);
   assert.deepEqual(problems, []);
 });
@@ -178,9 +185,9 @@ test('attributes are the API: setting one re-renders and fires change', async ()
     el.addEventListener('change', (e) => ok(e.detail), { once: true });
     el.setAttribute('target', '99.99');
   }));
-  assert.equal(detail.target, '99.99%');
-  assert.equal(detail.periods[2].name, '30-day month');
-  assert.equal(detail.periods[2].downtime, '4 min 19.2 s');
+  assert.equal(detail.target_text, '99.99%');
+  assert.equal(detail.periods[2].period, '30-day month');
+  assert.equal(detail.periods[2].allowed_downtime_text, '4 min 19.2 s');
   assert.deepEqual(problems, []);
 });
 
