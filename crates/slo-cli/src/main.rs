@@ -48,7 +48,7 @@ fn command_usage(command: &str) -> Option<String> {
     for line in text.lines() {
         let starts_command = line.starts_with("  ") && !line.starts_with("   ");
         if starts_command {
-            inside = line.trim_start().split_whitespace().next() == Some(command);
+            inside = line.split_whitespace().next() == Some(command);
         }
         if inside && line.starts_with("  ") {
             out += &format!("{line}\n");
