@@ -1,6 +1,7 @@
 """End-to-end tests of the SLO filter in the real Envoy 1.40, configured by `slo envoy-config`."""
 
 import json
+import socket
 import time
 
 import pytest
@@ -214,6 +215,33 @@ def test_by_default_the_status_endpoint_has_a_listener_of_its_own(upstream, tmp_
         assert series[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))] == 5
     finally:
         envoy.stop()
+
+
+def abandon(port, path, delay_ms, after_s):
+    """A request the upstream answers after delay_ms (fault filter), abandoned by the
+    client after after_s seconds: the connection closes before any response."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"GET {path} HTTP/1.1\r\nhost: shop\r\nx-envoy-fault-delay-request: {delay_ms}\r\n\r\n".encode())
+    time.sleep(after_s)
+    sock.close()
+
+
+def test_abandoned_requests_count_as_the_spec_says(proxy):
+    # Defaults: checkout-availability (no latency threshold) excludes them; checkout-latency
+    # (250 ms) excludes one abandoned at 100 ms and counts one abandoned at 400 ms as bad.
+    before = prometheus(proxy)
+    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.1)
+    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.4)
+    def delta(name, slo, outcome=None):
+        labels = (("outcome", outcome), ("slo", slo)) if outcome else (("slo", slo),)
+        return prometheus(proxy).get((name, labels), 0) - before.get((name, labels), 0)
+    expected = {("slo_requests_excluded_total", "checkout-availability", None): 2,
+                ("slo_requests_total", "checkout-availability", "bad"): 0,
+                ("slo_requests_excluded_total", "checkout-latency", None): 1,
+                ("slo_requests_total", "checkout-latency", "bad"): 1}
+    wait_for(lambda: (all(delta(*k) == v for k, v in expected.items()),
+                      {k: delta(*k) for k in expected}), what="abandoned requests counted")
+    assert all(v == 0 for (name, _), v in prometheus(proxy).items() if name == "slo_filter_errors_total")
 
 
 def stat_names(envoy):

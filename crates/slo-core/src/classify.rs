@@ -2,7 +2,7 @@
 //! The filter calls `matches` when the request headers arrive and `judge` once the
 //! response is complete.
 
-use crate::spec::{RequestMatch, RequestSli, Spec};
+use crate::spec::{Abandoned, RequestMatch, RequestSli, Spec};
 
 /// What the proxy knows about a request when its headers arrive.
 #[derive(Debug, Clone, Copy)]
@@ -72,8 +72,8 @@ impl RequestSli {
         self.matcher.matches(request)
     }
 
-    /// The request's outcome. Exclusions win over bad outcomes; a response with no status
-    /// (reset before any response) is bad, since the client got nothing.
+    /// The request's outcome. Exclusions win over bad outcomes; a request with no status
+    /// (the client went away before any response) counts as the SLI's `abandoned` says.
     pub fn judge(&self, request_path: &str, response: &ResponseFacts) -> Outcome {
         let path = strip_query(request_path);
         if self
@@ -89,16 +89,21 @@ impl RequestSli {
         {
             return Outcome::Excluded;
         }
-        let bad_status =
-            response.status == 0 || self.bad.statuses.iter().any(|s| s.matches(response.status));
+        let slow = self
+            .bad
+            .latency_threshold_ms
+            .is_some_and(|t| response.duration_ms > u64::from(t));
+        if response.status == 0 {
+            return match (self.abandoned, slow) {
+                (Abandoned::Bad, _) | (Abandoned::Latency, true) => Outcome::Bad,
+                (Abandoned::Exclude, _) | (Abandoned::Latency, false) => Outcome::Excluded,
+            };
+        }
+        let bad_status = self.bad.statuses.iter().any(|s| s.matches(response.status));
         let bad_grpc = response
             .grpc_status
             .is_some_and(|code| self.bad.grpc_statuses.contains(&code));
-        let too_slow = self
-            .bad
-            .latency_threshold_ms
-            .is_some_and(|limit| response.duration_ms > u64::from(limit));
-        if bad_status || bad_grpc || too_slow {
+        if bad_status || bad_grpc || slow {
             Outcome::Bad
         } else {
             Outcome::Good
@@ -207,6 +212,41 @@ mod tests {
     }
 
     #[test]
+    fn abandoned_requests_count_as_the_spec_chooses() {
+        let judge = |abandoned: Option<&str>, latency: bool, waited_ms| {
+            let mut sli = serde_json::json!({"bad": {"status": ["5xx"]}});
+            if latency {
+                sli["latency"] = serde_json::json!({"threshold_ms": 100});
+            }
+            if let Some(a) = abandoned {
+                sli["abandoned"] = serde_json::json!(a);
+            }
+            let doc = serde_json::json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d", "sli": sli}]}]});
+            let spec = Spec::from_value(&doc, "").unwrap();
+            assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec.clone()));
+            let openslo = crate::openslo::export(&spec);
+            assert_eq!(
+                crate::openslo::import(&openslo).as_ref(),
+                Ok(&spec),
+                "{openslo}"
+            );
+            spec.services[0].slos[0]
+                .sli
+                .judge("/", &response(0, None, waited_ms))
+        };
+        // Defaults: availability leaves them out; latency counts a wait past the threshold.
+        assert_eq!(judge(None, false, 5_000), Outcome::Excluded);
+        assert_eq!(judge(None, true, 50), Outcome::Excluded);
+        assert_eq!(judge(None, true, 150), Outcome::Bad);
+        assert_eq!(judge(Some("bad"), false, 1), Outcome::Bad);
+        assert_eq!(judge(Some("exclude"), true, 150), Outcome::Excluded);
+        let doc = serde_json::json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d",
+            "sli": {"bad": {"status": ["5xx"]}, "abandoned": "latency"}}]}]});
+        let errors = Spec::from_value(&doc, "").unwrap_err();
+        assert_eq!(errors[0].to_string(), "services[0].slos[0].sli.abandoned: \"latency\" needs latency.threshold_ms; allowed: \"exclude\" or \"bad\" for an SLO without a latency threshold");
+    }
+
+    #[test]
     fn judges_statuses_grpc_latency_and_exclusions() {
         let sli = sli();
         let path = "/api/checkout";
@@ -220,7 +260,12 @@ mod tests {
         );
         assert_eq!(sli.judge(path, &response(200, Some(14), 1)), Outcome::Bad);
         assert_eq!(sli.judge(path, &response(200, Some(5), 1)), Outcome::Good);
-        assert_eq!(sli.judge(path, &response(0, None, 1)), Outcome::Bad);
+        assert_eq!(
+            sli.judge(path, &response(0, None, 1)),
+            Outcome::Excluded,
+            "abandoned before the 300 ms threshold"
+        );
+        assert_eq!(sli.judge(path, &response(0, None, 301)), Outcome::Bad);
         assert_eq!(
             sli.judge("/api/checkout/health?deep=1", &response(503, None, 1)),
             Outcome::Excluded

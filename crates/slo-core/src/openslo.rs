@@ -31,7 +31,8 @@
 //! `metricSourceRef`), whose `spec` holds the fields of the JSON spec's `sli` object:
 //!
 //! - `ratioMetric` with `total` and `bad` (`counter: true` or omitted): `total`'s spec holds
-//!   `match` and `exclude` (which requests count), `bad`'s spec holds `bad` and `latency`
+//!   `match` and `exclude` (which requests count), `bad`'s spec holds `bad`, `latency` and
+//!   `abandoned`
 //!   (what makes one bad). The SLI is (total - bad) / total.
 //! - `thresholdMetric`, for latency SLOs: the metric is each request's latency in
 //!   milliseconds, and the objective's `op: lte` with `value: 300` makes a request good when
@@ -908,8 +909,12 @@ impl<'a> Reader<'a> {
                     obj.get("metricSource")
                 })?;
                 let source_path = join(&base, "metricSource");
-                let (fields, spec_path) =
-                    self.read_source(d, inner, &source_path, &["match", "bad", "exclude"])?;
+                let (fields, spec_path) = self.read_source(
+                    d,
+                    inner,
+                    &source_path,
+                    &["match", "bad", "exclude", "abandoned"],
+                )?;
                 let mut paths: PathMap = vec![(".sli".into(), at(d, base))];
                 let mut json = Map::new();
                 for (key, value) in fields {
@@ -958,7 +963,11 @@ impl<'a> Reader<'a> {
         let mut json = Map::new();
         let mut paths: PathMap = vec![(".sli".into(), at(d, path))];
         let mut complete = !failed;
-        for (role, keys) in [("total", ["match", "exclude"]), ("bad", ["bad", "latency"])] {
+        let roles: [(&str, &[&str]); 2] = [
+            ("total", &["match", "exclude"]),
+            ("bad", &["bad", "latency", "abandoned"]),
+        ];
+        for (role, keys) in roles {
             let Some(role_value) = obj.get(role) else {
                 continue;
             };
@@ -973,7 +982,7 @@ impl<'a> Reader<'a> {
                 o.get("metricSource")
             });
             let read = source
-                .and_then(|s| self.read_source(d, s, &join(&role_path, "metricSource"), &keys));
+                .and_then(|s| self.read_source(d, s, &join(&role_path, "metricSource"), keys));
             match read {
                 Some((fields, spec_path)) => {
                     for (key, value) in fields {
@@ -1970,7 +1979,7 @@ fn slo_document(service: &str, slo: &Slo) -> Yaml {
     } else {
         let (mut total, mut bad_spec) = (Map::new(), Map::new());
         for (key, value) in sli {
-            if key == "bad" || key == "latency" {
+            if ["bad", "latency", "abandoned"].contains(&key.as_str()) {
                 bad_spec.insert(key, value);
             } else {
                 total.insert(key, value);

@@ -54,6 +54,41 @@ pub struct RequestSli {
     pub matcher: RequestMatch,
     pub bad: BadOutcomes,
     pub exclude: Exclusions,
+    pub abandoned: Abandoned,
+}
+
+/// What a request the client abandoned before any response (Envoy's DC: no `:status` was
+/// sent) counts as. Nobody saw a failure, so availability usually leaves it out; but a
+/// client that waited past the latency threshold before giving up did see a slow service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Abandoned {
+    /// Excluded, like a request that never reached the service.
+    #[default]
+    Exclude,
+    /// Bad, as if the service had failed it.
+    Bad,
+    /// Bad when the client waited longer than the latency threshold, else excluded.
+    Latency,
+}
+
+impl Abandoned {
+    pub const ALLOWED: &'static str = "\"exclude\", \"bad\" or \"latency\" (bad only when the client waited past latency.threshold_ms)";
+
+    /// The default: `latency` for an SLO with a latency threshold, `exclude` otherwise.
+    pub fn default_for(bad: &BadOutcomes) -> Abandoned {
+        match bad.latency_threshold_ms {
+            Some(_) => Abandoned::Latency,
+            None => Abandoned::Exclude,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Abandoned::Exclude => "exclude",
+            Abandoned::Bad => "bad",
+            Abandoned::Latency => "latency",
+        }
+    }
 }
 
 /// Every non-empty list must match; an empty list matches anything.
@@ -419,7 +454,12 @@ fn read_budgeting(
 
 fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli> {
     let before = errors.0.len();
-    let obj = Object::read(value, path, &["match", "bad", "latency", "exclude"], errors)?;
+    let obj = Object::read(
+        value,
+        path,
+        &["match", "bad", "latency", "exclude", "abandoned"],
+        errors,
+    )?;
     let mut sli = RequestSli::default();
     if let Some(v) = obj.get("match") {
         if let Some(m) = Object::read(
@@ -481,6 +521,26 @@ fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli
             };
         }
     }
+    sli.abandoned = match obj.string("abandoned", errors) {
+        None => Abandoned::default_for(&sli.bad),
+        Some("exclude") => Abandoned::Exclude,
+        Some("bad") => Abandoned::Bad,
+        Some("latency") if sli.bad.latency_threshold_ms.is_some() => Abandoned::Latency,
+        Some("latency") => {
+            errors.push(
+                &obj.path_of("abandoned"),
+                "\"latency\" needs latency.threshold_ms; allowed: \"exclude\" or \"bad\" for an SLO without a latency threshold",
+            );
+            Abandoned::Exclude
+        }
+        Some(other) => {
+            errors.push(
+                &obj.path_of("abandoned"),
+                format!("{other:?} is not allowed; allowed: {}", Abandoned::ALLOWED),
+            );
+            Abandoned::Exclude
+        }
+    };
     if sli.bad.statuses.is_empty()
         && sli.bad.grpc_statuses.is_empty()
         && sli.bad.latency_threshold_ms.is_none()
@@ -942,6 +1002,9 @@ impl RequestSli {
         }
         if let Some(ms) = self.bad.latency_threshold_ms {
             out.insert("latency".into(), json!({"threshold_ms": ms}));
+        }
+        if self.abandoned != Abandoned::default_for(&self.bad) {
+            out.insert("abandoned".into(), json!(self.abandoned.as_str()));
         }
         let mut exclude = Map::new();
         if !self.exclude.statuses.is_empty() {
