@@ -13,8 +13,10 @@ for target in wasm32-wasip1 wasm32-unknown-unknown; do
   grep -qx "$target" <<<"$installed_targets" || { say "adding rust target $target"; rustup target add "$target"; }
 done
 
-# Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generator.
-debian_packages=(binaryen chromium prometheus hugo wrk nghttp2-client)
+# Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generators
+# (HTTP/1.1 and HTTP/2), and the OCI registry and image copier the filter's image test
+# pushes and pulls with.
+debian_packages=(binaryen chromium prometheus hugo wrk nghttp2-client docker-registry skopeo)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

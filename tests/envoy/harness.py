@@ -228,6 +228,23 @@ def core_status(config_json_path, now, counts):
     return json.loads(done.stdout)
 
 
+def wait_for(check, timeout=15, what="condition"):
+    """Polls check() -> (ok, last seen) until ok; fails naming what and the last value seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        ok, last = check()
+        if ok:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached in {timeout}s; last seen: {last}")
+
+
+def shipped(path):
+    """A deployment file under filters/, parsed."""
+    return yaml.safe_load((ROOT / "filters" / path).read_text())
+
+
 def filter_configuration(config_text):
     """The filter configuration JSON embedded in a generated Envoy config."""
     config = yaml.safe_load(config_text)

@@ -8,18 +8,11 @@ import pytest
 import yaml
 
 import harness
-from harness import Envoy, Upstream, prometheus, send, get
+from harness import Envoy, prometheus, send, get, wait_for
 from results_doc import assert_documented
 
 TOKEN = "test-token-123"
 ORIGIN = "http://127.0.0.1:8080"
-
-
-@pytest.fixture
-def upstream():
-    server = Upstream()
-    yield server
-    server.stop()
 
 
 def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, **options):
@@ -41,17 +34,6 @@ def proxy(upstream, tmp_path):
         yield envoy.wait_ready()
     finally:
         envoy.stop()
-
-
-def wait_for(check, timeout=15, what="condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        ok, last = check()
-        if ok:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not reached in {timeout}s; last seen: {last}")
 
 
 GRPC = {"content-type": "application/grpc"}
@@ -359,8 +341,19 @@ def test_the_shipped_configurations_are_the_generated_and_tested_ones(tmp_path):
     docs = list(yaml.safe_load_all((harness.ROOT / "filters" / "istio" / "stats-bootstrap.yaml").read_text()))
     istio_tags = json.loads(docs[0]["data"]["custom_bootstrap.json"])["stats_config"]["stats_tags"]
     assert istio_tags == envoy_tags
-    plugin = yaml.safe_load((harness.ROOT / "filters" / "istio" / "wasm-plugin.yaml").read_text())
+    plugin = harness.shipped("istio/wasm-plugin.yaml")
     config = tmp_path / "plugin.json"
     config.write_text(json.dumps(plugin["spec"]["pluginConfig"]))
     names = [s["slo"] for s in harness.core_status(config, 1_800_000_000, {})["slos"]]
     assert names == ["checkout-availability", "checkout-latency"]
+
+
+def test_the_envoy_gateway_manifests_carry_the_istio_configuration_and_the_envoy_stats_settings():
+    policy = harness.shipped("envoy-gateway/extension-policy.yaml")
+    [wasm] = policy["spec"]["wasm"]
+    assert wasm["code"]["type"] == "Image" and wasm["failOpen"] is True
+    # The Istio plugin's configuration is read by the filter in the test above.
+    assert wasm["config"] == harness.shipped("istio/wasm-plugin.yaml")["spec"]["pluginConfig"]
+    bootstrap = harness.shipped("envoy-gateway/envoy-proxy.yaml")["spec"]["bootstrap"]
+    assert bootstrap["type"] == "Merge"
+    assert yaml.safe_load(bootstrap["value"]) == {"stats_config": harness.shipped("envoy/envoy.yaml")["stats_config"]}
