@@ -112,6 +112,17 @@ impl RequestSli {
 }
 
 impl RequestMatch {
+    /// Whether the path alone rules the request in: a proxy reads the other facts only for
+    /// the SLOs this leaves (each read costs a call into the proxy).
+    pub fn path_matches(&self, request_path: &str) -> bool {
+        let path = strip_query(request_path);
+        self.path_prefixes.is_empty()
+            || self
+                .path_prefixes
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
+    }
+
     pub fn matches(&self, request: &RequestFacts) -> bool {
         let path = strip_query(request.path);
         let host = strip_port(request.authority);

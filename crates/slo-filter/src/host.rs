@@ -141,12 +141,12 @@ mod calls {
         }
     }
 
-    /// Unix time in whole seconds.
-    pub fn now_seconds() -> Result<u64, Status> {
+    /// Unix time in nanoseconds.
+    pub fn now_nanos() -> Result<u64, Status> {
         let mut nanos = 0;
         // SAFETY: the host writes the out-parameter.
         match unsafe { proxy_get_current_time_nanoseconds(&mut nanos) } {
-            Status::Ok => Ok(nanos / 1_000_000_000),
+            Status::Ok => Ok(nanos),
             other => Err(other),
         }
     }

@@ -65,9 +65,6 @@ mod shell {
         /// them on the tick saves two host calls per request.
         pending: RefCell<Vec<Pending>>,
         status: Option<StatusEndpoint>,
-        /// Which request facts some SLO looks at: every read is a round trip into Envoy
-        /// and back (to allocate the copy), the filter's main cost per request.
-        needs: Needs,
         errors: [u32; ErrorReason::ALL.len()],
         vm_memory: u32,
     }
@@ -84,7 +81,9 @@ mod shell {
         duration_sum_ms: u64,
     }
 
-    #[derive(Clone, Copy)]
+    /// Which facts some of the SLOs look at: every read is a round trip into Envoy and
+    /// back (to allocate the copy), the filter's main cost per request.
+    #[derive(Clone, Copy, Default)]
     struct Needs {
         route: bool,
         method: bool,
@@ -93,14 +92,12 @@ mod shell {
     }
 
     impl Needs {
-        fn of(spec: &slo_core::spec::Spec) -> Needs {
-            let any = |f: fn(&Slo) -> bool| spec.slos().any(f);
-            Needs {
-                route: any(|s| !s.sli.matcher.routes.is_empty()),
-                method: any(|s| !s.sli.matcher.methods.is_empty()),
-                authority: any(|s| !s.sli.matcher.virtual_hosts.is_empty()),
-                grpc: any(|s| !s.sli.bad.grpc_statuses.is_empty()),
-            }
+        fn add(&mut self, slo: &Slo) {
+            let m = &slo.sli.matcher;
+            self.route |= !m.routes.is_empty();
+            self.method |= !m.methods.is_empty();
+            self.authority |= !m.virtual_hosts.is_empty();
+            self.grpc |= !slo.sli.bad.grpc_statuses.is_empty();
         }
     }
 
@@ -160,7 +157,6 @@ mod shell {
                 });
                 slos.push((slo.clone(), metrics));
             }
-            let needs = Needs::of(&config.spec);
             let pending = RefCell::new(
                 slos.iter()
                     .map(|_| Pending {
@@ -175,7 +171,6 @@ mod shell {
                 pending,
                 windows: RefCell::new(windows),
                 status: config.status,
-                needs,
                 errors,
                 vm_memory,
             })
@@ -189,7 +184,8 @@ mod shell {
         /// The clock, or None (counted) when the host cannot say: then nothing is recorded,
         /// rather than events at the wrong time.
         fn now(&self) -> Option<u64> {
-            host::now_seconds()
+            host::now_nanos()
+                .map(|ns| ns / 1_000_000_000)
                 .map_err(|_| self.error(ErrorReason::HostCall))
                 .ok()
         }
@@ -361,6 +357,7 @@ mod shell {
                 plugin,
                 answered: false,
                 path: None,
+                started_ns: None,
             }))
         }
 
@@ -375,6 +372,8 @@ mod shell {
         answered: bool,
         /// `:path` as read for the status endpoint, kept so `on_log` need not read it again.
         path: Option<String>,
+        /// When the request's headers reached the filter (Unix nanoseconds).
+        started_ns: Option<u64>,
     }
 
     impl Context for Request {}
@@ -403,8 +402,14 @@ mod shell {
     /// The `:status` sent downstream (0 when none was: the stream was reset) and, for a gRPC
     /// response when some SLO judges gRPC, its gRPC status: from the trailers, or from the
     /// headers of a trailers-only response (as Envoy's own local replies send it). One read
-    /// of the response headers serves both.
+    /// of the response headers serves all three; without gRPC, reading `:status` alone
+    /// copies less.
     fn response_status(grpc: bool) -> Result<(u16, Option<u8>), Status> {
+        let parse_status = |v: &[u8]| std::str::from_utf8(v).ok()?.parse().ok();
+        if !grpc {
+            let status = host::header_value(MapType::HttpResponseHeaders, ":status")?;
+            return Ok((status.as_deref().and_then(parse_status).unwrap_or(0), None));
+        }
         let encoded = host::header_pairs(MapType::HttpResponseHeaders)?;
         let headers = host::decode_pairs(&encoded).ok_or(Status::SerializationFailure)?;
         let value = |name: &str| {
@@ -413,10 +418,8 @@ mod shell {
                 .find(|(n, _)| *n == name.as_bytes())
                 .map(|(_, v)| *v)
         };
-        let status = value(":status")
-            .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
-            .unwrap_or(0);
-        if !grpc || !value("content-type").is_some_and(|ct| ct.starts_with(b"application/grpc")) {
+        let status = value(":status").and_then(parse_status).unwrap_or(0);
+        if !value("content-type").is_some_and(|ct| ct.starts_with(b"application/grpc")) {
             return Ok((status, None));
         }
         let code = match header(MapType::HttpResponseTrailers, "grpc-status")? {
@@ -435,31 +438,60 @@ mod shell {
     }
 
     impl Request {
-        /// The request facts the spec looks at; the others stay empty, which no SLO
-        /// that ignores them can tell apart.
-        fn facts(&mut self) -> Result<(String, String, String, Option<String>), Status> {
-            let needs = self.plugin.needs;
-            let request_header = |name, needed| -> Result<String, Status> {
+        /// `:path`: kept from the status endpoint's check, or read now.
+        fn path(&mut self) -> Result<String, Status> {
+            match self.path.take() {
+                Some(path) => Ok(path),
+                None => Ok(header(MapType::HttpRequestHeaders, ":path")?.unwrap_or_default()),
+            }
+        }
+
+        /// Milliseconds since the request's headers reached the filter: two reads of the
+        /// clock cost less than the `request.duration` property (a lookup and a copy into
+        /// the VM). Requests the filter never saw start (a local reply to a malformed one)
+        /// fall back to the property.
+        fn duration_ms(&self) -> Result<u64, ErrorReason> {
+            let elapsed_ns = match self.started_ns {
+                Some(start) => host::now_nanos()
+                    .map_err(|_| ErrorReason::HostCall)?
+                    .saturating_sub(start),
+                None => int_property(&["request", "duration"])
+                    .map_err(|_| ErrorReason::HostCall)?
+                    .and_then(|ns| u64::try_from(ns).ok())
+                    .ok_or(ErrorReason::ResponseFacts)?,
+            };
+            Ok(elapsed_ns / 1_000_000)
+        }
+
+        fn count(&mut self) -> Result<(), ErrorReason> {
+            let path = self.path().map_err(|_| ErrorReason::HostCall)?;
+            let plugin = Rc::clone(&self.plugin);
+            // The path rules most SLOs out; the other facts are read only for those left.
+            let mut needs = None;
+            for (slo, _) in &plugin.slos {
+                if slo.sli.matcher.path_matches(&path) {
+                    needs.get_or_insert_with(Needs::default).add(slo);
+                }
+            }
+            let Some(needs) = needs else {
+                return Ok(());
+            };
+            let request_header = |name, needed| -> Result<String, ErrorReason> {
                 Ok(if needed {
-                    header(MapType::HttpRequestHeaders, name)?.unwrap_or_default()
+                    header(MapType::HttpRequestHeaders, name)
+                        .map_err(|_| ErrorReason::HostCall)?
+                        .unwrap_or_default()
                 } else {
                     String::new()
                 })
             };
-            let path = match self.path.take() {
-                Some(path) => path,
-                None => request_header(":path", true)?,
-            };
             let method = request_header(":method", needs.method)?;
             let authority = request_header(":authority", needs.authority)?;
-            let route = if needs.route { route_name()? } else { None };
-            Ok((path, method, authority, route))
-        }
-
-        fn count(&mut self) -> Result<(), ErrorReason> {
-            let (path, method, authority, route) =
-                self.facts().map_err(|_| ErrorReason::HostCall)?;
-            let plugin = &self.plugin;
+            let route = if needs.route {
+                route_name().map_err(|_| ErrorReason::HostCall)?
+            } else {
+                None
+            };
             let request = RequestFacts {
                 route: route.as_deref(),
                 authority: &authority,
@@ -476,15 +508,11 @@ mod shell {
                 return Ok(());
             }
             let (status, grpc_status) =
-                response_status(plugin.needs.grpc).map_err(|_| ErrorReason::HostCall)?;
-            let duration_ns = int_property(&["request", "duration"])
-                .map_err(|_| ErrorReason::HostCall)?
-                .ok_or(ErrorReason::ResponseFacts)?;
+                response_status(needs.grpc).map_err(|_| ErrorReason::HostCall)?;
             let response = ResponseFacts {
                 status,
                 grpc_status,
-                duration_ms: u64::try_from(duration_ns / 1_000_000)
-                    .map_err(|_| ErrorReason::ResponseFacts)?,
+                duration_ms: self.duration_ms()?,
             };
             let Ok(mut pending) = plugin.pending.try_borrow_mut() else {
                 return Err(ErrorReason::Metric);
@@ -565,6 +593,7 @@ mod shell {
     // applied by tests/envoy/build.sh): a callback implemented here must be listed there.
     impl HttpContext for Request {
         fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
+            self.started_ns = host::now_nanos().ok();
             let Some(endpoint) = &self.plugin.status else {
                 return Action::Continue;
             };
