@@ -279,9 +279,10 @@ def test_bad_configuration_is_refused_with_path_qualified_errors(upstream, tmp_p
         assert message in log, log[-3000:]
 
 
-def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(upstream, tmp_path):
+def test_dynamic_updates_good_bad_good_keep_serving_and_lose_or_double_no_count(upstream, tmp_path):
     """The listener comes from an LDS file; replacing it with a bad filter configuration is
-    rejected and the running listener goes on serving and counting."""
+    rejected and the running listener goes on serving and counting; a good one replaces it
+    with every count kept exactly."""
     listen, admin = harness.free_port(), harness.free_port()
     config = yaml.safe_load(harness.envoy_config(
         harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
@@ -325,6 +326,23 @@ def test_a_bad_dynamic_update_is_refused_and_the_old_listener_keeps_counting(ups
         assert statuses == [200] * 10
         wait_for(lambda: (prometheus(envoy)[key] == before + 10, prometheus(envoy)[key]),
                  what="the ten requests counted by the old listener")
+        # A good update replaces the listener (and the filter's configuration): Envoy's
+        # counters keep their values, the new configuration takes them as its baseline, and
+        # no request is lost or counted twice across the change.
+        good = json.loads(json.dumps(listener))
+        wasm = good["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
+        filter_config = json.loads(wasm["configuration"]["value"])
+        filter_config["spec"]["services"][0]["slos"][0]["description"] = "reloaded"
+        wasm["configuration"]["value"] = json.dumps(filter_config)
+        write_lds(good)
+        wait_for(lambda: ((n := int(envoy.admin("/stats?filter=listener_manager.lds.update_success$")
+                                    .split(":")[1])) >= 2, n), what="lds.update_success after the good update")
+        statuses = send(listen, [("GET", "/api/checkout/c", {})] * 10, connections=2)
+        assert statuses == [200] * 10
+        wait_for(lambda: (prometheus(envoy)[key] == before + 20, prometheus(envoy)[key]),
+                 what="ten more requests counted by the new listener, none lost or doubled")
+        time.sleep(2.5)  # more ticks of both configurations: still no double counting
+        assert prometheus(envoy)[key] == before + 20
     finally:
         envoy.stop()
 
