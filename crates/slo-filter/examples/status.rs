@@ -12,32 +12,19 @@ use slo_filter::names::milli;
 use slo_filter::options::FilterConfig;
 use std::process::ExitCode;
 
+mod helper;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("status: {message}");
-            ExitCode::from(2)
-        }
-    }
+    helper::finish("status", run(&args))
 }
 
 fn run(args: &[String]) -> Result<Value, String> {
     let [config_path, now, counts @ ..] = args else {
         return Err("usage: status CONFIG.json NOW SLO=GOOD:BAD...".into());
     };
-    let text = std::fs::read_to_string(config_path).map_err(|e| format!("{config_path}: {e}"))?;
-    let config = FilterConfig::from_json(&text).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let config = FilterConfig::from_json(&helper::read(config_path)?)
+        .map_err(|errors| helper::joined(&errors))?;
     let now: u64 = now
         .parse()
         .map_err(|_| format!("NOW {now:?} is not Unix seconds"))?;
