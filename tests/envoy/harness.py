@@ -182,6 +182,21 @@ def prometheus(envoy, prefix="slo_"):
     return series
 
 
+def exchange(conn, method, path, headers):
+    """One request on a keep-alive connection; returns the connection to use next (a new
+    one when Envoy said `connection: close`, as it does while draining), the status and
+    the grpc-status header (None without one)."""
+    body = b"\x00\x00\x00\x00\x00" if method == "POST" else None
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    if response.getheader("connection", "").lower() == "close":
+        conn.close()
+        conn = http.client.HTTPConnection(conn.host, conn.port, timeout=30)
+    grpc_status = response.getheader("grpc-status")
+    return conn, response.status, None if grpc_status is None else int(grpc_status)
+
+
 def send(port, requests, connections=16):
     """Sends (method, path, headers) requests round-robin over keep-alive connections in
     parallel threads; returns the status of each, in order."""
@@ -190,15 +205,7 @@ def send(port, requests, connections=16):
     def worker(index):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for i in range(index, len(requests), connections):
-            method, path, headers = requests[i]
-            body = b"\x00\x00\x00\x00\x00" if method == "POST" else None
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            statuses[i] = response.status
-            if response.getheader("connection", "").lower() == "close":
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn, statuses[i], _ = exchange(conn, *requests[i])
         conn.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
@@ -207,6 +214,96 @@ def send(port, requests, connections=16):
     for t in threads:
         t.join()
     return statuses
+
+
+class Load:
+    """Steady load in background threads, each over its own keep-alive connection: cycles
+    through (method, path, headers) requests at `rate` requests per second in all (as fast
+    as it can when None) until stop(), `seconds` or `max_requests`. Counts every answer by
+    request and (status, grpc-status); a request that got no answer is kept in `failures`
+    (its fate in Envoy is unknown, so the counts cannot be compared exactly)."""
+
+    def __init__(self, port, requests, connections=4, rate=None, seconds=None, max_requests=None):
+        self.port, self.requests, self.connections = port, requests, connections
+        self.interval = connections / rate if rate else 0
+        self.deadline = time.monotonic() + seconds if seconds else None
+        self.max_requests = max_requests
+        self.answers = {}  # (request index, status, grpc status) -> count
+        self.failures = []
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.worker, args=(i,), daemon=True) for i in range(connections)]
+        for t in self.threads:
+            t.start()
+
+    def take_turn(self):
+        with self.lock:
+            if self.stopping.is_set() or (self.deadline and time.monotonic() >= self.deadline) \
+                    or (self.max_requests is not None and self.sent >= self.max_requests):
+                return None
+            self.sent += 1
+            return self.sent - 1
+
+    def worker(self, index):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        next_at = time.monotonic()
+        while (turn := self.take_turn()) is not None:
+            which = turn % len(self.requests)
+            try:
+                conn, status, grpc_status = exchange(conn, *self.requests[which])
+            except (OSError, http.client.HTTPException) as error:
+                with self.lock:
+                    self.failures.append((self.requests[which], repr(error)))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                continue
+            key = (which, status, grpc_status)
+            with self.lock:
+                self.answers[key] = self.answers.get(key, 0) + 1
+            if self.interval:
+                next_at += self.interval
+                time.sleep(max(0.0, next_at - time.monotonic()))
+        conn.close()
+
+    def stop(self):
+        self.stopping.set()
+        return self.wait()
+
+    def wait(self):
+        for t in self.threads:
+            t.join()
+        return self
+
+    def answered(self):
+        with self.lock:
+            return sum(self.answers.values())
+
+    def expected_counts(self, slos, spec=SPEC):
+        """{(slo, outcome): count} for the answers so far, as the core judges them (judge
+        helper). A request's duration is the delay it asked of the fault filter: the
+        others are taken as fast, which the latency threshold must leave far away."""
+        answers = dict(self.answers)
+        judged = judge([{"method": self.requests[which][0], "path": self.requests[which][1], "status": status,
+                         "grpc_status": grpc_status,
+                         "duration_ms": int(self.requests[which][2].get("x-envoy-fault-delay-request", 0))}
+                        for which, status, grpc_status in answers], spec)
+        counts = {(slo, outcome): 0 for slo in slos for outcome in ("good", "bad", "excluded")}
+        for n, outcomes in zip(answers.values(), judged):
+            for slo, outcome in outcomes.items():
+                counts[(slo, outcome)] += n
+        return counts
+
+
+def seen_counts(series, slos):
+    """{(slo, outcome): count} from `prometheus(envoy)`'s slo_requests_total and
+    slo_requests_excluded_total."""
+    counts = {}
+    for slo in slos:
+        for outcome in ("good", "bad"):
+            counts[(slo, outcome)] = series.get(("slo_requests_total", (("outcome", outcome), ("slo", slo))))
+        counts[(slo, "excluded")] = series.get(("slo_requests_excluded_total", (("slo", slo),)))
+    return counts
 
 
 def get(port, path, headers=None, method="GET"):

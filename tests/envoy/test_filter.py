@@ -1,6 +1,7 @@
 """End-to-end tests of the SLO filter in the real Envoy 1.40, configured by `slo envoy-config`."""
 
 import json
+import re
 import socket
 import time
 
@@ -69,12 +70,7 @@ def expected_counts(mix):
 
 
 def seen_counts(series):
-    counts = {}
-    for slo in SLOS:
-        for outcome in ("good", "bad"):
-            counts[(slo, outcome)] = series.get(("slo_requests_total", (("outcome", outcome), ("slo", slo))))
-        counts[(slo, "excluded")] = series.get(("slo_requests_excluded_total", (("slo", slo),)))
-    return counts
+    return harness.seen_counts(series, SLOS)
 
 
 def requests_of(mix):
@@ -279,70 +275,151 @@ def test_bad_configuration_is_refused_with_path_qualified_errors(upstream, tmp_p
         assert message in log, log[-3000:]
 
 
+class LdsEnvoy:
+    """Envoy whose data-plane listener comes from an LDS file, replaced while Envoy runs as a
+    control plane would replace it. Replaced filter chains drain for `drain_seconds`."""
+
+    def __init__(self, upstream, tmp_path, drain_seconds=1, **options):
+        self.listen, admin = harness.free_port(), harness.free_port()
+        config = yaml.safe_load(harness.envoy_config(
+            harness.SPEC, listen_port=self.listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
+            status_path="/slo/status", status_on_data_plane=True, **options))
+        self.listener = config["static_resources"].pop("listeners")[0]
+        self.listener["@type"] = "type.googleapis.com/envoy.config.listener.v3.Listener"
+        self.dir = tmp_path / "lds"
+        self.dir.mkdir()
+        config["node"] = {"id": "slo-test", "cluster": "slo-test"}
+        config["dynamic_resources"] = {"lds_config": {"resource_api_version": "V3", "path_config_source": {
+            "path": str(self.dir / "lds.yaml"), "watched_directory": {"path": str(self.dir)}}}}
+        self.write(self.listener)
+        self.envoy = Envoy(yaml.safe_dump(config, sort_keys=False), workdir=tmp_path,
+                           extra_args=("--drain-time-s", str(drain_seconds)))
+
+    def write(self, listener):
+        tmp = self.dir / "lds.tmp"
+        tmp.write_text(yaml.safe_dump({"resources": [listener]}, sort_keys=False))
+        tmp.rename(self.dir / "lds.yaml")
+
+    def update(self, change):
+        """Writes the listener with its filter configuration changed by change(config)."""
+        listener = json.loads(json.dumps(self.listener))
+        wasm = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
+        filter_config = json.loads(wasm["configuration"]["value"])
+        change(filter_config)
+        wasm["configuration"]["value"] = json.dumps(filter_config)
+        self.write(listener)
+
+    def stat(self, name):
+        return int(self.envoy.admin(f"/stats?filter=^{re.escape(name)}$").split(":")[1])
+
+    def window_counts(self, slo):
+        """The good and bad events in the SLO's sliding window, from the status endpoint."""
+        _, _, body = get(self.listen, "/slo/status")
+        report = {s["slo"]: s for s in json.loads(body)["slos"]}[slo]
+        return report["good"], report["bad"]
+
+
+# Every outcome of every SLO, and a request no SLO judges; one answer each from the upstream.
+RELOAD_MIX = [("GET", "/api/checkout/cart", {}), ("GET", "/api/checkout/status/500", {}),
+              ("GET", "/api/checkout/healthz", {}), ("POST", "/catalog.Catalog/List/grpc/14", GRPC),
+              ("POST", "/catalog.Catalog/Get/grpc/0", GRPC), ("GET", "/static/logo.png", {})]
+RELOAD_ANSWERS = {0: (200, None), 1: (500, None), 2: (200, None), 3: (200, 14), 4: (200, 0), 5: (200, None)}
+
+
+def add(a, b):
+    return {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()}
+
+
+def loaded_phase(lds, during, what, settle=0.5):
+    """Runs steady mixed load over keep-alive connections while during() changes the
+    listener, then settle seconds more; every request is answered as the upstream answers it.
+    Returns the load's counts as the core judges them."""
+    load = harness.Load(lds.listen, RELOAD_MIX, connections=4, rate=200)
+    time.sleep(0.5)
+    during()
+    time.sleep(settle)
+    load.stop()
+    assert load.failures == [], f"{what}: requests without an answer: {load.failures[:5]}"
+    assert {which: (status, grpc) for which, status, grpc in load.answers} == RELOAD_ANSWERS, load.answers
+    assert load.answered() > 100, f"{what}: only {load.answered()} requests"
+    return load.expected_counts(SLOS)
+
+
 def test_dynamic_updates_good_bad_good_keep_serving_and_lose_or_double_no_count(upstream, tmp_path):
-    """The listener comes from an LDS file; replacing it with a bad filter configuration is
-    rejected and the running listener goes on serving and counting; a good one replaces it
-    with every count kept exactly."""
-    listen, admin = harness.free_port(), harness.free_port()
-    config = yaml.safe_load(harness.envoy_config(
-        harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
-        tick_seconds=1))
-    listener = config["static_resources"].pop("listeners")[0]
-    listener["@type"] = "type.googleapis.com/envoy.config.listener.v3.Listener"
-    lds_dir = tmp_path / "lds"
-    lds_dir.mkdir()
-    lds = lds_dir / "lds.yaml"
-    config["node"] = {"id": "slo-test", "cluster": "slo-test"}
-    config["dynamic_resources"] = {"lds_config": {"resource_api_version": "V3", "path_config_source": {
-        "path": str(lds), "watched_directory": {"path": str(lds_dir)}}}}
-
-    def write_lds(resource):
-        tmp = lds_dir / "lds.tmp"
-        tmp.write_text(yaml.safe_dump({"resources": [resource]}, sort_keys=False))
-        tmp.rename(lds)
-
-    write_lds(listener)
-    envoy = Envoy(yaml.safe_dump(config, sort_keys=False), workdir=tmp_path)
+    """Load runs through each change of the LDS listener: a good start, a bad filter
+    configuration (refused, the old listener serves and counts on), a good one (replaces it;
+    the old filter chain serves its open connections until they drain). After each phase,
+    Envoy's counts are exactly those of every request sent so far, and stay so."""
+    lds = LdsEnvoy(upstream, tmp_path, drain_seconds=2, tick_seconds=1)
+    envoy = lds.envoy
     try:
         envoy.wait_ready()
-        key = ("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))
-        wait_for(lambda: (get(listen, "/api/checkout/a")[0] == 200, None), what="listener up")
-        # Each worker adds its counts to Envoy's counters on its tick.
-        wait_for(lambda: (prometheus(envoy)[key] >= 1, None), what="the first requests counted")
+        wait_for(lambda: (get(lds.listen, "/api/checkout/a")[0] == 200, None), what="listener up")
+        seen = lambda: seen_counts(prometheus(envoy))
+        expected = wait_for(lambda: (seen()[("checkout-availability", "good")] == 1, seen()),
+                            what="the first request counted")
+        exact = lambda what: wait_for(lambda: (seen() == expected, seen()), what=what)
+
+        expected = add(expected, loaded_phase(lds, lambda: None, "phase 1 (good)"))
+        exact("phase 1 counted exactly")
+        assert lds.window_counts("checkout-availability") == (expected[("checkout-availability", "good")],
+                                                              expected[("checkout-availability", "bad")])
+
+        def refused():
+            lds.update(lambda config: config.update(spec=bad_spec(tmp_path)))
+            wait_for(lambda: (lds.stat("listener_manager.lds.update_rejected") == 1, None), what="the bad update refused")
+        expected = add(expected, loaded_phase(lds, refused, "phase 2 (bad, refused)"))
+        exact("phase 2 counted exactly")
+        assert "spec.services[0].slos[0].target: 1.5 is out of range" in envoy.log()
+        assert lds.stat("listener_manager.lds.update_success") == 1
+
+        before_reload = dict(expected)
+        def replaced():
+            lds.update(lambda config: config["spec"]["services"][0]["slos"][0].update(description="reloaded"))
+            wait_for(lambda: (lds.stat("listener_manager.lds.update_success") == 2, None), what="the good update")
+        # The load goes on until the old filter chain has drained (2 s) and after.
+        expected = add(expected, loaded_phase(lds, replaced, "phase 3 (good, replaces)", settle=3))
+        exact("phase 3 counted exactly")
+        assert lds.stat("listener_manager.listener_in_place_updated") == 1
+        assert lds.stat("http.slo_ingress.downstream_cx_drain_close") >= 1, "no connection drained"
+        time.sleep(2.5)  # more ticks: nothing counted twice
+        assert seen() == expected
+        # The new configuration's sliding windows started empty at the update: its status
+        # (and its burn rates) hold the events after it only.
+        since = add(expected, {k: -v for k, v in before_reload.items()})
+        good, bad = lds.window_counts("checkout-availability")
+        assert (good, bad) != (expected[("checkout-availability", "good")], expected[("checkout-availability", "bad")])
+        assert (good, bad) == (since[("checkout-availability", "good")], since[("checkout-availability", "bad")])
+        errors = [v for (name, _), v in prometheus(envoy).items() if name == "slo_filter_errors_total"]
+        assert errors and all(v == 0 for v in errors), errors
+    finally:
+        envoy.stop()
+
+
+def test_a_replaced_configuration_hands_its_last_counts_over_when_envoy_retires_it(upstream, tmp_path):
+    """A configuration that never ticks again after a reload (60 s tick) still has its
+    judged requests counted: when its drained filter chain goes, Envoy calls the filter's
+    on_done, which adds them to Envoy's counters."""
+    lds = LdsEnvoy(upstream, tmp_path, drain_seconds=1, tick_seconds=60)
+    envoy = lds.envoy
+    key = lambda outcome: ("slo_requests_total", (("outcome", outcome), ("slo", "checkout-availability")))
+    try:
+        envoy.wait_ready()
+        wait_for(lambda: (get(lds.listen, "/api/checkout/a")[0] == 200, None), what="listener up")
+        assert send(lds.listen, [("GET", "/api/checkout/b", {})] * 6 + [("GET", "/api/checkout/status/503", {})] * 4,
+                    connections=2).count(503) == 4
         time.sleep(1.5)
-        before = prometheus(envoy)[key]
-        bad = json.loads(json.dumps(listener))
-        wasm = bad["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
-        filter_config = json.loads(wasm["configuration"]["value"])
-        filter_config["spec"] = bad_spec(tmp_path)
-        wasm["configuration"]["value"] = json.dumps(filter_config)
-        write_lds(bad)
-        wait_for(lambda: ("spec.services[0].slos[0].target: 1.5 is out of range" in envoy.log(), None),
-                 what="the rejection in Envoy's log")
-        rejected = wait_for(lambda: ((n := int(envoy.admin("/stats?filter=listener_manager.lds.update_rejected$")
-                                            .split(":")[1])) >= 1, n), what="lds.update_rejected")
-        assert rejected >= 1
-        statuses = send(listen, [("GET", "/api/checkout/b", {})] * 10, connections=2)
-        assert statuses == [200] * 10
-        wait_for(lambda: (prometheus(envoy)[key] == before + 10, prometheus(envoy)[key]),
-                 what="the ten requests counted by the old listener")
-        # A good update replaces the listener (and the filter's configuration): Envoy's
-        # counters keep their values, the new configuration takes them as its baseline, and
-        # no request is lost or counted twice across the change.
-        good = json.loads(json.dumps(listener))
-        wasm = good["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
-        filter_config = json.loads(wasm["configuration"]["value"])
-        filter_config["spec"]["services"][0]["slos"][0]["description"] = "reloaded"
-        wasm["configuration"]["value"] = json.dumps(filter_config)
-        write_lds(good)
-        wait_for(lambda: ((n := int(envoy.admin("/stats?filter=listener_manager.lds.update_success$")
-                                    .split(":")[1])) >= 2, n), what="lds.update_success after the good update")
-        statuses = send(listen, [("GET", "/api/checkout/c", {})] * 10, connections=2)
-        assert statuses == [200] * 10
-        wait_for(lambda: (prometheus(envoy)[key] == before + 20, prometheus(envoy)[key]),
-                 what="ten more requests counted by the new listener, none lost or doubled")
-        time.sleep(2.5)  # more ticks of both configurations: still no double counting
-        assert prometheus(envoy)[key] == before + 20
+        assert prometheus(envoy)[key("good")] == 0, "counted before any tick: the test shows nothing"
+        lds.update(lambda config: config.update(tick_seconds=1))
+        wait_for(lambda: (lds.stat("listener_manager.lds.update_success") == 2, None), what="the good update")
+        wait_for(lambda: ((prometheus(envoy)[key("good")], prometheus(envoy)[key("bad")]) == (7, 4),
+                          (prometheus(envoy)[key("good")], prometheus(envoy)[key("bad")])),
+                 what="the old configuration's 11 requests, handed over when it was retired")
+        send(lds.listen, [("GET", "/api/checkout/c", {})] * 5, connections=1)
+        wait_for(lambda: (prometheus(envoy)[key("good")] == 12, prometheus(envoy)[key("good")]),
+                 what="the new configuration counting on")
+        time.sleep(2.5)
+        assert (prometheus(envoy)[key("good")], prometheus(envoy)[key("bad")]) == (12, 4)
     finally:
         envoy.stop()
 

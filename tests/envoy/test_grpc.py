@@ -87,10 +87,7 @@ def expected_counts(calls, status=200):
 
 
 def seen_counts(envoy):
-    series = prometheus(envoy)
-    counts = {o: series.get(("slo_requests_total", (("outcome", o), ("slo", SLO)))) for o in ("good", "bad")}
-    counts["excluded"] = series.get(("slo_requests_excluded_total", (("slo", SLO),)))
-    return counts
+    return {outcome: n for (_, outcome), n in harness.seen_counts(prometheus(envoy), [SLO]).items()}
 
 
 # Every status code, each way a status can reach Envoy.

@@ -288,7 +288,17 @@ mod shell {
         }
     }
 
-    impl Context for Root {}
+    impl Context for Root {
+        /// Envoy retires this configuration (a reload replaced it and its connections have
+        /// drained, or Envoy stops): the requests judged since the last tick would be lost
+        /// with it, so they go to Envoy's counters now, where the new configuration reads them.
+        fn on_done(&mut self) -> bool {
+            if let Some(plugin) = &self.plugin {
+                plugin.flush();
+            }
+            true
+        }
+    }
 
     impl RootContext for Root {
         fn on_configure(&mut self, _size: usize) -> bool {
