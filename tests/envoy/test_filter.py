@@ -301,13 +301,15 @@ class LdsEnvoy:
         tmp.rename(self.dir / "lds.yaml")
 
     def update(self, change):
-        """Writes the listener with its filter configuration changed by change(config)."""
+        """Writes the listener with its filter configuration changed by change(config);
+        returns that configuration."""
         listener = json.loads(json.dumps(self.listener))
         wasm = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
         filter_config = json.loads(wasm["configuration"]["value"])
         change(filter_config)
         wasm["configuration"]["value"] = json.dumps(filter_config)
         self.write(listener)
+        return filter_config
 
     def stat(self, name):
         return int(self.envoy.admin(f"/stats?filter=^{re.escape(name)}$").split(":")[1])
@@ -420,6 +422,65 @@ def test_a_replaced_configuration_hands_its_last_counts_over_when_envoy_retires_
                  what="the new configuration counting on")
         time.sleep(2.5)
         assert (prometheus(envoy)[key("good")], prometheus(envoy)[key("bad")]) == (12, 4)
+    finally:
+        envoy.stop()
+
+
+def gauges(series):
+    return {key: v for key, v in series.items()
+            if key[0] in ("slo_burn_rate_milli", "slo_error_budget_remaining_milli", "slo_alert_active")}
+
+
+def core_gauges(core):
+    """The core's gauges (status helper) as `prometheus()` keys them."""
+    out = {}
+    for slo, g in core["gauges"].items():
+        for window, milli in g["burn_rate_milli"].items():
+            out[("slo_burn_rate_milli", (("slo", slo), ("window", window)))] = milli
+        out[("slo_error_budget_remaining_milli", (("slo", slo),))] = g["budget_remaining_milli"]
+        for tier, active in g["alert_active"].items():
+            severity = "page" if tier.startswith("page") else "ticket"
+            out[("slo_alert_active", (("severity", severity), ("slo", slo), ("tier", tier)))] = active
+    return out
+
+
+def test_a_reload_keeps_the_windows_of_unchanged_slos_and_restarts_a_changed_one(upstream, tmp_path):
+    """A reload that changes one SLO: the unchanged SLOs go on in the same sliding windows
+    (their burn rates keep their history), the changed one starts empty, and while the
+    replaced configuration drains (and ticks) no gauge shows its stale window."""
+    lds = LdsEnvoy(upstream, tmp_path, drain_seconds=30, tick_seconds=1)
+    envoy = lds.envoy
+    try:
+        envoy.wait_ready()
+        wait_for(lambda: (get(lds.listen, "/api/checkout/a")[0] == 200, None), what="listener up")
+        burst = [(59, "GET", "/api/checkout/cart", {}, {}), (40, "GET", "/api/checkout/status/503", {}, {}),
+                 (20, "POST", "/catalog.Catalog/List/grpc/14", GRPC, {}), (5, "POST", "/catalog.Catalog/List/grpc/0", GRPC, {})]
+        send(lds.listen, requests_of(burst), connections=4)
+        counts = {"checkout-availability": (60, 40), "checkout-latency": (100, 0), "catalog-grpc": (5, 20)}
+        wait_for(lambda: ({s: lds.window_counts(s) for s in counts} == counts, {s: lds.window_counts(s) for s in counts}),
+                 what="every request in the windows")
+        time.sleep(2.5)
+        assert gauges(prometheus(envoy))[("slo_burn_rate_milli", (("slo", "checkout-availability"), ("window", "5m")))] == 400_000
+
+        def retarget(config):
+            config["spec"]["services"][0]["slos"][0]["target"] = 0.99
+        new_config = lds.update(retarget)
+        wait_for(lambda: (lds.stat("listener_manager.lds.update_success") == 2, None), what="the good update")
+        time.sleep(2.5)  # two ticks of the new configuration
+        config_path = tmp_path / "new-filter.json"
+        config_path.write_text(json.dumps(new_config))
+        after = dict(counts, **{"checkout-availability": (0, 0)})
+        status, _, body = get(lds.listen, "/slo/status")
+        report = json.loads(body)
+        core = harness.core_status(config_path, report["generated_at_seconds"], after)
+        assert report["slos"] == core["slos"]
+        # Both configurations tick (1 s) while the old one drains: the gauges are the new
+        # configuration's, every time, including the changed SLO's.
+        expected = core_gauges(core)
+        for _ in range(12):
+            assert gauges(prometheus(envoy)) == expected
+            time.sleep(0.25)
+        assert lds.stat("listener_manager.total_filter_chains_draining") == 1, "the old configuration is gone: the test shows nothing"
     finally:
         envoy.stop()
 

@@ -27,7 +27,7 @@ mod shell {
     use slo_core::spec::Slo;
     use slo_core::{results, status};
     use std::cell::RefCell;
-    use std::rc::Rc;
+    use std::rc::{Rc, Weak};
     use std::time::Duration;
 
     proxy_wasm::main! {{
@@ -56,11 +56,54 @@ mod shell {
         last_bad: u64,
     }
 
+    thread_local! {
+        /// Every SLO's window in this VM, oldest first. A reload puts a new configuration
+        /// next to the one it replaces, which serves its open connections and ticks on
+        /// until they have drained; two listeners may also carry the same spec.
+        static WINDOWS: RefCell<Vec<(Slo, Weak<RefCell<Window>>)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The window of an SLO with exactly this definition if a live configuration has one:
+    /// an unchanged SLO keeps its history across a reload, and every configuration that
+    /// has it records into, and publishes from, the same window. Otherwise a new one.
+    fn shared_window(
+        slo: &Slo,
+        new: impl FnOnce() -> Result<Window, Status>,
+    ) -> Result<Rc<RefCell<Window>>, Status> {
+        WINDOWS.with(|cell| {
+            let mut windows = cell.try_borrow_mut().map_err(|_| Status::InternalFailure)?;
+            windows.retain(|(_, w)| w.strong_count() > 0);
+            let same = windows.iter().rev().find(|(s, _)| s == slo);
+            if let Some(window) = same.and_then(|(_, w)| w.upgrade()) {
+                return Ok(window);
+            }
+            let window = Rc::new(RefCell::new(new()?));
+            windows.push((slo.clone(), Rc::downgrade(&window)));
+            Ok(window)
+        })
+    }
+
+    /// Whether this window publishes the SLO's gauges: only the newest live definition of
+    /// an SLO does, so a changed SLO's gauges never alternate between the replaced
+    /// configuration's window and the new one while the old connections drain.
+    fn publishes(slo: &Slo, window: &Rc<RefCell<Window>>) -> bool {
+        WINDOWS.with(|cell| {
+            cell.try_borrow().is_ok_and(|windows| {
+                windows
+                    .iter()
+                    .rev()
+                    .find(|(s, w)| s.name == slo.name && w.strong_count() > 0)
+                    .is_some_and(|(_, w)| Weak::ptr_eq(w, &Rc::downgrade(window)))
+            })
+        })
+    }
+
     struct Plugin {
         slos: Vec<(Slo, SloMetrics)>,
         /// Duration bucket bounds (ms), every latency threshold among them.
         bounds: Vec<u32>,
-        windows: RefCell<Vec<Window>>,
+        /// One per SLO, shared with other configurations of the VM that have the same SLO.
+        windows: Vec<Rc<RefCell<Window>>>,
         /// This worker's judged requests not yet added to Envoy's counters, per SLO: adding
         /// them on the tick saves two host calls per request.
         pending: RefCell<Vec<Pending>>,
@@ -148,13 +191,15 @@ mod shell {
                         .map(|t| define(MetricType::Gauge, &names::alert_active(n, t)))
                         .collect::<Result<_, Status>>()?,
                 };
-                // Counts from before this configuration (a reload keeps Envoy's counters)
+                // Counts from before a new window (a reload keeps Envoy's counters)
                 // happened at unknown times: they are the baseline, not new events.
-                windows.push(Window {
-                    counters: status::SloCounters::new(slo),
-                    last_good: host::get_metric(metrics.good)?,
-                    last_bad: host::get_metric(metrics.bad)?,
-                });
+                windows.push(shared_window(slo, || {
+                    Ok(Window {
+                        counters: status::SloCounters::new(slo),
+                        last_good: host::get_metric(metrics.good)?,
+                        last_bad: host::get_metric(metrics.bad)?,
+                    })
+                })?);
                 slos.push((slo.clone(), metrics));
             }
             let pending = RefCell::new(
@@ -169,7 +214,7 @@ mod shell {
                 slos,
                 bounds,
                 pending,
-                windows: RefCell::new(windows),
+                windows,
                 status: config.status,
                 errors,
                 vm_memory,
@@ -232,12 +277,12 @@ mod shell {
         /// last read into this VM's sliding counts, then returns every SLO's status.
         fn refresh(&self, now: u64) -> Vec<status::SloStatus> {
             self.flush();
-            let Ok(mut windows) = self.windows.try_borrow_mut() else {
-                self.error(ErrorReason::StatusEndpoint);
-                return Vec::new();
-            };
             let mut out = Vec::with_capacity(self.slos.len());
-            for ((slo, metrics), window) in self.slos.iter().zip(windows.iter_mut()) {
+            for ((slo, metrics), window) in self.slos.iter().zip(&self.windows) {
+                let Ok(mut window) = window.try_borrow_mut() else {
+                    self.error(ErrorReason::StatusEndpoint);
+                    return Vec::new();
+                };
                 match (
                     host::get_metric(metrics.good),
                     host::get_metric(metrics.bad),
@@ -267,7 +312,12 @@ mod shell {
             if host::record_metric(self.vm_memory, pages * PAGE).is_err() {
                 self.error(ErrorReason::Metric);
             }
-            for ((_, metrics), state) in self.slos.iter().zip(statuses) {
+            for (((slo, metrics), window), state) in
+                self.slos.iter().zip(&self.windows).zip(statuses)
+            {
+                if !publishes(slo, window) {
+                    continue;
+                }
                 let mut results = Vec::with_capacity(metrics.burn_rates.len() + 4);
                 for (window, rate) in &state.burn_rates {
                     if let Some((_, id)) = metrics.burn_rates.iter().find(|(w, _)| w == window) {
