@@ -35,6 +35,14 @@ def require(path, what, how="run tests/envoy/run.sh, which builds it"):
     return Path(path)
 
 
+def rss_kib(pid):
+    """A process's resident memory (VmRSS), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -221,15 +229,19 @@ class Load:
     through (method, path, headers) requests at `rate` requests per second in all (as fast
     as it can when None) until stop(), `seconds` or `max_requests`. Counts every answer by
     request and (status, grpc-status); a request that got no answer is kept in `failures`
-    (its fate in Envoy is unknown, so the counts cannot be compared exactly)."""
+    (its fate in Envoy is unknown, so the counts cannot be compared exactly). `undecided`
+    counts the requests that asked for no delay yet took longer than `slow_ms` here: Envoy
+    timed them shorter, maybe under a latency threshold of slow_ms, maybe not."""
 
-    def __init__(self, port, requests, connections=4, rate=None, seconds=None, max_requests=None):
+    def __init__(self, port, requests, connections=4, rate=None, seconds=None, max_requests=None, slow_ms=None):
         self.port, self.requests, self.connections = port, requests, connections
         self.interval = connections / rate if rate else 0
         self.deadline = time.monotonic() + seconds if seconds else None
         self.max_requests = max_requests
         self.answers = {}  # (request index, status, grpc status) -> count
         self.failures = []
+        self.undecided = {}  # request index -> count
+        self.slow_ms = slow_ms
         self.sent = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -250,6 +262,7 @@ class Load:
         next_at = time.monotonic()
         while (turn := self.take_turn()) is not None:
             which = turn % len(self.requests)
+            started = time.monotonic()
             try:
                 conn, status, grpc_status = exchange(conn, *self.requests[which])
             except (OSError, http.client.HTTPException) as error:
@@ -259,8 +272,12 @@ class Load:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 continue
             key = (which, status, grpc_status)
+            undecided = (self.slow_ms is not None and (time.monotonic() - started) * 1000 > self.slow_ms
+                         and "x-envoy-fault-delay-request" not in self.requests[which][2])
             with self.lock:
                 self.answers[key] = self.answers.get(key, 0) + 1
+                if undecided:
+                    self.undecided[which] = self.undecided.get(which, 0) + 1
             if self.interval:
                 next_at += self.interval
                 time.sleep(max(0.0, next_at - time.monotonic()))

@@ -27,13 +27,6 @@ def spec_of(count):
     return {"services": [{"name": "fleet", "slos": slos}]}
 
 
-def rss_kib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for pid {pid}")
-
-
 def measure(count, upstream, work, with_filter):
     spec_path = work / f"spec-{count}.json"
     spec_path.write_text(json.dumps(spec_of(count)))
@@ -51,7 +44,7 @@ def measure(count, upstream, work, with_filter):
         harness.send(listen, requests, connections=8)
         time.sleep(2.5)  # two ticks: every SLO has been evaluated on every worker
         vm = harness.prometheus(envoy).get(("slo_filter_vm_memory_bytes", ())) if with_filter else None
-        return rss_kib(envoy.process.pid), vm
+        return harness.rss_kib(envoy.process.pid), vm
     finally:
         envoy.stop()
 
