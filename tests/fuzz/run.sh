@@ -45,10 +45,11 @@ trap 'rm -rf "$logs"' EXIT
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"
   log="$logs/$target.log"
-  # -timeout: one input taking seconds is a hang to report, not to wait out.
+  # -timeout: one input taking seconds is a hang to report, not to wait out. -seed: the
+  # same mutations on every machine, so what CI finds, a developer finds again.
   # shellcheck disable=SC2046
   if ! nice cargo +nightly fuzz run "$target" "fuzz/corpus/$target" $(seed_dirs "$target") -- \
-    -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$log" 2>&1; then
+    -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -timeout=10 -print_final_stats=1 >"$log" 2>&1; then
     grep -v '^#[0-9]' "$log" | tail -60 >&2
     fail "fuzz target $target failed: the input is in fuzz/artifacts/$target/; replay it with
   cargo +nightly fuzz run $target fuzz/artifacts/$target/<file>
