@@ -13,6 +13,18 @@ for target in wasm32-wasip1 wasm32-unknown-unknown; do
   grep -qx "$target" <<<"$installed_targets" || { say "adding rust target $target"; rustup target add "$target"; }
 done
 
+# The fuzz suite: cargo-fuzz drives libFuzzer, whose coverage instrumentation needs a
+# nightly compiler (only for fuzz/, its own workspace; everything else builds on stable).
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  say "installing the nightly Rust toolchain (for cargo-fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+cargo_fuzz_version=0.13.2
+if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
+  say "installing cargo-fuzz $cargo_fuzz_version"
+  cargo install -q --locked cargo-fuzz --version "$cargo_fuzz_version"
+fi
+
 # Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generators
 # (HTTP/1.1 and HTTP/2), and the OCI registry and image copier the filter's image test
 # pushes and pulls with.

@@ -12,9 +12,12 @@ step() { printf '\n== %s\n' "$*" >&2; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "cargo clippy (native: the shells' pure parts build natively too)"
 cargo clippy --workspace --all-targets -- -D warnings
+# The fuzz targets are their own workspace (they run on nightly); they lint on stable.
+cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
 step "cargo clippy (wasm shells)"
 for crate_target in slo-filter:wasm32-wasip1 slo-web:wasm32-unknown-unknown; do

@@ -723,7 +723,26 @@ fn read_tier(
         }),
         (None, Some(v)) => {
             as_number(v, &obj.path_of("burn_rate"), errors).and_then(|rate| match long {
-                Some(long) if rate > 0.0 => Some(budget_fraction_of(rate, long, window_seconds)),
+                Some(long) if rate > 0.0 => {
+                    let fraction = budget_fraction_of(rate, long, window_seconds);
+                    if fraction <= 1.0 {
+                        Some(fraction)
+                    } else {
+                        // The same limit a budget_fraction has: the tier could only fire
+                        // after the whole budget was gone.
+                        errors.push(
+                            &obj.path_of("burn_rate"),
+                            format!(
+                                "{rate} over a long window of {} would spend {} of the {} budget before it fires; allowed: at most {} (SLO window / long window)",
+                                format_duration(long),
+                                crate::format::percent(fraction),
+                                format_duration(window_seconds),
+                                crate::format::number(window_seconds as f64 / long as f64),
+                            ),
+                        );
+                        None
+                    }
+                }
                 Some(_) => {
                     errors.push(
                         &obj.path_of("burn_rate"),

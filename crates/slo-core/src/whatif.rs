@@ -79,8 +79,9 @@ pub struct Firing {
 /// Share of requests slower than `threshold_ms`, interpolating linearly inside the bucket
 /// the threshold falls in (the first bucket starts at 0 ms).
 pub fn slow_fraction(buckets: &[(f64, u64)], threshold_ms: f64) -> f64 {
-    let total: u64 = buckets.iter().map(|b| b.1).sum();
-    if total == 0 {
+    // Summed as floats: counts are typed in, and two near u64::MAX overflow a u64 sum.
+    let total: f64 = buckets.iter().map(|b| b.1 as f64).sum();
+    if total == 0.0 {
         return 0.0;
     }
     let mut lower = 0.0;
@@ -98,7 +99,7 @@ pub fn slow_fraction(buckets: &[(f64, u64)], threshold_ms: f64) -> f64 {
         }
         lower = upper;
     }
-    slow / total as f64
+    slow / total
 }
 
 /// Reads histogram buckets typed as `50:7000, 100:2500, +Inf:5` (upper bound in ms :

@@ -374,3 +374,16 @@ fn alert_windows_are_at_least_a_minute_and_a_slice() {
         (3600, 600)
     );
 }
+
+#[test]
+fn a_burn_rate_that_spends_more_than_the_budget_is_refused() {
+    // Found by fuzzing: 5.5x over 2 days of a week's budget reads back as a budget fraction
+    // of 1.57, which the spec refuses, so the spec did not survive its own round trip.
+    let tiers = json!({"tiers": [{"name": "slow", "severity": "ticket", "burn_rate": 5.5,
+        "allow_burn_rate_below_one": true, "long_window": "2d", "short_window": "2h"}]});
+    assert_one(
+        slo(json!({"window": "week", "alerts": tiers})),
+        "services[0].slos[0].alerts.tiers[0].burn_rate",
+        "5.5 over a long window of 2d would spend 157.1429% of the 7d budget before it fires; allowed: at most 3.5 (SLO window / long window)",
+    );
+}
