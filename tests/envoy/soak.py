@@ -174,9 +174,9 @@ def main():
                "expected": {f"{slo}/{o}": n for (slo, o), n in expected.items()}, "errors": errors}
     print(f"soak: {summary['requests']} requests answered, {summary['failures']} unanswered, "
           f"{summary['undecided']} slower than {slow_ms} ms at the client without a delay asked")
-    print(f"soak: RSS min {min(rss) / 1024:.1f} MiB, max {max(rss) / 1024:.1f} MiB, last {rss[-1] / 1024:.1f} MiB; "
-          f"growth after the {args.warmup_seconds:.0f} s warm-up {growth / 1024:+.1f} MiB "
-          f"(bound {args.max_rss_growth_mib} MiB)")
+    print(f"soak: RSS min {min(rss)} KiB, max {max(rss)} KiB, last {rss[-1]} KiB; "
+          f"growth after the {args.warmup_seconds:.0f} s warm-up {growth:+d} KiB "
+          f"(bound {args.max_rss_growth_mib * 1024:.0f} KiB)")
     print("soak: | SLO | outcome | counted by the filter | from the load generator's answers |")
     for (slo, outcome), n in expected.items():
         counted = seen[(slo, outcome)]
