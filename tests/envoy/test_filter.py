@@ -386,12 +386,13 @@ def test_dynamic_updates_good_bad_good_keep_serving_and_lose_or_double_no_count(
         assert lds.stat("http.slo_ingress.downstream_cx_drain_close") >= 1, "no connection drained"
         time.sleep(2.5)  # more ticks: nothing counted twice
         assert seen() == expected
-        # The new configuration's sliding windows started empty at the update: its status
-        # (and its burn rates) hold the events after it only.
+        # checkout-availability changed (its description): its window started empty at the
+        # update and holds the events after it only; catalog-grpc did not: its window holds all.
         since = add(expected, {k: -v for k, v in before_reload.items()})
         good, bad = lds.window_counts("checkout-availability")
         assert (good, bad) != (expected[("checkout-availability", "good")], expected[("checkout-availability", "bad")])
         assert (good, bad) == (since[("checkout-availability", "good")], since[("checkout-availability", "bad")])
+        assert lds.window_counts("catalog-grpc") == (expected[("catalog-grpc", "good")], expected[("catalog-grpc", "bad")])
         errors = [v for (name, _), v in prometheus(envoy).items() if name == "slo_filter_errors_total"]
         assert errors and all(v == 0 for v in errors), errors
     finally:
