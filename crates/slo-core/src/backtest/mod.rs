@@ -67,10 +67,11 @@ pub struct TargetOutcome {
     /// Budget left over the window ending with the history (a calendar window: the
     /// period so far).
     pub budget_remaining: f64,
+    /// The lowest budget left over a full window (any window while the history holds none).
     pub budget_remaining_min: f64,
     pub budget_remaining_min_at_seconds: u64,
-    /// Budget left at the end of every step (rolling: once the window is full, or all
-    /// along when the history is shorter than the window).
+    /// Budget left at the end of every step, over the window ending there (while a rolling
+    /// window is not yet full, over the history so far).
     pub budget_remaining_series: Vec<f64>,
     /// Time with the budget overspent, as the window stood at each step.
     pub out_of_slo_seconds: u64,
@@ -328,21 +329,20 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
         .map(|&target| {
             let (mut min, mut min_at) = (1.0, 0);
             let (mut out_of_slo_steps, mut all_met) = (0, true);
-            let series: Vec<f64> = counted
+            let series: Vec<f64> = window_counts
                 .iter()
-                .map(|&i| {
-                    let (good, bad) = window_counts[i];
-                    let left = budget_left(good, bad, target);
-                    if left < min {
-                        (min, min_at) = (left, (i as u64 + 1) * step);
-                    }
-                    if !is_met(left) {
-                        out_of_slo_steps += 1;
-                        all_met = false;
-                    }
-                    left
-                })
+                .map(|&(good, bad)| budget_left(good, bad, target))
                 .collect();
+            for &i in &counted {
+                let left = series[i];
+                if left < min {
+                    (min, min_at) = (left, (i as u64 + 1) * step);
+                }
+                if !is_met(left) {
+                    out_of_slo_steps += 1;
+                    all_met = false;
+                }
+            }
             let windows = windows(backtest.window, history, &prefix, target);
             let (met_every_full_window, worst_full_window) = match backtest.window {
                 // Every counted step ends a full window once the history holds one.
@@ -374,9 +374,7 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                 windows,
                 met_every_full_window,
                 worst_full_window,
-                budget_remaining: window_counts
-                    .last()
-                    .map_or(1.0, |&(good, bad)| budget_left(good, bad, target)),
+                budget_remaining: series.last().copied().unwrap_or(1.0),
                 budget_remaining_min: min,
                 budget_remaining_min_at_seconds: min_at,
                 budget_remaining_series: series,
