@@ -173,9 +173,12 @@ impl History {
         let name = events_are.as_str();
         let events = matrix(events, name, &mut errors);
         let total = matrix(total, "total", &mut errors);
-        let (Some(events), Some(total)) = (events, total) else {
+        let (Some(events), Some(mut total)) = (events, total) else {
             return Err(errors);
         };
+        // Queries of a split range may share their edge: the same point, answered twice.
+        total.sort_by_key(|p| p.0);
+        total.dedup_by_key(|p| p.0);
         // The step is read off the total's timestamps first, so a gap in it is kept.
         let step = total
             .windows(2)
@@ -255,56 +258,86 @@ fn finish(history: Option<History>, errors: Vec<FieldError>) -> Result<History, 
     }
 }
 
-/// The one series of a `query_range` answer as `(timestamp, value)`; `NaN` stays NaN.
+/// The one series of one or more `query_range` answers, one after another in the text
+/// (long ranges take several queries: Prometheus caps the points of one), as `(timestamp,
+/// value)`; `NaN` stays NaN. An answer with no series is a range with no data.
 fn matrix(text: &str, name: &str, errors: &mut Vec<FieldError>) -> Option<Vec<(u64, f64)>> {
-    const ALLOWED: &str =
-        "allowed: the JSON of /api/v1/query_range with one series (aggregate with sum())";
-    let mut fail = |path: &str, problem: String| {
+    const ALLOWED: &str = "allowed: the JSON of /api/v1/query_range with one series (aggregate with sum()), or several such answers one after another";
+    let mut fail = |path: String, problem: String| {
         errors.push(error(
             format!("{name}{path}"),
             format!("{problem}; {ALLOWED}"),
         ));
         None
     };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(e) => return fail("", format!("not JSON ({e})")),
-    };
-    if value.get("status").and_then(Value::as_str) != Some("success") {
-        return fail(".status", "is not \"success\"".into());
-    }
-    let Some(result) = value.pointer("/data/result").and_then(Value::as_array) else {
-        return fail(".data.result", "is missing or not a list".into());
-    };
-    if value.pointer("/data/resultType").and_then(Value::as_str) != Some("matrix") {
-        return fail(".data.resultType", "is not \"matrix\"".into());
-    }
-    if result.len() != 1 {
-        return fail(".data.result", format!("holds {} series", result.len()));
-    }
-    let Some(values) = result[0].get("values").and_then(Value::as_array) else {
-        return fail(".data.result[0].values", "is missing or not a list".into());
-    };
-    let mut out = Vec::with_capacity(values.len());
-    for (i, pair) in values.iter().enumerate() {
-        let at = pair
-            .get(0)
-            .and_then(Value::as_f64)
-            .filter(|t| *t >= 0.0 && t.fract() == 0.0);
-        let value = pair
-            .get(1)
-            .and_then(Value::as_str)
-            .and_then(|v| v.parse::<f64>().ok())
-            .filter(|v| v.is_nan() || *v >= 0.0);
-        match (at, value) {
-            (Some(at), Some(value)) => out.push((at as u64, value)),
-            _ => {
+    let mut out = Vec::new();
+    let mut series = 0;
+    for (k, answer) in serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .enumerate()
+    {
+        let at = if k == 0 {
+            String::new()
+        } else {
+            format!(" (answer {})", k + 1)
+        };
+        let value = match answer {
+            Ok(value) => value,
+            Err(e) => return fail(at, format!("not JSON ({e})")),
+        };
+        if value.get("status").and_then(Value::as_str) != Some("success") {
+            return fail(format!(".status{at}"), "is not \"success\"".into());
+        }
+        if value.pointer("/data/resultType").and_then(Value::as_str) != Some("matrix") {
+            return fail(format!(".data.resultType{at}"), "is not \"matrix\"".into());
+        }
+        let result = value.pointer("/data/result").and_then(Value::as_array);
+        let values = match result.map(Vec::as_slice) {
+            Some([]) => continue,
+            Some([one]) => one.get("values").and_then(Value::as_array),
+            Some(many) => {
                 return fail(
-                    &format!(".data.result[0].values[{i}]"),
-                    format!("`{pair}` is not [whole Unix seconds, \"events ≥ 0\"]"),
+                    format!(".data.result{at}"),
+                    format!("holds {} series", many.len()),
                 )
             }
+            None => {
+                return fail(
+                    format!(".data.result{at}"),
+                    "is missing or not a list".into(),
+                )
+            }
+        };
+        let Some(values) = values else {
+            return fail(
+                format!(".data.result[0].values{at}"),
+                "is missing or not a list".into(),
+            );
+        };
+        series += 1;
+        for (i, pair) in values.iter().enumerate() {
+            let time = pair
+                .get(0)
+                .and_then(Value::as_f64)
+                .filter(|t| *t >= 0.0 && t.fract() == 0.0);
+            let events = pair
+                .get(1)
+                .and_then(Value::as_str)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_nan() || *v >= 0.0);
+            match (time, events) {
+                (Some(time), Some(events)) => out.push((time as u64, events)),
+                _ => {
+                    return fail(
+                        format!(".data.result[0].values[{i}]{at}"),
+                        format!("`{pair}` is not [whole Unix seconds, \"events ≥ 0\"]"),
+                    )
+                }
+            }
         }
+    }
+    if series == 0 {
+        return fail(String::new(), "holds no series".into());
     }
     Some(out)
 }
@@ -412,6 +445,11 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[1].starts_with("total: not JSON"), "{errors:?}");
+        // Several answers one after another: one range split into queries.
+        let split = format!("{}\n{}", answer(r#"[120,"1"]"#), answer(r#"[180,"0"]"#));
+        let whole = answer(r#"[120,"10"],[180,"10"]"#);
+        let history = History::from_prometheus(&split, EventKind::Bad, &whole).unwrap();
+        assert_eq!(history.steps.len(), 2);
         let negative = answer(r#"[120,"-1"]"#);
         let errors =
             messages(History::from_prometheus(&negative, EventKind::Bad, &answer("")).unwrap_err());
