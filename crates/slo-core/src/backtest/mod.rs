@@ -13,7 +13,7 @@ mod history;
 
 pub use history::{Counts, EventKind, History, MAX_STEPS};
 
-use crate::alerts::{reaches, AlertTier, Severity};
+use crate::alerts::{least_error_ratio_reaching, AlertTier, Severity};
 use crate::decode::FieldError;
 use crate::duration::{format_duration, DAY};
 use crate::target::{format_target, is_valid_target};
@@ -229,7 +229,13 @@ impl Prefix {
 
 /// Error ratio and events over each distinct tier window, ending with each step: computed
 /// once, shared by every target.
-struct TierSeries(Vec<(u64, Vec<(f64, f64)>)>);
+struct TierSeries(Vec<(u64, WindowSeries)>);
+
+struct WindowSeries {
+    /// Bad over all events (0 without events).
+    ratios: Vec<f64>,
+    totals: Vec<f64>,
+}
 
 impl TierSeries {
     fn new(tiers: &[AlertTier], prefix: &Prefix, step: u64) -> TierSeries {
@@ -239,20 +245,25 @@ impl TierSeries {
                 .into_iter()
                 .map(|seconds| {
                     let w = ((seconds / step) as usize).max(1);
-                    let series = (0..n)
-                        .map(|i| {
-                            let (good, bad) = prefix.span((i + 1).saturating_sub(w), i + 1);
-                            let total = good + bad;
-                            (if total > 0.0 { bad / total } else { 0.0 }, total)
-                        })
-                        .collect();
+                    let mut series = WindowSeries {
+                        ratios: Vec::with_capacity(n),
+                        totals: Vec::with_capacity(n),
+                    };
+                    for i in 0..n {
+                        let (good, bad) = prefix.span((i + 1).saturating_sub(w), i + 1);
+                        let total = good + bad;
+                        series
+                            .ratios
+                            .push(if total > 0.0 { bad / total } else { 0.0 });
+                        series.totals.push(total);
+                    }
                     (seconds, series)
                 })
                 .collect(),
         )
     }
 
-    fn of(&self, seconds: u64) -> &[(f64, f64)] {
+    fn of(&self, seconds: u64) -> &WindowSeries {
         &self
             .0
             .iter()
@@ -443,19 +454,19 @@ fn timeline(
     step: u64,
 ) -> TierTimeline {
     let threshold = tier.burn_rate(window.nominal_seconds());
-    let budget = 1.0 - target;
     let (long, short) = (
         series.of(tier.long_window_seconds),
         series.of(tier.short_window_seconds),
     );
     let min_events = tier.min_events_per_second.unwrap_or(0.0) * tier.long_window_seconds as f64;
+    // Above zero, so a window without events (ratio 0) never fires.
+    let least = least_error_ratio_reaching(threshold, 1.0 - target).max(f64::MIN_POSITIVE);
     let mut firings: Vec<Firing> = Vec::new();
     let mut firing = false;
-    for (i, (&(long_ratio, long_total), &(short_ratio, _))) in long.iter().zip(short).enumerate() {
-        let active = long_total > 0.0
-            && long_total >= min_events
-            && reaches(long_ratio / budget, threshold)
-            && reaches(short_ratio / budget, threshold);
+    for i in 0..long.ratios.len() {
+        let active = long.ratios[i] >= least
+            && short.ratios[i] >= least
+            && (min_events <= 0.0 || long.totals[i] >= min_events);
         let at = (i as u64 + 1) * step;
         if active && !firing {
             firings.push(Firing {
