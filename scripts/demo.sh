@@ -8,6 +8,8 @@
 #   SLO_DEMO_STEADY_SECONDS (90)     steady traffic before the incident
 #   SLO_DEMO_INCIDENT_SECONDS (120)  the incident's length
 #   SLO_DEMO_RUN_DIR                 the run folder (default target/demo/<date-time>)
+# A shell that ignores SIGINT passes that on (bash cannot trap it then): start the demo
+# from a terminal, or with SIGINT at its default, as tests/demo does.
 set -Eeuo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -67,7 +69,10 @@ wait_for() { # wait_for WHAT URL [BODY]: until URL answers (with BODY, if given)
 
 say "== slo-toolkit demo; run folder (logs, configs): $run"
 step setup.log "setting up (scripts/setup.sh)" bash scripts/setup.sh
-build() { . tests/envoy/build.sh && bash www/build.sh; }
+build() { # not an && list: set -e must hold inside the sourced script
+  . tests/envoy/build.sh
+  bash www/build.sh
+}
 step build.log "building the filter, the slo command and the elements" build
 command -v prometheus >/dev/null || fail "prometheus is missing: install Debian's prometheus (scripts/setup.sh does)"
 
