@@ -25,7 +25,7 @@ export class SloBudget extends SloElement {
     <thead><tr><th scope="col">Period</th><th scope="col" class="num">Allowed downtime</th></tr></thead><tbody></tbody></table>
   <p class="bad-requests"></p>
 </div>
-<details class="nines"><summary>The nines table</summary><div class="nines-table scroll" tabindex="0" role="region" aria-label="The nines table"></div></details>`;
+<details class="nines"><summary>The nines table</summary><p class="hint scroll-hint">Scroll the table sideways for longer periods.</p><div class="nines-table scroll" tabindex="0" role="region" aria-label="The nines table"></div></details>`;
   }
 
   compute(lib, v) {
