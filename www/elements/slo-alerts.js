@@ -70,12 +70,14 @@ export class SloAlerts extends SloElement {
     // Axis ranges span the core's curve points; ticks are fixed round values inside them.
     const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
     const ys = curves.flatMap((c) => c.points.map((p) => p[1]));
-    const x = { min: Math.min(...xs), max: 1, log: true, title: 'Error ratio during the incident (% of requests, log scale)' };
+    const width = chartWidth(box);
+    // On a phone the axis title keeps to what fits.
+    const x = { min: Math.min(...xs), max: 1, log: true, title: width >= 480 ? 'Error ratio during the incident (% of requests, log scale)' : 'Error ratio (% of requests, log scale)' };
     const y = { min: Math.min(...ys), max: Math.max(...ys), log: true, title: 'Time to fire (log scale)' };
     x.ticks = within(RATIO_TICKS, x.min, x.max).map((v) => [v, lib.percent(v)]);
     y.ticks = within(TIME_TICKS, y.min, y.max).map((v) => [v, lib.humanize(v)]);
     box.innerHTML = chart({
-      width: chartWidth(box),
+      width,
       x, y,
       // Drawn slowest tier first, each line narrower than the one under it, so that where
       // lines coincide (ticket-fast and ticket-slow detect alike) the lower one shows on both

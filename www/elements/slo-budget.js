@@ -16,7 +16,7 @@ export class SloBudget extends SloElement {
 <form novalidate>
   ${this.fieldHTML('target', 'Target (%)', target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
-  ${this.fieldHTML('requests', 'Requests in the window (optional)', requests, { hint: 'a whole number', inputmode: 'numeric' })}
+  ${this.fieldHTML('requests', 'Requests in the window (optional)', requests, { hint: 'a whole number, e.g. 1000000 or 1e6' })}
 </form>
 <div class="results" role="region" aria-live="polite" aria-label="Error budget results">
   <p class="stale"></p>

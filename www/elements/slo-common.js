@@ -127,12 +127,12 @@ svg .zero { stroke: ${c('muted')}; stroke-dasharray: 2 2; }
 /* Narrow (a phone): each row of a wide table becomes a card of "column: value" lines, so
    no column hides behind a sideways scroll. */
 @container (max-width: 34rem) {
-  table.stack, table.stack tbody, table.stack tr, table.stack th[scope="row"], table.stack td { display: block; }
+  table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack th[scope="row"], table.stack td { display: block; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack tr { border-bottom: 1px solid ${c('border')}; padding: .3rem 0; }
   table.stack th[scope="row"] { border: 0; position: static; }
-  table.stack td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .1rem 0; text-align: right; white-space: normal; }
-  table.stack td::before { content: attr(data-label); text-align: left; color: ${c('muted')}; }
+  table.stack td { border: 0; padding: .1rem 0; text-align: left; white-space: normal; }
+  table.stack td::before { content: attr(data-label) ": "; color: ${c('muted')}; }
   .scroll-hint { display: block; }
 }
 `;

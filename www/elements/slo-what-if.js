@@ -166,7 +166,8 @@ fieldset .field { min-width: 7rem; }`;
     box.innerHTML = chart({
       width,
       height: 280 + lanes.length * 18,
-      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: 'Time since the window started (d = days, h = hours)' },
+      // On a phone the title keeps to what fits; the ticks say their units (3 d, 12 h).
+      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: `Time since the window started${width >= 480 ? ' (d = days, h = hours)' : ''}` },
       y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
       series: [{ points, cls: 'budget', label: 'error budget left' }],
       lanes,

@@ -25,8 +25,10 @@ async function rejects(page, selector, name, values, resultSelector) {
   for (const value of values) {
     // Pasted in one go: typing character by character passes through valid values ("10").
     await input.fill(value);
-    await page.waitForFunction(([sel, id]) => document.querySelector(sel).shadowRoot.getElementById(id).textContent.length > 0,
-      [selector, messageId], { timeout: 3000 }).catch(() => {
+    // A typed value is computed once typing pauses; until then the result says it waits.
+    await page.waitForFunction(([sel, id]) => document.querySelector(sel).shadowRoot.getElementById(id).textContent.length > 0
+      && document.querySelector(sel).shadowRoot.querySelector('.stale').textContent.startsWith('An input is not valid'),
+    [selector, messageId], { timeout: 3000 }).catch(() => {
       throw new Error(`${selector} ${name}=${JSON.stringify(value)}: no inline message`);
     });
     assert.equal(await input.getAttribute('aria-invalid'), 'true', `${name}=${JSON.stringify(value)}`);
