@@ -189,6 +189,9 @@ test('<slo-composite>: serial and redundant availability come from the core', as
     core.composite_two_serial.availability_text);
   assert.equal(core.composite_two_serial.availability_text, '99.8001%');
   assert.match(await text(el.locator('.headline')), /per 30-day month/);
+  // One dependency is not "all 1 dependencies".
+  await el.getByRole('button', { name: 'Remove dependency 2' }).click();
+  await page.waitForFunction(() => document.getElementById('composite').shadowRoot.querySelector('.headline').textContent.startsWith('Needing its one dependency,'));
   assert.deepEqual(problems, []);
 });
 
