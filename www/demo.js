@@ -3,7 +3,10 @@ const live = new URLSearchParams(location.search).get('live');
 if (live) document.getElementById('live').setAttribute('src', live);
 
 const theme = document.getElementById('theme');
-theme.addEventListener('change', () => document.body.classList.toggle('dark', theme.value === 'dark'));
+theme.addEventListener('change', () => {
+  document.body.classList.toggle('light', theme.value === 'light');
+  document.body.classList.toggle('dark', theme.value === 'dark');
+});
 
 for (const pre of document.querySelectorAll('pre.snippet')) {
   const button = document.createElement('button');

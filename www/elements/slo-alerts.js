@@ -1,7 +1,7 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, esc, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
 
 export class SloAlerts extends SloElement {
   static fields = [
@@ -9,6 +9,9 @@ export class SloAlerts extends SloElement {
     { name: 'window', attr: 'window', value: '30d' },
     { name: 'error_ratio', attr: 'error-ratio', value: '' },
   ];
+
+  // Each detection curve narrower than the one drawn before it (see renderChart).
+  static css = 'svg .series-4 { stroke-width: 6; } svg .series-3 { stroke-width: 3.5; } svg .series-2 { stroke-width: 3; } svg .series-1 { stroke-width: 2; }';
 
   template() {
     const [target, window, errorRatio] = SloAlerts.fields.map((f) => this.initial(f));
@@ -21,7 +24,7 @@ export class SloAlerts extends SloElement {
 <div class="results" role="region" aria-live="polite" aria-label="Alert tier results">
   <p class="stale"></p>
   <div class="warnings"></div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alert tiers table"><table class="tiers"><caption></caption><thead></thead><tbody></tbody></table></div>
+  <div class="scroll" tabindex="0" role="region" aria-label="Alert tiers table"><table class="tiers stack"><caption></caption><thead></thead><tbody></tbody></table></div>
   <div class="chart"></div>
   <ul class="legend"></ul>
 </div>`;
@@ -49,6 +52,7 @@ export class SloAlerts extends SloElement {
       `<td class="num">${esc(t.budget_consumed_text)}</td>` +
       (withRatio ? `<td class="num" data-value="detects">${esc(t.detection_text)}</td><td class="num">${esc(t.reset_text ?? '-')}</td>` : '') +
       '</tr>').join('');
+    labelCells(root.querySelector('.tiers'));
     this.renderChart(r, lib);
   }
 
@@ -65,14 +69,18 @@ export class SloAlerts extends SloElement {
     // Axis ranges span the core's curve points; ticks are fixed round values inside them.
     const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
     const ys = curves.flatMap((c) => c.points.map((p) => p[1]));
-    const x = { min: Math.min(...xs), max: 1, log: true, title: 'Error ratio during the incident (% of requests, log scale)' };
+    const width = this.chartWidth(box);
+    // On a phone the axis title keeps to what fits.
+    const x = { min: Math.min(...xs), max: 1, log: true, title: width >= 480 ? 'Error ratio during the incident (% of requests, log scale)' : 'Error ratio (% of requests, log scale)' };
     const y = { min: Math.min(...ys), max: Math.max(...ys), log: true, title: 'Time to fire (log scale)' };
     x.ticks = within(RATIO_TICKS, x.min, x.max).map((v) => [v, lib.percent(v)]);
     y.ticks = within(TIME_TICKS, y.min, y.max).map((v) => [v, lib.humanize(v)]);
     box.innerHTML = chart({
+      width,
       x, y,
-      // Drawn slowest tier first, so that lines that coincide (ticket-fast and ticket-slow detect
-      // alike) show the dashed one on top.
+      // Drawn slowest tier first, each line narrower than the one under it, so that where
+      // lines coincide (ticket-fast and ticket-slow detect alike) the lower one shows on both
+      // sides of the one on top.
       series: curves.map((c) => ({ points: c.points, cls: c.cls, label: c.tier.name })).reverse(),
       title: { id: `${this.uid}-chart`, text: 'Detection time against error ratio' },
       desc: `For each alert tier, how long a steady error ratio takes to fire it: ` +

@@ -16,7 +16,7 @@ export class SloBudget extends SloElement {
 <form novalidate>
   ${this.fieldHTML('target', 'Target (%)', target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
-  ${this.fieldHTML('requests', 'Requests in the window (optional)', requests, { hint: 'a whole number', inputmode: 'numeric' })}
+  ${this.fieldHTML('requests', 'Requests in the window (optional)', requests, { hint: 'a whole number, e.g. 1000000 or 1e6' })}
 </form>
 <div class="results" role="region" aria-live="polite" aria-label="Error budget results">
   <p class="stale"></p>
@@ -25,7 +25,7 @@ export class SloBudget extends SloElement {
     <thead><tr><th scope="col">Period</th><th scope="col" class="num">Allowed downtime</th></tr></thead><tbody></tbody></table>
   <p class="bad-requests"></p>
 </div>
-<details class="nines"><summary>The nines table</summary><div class="nines-table scroll" tabindex="0" role="region" aria-label="The nines table"></div></details>`;
+<details class="nines"><summary>The nines table</summary><p class="hint scroll-hint">Scroll the table sideways for longer periods.</p><div class="nines-table scroll" tabindex="0" role="region" aria-label="The nines table"></div></details>`;
   }
 
   compute(lib, v) {

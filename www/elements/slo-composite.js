@@ -1,7 +1,7 @@
 // <slo-composite dependencies="load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2">
 // The availability of a service that needs all of its dependencies (in series), each run
 // as one or more redundant replicas, as the core computes it.
-import { SloElement, esc, titleHTML } from './slo-common.js';
+import { SloElement, esc, labelCells, titleHTML } from './slo-common.js';
 
 /** "name: 99.9 x2; ..." -> [["name", "99.9", "2"], ...] */
 export function parseDependencies(text) {
@@ -37,7 +37,7 @@ button[data-remove] { margin-top: 1.55rem; }
   <p class="stale"></p>
   <p class="headline"></p>
   <p class="hint">Dependencies are taken to fail independently; one with replicas is up while any one replica is.</p>
-  <table class="parts"><caption>Each dependency with its replicas</caption>
+  <table class="parts stack"><caption>Each dependency with its replicas</caption>
     <thead><tr><th scope="col">Dependency</th><th scope="col" class="num">Replicas</th><th scope="col" class="num">Availability with replicas</th><th scope="col" class="num">Downtime per 30-day month</th></tr></thead><tbody></tbody></table>
 </div>`;
   }
@@ -69,7 +69,7 @@ button[data-remove] { margin-top: 1.55rem; }
     if (!this.built || old === value) return;
     this.deps = parseDependencies(value);
     this.renderDeps();
-    this.update(false);
+    this.update();
   }
 
   renderDeps() {
@@ -99,10 +99,11 @@ button[data-remove] { margin-top: 1.55rem; }
   render(r) {
     const deps = this.currentDeps();
     this.shadowRoot.querySelector('.headline').innerHTML =
-      `Needing all ${deps.length} dependencies, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
+      `${deps.length === 1 ? 'Needing its one dependency' : `Needing all ${deps.length} dependencies`}, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
       `<span data-value="downtime">${esc(r.expected_downtime_text)}</span> of downtime per ${esc(r.period)}.`;
     this.shadowRoot.querySelector('.parts tbody').innerHTML = r.dependencies.map((d, i) =>
       `<tr><th scope="row">${esc(deps[i][0] || `dependency ${i + 1}`)}</th><td class="num">${esc(d.replicas)}</td><td class="num">${esc(d.availability_text)}</td><td class="num">${esc(d.expected_downtime_text)}</td></tr>`).join('');
+    labelCells(this.shadowRoot.querySelector('.parts'));
   }
 }
 

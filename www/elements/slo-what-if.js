@@ -1,8 +1,10 @@
 // <slo-what-if target="99.9" window="30d" rps="50" baseline="0.02%"
 //   incidents="3d 20m 25%; 12d6h 4h 1%" buckets="50:7000, 100:2500, +Inf:5" threshold-ms="">
 // Replays a window minute by minute in the core's simulator: the budget burning down, when
-// each alert tier fires and resets, and when the budget runs out.
-import { SloElement, chart, esc, pairs, within, titleHTML } from './slo-common.js';
+// each alert tier fires and resets, and when the budget runs out. What the page does not
+// set is off: no baseline errors (0) and no latency scenario, so every figure comes from
+// values the reader sees in the form.
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -21,10 +23,10 @@ export class SloWhatIf extends SloElement {
     { name: 'target', attr: 'target', value: '99.9' },
     { name: 'window', attr: 'window', value: '30d' },
     { name: 'requests_per_second', attr: 'rps', value: '50' },
-    { name: 'baseline_error_ratio', attr: 'baseline', value: '0.02%' },
+    { name: 'baseline_error_ratio', attr: 'baseline', value: '0' },
     { name: 'incidents', attr: 'incidents', value: '3d 20m 25%; 12d6h 4h 1%' },
     { name: 'latency.threshold_ms', attr: 'threshold-ms', value: '' },
-    { name: 'latency.buckets', attr: 'buckets', value: '50:7000, 100:2500, 250:450, 500:45, +Inf:5' },
+    { name: 'latency.buckets', attr: 'buckets', value: '' },
   ];
 
   static css = `
@@ -43,7 +45,7 @@ fieldset .field { min-width: 7rem; }`;
   ${this.fieldHTML('target', 'Target (%)', v.target, { hint: 'e.g. 99.9 or 0.999', inputmode: 'decimal' })}
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d or 4w' })}
   ${this.fieldHTML('requests_per_second', 'Traffic (requests/s)', v.requests_per_second, { inputmode: 'decimal' })}
-  ${this.fieldHTML('baseline_error_ratio', 'Baseline error ratio', v.baseline_error_ratio, { hint: 'e.g. 0.02% or 0.0002' })}
+  ${this.fieldHTML('baseline_error_ratio', 'Baseline error ratio', v.baseline_error_ratio, { hint: 'errors outside incidents, e.g. 0.02%; 0 for none' })}
   <div class="incidents">${this.incidentsHTML()}</div>
   <p><button type="button" class="secondary add">Add incident</button></p>
   <fieldset><legend>Latency threshold from a histogram (optional)</legend>
@@ -58,7 +60,7 @@ fieldset .field { min-width: 7rem; }`;
   <p class="latency"></p>
   <div class="chart"></div>
   <ul class="legend"></ul>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alert timeline table"><table class="timeline"><caption>When each alert tier fires and resets (time since the window started)</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="Alert timeline table"><table class="timeline stack"><caption>When each alert tier fires and resets (time since the window started)</caption>
     <thead><tr><th scope="col">Tier</th><th scope="col">Severity</th><th scope="col" class="num">Burn rate</th><th scope="col">Fires and resets</th></tr></thead><tbody></tbody></table></div>
 </div>`;
   }
@@ -136,38 +138,51 @@ fieldset .field { min-width: 7rem; }`;
       (t.firings.length === 0 ? `fires ${esc(t.fires_at_text)}`
         : t.firings.map((f) => `fires <span data-fires="${f.fires_at_seconds}">${esc(f.fires_at_text)}</span>, resets ${esc(f.resets_at_text)}`).join('; ')) +
       '</td></tr>').join('');
+    labelCells(root.querySelector('.timeline'));
     this.renderChart(r, lib);
   }
 
   renderChart(r, lib) {
+    const box = this.shadowRoot.querySelector('.chart');
+    const width = this.chartWidth(box);
     const points = pairs(r.budget_remaining_series);
     const lowest = Math.min(0, ...points.map((p) => p[1]));
-    const step = TIME_STEPS.find((s) => r.window_seconds / s <= 8) ?? TIME_STEPS.at(-1);
+    // About one time label per 70 px, so they never overlap on a phone.
+    const step = TIME_STEPS.find((s) => r.window_seconds / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
     const xTicks = [];
     for (let t = 0; t <= r.window_seconds; t += step) xTicks.push([t, t === 0 ? '0' : lib.humanize(t)]);
     const yTicks = within(BUDGET_TICKS, lowest, 1);
-    const markers = [];
-    r.tiers.forEach((t) => t.firings.forEach((f) => {
-      markers.push({ x: f.fires_at_seconds, seconds: f.fires_at_seconds, cls: `${t.severity} fire`, label: `${t.name} fires ${f.fires_at_text}` });
-      if (f.resets_at_seconds !== null) markers.push({ x: f.resets_at_seconds, seconds: f.resets_at_seconds, cls: `${t.severity} reset`, label: `${t.name} resets ${f.resets_at_text}` });
+    // One lane per tier: firings of different tiers around one incident stay apart.
+    const lanes = r.tiers.map((t) => ({
+      label: t.name,
+      cls: t.severity,
+      spans: t.firings.map((f) => ({ from: f.fires_at_seconds, to: f.resets_at_seconds,
+        label: `${t.name} (${t.severity}) fires ${f.fires_at_text}, resets ${f.resets_at_text}` })),
     }));
-    if (r.exhausted_at_seconds !== null) {
-      markers.push({ x: r.exhausted_at_seconds, seconds: r.exhausted_at_seconds, cls: 'exhausted', label: `budget exhausted ${r.exhausted_at_text}` });
-    }
-    this.shadowRoot.querySelector('.chart').innerHTML = chart({
-      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: 'Time since the window started (d = days, h = hours)' },
+    const exhausted = r.exhausted_at_seconds === null ? null
+      : { x: r.exhausted_at_seconds, y: 0, seconds: r.exhausted_at_seconds, label: `budget exhausted ${r.exhausted_at_text}` };
+    const firings = lanes.reduce((n, l) => n + l.spans.length, 0);
+    box.innerHTML = chart({
+      width,
+      height: 280 + lanes.length * 18,
+      // On a phone the title keeps to what fits; the ticks say their units (3 d, 12 h).
+      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: `Time since the window started${width >= 480 ? ' (d = days, h = hours)' : ''}` },
       y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
       series: [{ points, cls: 'budget', label: 'error budget left' }],
-      markers,
+      lanes,
+      exhausted,
       title: { id: `${this.uid}-chart`, text: 'Error budget burn-down' },
       desc: `Budget left falls to ${r.budget_remaining_text} by the end of the window; exhausted ${r.exhausted_at_text}. ` +
-        `${markers.length} alert and exhaustion markers; the table below lists them.`,
+        `${firings} alert firings in one lane per tier above the plot; the table below lists them.`,
     });
-    this.shadowRoot.querySelector('.legend').innerHTML =
-      '<li><span class="swatch budget"></span>budget left</li>' +
-      '<li><span class="swatch page"></span>page fires (solid) / resets (dashed)</li>' +
-      '<li><span class="swatch ticket"></span>ticket fires / resets</li>' +
-      '<li><span class="swatch exhausted"></span>budget exhausted</li>';
+    // The legend names what is drawn, and nothing else.
+    const drawn = (severity) => lanes.some((l) => l.cls === severity && l.spans.length > 0);
+    this.shadowRoot.querySelector('.legend').innerHTML = [
+      '<li><span class="swatch budget"></span>budget left</li>',
+      drawn('page') && '<li><span class="swatch bar page"></span>page tier firing (solid bar)</li>',
+      drawn('ticket') && '<li><span class="swatch bar ticket"></span>ticket tier firing (hollow bar)</li>',
+      exhausted && '<li><span class="swatch diamond exhausted"></span>budget exhausted (diamond)</li>',
+    ].filter(Boolean).join('');
   }
 }
 

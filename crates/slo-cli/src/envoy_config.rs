@@ -59,7 +59,7 @@ impl UpstreamProtocol {
             "http1" => Ok(UpstreamProtocol::Http1),
             "http2" => Ok(UpstreamProtocol::Http2),
             _ => Err(format!(
-                "`{text}` is not a protocol; allowed: http1, http2 (gRPC upstreams need http2)"
+                "“{text}” is not a protocol; allowed: http1, http2 (gRPC upstreams need http2)"
             )),
         }
     }
@@ -368,7 +368,7 @@ fn status_routes(path: &str) -> String {
 fn port(text: &str) -> Result<u16, String> {
     match text.trim().parse::<u16>() {
         Ok(p) if p > 0 => Ok(p),
-        _ => Err(format!("`{text}` is not a port; allowed: 1 to 65535")),
+        _ => Err(format!("“{text}” is not a port; allowed: 1 to 65535")),
     }
 }
 
@@ -376,7 +376,7 @@ fn seconds(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
         Ok(s) if (1..=3600).contains(&s) => Ok(s),
         _ => Err(format!(
-            "`{text}` is not allowed; allowed: a whole number of seconds from 1 to 3600"
+            "“{text}” is not allowed; allowed: a whole number of seconds from 1 to 3600"
         )),
     }
 }
@@ -384,10 +384,10 @@ fn seconds(text: &str) -> Result<u64, String> {
 fn host_port(text: &str) -> Result<(String, u16), String> {
     let (host, p) = text
         .rsplit_once(':')
-        .ok_or_else(|| format!("`{text}` is not HOST:PORT, such as 127.0.0.1:8000"))?;
+        .ok_or_else(|| format!("“{text}” is not HOST:PORT, such as 127.0.0.1:8000"))?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.is_empty() || host.contains(char::is_whitespace) {
-        return Err(format!("`{text}` is not HOST:PORT, such as 127.0.0.1:8000"));
+        return Err(format!("“{text}” is not HOST:PORT, such as 127.0.0.1:8000"));
     }
     Ok((host.to_string(), port(p)?))
 }
@@ -412,7 +412,7 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
     if let Some(address) = args.optional("listen-address", |a| {
         a.parse::<std::net::IpAddr>()
             .map(|ip| ip.to_string())
-            .map_err(|_| format!("`{a}` is not an IP address, such as 127.0.0.1"))
+            .map_err(|_| format!("“{a}” is not an IP address, such as 127.0.0.1"))
     }) {
         options.listen_address = address;
     }
@@ -448,7 +448,7 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
         let (host, port) = host_port(text)?;
         match host.parse::<std::net::IpAddr>() {
             Ok(ip) => Ok((ip.to_string(), port)),
-            Err(_) => Err(format!("`{text}` is not IP:PORT, such as 127.0.0.1:9902")),
+            Err(_) => Err(format!("“{text}” is not IP:PORT, such as 127.0.0.1:9902")),
         }
     };
     if let Some((address, port)) = args.optional("status-listen", ip_port) {
@@ -602,7 +602,7 @@ mod tests {
         assert!(bad(&["s.json", "--admin-port", "0"]).contains("--admin-port"));
         assert!(bad(&["s.json", "--upstream", "nohost"]).contains("--upstream"));
         assert!(bad(&["s.json", "--upstream-protocol", "grpc"])
-            .contains("--upstream-protocol: `grpc` is not a protocol; allowed: http1, http2"));
+            .contains("--upstream-protocol: “grpc” is not a protocol; allowed: http1, http2"));
         assert!(bad(&["s.json", "--status-token", "t"]).contains("need --status-path"));
         assert!(bad(&["s.json", "--status-on-data-plane"]).contains("need --status-path"));
         let both = [
@@ -621,7 +621,7 @@ mod tests {
             "--status-listen",
             "localhost:9"
         ])
-        .contains("--status-listen: `localhost:9` is not IP:PORT"));
+        .contains("--status-listen: “localhost:9” is not IP:PORT"));
         assert!(bad(&[]).contains("expected one SPEC file"));
         let all = bad(&[
             "--admin-port",

@@ -225,7 +225,7 @@ fn openslo(raw: &[String]) -> Result<String, Failure> {
         [direction, path] if direction == "import" => Some((true, path.clone())),
         [direction, path] if direction == "export" => Some((false, path.clone())),
         _ => {
-            args.problem("expected `import FILE.yaml` or `export FILE.json`");
+            args.problem("expected “import FILE.yaml” or “export FILE.json”");
             None
         }
     };

@@ -143,7 +143,10 @@ fn budget_table_says_43_min_12_s() {
 #[test]
 fn calendar_windows_state_the_length_used() {
     let text = stdout(&slo(&["budget", "--target", "99.9", "--window", "month"]));
-    assert!(text.contains("calendar month, taken as 30d"), "{text}");
+    assert!(
+        text.contains("over a calendar month (taken as 30d): error budget"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -222,7 +225,7 @@ fn check_accepts_the_example_and_lists_every_error_of_a_bad_spec() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("services[0].slos[0].tagret: unknown field `tagret`; did you mean `target`?"),
+        err.contains("services[0].slos[0].tagret: unknown field “tagret”; did you mean “target”?"),
         "{err}"
     );
     assert!(
@@ -237,7 +240,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
     for (args, needle) in [
         (
             vec!["budget", "--target", "100", "--window", "30d"],
-            "--target: `100` is not a valid target: 100% leaves no error budget",
+            "--target: “100” is not a valid target: 100% leaves no error budget",
         ),
         (
             vec!["budget", "--target", "abc", "--window", "30d"],
@@ -245,7 +248,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
         ),
         (
             vec!["budget", "--target", "99.9", "--window", "0d"],
-            "--window: `0d` is not a window (it is zero)",
+            "--window: “0d” is not a window (it is zero)",
         ),
         (vec!["budget", "--target", "99.9"], "--window is required"),
         (
@@ -258,7 +261,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
                 "--requests",
                 "-4",
             ],
-            "--requests: `-4` is not a count",
+            "--requests: “-4” is not a count",
         ),
         (
             vec!["budget", "--taget", "99.9", "--target=99.9", "--window=30d"],
@@ -274,7 +277,7 @@ fn bad_arguments_get_one_line_and_exit_2() {
                 "--error-ratio",
                 "2",
             ],
-            "--error-ratio: `2` is not an error ratio",
+            "--error-ratio: “2” is not an error ratio",
         ),
         (
             whatif("0.1", "30m", &["--rps", "10", "--start", "40d"]),
@@ -315,12 +318,12 @@ fn check_warns_about_a_bad_status_an_exclusion_shadows_and_still_passes() {
 
 #[test]
 fn every_bad_argument_is_reported_at_once() {
-    let target = "`100` is not a valid target: 100% leaves no error budget; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999";
+    let target = "“100” is not a valid target: 100% leaves no error budget; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999";
     let error_ratio = |text: &str| {
-        format!("`{text}` is not an error ratio; allowed: a ratio from 0 to 1 or a percentage, such as 0.01 or 1%")
+        format!("“{text}” is not an error ratio; allowed: a ratio from 0 to 1 or a percentage, such as 0.01 or 1%")
     };
     let duration = |text: &str, why: &str| {
-        format!("`{text}` is not a valid duration: {why}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m")
+        format!("“{text}” is not a valid duration: {why}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m")
     };
     for (args, expected) in [
         (
@@ -334,7 +337,7 @@ fn every_bad_argument_is_reported_at_once() {
                 format!("slo whatif: --error-ratio: {}", error_ratio("2")),
                 format!("slo whatif: --duration: {}", duration("0m", "it is zero")),
                 format!("slo whatif: --start: {}", duration("soon", "a unit has no number before it")),
-                "slo whatif: --rps: `-1` is not a rate; allowed: a number of requests per second, 0 or more".into(),
+                "slo whatif: --rps: “-1” is not a rate; allowed: a number of requests per second, 0 or more".into(),
                 format!("slo whatif: --baseline: {}", error_ratio("x")),
             ],
         ),
@@ -351,7 +354,7 @@ fn every_bad_argument_is_reported_at_once() {
             vec![
                 "slo budget: --json takes no value".into(),
                 format!("slo budget: --target: {target}"),
-                "slo budget: --requests: `many` is not a count; allowed: a whole number, 0 or more".into(),
+                "slo budget: --requests: “many” is not a count; allowed: a whole number, 0 or more".into(),
             ],
         ),
         (
@@ -359,14 +362,14 @@ fn every_bad_argument_is_reported_at_once() {
             vec![
                 "slo alerts: unknown option --taget; allowed: --target, --window, --error-ratio, --json".into(),
                 "slo alerts: --target is required: a target such as 99.9, 99.9% or 0.999".into(),
-                "slo alerts: --window: `30x` is not a window (it has an unknown unit); expected a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)".into(),
+                "slo alerts: --window: “30x” is not a window (it has an unknown unit); expected a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)".into(),
                 format!("slo alerts: --error-ratio: {}", error_ratio("2")),
             ],
         ),
         (
             vec!["alerts", "--target", "abc", "--window", "1h"],
             vec![
-                "slo alerts: --target: `abc` is not a valid target: it is not a number".into(),
+                "slo alerts: --target: “abc” is not a valid target: it is not a number".into(),
                 "slo alerts: --window: a 1h window is too short for the default tiers".into(),
             ],
         ),

@@ -130,7 +130,7 @@ impl std::fmt::Display for NoDefaultTiers {
             "a {window} window is too short for the default tiers: scaled from the 30-day table, \
              the fastest would look back {long} with a {short} short window, and every alert window \
              must be at least {least} ({why}); the defaults need a window of at least {need}. \
-             Write this SLO's own `alerts.tiers` (burn rates of at least 1, windows of at least {least}), \
+             Write this SLO's own “alerts.tiers” (burn rates of at least 1, windows of at least {least}), \
              e.g. [{{\"name\": \"page\", \"severity\": \"page\", \"burn_rate\": 6, \"long_window\": \"{el}\", \"short_window\": \"{es}\"}}], \
              or use a longer window",
             window = format_duration(self.window_seconds),

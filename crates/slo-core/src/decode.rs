@@ -76,13 +76,13 @@ impl<'a> Object<'a> {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
                 let hint = match closest(key, allowed) {
-                    Some(best) => format!("did you mean `{best}`? "),
+                    Some(best) => format!("did you mean “{best}”? "),
                     None => String::new(),
                 };
                 errors.push(
                     &join(path, key),
                     format!(
-                        "unknown field `{key}`; {hint}allowed fields: {}",
+                        "unknown field “{key}”; {hint}allowed fields: {}",
                         allowed.join(", ")
                     ),
                 );
@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(errors.0.len(), 1);
         assert_eq!(errors.0[0].path, "slos[0].tagret");
         assert!(
-            errors.0[0].message.contains("did you mean `target`?"),
+            errors.0[0].message.contains("did you mean “target”?"),
             "{}",
             errors.0[0]
         );

@@ -18,7 +18,7 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is not a valid duration: {}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m",
+            "“{}” is not a valid duration: {}; write a whole number followed by s, m, h, d or w, e.g. 30d, 6h, 1h30m",
             self.input, self.reason
         )
     }

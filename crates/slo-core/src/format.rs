@@ -56,6 +56,22 @@ pub fn burn_rate(rate: f64) -> String {
     format!("{}x", decimal(rate, 3))
 }
 
+/// How much of an error budget is spent, given the share still left (negative once
+/// over-spent): `25% of the budget spent`, and past one budget, how many budgets:
+/// `184.62 budgets spent` (a percentage such as -18361.5% left says it far less plainly).
+pub fn budget_spent(remaining: f64) -> String {
+    let spent = 1.0 - remaining;
+    if !spent.is_finite() {
+        return "no error budget at all".to_string();
+    }
+    // Up to a hair over one budget the percentage reads better than "1 budgets".
+    if spent <= 1.005 {
+        format!("{} of the budget spent", percent(spent))
+    } else {
+        format!("{} budgets spent", decimal(spent, 2))
+    }
+}
+
 /// A number for machines and config files, rid of float noise: rounded to 12 significant
 /// digits and printed in its shortest form (`1 - 0.999` prints `0.001`).
 pub fn number(x: f64) -> String {
@@ -131,6 +147,12 @@ mod tests {
         assert_eq!(percent(30.0 / 43.2), "69.4444%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(burn_rate(14.4), "14.4x");
+        assert_eq!(budget_spent(0.75), "25% of the budget spent");
+        assert_eq!(budget_spent(1.0), "0% of the budget spent");
+        assert_eq!(budget_spent(-0.003), "100.3% of the budget spent");
+        assert_eq!(budget_spent(-183.615385), "184.62 budgets spent");
+        assert_eq!(budget_spent(-1.0), "2 budgets spent");
+        assert_eq!(budget_spent(f64::NEG_INFINITY), "no error budget at all");
         assert_eq!(burn_rate(1.0), "1x");
         assert_eq!(burn_rate(13.44), "13.44x");
         assert_eq!(burn_rate(16.666_666_666_666_668), "16.667x");

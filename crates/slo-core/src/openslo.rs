@@ -425,7 +425,7 @@ impl<'a> Reader<'a> {
                     Some(k.to_string())
                 } else {
                     let hint = closest(k, KINDS)
-                        .map(|c| format!("did you mean `{c}`? "))
+                        .map(|c| format!("did you mean “{c}”? "))
                         .unwrap_or_default();
                     errors.push(
                         "kind",
@@ -491,7 +491,7 @@ impl<'a> Reader<'a> {
                 format!("no {kind} document is named {name:?}; there is no {kind} document; allowed: the name of a {kind} document in the same input")
             } else {
                 let hint = closest(name, &names)
-                    .map(|c| format!("did you mean `{c}`? "))
+                    .map(|c| format!("did you mean “{c}”? "))
                     .unwrap_or_default();
                 format!(
                     "no {kind} document is named {name:?}; {hint}allowed: {}",
@@ -1328,7 +1328,7 @@ fn read_metadata(
                     .filter(|k| k.starts_with("slo-toolkit/") && !annotations.contains(&k.as_str()))
                 {
                     let hint = closest(key, annotations)
-                        .map(|c| format!("did you mean `{c}`? "))
+                        .map(|c| format!("did you mean “{c}”? "))
                         .unwrap_or_default();
                     let allowed = if annotations.is_empty() {
                         "none here".to_string()
@@ -2377,7 +2377,7 @@ spec:
         assert!(
             errors[0]
                 .message
-                .contains("did you mean `budgetingMethod`?"),
+                .contains("did you mean “budgetingMethod”?"),
             "{}",
             errors[0]
         );

@@ -1,11 +1,42 @@
 //! Reading the numbers people type into forms and flags, with messages that say what was
 //! wrong and what is allowed. Targets and durations have their own modules.
 
-/// A whole count, 0 or more: a request volume.
+/// A whole count, 0 or more: a request volume. Scientific notation is read exactly when it
+/// names a whole number (`1e6` is 1,000,000, `2.5e3` is 2,500); `1.5` or `1e-3` are refused.
 pub fn count(text: &str) -> Result<u64, String> {
-    text.trim()
+    let trimmed = text.trim();
+    let whole = match trimmed.split_once(['e', 'E']) {
+        None => trimmed.parse().ok(),
+        Some((mantissa, exponent)) => scientific_count(mantissa, exponent),
+    };
+    whole.ok_or_else(|| {
+        format!(
+            "“{text}” is not a count; allowed: a whole number, 0 or more, such as 1000000 or 1e6"
+        )
+    })
+}
+
+/// `mantissa`e`exponent` as a whole number, by moving the decimal point in the text (no
+/// float rounding): `None` unless the result is whole and fits.
+fn scientific_count(mantissa: &str, exponent: &str) -> Option<u64> {
+    let exponent: usize = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
         .parse()
-        .map_err(|_| format!("`{text}` is not a count; allowed: a whole number, 0 or more"))
+        .ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty()
+        || !digits_only(int)
+        || !digits_only(frac)
+        || frac.len() > exponent
+        || exponent > 19
+    {
+        return None;
+    }
+    format!("{int}{frac}{}", "0".repeat(exponent - frac.len()))
+        .parse()
+        .ok()
 }
 
 /// Requests per second, 0 or more.
@@ -13,7 +44,7 @@ pub fn rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(r) if r >= 0.0 && r.is_finite() => Ok(r),
         _ => Err(format!(
-            "`{text}` is not a rate; allowed: a number of requests per second, 0 or more"
+            "“{text}” is not a rate; allowed: a number of requests per second, 0 or more"
         )),
     }
 }
@@ -34,7 +65,7 @@ fn share(text: &str, what: &str, example: &str) -> Result<f64, String> {
     };
     match value {
         Some(r) if (0.0..=1.0).contains(&r) => Ok(r),
-        _ => Err(format!("`{text}` is not {what}; allowed: a ratio from 0 to 1 or a percentage, such as {example}")),
+        _ => Err(format!("“{text}” is not {what}; allowed: a ratio from 0 to 1 or a percentage, such as {example}")),
     }
 }
 
@@ -55,6 +86,12 @@ mod tests {
     #[test]
     fn reads_and_refuses() {
         assert_eq!(count("1000"), Ok(1000));
+        assert_eq!(count("1e6"), Ok(1_000_000));
+        assert_eq!(count(" 2.5E3 "), Ok(2_500));
+        assert_eq!(count("1e+2"), Ok(100));
+        for not_whole in ["1.5", "1e-3", "1.25e1", "e6", "1e", "-1e6", "1e30"] {
+            assert!(count(not_whole).is_err(), "{not_whole}");
+        }
         for bad in ["", "abc", "-5", "100.5"] {
             assert!(count(bad).unwrap_err().contains("whole number"), "{bad}");
         }

@@ -643,7 +643,7 @@ pub(crate) fn read_alerts(
         let known: Vec<&str> = tiers.iter().map(|t| t.name.as_str()).collect();
         if !known.contains(&name) {
             let hint = crate::decode::closest(name, &known)
-                .map(|n| format!("did you mean `{n}`? "))
+                .map(|n| format!("did you mean “{n}”? "))
                 .unwrap_or_default();
             errors.push(
                 &p,

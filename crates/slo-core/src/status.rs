@@ -32,6 +32,8 @@ pub struct TierStatus {
     pub name: String,
     pub severity: Severity,
     pub burn_rate_threshold: f64,
+    pub long_window_seconds: u64,
+    pub short_window_seconds: u64,
     pub long_burn_rate: f64,
     pub short_burn_rate: f64,
     /// Both windows at or above the threshold, and the long window busy enough.
@@ -144,6 +146,8 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
                 name: tier.name.clone(),
                 severity: tier.severity,
                 burn_rate_threshold: threshold,
+                long_window_seconds: tier.long_window_seconds,
+                short_window_seconds: tier.short_window_seconds,
                 long_burn_rate: long,
                 short_burn_rate: short,
                 active: busy && long > 0.0 && reaches(long, threshold) && reaches(short, threshold),

@@ -12,7 +12,7 @@ impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is not a valid target: {}; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999",
+            "“{}” is not a valid target: {}; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999",
             self.input, self.reason
         )
     }

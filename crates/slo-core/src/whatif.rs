@@ -110,19 +110,19 @@ pub fn parse_buckets(text: &str) -> Result<Vec<(f64, u64)>, String> {
     for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (upper, count) = pair
             .split_once(':')
-            .ok_or_else(|| format!("`{pair}` is not upper:count; {ALLOWED}"))?;
+            .ok_or_else(|| format!("“{pair}” is not upper:count; {ALLOWED}"))?;
         let upper = match upper.trim() {
             "+Inf" | "inf" | "Inf" => f64::INFINITY,
             other => other
                 .parse::<f64>()
                 .ok()
                 .filter(|u| *u > 0.0)
-                .ok_or_else(|| format!("`{other}` is not a bound in ms; {ALLOWED}"))?,
+                .ok_or_else(|| format!("“{other}” is not a bound in ms; {ALLOWED}"))?,
         };
         let count = count
             .trim()
             .parse::<u64>()
-            .map_err(|_| format!("`{}` is not a count; {ALLOWED}", count.trim()))?;
+            .map_err(|_| format!("“{}” is not a count; {ALLOWED}", count.trim()))?;
         if buckets.last().is_some_and(|&(last, _)| upper <= last) {
             return Err(format!(
                 "bounds must rise, but {upper} follows {}; {ALLOWED}",
@@ -142,7 +142,7 @@ pub fn parse_threshold_ms(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(ms) if ms > 0.0 && ms.is_finite() => Ok(ms),
         _ => Err(format!(
-            "`{text}` is not a latency threshold; allowed: milliseconds above 0, such as 300"
+            "“{text}” is not a latency threshold; allowed: milliseconds above 0, such as 300"
         )),
     }
 }

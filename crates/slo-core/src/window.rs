@@ -30,7 +30,7 @@ impl Window {
                 .map(|seconds| Window::Rolling { seconds })
                 .map_err(|e| {
                     format!(
-                        "`{}` is not a window ({}); expected {}",
+                        "“{}” is not a window ({}); expected {}",
                         e.input,
                         e.reason,
                         Self::ALLOWED
@@ -50,12 +50,13 @@ impl Window {
         }
     }
 
-    /// The window as the calculators name it: `30d`, or `calendar month, taken as 30d`.
+    /// The window as the calculators name it, ready to follow "over": `30d`, or
+    /// `a calendar month (taken as 30d)` (parentheses, so the sentence reads on after it).
     pub fn describe(self) -> String {
         match self {
             Window::Rolling { .. } => self.to_string(),
             Window::Calendar(_) => format!(
-                "calendar {self}, taken as {}",
+                "a calendar {self} (taken as {})",
                 format_duration(self.nominal_seconds())
             ),
         }

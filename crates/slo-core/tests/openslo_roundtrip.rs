@@ -432,7 +432,7 @@ fn a_missing_indicator_reference_is_refused() {
 #[test]
 fn a_service_missing_from_the_service_documents_is_refused() {
     let yaml = changed(SLO, "  service: checkout\n", "  service: chekout\n");
-    assert_refused(&yaml, &format!("{WHERE}spec.service: no Service document is named \"chekout\"; did you mean `checkout`?"));
+    assert_refused(&yaml, &format!("{WHERE}spec.service: no Service document is named \"chekout\"; did you mean “checkout”?"));
     // Without Service documents, SLOs make their services.
     let alone = SLO
         .split_once("---\n")
@@ -561,7 +561,7 @@ fn an_unknown_annotation_of_ours_is_refused() {
     );
     assert_refused(
         &yaml,
-        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].metadata.annotations.slo-toolkit/min-event-per-second: is not an annotation of ours; did you mean `slo-toolkit/min-events-per-second`?"),
+        &format!("{WHERE}spec.alertPolicies[0].spec.conditions[0].metadata.annotations.slo-toolkit/min-event-per-second: is not an annotation of ours; did you mean “slo-toolkit/min-events-per-second”?"),
     );
 }
 

@@ -45,14 +45,14 @@ fn unknown_fields_suggest_the_right_one() {
     assert_one(
         slo(json!({"tagret": 0.99})),
         "services[0].slos[0].tagret",
-        "did you mean `target`?",
+        "did you mean “target”?",
     );
     let doc = json!({"services": [{"name": "svc", "slos": [{"name": "a", "target": 0.9, "window": "30d",
         "sli": {"bad": {"status": ["5xx"]}, "latency": {"treshold_ms": 100}}}]}]});
     assert_one(
         doc,
         "services[0].slos[0].sli.latency.treshold_ms",
-        "did you mean `threshold_ms`?",
+        "did you mean “threshold_ms”?",
     );
 }
 
@@ -189,7 +189,7 @@ fn disabling_an_unknown_tier_suggests_the_name() {
     assert_one(
         slo(json!({"alerts": {"disable": ["ticket-slo"]}})),
         "services[0].slos[0].alerts.disable[0]",
-        "did you mean `ticket-slow`?",
+        "did you mean “ticket-slow”?",
     );
 }
 
@@ -314,7 +314,7 @@ fn windows_too_short_for_the_default_tiers_say_what_to_write() {
     assert_one(
         slo(json!({"window": "1d", "alerts": {"min_events_per_second": 1}})),
         "services[0].slos[0].alerts",
-        "the defaults need a window of at least 6d. Write this SLO's own `alerts.tiers`",
+        "the defaults need a window of at least 6d. Write this SLO's own “alerts.tiers”",
     );
     // The suggestion it prints is itself accepted.
     let own = json!({"tiers": [{"name": "page", "severity": "page", "burn_rate": 6, "long_window": "1h", "short_window": "5m"}]});

@@ -77,9 +77,10 @@ fn composite(parts: &[(&str, usize)]) -> Value {
     to_json(&Composite::new(&service))
 }
 
-/// What the filter would answer for examples/checkout.json after a clean day at 10 rps and
-/// then, on the first SLO, ten minutes at 10% errors (enough to fire its fast page).
-fn status() -> Value {
+/// What the filter would answer for examples/checkout.json after a day at 10 rps whose last
+/// `bad_minutes` minutes, on the first SLO only, had `bad_per_minute` of their 600 requests
+/// fail.
+fn status(bad_minutes: u64, bad_per_minute: u32) -> Value {
     let spec = Spec::from_json(include_str!("../../../examples/checkout.json")).unwrap();
     let now: u64 = 1_795_780_800;
     let slos = spec
@@ -88,7 +89,11 @@ fn status() -> Value {
         .map(|(i, slo)| {
             let mut counters = SloCounters::new(slo);
             for minute in (0..24 * 60).rev() {
-                let bad = if i == 0 && minute < 10 { 60 } else { 0 };
+                let bad = if i == 0 && minute < bad_minutes {
+                    bad_per_minute
+                } else {
+                    0
+                };
                 counters.record(now - minute * 60, 600 - bad, bad);
             }
             SloState::new(slo, &evaluate(slo, &counters, now))
@@ -119,7 +124,10 @@ fn main() {
         "whatif_demo_9995": what_if("99.95", 50.0, "0.02%", &demo_incidents, Some((BUCKETS, 500.0))),
         "composite_demo": composite(&[("99.99%", 1), ("99.9%", 3), ("99.95%", 2)]),
         "composite_two_serial": composite(&[("99.9%", 1), ("99.9%", 1)]),
-        "status": status(),
+        // Ten minutes at 10% errors: enough to fire the fast page.
+        "status": status(10, 60),
+        // A whole day at 10% errors: 86,400 bad of the 864 a 30-day 99.9% budget allows.
+        "status_overspent": status(24 * 60, 60),
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }

@@ -20,21 +20,24 @@ export async function serve(root = WWW, extra = null) {
   // The status comes from a native run of the core: had first, so no request waits on it.
   status();
   return serveStatic(root, {
-    extra: async (req, res) => (extra && (await extra(req, res))) || (req.url === STATUS_PATH && statusFixture(req, res)),
+    extra: async (req, res) => (extra && (await extra(req, res))) || (req.url === STATUS_PATH && statusFixture(req, res))
+      || (req.url === OVERSPENT_PATH && statusFixture(req, res, coreValues().status_overspent)),
   });
 }
 
 /** Where every test server answers like the filter's status endpoint. */
 export const STATUS_PATH = '/test/slo/status';
+/** The same, after a day of errors that spent the first SLO's budget 100 times over. */
+export const OVERSPENT_PATH = '/test/slo/status-overspent';
 
 /** The status the test endpoint answers: the core's, for examples/checkout.json with a
  * burst of errors (see the slo-web example core_values). */
 export const status = () => coreValues().status;
 
 /** Answers like the filter's status endpoint: JSON, no caching, CORS for any origin. */
-export function statusFixture(req, res) {
+export function statusFixture(req, res, body = status()) {
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': req.headers.origin ?? '*' });
-  res.end(JSON.stringify(status()));
+  res.end(JSON.stringify(body));
   return true;
 }
 
@@ -96,9 +99,16 @@ export function coreValues() {
   return oracle;
 }
 
-export async function screenshot(locator, name) {
+export async function screenshot(locator, name, options = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await locator.screenshot({ path });
+  await locator.screenshot({ path, ...options });
   return path;
 }
+
+/** Serves one HTML page at `path` (tests that need a page of their own). */
+export const pageAt = (path, html, headers = {}) => (req, res) => {
+  if (req.url !== path) return false;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(html);
+  return true;
+};

@@ -25,8 +25,10 @@ async function rejects(page, selector, name, values, resultSelector) {
   for (const value of values) {
     // Pasted in one go: typing character by character passes through valid values ("10").
     await input.fill(value);
-    await page.waitForFunction(([sel, id]) => document.querySelector(sel).shadowRoot.getElementById(id).textContent.length > 0,
-      [selector, messageId], { timeout: 3000 }).catch(() => {
+    // A typed value is computed once typing pauses; until then the result says it waits.
+    await page.waitForFunction(([sel, id]) => document.querySelector(sel).shadowRoot.getElementById(id).textContent.length > 0
+      && document.querySelector(sel).shadowRoot.querySelector('.stale').textContent.startsWith('An input is not valid'),
+    [selector, messageId], { timeout: 3000 }).catch(() => {
       throw new Error(`${selector} ${name}=${JSON.stringify(value)}: no inline message`);
     });
     assert.equal(await input.getAttribute('aria-invalid'), 'true', `${name}=${JSON.stringify(value)}`);
@@ -34,12 +36,15 @@ async function rejects(page, selector, name, values, resultSelector) {
     // The message sits in the field's own box, right under its input.
     assert.equal(await message.evaluate((m) => m.parentElement.contains(m.getRootNode().getElementById(m.id.replace(/-msg$/, '')))), true);
     assert.equal(await result.textContent(), shown, `${name}=${JSON.stringify(value)} keeps the last good result`);
-    assert.match(await el.locator('.stale').textContent(), /last valid result/);
+    // The kept result is marked stale, saying which value it is still for.
+    assert.match(await el.locator('.stale').textContent(), /^An input is not valid\. The result below is still for .*“/);
+    assert.equal(await el.locator('.results').evaluate((r) => r.classList.contains('is-stale')), true);
   }
   await input.fill(good);
   await page.waitForFunction(([sel, id]) => document.querySelector(sel).shadowRoot.getElementById(id).textContent === '', [selector, messageId]);
   assert.equal(await input.getAttribute('aria-invalid'), 'false');
   assert.equal(await el.locator('.stale').textContent(), '');
+  assert.equal(await el.locator('.results').evaluate((r) => r.classList.contains('is-stale')), false);
 }
 
 test('<slo-budget> rejects bad target, window and request volume inline', async () => {

@@ -43,9 +43,12 @@ test('<slo-budget>: 99.9% over 30 days allows 43 min 12 s; every period states i
   await type(el.getByLabel('Target (%)'), '99.9');
   await type(el.getByLabel('Window', { exact: true }), 'month');
   await page.waitForFunction(() => document.getElementById('budget').shadowRoot.querySelector('.headline').textContent.includes('calendar month'));
-  assert.match(await text(el.locator('.headline')), /over calendar month, taken as 30d allows 43 min 12 s/);
+  assert.match(await text(el.locator('.headline')), /over a calendar month \(taken as 30d\) allows 43 min 12 s/);
 
-  // The state is in the fragment: a new page with this address shows the same.
+  // The state is in the fragment once the reader leaves the field: a new page with this
+  // address shows the same.
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => location.hash.includes('budget.window=month'));
   const shared = page.url();
   assert.match(shared, /#.*budget\.window=month/);
   const again = await open(browser, shared);
@@ -89,12 +92,14 @@ test('<slo-alerts>: thresholds, detection times and the never-fires warning matc
   assert.deepEqual(problems, []);
 });
 
-/** The x of the chart's markers, as data-seconds and pixel positions. */
-async function markers(el) {
-  return el.locator('svg line.marker').evaluateAll((lines) => lines.map((l) => ({
-    cls: l.getAttribute('class'), seconds: Number(l.dataset.seconds), x: Number(l.getAttribute('x1')),
+/** The chart's firing bars (one lane per tier): their times and pixel positions. */
+async function spans(el) {
+  return el.locator('svg rect.span').evaluateAll((rects) => rects.map((r) => ({
+    cls: r.getAttribute('class'), lane: r.dataset.lane, fires: Number(r.dataset.fires), resets: r.dataset.resets === '' ? null : Number(r.dataset.resets),
+    x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')),
   })));
 }
+const numbers = (xs) => [...xs].sort((a, b) => a - b);
 
 test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core simulation', async () => {
   const core = coreValues();
@@ -108,16 +113,25 @@ test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core
   assert.match(demo.exhausted_at_text, /^\+\d+ d \d+ h \d+ min$/);
   const fires = demo.tiers.flatMap((t) => t.firings.map((f) => f.fires_at_seconds));
   assert.ok(fires.length > 0, 'the demo incidents fire alerts');
-  let seen = await markers(el);
-  assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b), [...fires].sort((a, b) => a - b));
+  let seen = await spans(el);
+  assert.deepEqual(numbers(seen.map((s) => s.fires)), numbers(fires));
   const resets = demo.tiers.flatMap((t) => t.firings.map((f) => f.resets_at_seconds).filter((r) => r !== null));
-  assert.deepEqual(seen.filter((m) => m.cls.includes('reset')).map((m) => m.seconds).sort((a, b) => a - b), resets.sort((a, b) => a - b));
+  assert.deepEqual(numbers(seen.map((s) => s.resets).filter((r) => r !== null)), numbers(resets));
+  // Each tier has its own lane: its bars share one row, and no other tier's bars are in it.
+  const rows = new Map();
+  for (const s of seen) rows.set(s.lane, new Set([...(rows.get(s.lane) ?? []), s.y]));
+  assert.deepEqual([...rows.keys()].sort(), demo.tiers.filter((t) => t.firings.length > 0).map((t) => t.name).sort());
+  assert.ok([...rows.values()].every((ys) => ys.size === 1));
+  assert.equal(new Set([...rows.values()].map((ys) => [...ys][0])).size, rows.size);
+  for (const t of demo.tiers) {
+    assert.deepEqual(numbers(seen.filter((s) => s.lane === t.name).map((s) => s.fires)), numbers(t.firings.map((f) => f.fires_at_seconds)));
+  }
   for (const t of demo.tiers) {
     const cells = await el.locator(`tr[data-tier="${t.name}"] [data-fires]`).evaluateAll((s) => s.map((x) => Number(x.dataset.fires)));
     assert.deepEqual(cells, t.firings.map((f) => f.fires_at_seconds));
   }
-  // Markers sit where their time is: x grows with the seconds.
-  const sorted = [...seen].sort((a, b) => a.seconds - b.seconds);
+  // Bars start where their time is: x grows with the seconds.
+  const sorted = [...seen].sort((a, b) => a.fires - b.fires);
   for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].x >= sorted[i - 1].x);
   assert.ok(await el.locator('svg').getByText('Error budget left (%)').count());
   assert.ok(await el.locator('svg').getByText(/Time since the window started/).count());
@@ -130,13 +144,14 @@ test('<slo-what-if>: burn-down, fire/reset markers and exhaustion match the core
   await type(el.getByLabel('Error ratio', { exact: true }), '100%');
   const outage = core.whatif_outage;
   assert.ok(outage.exhausted_at_seconds > 86400);
-  await page.waitForFunction(() => !!document.getElementById('whatif').shadowRoot.querySelector('line.exhausted'));
-  seen = await markers(el);
-  const exhausted = seen.find((m) => m.cls.includes('exhausted'));
-  assert.ok(Math.abs(exhausted.seconds - outage.exhausted_at_seconds) < 1e-6, `${exhausted.seconds} vs ${outage.exhausted_at_seconds}`);
+  // (The demo's own incidents exhaust the budget too: wait for the outage's result.)
+  await page.waitForFunction((want) => document.getElementById('whatif').shadowRoot.querySelector('[data-value="exhausted"]').textContent === want,
+    `at ${outage.exhausted_at_text}`);
+  const exhausted = Number(await el.locator('svg g.exhausted').getAttribute('data-seconds'));
+  assert.ok(Math.abs(exhausted - outage.exhausted_at_seconds) < 1e-6, `${exhausted} vs ${outage.exhausted_at_seconds}`);
   assert.equal(await text(el.locator('[data-value="exhausted"]')), `at ${outage.exhausted_at_text}`);
-  assert.deepEqual(seen.filter((m) => m.cls.includes('fire')).map((m) => m.seconds).sort((a, b) => a - b),
-    outage.tiers.flatMap((t) => t.firings.map((f) => f.fires_at_seconds)).sort((a, b) => a - b));
+  seen = await spans(el);
+  assert.deepEqual(numbers(seen.map((s) => s.fires)), numbers(outage.tiers.flatMap((t) => t.firings.map((f) => f.fires_at_seconds))));
 
   // Adding an incident back with the keyboard only.
   await el.getByRole('button', { name: 'Add incident' }).focus();
@@ -174,6 +189,9 @@ test('<slo-composite>: serial and redundant availability come from the core', as
     core.composite_two_serial.availability_text);
   assert.equal(core.composite_two_serial.availability_text, '99.8001%');
   assert.match(await text(el.locator('.headline')), /per 30-day month/);
+  // One dependency is not "all 1 dependencies".
+  await el.getByRole('button', { name: 'Remove dependency 2' }).click();
+  await page.waitForFunction(() => document.getElementById('composite').shadowRoot.querySelector('.headline').textContent.startsWith('Needing its one dependency,'));
   assert.deepEqual(problems, []);
 });
 

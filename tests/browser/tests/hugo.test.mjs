@@ -40,7 +40,7 @@ test('the workshop pages compute with the core in the browser', async () => {
 
   const next = await open(browser, `${server.url}/hugo/public/why-slos/what-if/`);
   const whatif = await ready(next.page, 'slo-what-if');
-  const fires = await whatif.locator('svg line.marker.fire').count();
+  const fires = await whatif.locator('svg rect.span').count();
   assert.ok(fires > 0);
   await ready(next.page, 'slo-composite');
   // Everything came from the Hugo site's own files.

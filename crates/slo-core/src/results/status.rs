@@ -33,6 +33,8 @@ result! {
         pub mean_slice_good_ratio: Option<f64>,
         pub error_budget_remaining_ratio: f64,
         pub error_budget_remaining_ratio_text: String,
+        /// The share of the budget spent, or past one budget how many budgets.
+        pub error_budget_spent_text: String,
         pub burn_rates: Vec<StatusBurnRate>,
         pub tiers: Vec<StatusTier>,
     }
@@ -53,8 +55,12 @@ result! {
         pub severity: &'static str,
         pub burn_rate_threshold: f64,
         pub burn_rate_threshold_text: String,
+        pub long_window: String,
+        pub short_window: String,
         pub long_burn_rate: f64,
+        pub long_burn_rate_text: String,
         pub short_burn_rate: f64,
+        pub short_burn_rate_text: String,
         pub active: bool,
     }
 }
@@ -82,6 +88,7 @@ impl SloState {
             mean_slice_good_ratio: shares,
             error_budget_remaining_ratio: status.budget_remaining,
             error_budget_remaining_ratio_text: format::percent(status.budget_remaining),
+            error_budget_spent_text: format::budget_spent(status.budget_remaining),
             burn_rates: status
                 .burn_rates
                 .iter()
@@ -100,8 +107,12 @@ impl SloState {
                     severity: t.severity.as_str(),
                     burn_rate_threshold: t.burn_rate_threshold,
                     burn_rate_threshold_text: format::burn_rate(t.burn_rate_threshold),
+                    long_window: format_duration(t.long_window_seconds),
+                    short_window: format_duration(t.short_window_seconds),
                     long_burn_rate: t.long_burn_rate,
+                    long_burn_rate_text: format::burn_rate(t.long_burn_rate),
                     short_burn_rate: t.short_burn_rate,
+                    short_burn_rate_text: format::burn_rate(t.short_burn_rate),
                     active: t.active,
                 })
                 .collect(),
