@@ -2,6 +2,7 @@
 //! prints tables for people or JSON for programs.
 
 mod args;
+mod backtest;
 mod calculators;
 mod envoy_config;
 mod rules;
@@ -31,11 +32,13 @@ commands:
   openslo export FILE                 JSON spec to OpenSLO v1 YAML
   rules SPEC                          Prometheus burn-rate recording and alerting rules
   {}
+{}
                                       a ready Envoy bootstrap with the SLO filter
 
 targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
 windows: a duration, or week, month, quarter (calendar, UTC)",
-        envoy_config::USAGE
+        envoy_config::USAGE,
+        backtest::USAGE
     )
 }
 
@@ -89,12 +92,13 @@ fn main() -> ExitCode {
         "openslo" => openslo(rest),
         "envoy-config" => envoy_config(rest),
         "rules" => rules(rest),
+        "backtest" => backtest::backtest(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config, rules (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config, rules, backtest (slo help lists their options)"
         ))),
     };
     match result {
@@ -141,7 +145,7 @@ pub(crate) fn pretty(value: &Value) -> String {
 
 /// Reads a spec file: OpenSLO YAML by its extension, the JSON spec otherwise. Errors come
 /// back as lines prefixed with the file name.
-fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String>, Failure> {
+pub(crate) fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String>, Failure> {
     let text = file(command, path)?;
     let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
     let errors: Vec<String> = match is_yaml {

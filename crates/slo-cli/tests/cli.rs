@@ -3,16 +3,11 @@
 #[path = "../../slo-core/tests/support/results_doc.rs"]
 mod results_doc;
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-fn slo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .output()
-        .expect("the slo binary runs")
-}
+use common::slo;
+use serde_json::Value;
+use std::process::Output;
 
 fn json(args: &[&str]) -> Value {
     let out = slo(args);

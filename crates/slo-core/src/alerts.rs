@@ -290,7 +290,16 @@ pub fn snap(x: f64) -> f64 {
 /// `rate >= threshold`, forgiving the last bits of float error: 0.006 / (1 - 0.999) is
 /// 5.999999999999995, and a ratio of exactly the threshold must count as reaching it.
 pub fn reaches(rate: f64, threshold: f64) -> bool {
-    rate >= threshold * (1.0 - 1e-12)
+    rate >= threshold * (1.0 - BURN_RATE_SLACK)
+}
+
+/// The relative float error `reaches` forgives.
+const BURN_RATE_SLACK: f64 = 1e-12;
+
+/// The least error ratio whose burn rate `reaches` `threshold` under `budget`: loops over
+/// long histories compare ratios with it instead of dividing at every step.
+pub fn least_error_ratio_reaching(threshold: f64, budget: f64) -> f64 {
+    threshold * budget * (1.0 - BURN_RATE_SLACK)
 }
 
 /// A tier's figures for one target and window.

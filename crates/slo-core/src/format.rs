@@ -81,6 +81,11 @@ pub fn number(x: f64) -> String {
     significant(x, 12).to_string()
 }
 
+/// A count per period, such as pages per 30 days, to one decimal: `0.3`, `4`.
+pub fn per_period(x: f64) -> String {
+    decimal(x, 1)
+}
+
 /// `x` rounded to `digits` significant digits, by arithmetic rather than through text (the
 /// filter's size budget has no room for float parsing).
 pub fn significant(x: f64, digits: i32) -> f64 {

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alerts;
+pub mod backtest;
 pub mod budget;
 pub mod classify;
 pub mod composite;

@@ -121,6 +121,49 @@ fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
     }
 }
 
+/// A moment as people write it in UTC, `2026-09-03T14:00Z` (seconds optional, `Z` or
+/// `+00:00`), or as Unix seconds; Unix seconds out.
+pub fn parse_utc(text: &str) -> Result<u64, String> {
+    const ALLOWED: &str = "allowed: Unix seconds, or a UTC time such as 2026-09-03T14:00Z";
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(seconds);
+    }
+    let bad = || format!("`{text}` is not a time; {ALLOWED}");
+    let body = text
+        .strip_suffix('Z')
+        .or_else(|| text.strip_suffix("+00:00"))
+        .ok_or_else(bad)?;
+    let (date, time) = body.split_once('T').ok_or_else(bad)?;
+    let numbers = |part: &str, sep: char| -> Option<Vec<u32>> {
+        part.split(sep).map(|n| n.parse::<u32>().ok()).collect()
+    };
+    let (date, time) = (
+        numbers(date, '-').ok_or_else(bad)?,
+        numbers(time, ':').ok_or_else(bad)?,
+    );
+    let ([year, month, day], [hour, minute, rest @ ..]) = (date.as_slice(), time.as_slice()) else {
+        return Err(bad());
+    };
+    let second = match rest {
+        [] => 0,
+        [second] => *second,
+        _ => return Err(bad()),
+    };
+    let days = days_from_civil(i64::from(*year), *month, *day);
+    let valid = (1..=12).contains(month)
+        && *day >= 1
+        && civil_from_days(days) == (i64::from(*year), *month, *day)
+        && *hour < 24
+        && *minute < 60
+        && second < 60
+        && days >= 0;
+    if !valid {
+        return Err(bad());
+    }
+    Ok(days as u64 * DAY + u64::from(*hour) * 3600 + u64::from(*minute) * 60 + u64::from(second))
+}
+
 // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -148,6 +191,25 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times_read_as_people_write_them() {
+        assert_eq!(parse_utc("2026-09-01T00:00Z"), Ok(1_788_220_800));
+        assert_eq!(parse_utc("2026-09-01T00:00:30+00:00"), Ok(1_788_220_830));
+        assert_eq!(parse_utc("1788220800"), Ok(1_788_220_800));
+        for wrong in [
+            "2026-02-30T00:00Z",
+            "2026-09-01T24:00Z",
+            "2026-09-01 00:00",
+            "yesterday",
+        ] {
+            let message = parse_utc(wrong).unwrap_err();
+            assert!(
+                message.contains("is not a time; allowed: Unix seconds"),
+                "{message}"
+            );
+        }
+    }
 
     const NOV_27_2026_NOON: u64 = 1_795_780_800;
 

@@ -102,3 +102,51 @@ fn status() {
     };
     assert_documented("status", &[results::to_json(&status)]);
 }
+
+fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
+    use slo_core::backtest::{run, Backtest as Input, Counts, History};
+    // One-minute steps at 100 requests; an outage on day 3; an hour with no samples.
+    let steps = (0..days * 24 * 60)
+        .map(|m| match m {
+            4320..4350 => Some(Counts {
+                good: 0.0,
+                bad: 100.0,
+            }),
+            5000..5060 => None,
+            _ => Some(Counts {
+                good: 100.0,
+                bad: 0.0,
+            }),
+        })
+        .collect();
+    let history = History {
+        start_seconds: 1_788_220_800,
+        step_seconds: MINUTE,
+        steps,
+    };
+    let input = Input {
+        targets: vec![0.99, 0.999],
+        window,
+        tiers: AlertTier::defaults_for(window.nominal_seconds(), None, None).unwrap(),
+        incidents: incidents.to_vec(),
+        max_pages_per_30d: 1.0,
+    };
+    assert!(input.validate(&history).is_empty());
+    results::to_json(&results::Backtest::new(&input, &run(&input, &history)))
+}
+
+#[test]
+fn backtest_result() {
+    let outage = 4320 * MINUTE;
+    assert_documented(
+        "backtest",
+        &[
+            backtest(
+                window("30d"),
+                40,
+                &[(outage, outage + 1800), (DAY, DAY + 60)],
+            ),
+            backtest(window("month"), 10, &[]),
+        ],
+    );
+}

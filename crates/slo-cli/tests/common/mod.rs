@@ -1,9 +1,18 @@
-//! What the promtool tests share: running promtool and `slo rules`, scratch folders and
-//! series in promtool's notation.
+//! What the command's tests share: running `slo` and promtool, scratch folders and series
+//! in promtool's notation.
 #![allow(dead_code)] // each test file uses its own part
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// Runs the `slo` binary from the repository's root, as a user would.
+pub fn slo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_slo"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the slo binary runs")
+}
 
 /// Runs promtool on a file and fails the test with its output unless it succeeds.
 pub fn promtool(args: &[&str], file: &Path) {

@@ -15,12 +15,16 @@
 use serde_json::{Map, Value};
 
 mod alerts;
+mod backtest;
 mod budget;
 mod composite;
 mod status;
 mod whatif;
 
 pub use alerts::{Alerts, AlertsTier};
+pub use backtest::{
+    Backtest, BacktestIncident, BacktestPercentile, BacktestSpan, BacktestTarget, BacktestWindow,
+};
 pub use budget::{Budget, BudgetPeriod};
 pub use composite::{Composite, CompositeDependency};
 pub use status::{SloState, Status, StatusBurnRate, StatusTier};

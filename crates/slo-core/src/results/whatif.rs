@@ -123,7 +123,7 @@ impl WhatIf {
     }
 }
 
-fn tier(timeline: &TierTimeline, at: &impl Fn(f64) -> String) -> WhatIfTier {
+pub(super) fn tier(timeline: &TierTimeline, at: &impl Fn(f64) -> String) -> WhatIfTier {
     let firings: Vec<WhatIfFiring> = timeline
         .firings
         .iter()
@@ -155,7 +155,7 @@ fn tier(timeline: &TierTimeline, at: &impl Fn(f64) -> String) -> WhatIfTier {
 
 /// The budget left at the end of each step, thinned to `SERIES_POINTS`, as flat
 /// `[seconds, left]` pairs led by the untouched budget at 0 and ending at the window's end.
-fn series(remaining: &[f64], step: u64) -> Vec<f64> {
+pub(super) fn series(remaining: &[f64], step: u64) -> Vec<f64> {
     let stride = remaining.len().div_ceil(SERIES_POINTS).max(1);
     let mut out = vec![0.0, 1.0];
     let mut push = |i: usize| out.extend([((i + 1) as u64 * step) as f64, remaining[i]]);

@@ -1,0 +1,299 @@
+//! `slo backtest`: a history file in, the core's backtest out, as tables and the
+//! recommendation for people or, with `--json`, as the result itself (docs/results.md).
+
+use crate::args::Args;
+use crate::{file, finish, pretty, read_spec, table, target_arg, window_arg, Failure};
+use slo_core::alerts::AlertTier;
+use slo_core::backtest::{run, Backtest, EventKind, History};
+use slo_core::results::{self, Backtest as Result_};
+use slo_core::spec::Budgeting;
+use slo_core::window::{parse_utc, Window};
+
+pub const USAGE: &str = "\
+  backtest HISTORY.csv --targets T,T,... (--window W | --spec SPEC --slo NAME)
+           [--incidents START..END,...] [--max-pages N] [--json]
+  backtest (--good FILE | --bad FILE) --total FILE ...
+                                      what candidate targets would have meant over a
+                                      history: CSV rows timestamp,good,bad, or Prometheus
+                                      query_range answers of events per step";
+
+const OPTIONS: [(&str, bool); 10] = [
+    ("targets", true),
+    ("window", true),
+    ("spec", true),
+    ("slo", true),
+    ("incidents", true),
+    ("max-pages", true),
+    ("good", true),
+    ("bad", true),
+    ("total", true),
+    ("json", false),
+];
+/// Pages per 30 days the recommendation allows unless told otherwise: about one a fortnight.
+const DEFAULT_MAX_PAGES: f64 = 2.0;
+
+pub fn backtest(raw: &[String]) -> Result<String, Failure> {
+    let mut args = Args::parse("backtest", raw, &OPTIONS);
+    let targets = args.required(
+        "targets",
+        "candidate targets such as 99.5,99.9,99.95",
+        |text| text.split(',').map(|t| target_arg(t.trim())).collect(),
+    );
+    let max_pages = args.optional("max-pages", |text| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|n| *n >= 0.0 && n.is_finite())
+            .ok_or_else(|| {
+                format!("`{text}` is not a number of pages; allowed: 0 or more, such as 2")
+            })
+    });
+    let incidents = args.optional("incidents", incidents_arg);
+    let window_and_tiers = window_and_tiers(&mut args)?;
+    let source = history_source(&mut args);
+    let read = targets.zip(window_and_tiers).zip(source);
+    let ((targets, (window, tiers)), source) = finish(&args, read)?;
+    let history = source.read()?;
+
+    let backtest = Backtest {
+        targets,
+        window,
+        tiers,
+        incidents: incidents
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(start, end)| {
+                let from_start = |t: u64| t.saturating_sub(history.start_seconds);
+                (from_start(start), from_start(end))
+            })
+            .collect(),
+        max_pages_per_30d: max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+    };
+    let errors = backtest.validate(&history);
+    if !errors.is_empty() {
+        let flag = |path: &str| match path.split(['[', '.']).next().unwrap_or_default() {
+            "targets" => "--targets",
+            "incidents" => "--incidents",
+            "max_pages_per_30d" => "--max-pages",
+            "tiers" => "the tiers",
+            _ => "--window",
+        };
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                format!(
+                    "slo backtest: {} ({}): {}",
+                    flag(&e.path),
+                    e.path,
+                    e.message
+                )
+            })
+            .collect();
+        return Err(Failure::Usage(lines.join("\n")));
+    }
+    let result = Result_::new(&backtest, &run(&backtest, &history));
+    Ok(if args.flag("json") {
+        pretty(&results::to_json(&result))
+    } else {
+        text(&result)
+    })
+}
+
+/// `START..END` pairs, comma-separated, each a UTC time or Unix seconds.
+fn incidents_arg(text: &str) -> Result<Vec<(u64, u64)>, String> {
+    text.split(',')
+        .map(|pair| {
+            let (start, end) = pair.split_once("..").ok_or_else(|| {
+                format!("`{pair}` is not START..END; allowed: such as 2026-09-03T14:00Z..2026-09-03T15:30Z")
+            })?;
+            Ok((parse_utc(start)?, parse_utc(end)?))
+        })
+        .collect()
+}
+
+/// `--window` with the default tiers, or an SLO's window and tiers from `--spec`/`--slo`.
+fn window_and_tiers(args: &mut Args) -> Result<Option<(Window, Vec<AlertTier>)>, Failure> {
+    let spec_path = args.value("spec").map(str::to_string);
+    let slo_name = args.value("slo").map(str::to_string);
+    if spec_path.is_none() && slo_name.is_none() {
+        let window = args.required("window", Window::ALLOWED, window_arg);
+        let tiers = window.and_then(|w| {
+            AlertTier::defaults_for(w.nominal_seconds(), None, None)
+                .map_err(|refused| args.problem(format!("--window: {refused}")))
+                .ok()
+        });
+        return Ok(window.zip(tiers));
+    }
+    if args.value("window").is_some() {
+        args.problem("--window cannot be combined with --spec: the SLO's window is used");
+    }
+    let (Some(path), Some(name)) = (spec_path, slo_name) else {
+        args.problem("--spec and --slo go together: the SLO whose window and tiers to use");
+        return Ok(None);
+    };
+    let spec = read_spec("backtest", &path)?.map_err(Failure::Invalid)?;
+    let Some(slo) = spec.slos().find(|s| s.name == name) else {
+        let names: Vec<&str> = spec.slos().map(|s| s.name.as_str()).collect();
+        args.problem(format!(
+            "--slo: {path} has no SLO {name:?}; allowed: {}",
+            names.join(", ")
+        ));
+        return Ok(None);
+    };
+    if slo.budgeting != Budgeting::Occurrences {
+        args.problem(format!(
+            "--slo: {name} budgets time slices; allowed: an SLO that budgets events (the backtest counts events, not slices)"
+        ));
+        return Ok(None);
+    }
+    Ok(Some((slo.window, slo.alerts.clone())))
+}
+
+enum Source {
+    Csv(String),
+    Prometheus {
+        events: String,
+        kind: EventKind,
+        total: String,
+    },
+}
+
+fn history_source(args: &mut Args) -> Option<Source> {
+    let csv = args.positionals.first().cloned();
+    let (good, bad, total) = (
+        args.value("good").map(str::to_string),
+        args.value("bad").map(str::to_string),
+        args.value("total").map(str::to_string),
+    );
+    if args.positionals.len() > 1 {
+        args.problem(format!(
+            "give one history file; got {}",
+            args.positionals.join(" ")
+        ));
+    }
+    match (csv, good, bad, total) {
+        (Some(csv), None, None, None) => Some(Source::Csv(csv)),
+        (None, Some(events), None, Some(total)) => Some(Source::Prometheus {
+            events,
+            kind: EventKind::Good,
+            total,
+        }),
+        (None, None, Some(events), Some(total)) => Some(Source::Prometheus {
+            events,
+            kind: EventKind::Bad,
+            total,
+        }),
+        _ => {
+            args.problem("give the history as one CSV file, or as --good FILE --total FILE, or as --bad FILE --total FILE (Prometheus query_range answers)");
+            None
+        }
+    }
+}
+
+impl Source {
+    fn read(&self) -> Result<History, Failure> {
+        let invalid = |errors: Vec<slo_core::decode::FieldError>, label: &str| {
+            Failure::Invalid(errors.iter().map(|e| format!("{label}: {e}\n")).collect())
+        };
+        match self {
+            Source::Csv(path) => {
+                History::from_csv(&file("backtest", path)?).map_err(|e| invalid(e, path))
+            }
+            Source::Prometheus {
+                events,
+                kind,
+                total,
+            } => {
+                let label = format!("--{} {events} --total {total}", kind.as_str());
+                History::from_prometheus(
+                    &file("backtest", events)?,
+                    *kind,
+                    &file("backtest", total)?,
+                )
+                .map_err(|e| invalid(e, &label))
+            }
+        }
+    }
+}
+
+fn text(r: &Result_) -> String {
+    let mut out = format!(
+        "history: {} of {} steps, gaps {}; window {}\n",
+        r.history_text, r.step, r.gap_text, r.window_text
+    );
+    if let Some(worst) = r.daily_sli.first() {
+        let median = r.daily_sli.last().map_or("-", |p| p.sli_text.as_str());
+        out += &format!(
+            "daily SLI over {} days: worst {}, median {}\n",
+            r.days, worst.sli_text, median
+        );
+    }
+    for gap in &r.gaps {
+        out += &format!("gap (no samples, not counted): {}\n", gap.text);
+    }
+    out += "\n";
+    let yes_no = |met: Option<bool>| match met {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "no full window".to_string(),
+    };
+    let rows: Vec<Vec<String>> = r
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.target_text.clone(),
+                table::cell(&t.sli_text),
+                yes_no(t.met_every_full_window),
+                table::cell(&t.worst_full_window_sli_text),
+                t.budget_remaining_text.clone(),
+                format!(
+                    "{} at {}",
+                    t.budget_remaining_min_text, t.budget_remaining_min_at_text
+                ),
+                t.out_of_slo_text.clone(),
+                t.pages_per_30d_text.clone(),
+                t.tickets_per_30d_text.clone(),
+            ]
+        })
+        .collect();
+    out += &table::render(
+        &[
+            "target",
+            "SLI",
+            "met every window",
+            "worst window",
+            "budget left",
+            "lowest",
+            "out of SLO",
+            "pages/30d",
+            "tickets/30d",
+        ],
+        &rows,
+    );
+    if let Some(first) = r.targets.first().filter(|t| !t.incidents.is_empty()) {
+        out += "\nknown incidents, caught by:\n";
+        let mut header = vec!["incident".to_string()];
+        header.extend(r.targets.iter().map(|t| t.target_text.clone()));
+        let rows: Vec<Vec<String>> = (0..first.incidents.len())
+            .map(|i| {
+                let mut row = vec![first.incidents[i].text.clone()];
+                row.extend(r.targets.iter().map(|t| {
+                    let d = &t.incidents[i];
+                    match &d.caught_by {
+                        Some(tier) => format!("{tier} {}", d.detection_text),
+                        None => d.detection_text.clone(),
+                    }
+                }));
+                row
+            })
+            .collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out += &table::render(&header, &rows);
+    }
+    out += &format!(
+        "\nrecommendation: {}\n  because {}\n",
+        r.recommended_target_text.as_deref().unwrap_or("none"),
+        r.recommendation_text
+    );
+    out
+}

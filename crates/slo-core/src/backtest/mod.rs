@@ -1,0 +1,626 @@
+//! Backtesting: what candidate targets would have meant over a service's real history.
+//! For each target: the SLI, the budget over time (at the end and at its lowest), the time
+//! out of SLO, every firing of every alert tier, pages and tickets per 30 days, which known
+//! incidents the alerts caught and how fast; and, across targets, a recommendation stated
+//! as the evidence behind it.
+//!
+//! Everything runs on prefix sums of the history's steps: O(steps x (tier windows +
+//! targets x tiers)), so 90 days of minutes with 6 targets and 4 tiers takes milliseconds.
+//! Times in the outcome are seconds from the history's start, at the end of the step in
+//! which something happened: the history resolves nothing finer.
+
+mod history;
+
+pub use history::{Counts, EventKind, History, MAX_STEPS};
+
+use crate::alerts::{least_error_ratio_reaching, AlertTier, Severity};
+use crate::decode::FieldError;
+use crate::duration::{format_duration, DAY};
+use crate::target::{format_target, is_valid_target};
+use crate::whatif::{Firing, TierTimeline};
+use crate::window::Window;
+
+/// Candidate targets one backtest compares, at most.
+pub const MAX_TARGETS: usize = 12;
+/// The percentiles of daily SLI values reported: the worst days are the ones that matter.
+pub const DAILY_PERCENTILES: [f64; 6] = [0.0, 1.0, 5.0, 10.0, 25.0, 50.0];
+const THIRTY_DAYS: f64 = (30 * DAY) as f64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backtest {
+    pub targets: Vec<f64>,
+    pub window: Window,
+    pub tiers: Vec<AlertTier>,
+    /// Incidents the team remembers, `(start, end)` in seconds from the history's start.
+    pub incidents: Vec<(u64, u64)>,
+    /// The recommendation's second rule: at most this many pages per 30 days.
+    pub max_pages_per_30d: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub start_seconds: u64,
+    pub step_seconds: u64,
+    pub history_seconds: u64,
+    /// Spans with no sample, `(start, end)` from the history's start: not counted as good.
+    pub gaps: Vec<(u64, u64)>,
+    pub gap_seconds: u64,
+    /// Days (UTC) with events, and `(percentile, SLI)` of their SLIs, lowest first.
+    pub days: u64,
+    pub daily_sli: Vec<(f64, f64)>,
+    pub targets: Vec<TargetOutcome>,
+    pub recommendation: Recommendation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetOutcome {
+    pub target: f64,
+    /// Good over all events of the history; `None` when it has none.
+    pub sli: Option<f64>,
+    /// Calendar periods, or back-to-back rolling windows from the history's start.
+    pub windows: Vec<WindowOutcome>,
+    /// Rolling: every trailing window the history covers fully, at every step; calendar:
+    /// every whole period. `None` when the history holds no full window.
+    pub met_every_full_window: Option<bool>,
+    /// The full window with the lowest SLI: `(end, SLI)`.
+    pub worst_full_window: Option<(u64, f64)>,
+    /// Budget left over the window ending with the history (a calendar window: the
+    /// period so far).
+    pub budget_remaining: f64,
+    /// The lowest budget left over a full window (any window while the history holds none).
+    pub budget_remaining_min: f64,
+    pub budget_remaining_min_at_seconds: u64,
+    /// Budget left at the end of every step, over the window ending there (while a rolling
+    /// window is not yet full, over the history so far).
+    pub budget_remaining_series: Vec<f64>,
+    /// Time with the budget overspent, as the window stood at each step.
+    pub out_of_slo_seconds: u64,
+    pub alerts: Vec<TierTimeline>,
+    /// Separate page (ticket) episodes: overlapping firings of tiers of one severity are
+    /// one episode, as a pager groups them.
+    pub pages: u64,
+    pub tickets: u64,
+    pub pages_per_30d: f64,
+    pub tickets_per_30d: f64,
+    pub incidents: Vec<Detection>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowOutcome {
+    pub start_seconds: u64,
+    pub end_seconds: u64,
+    /// The history covers the whole window.
+    pub full: bool,
+    pub sli: Option<f64>,
+    pub budget_remaining: f64,
+    pub met: bool,
+}
+
+/// A known incident and the first tier that fired during it (up to one step after it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    pub start_seconds: u64,
+    pub end_seconds: u64,
+    pub caught_by: Option<(String, Severity)>,
+    pub detected_after_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// The highest candidate met in every full window.
+    pub highest_met: Option<f64>,
+    /// The highest candidate whose alerts page at most `max_pages_per_30d` times.
+    pub highest_within_pages: Option<f64>,
+    pub max_pages_per_30d: f64,
+    /// The lower of the two, when both exist: met, and livable.
+    pub recommended: Option<f64>,
+    /// The evidence, in words.
+    pub because: String,
+}
+
+impl Backtest {
+    /// Everything wrong with the backtest against this history, at once.
+    pub fn validate(&self, history: &History) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut push = |path: String, message: String| errors.push(FieldError { path, message });
+        let step = history.step_seconds;
+        if self.targets.is_empty() || self.targets.len() > MAX_TARGETS {
+            push(
+                "targets".into(),
+                format!(
+                    "{} targets; allowed: 1 to {MAX_TARGETS}",
+                    self.targets.len()
+                ),
+            );
+        }
+        for (i, &target) in self.targets.iter().enumerate() {
+            if !is_valid_target(target) {
+                push(
+                    format!("targets[{i}]"),
+                    format!("{target} is not a target; allowed: a ratio above 0 and below 1, such as 0.999"),
+                );
+            }
+        }
+        if let Window::Rolling { seconds } = self.window {
+            if !seconds.is_multiple_of(step) {
+                push(
+                    "window".into(),
+                    format!(
+                        "{} is not a whole number of the history's {} steps; allowed: a window the step divides",
+                        self.window,
+                        format_duration(step)
+                    ),
+                );
+            }
+        } else if !DAY.is_multiple_of(step) {
+            push(
+                "window".into(),
+                format!(
+                    "calendar periods start at midnight UTC, which the history's {} steps miss; allowed: a step that divides a day",
+                    format_duration(step)
+                ),
+            );
+        }
+        for (i, tier) in self.tiers.iter().enumerate() {
+            for (which, seconds) in [
+                ("long", tier.long_window_seconds),
+                ("short", tier.short_window_seconds),
+            ] {
+                if !seconds.is_multiple_of(step) {
+                    push(
+                        format!("tiers[{i}].{which}_window"),
+                        format!(
+                            "{}'s {} is not a whole number of the history's {} steps; allowed: tier windows the step divides (give tiers of your own, or a history with a shorter step)",
+                            tier.name,
+                            format_duration(seconds),
+                            format_duration(step)
+                        ),
+                    );
+                }
+            }
+        }
+        let length = history.end_seconds() - history.start_seconds;
+        for (i, &(start, end)) in self.incidents.iter().enumerate() {
+            if start >= end || end > length {
+                push(
+                    format!("incidents[{i}]"),
+                    format!("{start}..{end} s; allowed: a start before its end, within the history's {length} s"),
+                );
+            }
+        }
+        if !(self.max_pages_per_30d >= 0.0 && self.max_pages_per_30d.is_finite()) {
+            push(
+                "max_pages_per_30d".into(),
+                format!(
+                    "{}; allowed: a number of pages, 0 or more",
+                    self.max_pages_per_30d
+                ),
+            );
+        }
+        errors
+    }
+}
+
+/// Events summed over steps: any span's counts in O(1).
+struct Prefix {
+    good: Vec<f64>,
+    bad: Vec<f64>,
+}
+
+impl Prefix {
+    fn new(history: &History) -> Prefix {
+        let (mut good, mut bad) = (vec![0.0], vec![0.0]);
+        let (mut g, mut b) = (0.0, 0.0);
+        for counts in &history.steps {
+            let counts = counts.unwrap_or_default();
+            g += counts.good;
+            b += counts.bad;
+            good.push(g);
+            bad.push(b);
+        }
+        Prefix { good, bad }
+    }
+
+    /// Good and bad events in steps `lo..hi`.
+    fn span(&self, lo: usize, hi: usize) -> (f64, f64) {
+        (self.good[hi] - self.good[lo], self.bad[hi] - self.bad[lo])
+    }
+}
+
+/// Error ratio and events over each distinct tier window, ending with each step: computed
+/// once, shared by every target.
+struct TierSeries(Vec<(u64, WindowSeries)>);
+
+struct WindowSeries {
+    /// Bad over all events (0 without events).
+    ratios: Vec<f64>,
+    totals: Vec<f64>,
+}
+
+impl TierSeries {
+    fn new(tiers: &[AlertTier], prefix: &Prefix, step: u64) -> TierSeries {
+        let n = prefix.good.len() - 1;
+        TierSeries(
+            crate::alerts::tier_windows(tiers)
+                .into_iter()
+                .map(|seconds| {
+                    let w = ((seconds / step) as usize).max(1);
+                    let mut series = WindowSeries {
+                        ratios: Vec::with_capacity(n),
+                        totals: Vec::with_capacity(n),
+                    };
+                    for i in 0..n {
+                        let (good, bad) = prefix.span((i + 1).saturating_sub(w), i + 1);
+                        let total = good + bad;
+                        series
+                            .ratios
+                            .push(if total > 0.0 { bad / total } else { 0.0 });
+                        series.totals.push(total);
+                    }
+                    (seconds, series)
+                })
+                .collect(),
+        )
+    }
+
+    fn of(&self, seconds: u64) -> &WindowSeries {
+        &self
+            .0
+            .iter()
+            .find(|(w, _)| *w == seconds)
+            .expect("every tier window has a series")
+            .1
+    }
+}
+
+fn budget_left(good: f64, bad: f64, target: f64) -> f64 {
+    let total = good + bad;
+    if total <= 0.0 {
+        1.0
+    } else {
+        1.0 - bad / total / (1.0 - target)
+    }
+}
+
+fn sli_of(good: f64, bad: f64) -> Option<f64> {
+    let total = good + bad;
+    (total > 0.0).then(|| good / total)
+}
+
+/// A budget left this close below zero is float error on an SLI exactly at the target.
+fn is_met(budget_remaining: f64) -> bool {
+    budget_remaining >= -1e-9
+}
+
+/// Runs the backtest. Call `Backtest::validate` first: an invalid one gives meaningless
+/// numbers, never a panic.
+pub fn run(backtest: &Backtest, history: &History) -> Outcome {
+    let step = history.step_seconds.max(1);
+    let n = history.steps.len();
+    let prefix = Prefix::new(history);
+    let window_steps = |seconds: u64| ((seconds / step) as usize).max(1);
+
+    // Per step, the first step of the SLO window that ends with it.
+    let window_start: Vec<usize> = (0..n)
+        .map(|i| match backtest.window {
+            Window::Rolling { seconds } => (i + 1).saturating_sub(window_steps(seconds)),
+            Window::Calendar(_) => {
+                let end = history.start_seconds + (i as u64 + 1) * step;
+                let (period_start, _) = backtest.window.bounds_at(end - 1);
+                (period_start.saturating_sub(history.start_seconds) / step) as usize
+            }
+        })
+        .collect();
+    let full_at = |i: usize| match backtest.window {
+        Window::Rolling { seconds } => i + 1 >= window_steps(seconds),
+        Window::Calendar(_) => false,
+    };
+    let has_full_rolling = (0..n).any(full_at);
+
+    let tier_series = TierSeries::new(&backtest.tiers, &prefix, step);
+    // Events in the SLO window ending with each step, and the steps whose window counts:
+    // a rolling window once it is full (all of them while the history is shorter).
+    let window_counts: Vec<(f64, f64)> = (0..n)
+        .map(|i| prefix.span(window_start[i], i + 1))
+        .collect();
+    let is_calendar = matches!(backtest.window, Window::Calendar(_));
+    let counted: Vec<usize> = (0..n)
+        .filter(|&i| is_calendar || !has_full_rolling || full_at(i))
+        .collect();
+    let worst_rolling = (0..n)
+        .filter(|&i| full_at(i))
+        .filter_map(|i| {
+            sli_of(window_counts[i].0, window_counts[i].1).map(|sli| ((i as u64 + 1) * step, sli))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let history_seconds = n as u64 * step;
+    let targets = backtest
+        .targets
+        .iter()
+        .map(|&target| {
+            let (mut min, mut min_at) = (1.0, 0);
+            let (mut out_of_slo_steps, mut all_met) = (0, true);
+            let series: Vec<f64> = window_counts
+                .iter()
+                .map(|&(good, bad)| budget_left(good, bad, target))
+                .collect();
+            for &i in &counted {
+                let left = series[i];
+                if left < min {
+                    (min, min_at) = (left, (i as u64 + 1) * step);
+                }
+                if !is_met(left) {
+                    out_of_slo_steps += 1;
+                    all_met = false;
+                }
+            }
+            let windows = windows(backtest.window, history, &prefix, target);
+            let (met_every_full_window, worst_full_window) = match backtest.window {
+                // Every counted step ends a full window once the history holds one.
+                Window::Rolling { .. } => (has_full_rolling.then_some(all_met), worst_rolling),
+                Window::Calendar(_) => {
+                    let full: Vec<&WindowOutcome> = windows.iter().filter(|w| w.full).collect();
+                    let worst = full
+                        .iter()
+                        .filter_map(|w| w.sli.map(|sli| (w.end_seconds, sli)))
+                        .min_by(|a, b| a.1.total_cmp(&b.1));
+                    (
+                        (!full.is_empty()).then(|| full.iter().all(|w| w.met)),
+                        worst,
+                    )
+                }
+            };
+            let alerts: Vec<TierTimeline> = backtest
+                .tiers
+                .iter()
+                .map(|tier| timeline(tier, backtest.window, target, &tier_series, step))
+                .collect();
+            let episodes = |severity: Severity| episodes(&alerts, severity, history_seconds);
+            let (pages, tickets) = (episodes(Severity::Page), episodes(Severity::Ticket));
+            let per_30d = |count: u64| count as f64 * THIRTY_DAYS / history_seconds.max(1) as f64;
+            let (good, bad) = prefix.span(0, n);
+            TargetOutcome {
+                target,
+                sli: sli_of(good, bad),
+                windows,
+                met_every_full_window,
+                worst_full_window,
+                budget_remaining: series.last().copied().unwrap_or(1.0),
+                budget_remaining_min: min,
+                budget_remaining_min_at_seconds: min_at,
+                budget_remaining_series: series,
+                out_of_slo_seconds: out_of_slo_steps * step,
+                incidents: backtest
+                    .incidents
+                    .iter()
+                    .map(|&(start, end)| detection(&alerts, start, end, step))
+                    .collect(),
+                alerts,
+                pages,
+                tickets,
+                pages_per_30d: per_30d(pages),
+                tickets_per_30d: per_30d(tickets),
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let (days, daily_sli) = daily_sli(history, &prefix);
+    Outcome {
+        start_seconds: history.start_seconds,
+        step_seconds: step,
+        history_seconds,
+        gaps: gaps(history),
+        gap_seconds: history.steps.iter().filter(|s| s.is_none()).count() as u64 * step,
+        days,
+        daily_sli,
+        recommendation: recommend(&targets, backtest.max_pages_per_30d),
+        targets,
+    }
+}
+
+/// Calendar periods, or back-to-back rolling windows from the history's start.
+fn windows(window: Window, history: &History, prefix: &Prefix, target: f64) -> Vec<WindowOutcome> {
+    let step = history.step_seconds;
+    let (start, end) = (history.start_seconds, history.end_seconds());
+    let mut out = Vec::new();
+    let mut at = start;
+    while at < end {
+        let (from, to) = match window {
+            Window::Rolling { seconds } => (at, at + seconds),
+            Window::Calendar(_) => window.bounds_at(at),
+        };
+        let lo = ((from.max(start) - start) / step) as usize;
+        let hi = ((to.min(end) - start) / step) as usize;
+        let (good, bad) = prefix.span(lo, hi);
+        let left = budget_left(good, bad, target);
+        out.push(WindowOutcome {
+            start_seconds: from.max(start) - start,
+            end_seconds: to.min(end) - start,
+            full: from >= start && to <= end,
+            sli: sli_of(good, bad),
+            budget_remaining: left,
+            met: is_met(left),
+        });
+        at = to;
+    }
+    out
+}
+
+fn timeline(
+    tier: &AlertTier,
+    window: Window,
+    target: f64,
+    series: &TierSeries,
+    step: u64,
+) -> TierTimeline {
+    let threshold = tier.burn_rate(window.nominal_seconds());
+    let (long, short) = (
+        series.of(tier.long_window_seconds),
+        series.of(tier.short_window_seconds),
+    );
+    let min_events = tier.min_events_per_second.unwrap_or(0.0) * tier.long_window_seconds as f64;
+    // Above zero, so a window without events (ratio 0) never fires.
+    let least = least_error_ratio_reaching(threshold, 1.0 - target).max(f64::MIN_POSITIVE);
+    let mut firings: Vec<Firing> = Vec::new();
+    let mut firing = false;
+    for i in 0..long.ratios.len() {
+        let active = long.ratios[i] >= least
+            && short.ratios[i] >= least
+            && (min_events <= 0.0 || long.totals[i] >= min_events);
+        let at = (i as u64 + 1) * step;
+        if active && !firing {
+            firings.push(Firing {
+                fires_at_seconds: at,
+                resets_at_seconds: None,
+            });
+        } else if !active && firing {
+            if let Some(last) = firings.last_mut() {
+                last.resets_at_seconds = Some(at);
+            }
+        }
+        firing = active;
+    }
+    TierTimeline {
+        name: tier.name.clone(),
+        severity: tier.severity,
+        burn_rate_threshold: threshold,
+        firings,
+    }
+}
+
+/// Firings of one severity's tiers, overlapping ones merged: what a pager would ring for.
+fn episodes(alerts: &[TierTimeline], severity: Severity, history_seconds: u64) -> u64 {
+    let mut spans: Vec<(u64, u64)> = alerts
+        .iter()
+        .filter(|t| t.severity == severity)
+        .flat_map(|t| &t.firings)
+        .map(|f| {
+            (
+                f.fires_at_seconds,
+                f.resets_at_seconds.unwrap_or(history_seconds),
+            )
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut count = 0;
+    let mut open_until = None;
+    for (fires, resets) in spans {
+        match open_until {
+            Some(until) if fires <= until => open_until = Some(until.max(resets)),
+            _ => {
+                count += 1;
+                open_until = Some(resets);
+            }
+        }
+    }
+    count
+}
+
+/// The first firing that began during the incident (or within one step after it ended:
+/// the step it ended in is only judged at the step's end); pages win ties.
+fn detection(alerts: &[TierTimeline], start: u64, end: u64, step: u64) -> Detection {
+    let first = alerts
+        .iter()
+        .flat_map(|t| t.firings.iter().map(move |f| (f.fires_at_seconds, t)))
+        .filter(|&(at, _)| at > start && at <= end + step)
+        .min_by_key(|&(at, t)| (at, t.severity != Severity::Page));
+    Detection {
+        start_seconds: start,
+        end_seconds: end,
+        caught_by: first.map(|(_, t)| (t.name.clone(), t.severity)),
+        detected_after_seconds: first.map(|(at, _)| at - start),
+    }
+}
+
+fn gaps(history: &History) -> Vec<(u64, u64)> {
+    let step = history.step_seconds;
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for (i, _) in history
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+    {
+        let (from, to) = (i as u64 * step, (i as u64 + 1) * step);
+        match out.last_mut() {
+            Some(last) if last.1 == from => last.1 = to,
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// SLI of each UTC day with events, as percentiles (nearest rank), lowest first.
+fn daily_sli(history: &History, prefix: &Prefix) -> (u64, Vec<(f64, f64)>) {
+    let step = history.step_seconds;
+    let mut slis = Vec::new();
+    let mut lo = 0;
+    while lo < history.steps.len() {
+        let day = (history.start_seconds + lo as u64 * step) / DAY;
+        let mut hi = lo + 1;
+        while hi < history.steps.len() && (history.start_seconds + hi as u64 * step) / DAY == day {
+            hi += 1;
+        }
+        let (good, bad) = prefix.span(lo, hi);
+        slis.extend(sli_of(good, bad));
+        lo = hi;
+    }
+    slis.sort_by(f64::total_cmp);
+    let percentiles = if slis.is_empty() {
+        Vec::new()
+    } else {
+        DAILY_PERCENTILES
+            .iter()
+            .map(|&p| {
+                let rank = ((p / 100.0 * slis.len() as f64).ceil() as usize).clamp(1, slis.len());
+                (p, slis[rank - 1])
+            })
+            .collect()
+    };
+    (slis.len() as u64, percentiles)
+}
+
+fn recommend(targets: &[TargetOutcome], max_pages_per_30d: f64) -> Recommendation {
+    let highest = |keep: &dyn Fn(&TargetOutcome) -> bool| {
+        targets
+            .iter()
+            .filter(|t| keep(t))
+            .map(|t| t.target)
+            .max_by(f64::total_cmp)
+    };
+    let highest_met = highest(&|t| t.met_every_full_window == Some(true));
+    let highest_within_pages = highest(&|t| t.pages_per_30d <= max_pages_per_30d + 1e-9);
+    let recommended = match (highest_met, highest_within_pages) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        _ => None,
+    };
+    let pages = match crate::format::number(max_pages_per_30d) {
+        one if one == "1" => "1 page".to_string(),
+        many => format!("{many} pages"),
+    };
+    let no_full = targets.iter().all(|t| t.met_every_full_window.is_none());
+    let because = match (highest_met, highest_within_pages) {
+        _ if no_full => "the history is shorter than one full window, so no target can be shown met: backtest a longer history".to_string(),
+        (None, _) => "no candidate was met in every full window: the service did worse than all of them".to_string(),
+        (Some(_), None) => format!("every candidate's alerts raise more than {pages} per 30 days"),
+        (Some(met), Some(quiet)) if met <= quiet => format!(
+            "{} is the highest candidate met in every full window, and its alerts raise at most {pages} per 30 days",
+            format_target(met)
+        ),
+        (Some(met), Some(quiet)) => format!(
+            "{} was met in every full window, but its alerts raise more than {pages} per 30 days; {} is the highest candidate that raises no more",
+            format_target(met),
+            format_target(quiet)
+        ),
+    };
+    Recommendation {
+        highest_met,
+        highest_within_pages,
+        max_pages_per_30d,
+        recommended,
+        because,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+"""The example history (examples/history/checkout-90d.csv) as a Prometheus server holds it:
+cumulative counters backfilled into a TSDB by `promtool tsdb create-blocks-from
+openmetrics`, served by the real `prometheus` on loopback, read back with query_range in
+chunks under Prometheus' 11,000-points-per-query cap, and backtested by `slo backtest
+--good --total`. Every figure must equal the backtest of the same history from CSV."""
+
+import json
+import math
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HISTORY = ROOT / "examples/history/checkout-90d.csv"
+SLO = ROOT / "target/debug/slo"
+STEP = 60
+CHUNK_STEPS = 10_000
+METRIC = "checkout_requests_total"
+ARGS = ["--targets", "99,99.5,99.9,99.95", "--window", "30d", "--json",
+        "--incidents", "1786371000..1786372800,1790010300..1790011020"]
+
+
+def tool(name):
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install Debian's `prometheus` package (scripts/setup.sh does)")
+    return path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_history():
+    rows = {}
+    for line in HISTORY.read_text().splitlines()[1:]:
+        t, good, bad = (int(x) for x in line.split(","))
+        rows[t] = (good, bad)
+    start, end = min(rows), max(rows) + STEP
+    return start, end, rows
+
+
+def openmetrics_by_day(start, end, rows):
+    """Counters sampled at every step boundary, as a scrape each minute would see them,
+    except inside the history's gaps: there no scrape happened. One OpenMetrics text per
+    UTC day: promtool reads its whole input once per 2-hour block it writes, so 90 days in
+    one file take minutes, and a file a day seconds."""
+    cumulative = {"good": 0, "bad": 0}
+    days = {}
+    for boundary in range(start, end + 1, STEP):
+        before, after = rows.get(boundary - STEP), rows.get(boundary)
+        if before is not None:
+            cumulative["good"] += before[0]
+            cumulative["bad"] += before[1]
+        inside_gap = boundary != start and boundary != end and before is None and after is None
+        if not inside_gap:
+            day = days.setdefault(boundary // 86400, {"good": [], "bad": []})
+            for outcome, lines in day.items():
+                lines.append(f'{METRIC}{{outcome="{outcome}"}} {cumulative[outcome]} {boundary}')
+    return ["\n".join(["# TYPE checkout_requests counter", *day["good"], *day["bad"], "# EOF"]) + "\n"
+            for _, day in sorted(days.items())]
+
+
+@pytest.fixture
+def prometheus(tmp_path):
+    start, end, rows = read_history()
+    data = tmp_path / "data"
+    for day, text in enumerate(openmetrics_by_day(start, end, rows)):
+        path = tmp_path / f"day-{day}.om"
+        path.write_text(text)
+        subprocess.run([tool("promtool"), "tsdb", "create-blocks-from", "openmetrics", "-q", str(path), str(data)],
+                       check=True, capture_output=True)
+    (tmp_path / "prometheus.yml").write_text("global: {}\n")
+    port = free_port()
+    log = open(tmp_path / "prometheus.log", "w")
+    server = subprocess.Popen(
+        [tool("prometheus"), f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={data}",
+         # The history is months old: keep it.
+         "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/-/ready", timeout=1)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("prometheus did not become ready:\n" + (tmp_path / "prometheus.log").read_text()[-3000:])
+            time.sleep(0.2)
+    yield url, start, end
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def query_range(url, query, start, end, path):
+    """Appends one answer per chunk of at most CHUNK_STEPS points to `path`."""
+    with path.open("w") as out:
+        first = start + STEP  # the first step ends here
+        while first <= end:
+            last = min(end, first + (CHUNK_STEPS - 1) * STEP)
+            params = urllib.parse.urlencode({"query": query, "start": first, "end": last, "step": STEP})
+            with urllib.request.urlopen(f"{url}/api/v1/query_range?{params}", timeout=30) as answer:
+                out.write(answer.read().decode() + "\n")
+            first = last + STEP
+
+
+def backtest(*args):
+    out = subprocess.run([str(SLO), "backtest", *args, *ARGS], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def assert_same(a, b, path="result"):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            assert_same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) and isinstance(b, (int, float)):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"{path}: {a} != {b}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def test_a_history_read_from_prometheus_backtests_exactly_as_its_csv(prometheus, tmp_path):
+    url, start, end = prometheus
+    good, total = tmp_path / "good.json", tmp_path / "total.json"
+    query_range(url, f'sum(increase({METRIC}{{outcome="good"}}[1m]))', start, end, good)
+    query_range(url, f"sum(increase({METRIC}[1m]))", start, end, total)
+    assert good.read_text().count('"status":"success"') == math.ceil((end - start) / STEP / CHUNK_STEPS)
+
+    from_prometheus = backtest("--good", str(good), "--total", str(total))
+    from_csv = backtest(str(HISTORY))
+    # The gap came through as a gap, not as good minutes.
+    assert from_prometheus["gaps"] == from_csv["gaps"] and from_csv["gap_seconds"] == 5400
+    assert_same(from_prometheus, from_csv)
