@@ -18,7 +18,7 @@ use crate::decode::FieldError;
 use crate::duration::{format_duration, DAY};
 use crate::target::{format_target, is_valid_target};
 use crate::whatif::{Firing, TierTimeline};
-use crate::window::Window;
+use crate::window::{parse_utc, Window};
 
 /// Candidate targets one backtest compares, at most.
 pub const MAX_TARGETS: usize = 12;
@@ -31,7 +31,7 @@ pub struct Backtest {
     pub targets: Vec<f64>,
     pub window: Window,
     pub tiers: Vec<AlertTier>,
-    /// Incidents the team remembers, `(start, end)` in seconds from the history's start.
+    /// Incidents the team remembers, `(start, end)` in Unix seconds.
     pub incidents: Vec<(u64, u64)>,
     /// The recommendation's second rule: at most this many pages per 30 days.
     pub max_pages_per_30d: f64,
@@ -179,12 +179,12 @@ impl Backtest {
                 }
             }
         }
-        let length = history.end_seconds() - history.start_seconds;
+        let (first, last) = (history.start_seconds, history.end_seconds());
         for (i, &(start, end)) in self.incidents.iter().enumerate() {
-            if start >= end || end > length {
+            if start >= end || start < first || end > last {
                 push(
                     format!("incidents[{i}]"),
-                    format!("{start}..{end} s; allowed: a start before its end, within the history's {length} s"),
+                    format!("{start}..{end}; allowed: a start before its end, both within the history, {first}..{last} (Unix seconds)"),
                 );
             }
         }
@@ -200,6 +200,55 @@ impl Backtest {
         errors
     }
 }
+
+/// Candidate targets as people list them: `99.5, 99.9, 99.95` (percentages or ratios).
+pub fn parse_targets(text: &str) -> Result<Vec<f64>, String> {
+    let targets = text
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| crate::target::parse_target(t).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<f64>, String>>()?;
+    if targets.is_empty() || targets.len() > MAX_TARGETS {
+        return Err(format!(
+            "{} targets; allowed: 1 to {MAX_TARGETS}, comma-separated, such as 99.5, 99.9, 99.95",
+            targets.len()
+        ));
+    }
+    Ok(targets)
+}
+
+/// Known incidents as `START..END` pairs, comma-separated, each a UTC time such as
+/// `2026-09-21T17:05Z` or Unix seconds; empty for none.
+pub fn parse_incidents(text: &str) -> Result<Vec<(u64, u64)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (start, end) = pair.split_once("..").ok_or_else(|| {
+                format!("`{pair}` is not START..END; allowed: such as 2026-09-21T17:05Z..2026-09-21T17:17Z")
+            })?;
+            Ok((parse_utc(start)?, parse_utc(end)?))
+        })
+        .collect()
+}
+
+/// The most pages per 30 days the recommendation accepts: a number, 0 or more.
+pub fn parse_max_pages(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n >= 0.0 && n.is_finite())
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a number of pages; allowed: 0 or more, such as 2",
+                text.trim()
+            )
+        })
+}
+
+/// Pages per 30 days the recommendation allows unless told otherwise: about one a fortnight.
+pub const DEFAULT_MAX_PAGES_PER_30D: f64 = 2.0;
 
 /// Events summed over steps: any span's counts in O(1).
 struct Prefix {
@@ -393,7 +442,10 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                 incidents: backtest
                     .incidents
                     .iter()
-                    .map(|&(start, end)| detection(&alerts, start, end, step))
+                    .map(|&(start, end)| {
+                        let from_start = |t: u64| t.saturating_sub(history.start_seconds);
+                        detection(&alerts, from_start(start), from_start(end), step)
+                    })
                     .collect(),
                 alerts,
                 pages,
