@@ -1,7 +1,7 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, chartWidth, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
 
 export class SloAlerts extends SloElement {
   static fields = [
@@ -60,7 +60,6 @@ export class SloAlerts extends SloElement {
     const curves = r.tiers.map((t, i) => ({ tier: t, cls: `series-${i + 1}`, points: pairs(t.detection_curve) }))
       .filter((c) => c.points.length > 0);
     const box = this.shadowRoot.querySelector('.chart');
-    this.redrawOnResize(box);
     const legend = this.shadowRoot.querySelector('.legend');
     if (curves.length === 0) {
       box.innerHTML = '<p>No tier can fire at this target, so there is nothing to chart.</p>';
@@ -70,7 +69,7 @@ export class SloAlerts extends SloElement {
     // Axis ranges span the core's curve points; ticks are fixed round values inside them.
     const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
     const ys = curves.flatMap((c) => c.points.map((p) => p[1]));
-    const width = chartWidth(box);
+    const width = this.chartWidth(box);
     // On a phone the axis title keeps to what fits.
     const x = { min: Math.min(...xs), max: 1, log: true, title: width >= 480 ? 'Error ratio during the incident (% of requests, log scale)' : 'Error ratio (% of requests, log scale)' };
     const y = { min: Math.min(...ys), max: Math.max(...ys), log: true, title: 'Time to fire (log scale)' };

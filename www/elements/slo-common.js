@@ -145,11 +145,8 @@ export function labelCells(table) {
   }
 }
 
-/** The width to draw a chart at: its box's, so that 11 px labels are 11 px on screen. */
-export function chartWidth(box) {
-  const width = box.clientWidth;
-  return width > 0 ? Math.round(Math.min(Math.max(width, 280), 760)) : 640;
-}
+/** The width to draw a chart at in a box `width` px wide: the box's, within limits. */
+const chartWidthFor = (width) => (width > 0 ? Math.round(Math.min(Math.max(width, 280), 760)) : 640);
 
 const sheets = new Map();
 /**
@@ -207,6 +204,7 @@ export class SloElement extends HTMLElement {
     this.built = true;
     adoptStyles(this.shadowRoot, this.constructor.css);
     this.shadowRoot.innerHTML = this.template();
+    this.watchChartWidth();
     this.restoreFragment();
     this.shadowRoot.addEventListener('input', (event) => this.onInput(event));
     // The URL holds what the reader settled on: a field's value once they leave it or press
@@ -356,20 +354,27 @@ export class SloElement extends HTMLElement {
   }
 
   /**
-   * Redraws the chart in `box` from the shown result when the box changes width (a phone
-   * turned, a sidebar collapsed), so its labels stay at their size in CSS pixels. Once per
-   * element; later calls do nothing.
+   * The width to draw the chart in `box` at: the box's, so that 11 px labels are 11 px on
+   * screen. The width comes from a ResizeObserver, which reports it after each layout: reading
+   * it from the box instead would force a layout of the whole page in the middle of rendering
+   * (tens of ms at page load). Only a box not laid out yet is measured.
    */
-  redrawOnResize(box) {
-    if (this.resizing) return;
-    let drawnAt = box.clientWidth;
-    this.resizing = new ResizeObserver(() => {
-      const width = box.clientWidth;
-      if (!this.last || Math.abs(width - drawnAt) < 8) return;
-      drawnAt = width;
-      this.render(this.last, this.lib);
-    });
-    this.resizing.observe(box);
+  chartWidth(box) {
+    this.drawnWidth = chartWidthFor(this.boxWidth ?? box.clientWidth);
+    return this.drawnWidth;
+  }
+
+  /**
+   * Follows the width of the chart's box from the start, and redraws the shown result when it
+   * changes (a phone turned, a sidebar collapsed) so that the labels keep their size.
+   */
+  watchChartWidth() {
+    const box = this.shadowRoot.querySelector('.chart');
+    if (!box) return;
+    new ResizeObserver(([entry]) => {
+      this.boxWidth = entry.contentRect.width;
+      if (this.last && chartWidthFor(this.boxWidth) !== this.drawnWidth) this.render(this.last, this.lib);
+    }).observe(box);
   }
 
   /**
@@ -447,7 +452,7 @@ export class SloElement extends HTMLElement {
  * series: [{ points: [[x, y]], cls }]; lanes (one row each above the plot, so that no
  * tier hides under another): [{ label, cls, spans: [{ from, to, label }] }] with `to` null
  * for "still firing"; exhausted: { x, y, label, seconds } drawn as a labelled diamond.
- * Draw it `width` CSS pixels wide (chartWidth) so that its 11 px text stays 11 px.
+ * Draw it `width` CSS pixels wide (SloElement.chartWidth) so that its 11 px text stays 11 px.
  */
 export function chart({ width = 640, height = 280, x, y, series = [], lanes = [], exhausted = null, title, desc }) {
   for (const axis of [x, y]) {

@@ -178,7 +178,7 @@ export class SloLive extends HTMLElement {
       : slos.map((s) => this.sloHTML(s, this.remember(s))).join('');
     const state = this.shadowRoot.querySelector('.state');
     state.className = 'state';
-    state.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${this.interval} s.`;
+    state.textContent = `Updated ${clockTime(new Date())} (your clock); refreshes every ${this.interval} s.`;
     this.last = status;
     this.dataset.state = 'ok';
     this.dataset.ready = 'true';
@@ -216,6 +216,12 @@ export class SloLive extends HTMLElement {
 </section>`;
   }
 }
+
+/**
+ * HH:MM:SS on the reader's clock. Not toLocaleTimeString: its first call loads the
+ * locale's date formats (tens of ms, measured at page load), for a time of day.
+ */
+const clockTime = (date) => [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 
 /** A failed HTTP answer, with what the reader can do about it. */
 class HttpError extends Error {

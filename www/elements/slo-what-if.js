@@ -4,7 +4,7 @@
 // each alert tier fires and resets, and when the budget runs out. What the page does not
 // set is off: no baseline errors (0) and no latency scenario, so every figure comes from
 // values the reader sees in the form.
-import { SloElement, chart, chartWidth, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -144,8 +144,7 @@ fieldset .field { min-width: 7rem; }`;
 
   renderChart(r, lib) {
     const box = this.shadowRoot.querySelector('.chart');
-    this.redrawOnResize(box);
-    const width = chartWidth(box);
+    const width = this.chartWidth(box);
     const points = pairs(r.budget_remaining_series);
     const lowest = Math.min(0, ...points.map((p) => p[1]));
     // About one time label per 70 px, so they never overlap on a phone.
