@@ -7,7 +7,7 @@
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
 import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
-import { SloElement, chart, chartWidth, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
 
 let backtestReady;
 /** The backtest's own wasm module, loaded once per page. */
@@ -207,8 +207,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   renderCharts(r, lib) {
     const root = this.shadowRoot;
     const box = root.querySelector('.chart.burn');
-    this.redrawOnResize(box);
-    const width = chartWidth(box);
+    const width = this.chartWidth(box);
     const span = r.history_seconds;
     const step = TIME_STEPS.find((s) => span / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
     const xTicks = [];

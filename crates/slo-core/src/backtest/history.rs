@@ -139,7 +139,10 @@ impl History {
                 )
             });
             let count = |name: &str, text: &str| {
-                text.parse::<f64>()
+                // Whole counts first: most files hold them, and they read several times faster.
+                text.parse::<u64>()
+                    .map(|whole| whole as f64)
+                    .or_else(|_| text.parse::<f64>())
                     .ok()
                     .filter(|v| v.is_finite() && *v >= 0.0)
                     .ok_or_else(|| {
