@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by tests/envoy/run.sh and scripts/demo-envoy.sh: checks the tools, builds the SLO
+# Sourced by tests/envoy/run.sh and scripts/demo.sh: checks the tools, builds the SLO
 # filter, the empty filter the benchmark compares with, the slo command and the core status
 # and judge helpers, and exports where they are (SLO_FILTER_WASM, SLO_NOOP_WASM, SLO_BIN,
 # SLO_STATUS_HELPER, SLO_JUDGE_HELPER).

@@ -1,0 +1,66 @@
+// Stages the npm package of the SLO elements into a folder for `npm pack`: the prebuilt
+// wasm and glue (pkg/), the bundle and the separate modules (elements/), the Hugo module
+// (config.toml, layouts/), the docs, integrity.json (sha384 of every file a page loads)
+// and README.md from README.template.md with the version and hashes filled in.
+// Reads `cargo metadata --format-version 1` on stdin: the version is the crates' own.
+//   cargo metadata --no-deps --format-version 1 | node www/npm/stage.mjs OUT_DIR
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const www = resolve(here, '..');
+const root = resolve(www, '..');
+const fail = (why) => { console.error(`www/npm/stage.mjs: ${why}`); process.exit(1); };
+
+const out = process.argv[2] ?? fail('usage: node www/npm/stage.mjs OUT_DIR (cargo metadata on stdin)');
+const crate = JSON.parse(readFileSync(0, 'utf8')).packages.find((p) => p.name === 'slo-web');
+if (!crate) fail('cargo metadata on stdin names no slo-web crate');
+
+const copy = (from, to) => {
+  if (!existsSync(from)) fail(`${from} is missing: run www/build.sh`);
+  cpSync(from, join(out, to), { recursive: true });
+};
+mkdirSync(out, { recursive: true });
+// What a page loads: the modules, the one-file bundle, the glue and the wasm.
+copy(join(www, 'elements'), 'elements');
+copy(join(www, 'pkg/slo_web.js'), 'pkg/slo_web.js');
+copy(join(www, 'pkg/slo_web_bg.wasm'), 'pkg/slo_web_bg.wasm');
+// The Hugo module: the shortcodes and their partial; config.toml mounts the files above
+// into the site's static/slo/, where the partial loads them from.
+copy(join(www, 'hugo/layouts/shortcodes'), 'layouts/shortcodes');
+copy(join(www, 'hugo/layouts/partials/slo-element.html'), 'layouts/partials/slo-element.html');
+copy(join(here, 'hugo.toml'), 'config.toml');
+copy(join(www, 'README.md'), 'docs/elements.md');
+copy(join(www, 'docs/embedding.md'), 'docs/embedding.md');
+copy(join(root, 'docs/results.md'), 'docs/results.md');
+
+const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(out, dir)).sort().map((file) => `${dir}/${file}`));
+const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(join(out, file))).digest('base64')}`;
+const files = Object.fromEntries(served.map((file) => [file, sri(file)]));
+writeFileSync(join(out, 'integrity.json'), `${JSON.stringify({ version: crate.version, algorithm: 'sha384', files }, null, 2)}\n`);
+
+const readme = readFileSync(join(here, 'README.template.md'), 'utf8').replace(/\{\{(version|sri:([^}]+))\}\}/g, (_, what, file) => {
+  if (what === 'version') return crate.version;
+  return files[file] ?? fail(`README.template.md asks for the hash of ${file}, which the package does not ship`);
+});
+writeFileSync(join(out, 'README.md'), readme);
+
+const pkg = {
+  name: 'slo-elements',
+  version: crate.version,
+  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status); every figure from the Rust SLO core compiled to WebAssembly',
+  license: crate.license,
+  type: 'module',
+  exports: {
+    '.': './elements/slo-elements.js',
+    './bundle': './elements/slo-elements.bundle.js',
+    './elements/*': './elements/*',
+    './pkg/*': './pkg/*',
+    './integrity.json': './integrity.json',
+  },
+  files: ['elements/', 'pkg/', 'layouts/', 'config.toml', 'docs/', 'integrity.json'],
+  keywords: ['slo', 'error-budget', 'burn-rate', 'custom-elements', 'webassembly', 'hugo'],
+};
+writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
