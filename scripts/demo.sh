@@ -102,6 +102,11 @@ scrape_configs:
     static_configs: [{targets: ["127.0.0.1:$admin_port"]}]
 EOF
 promtool check config "$run/prometheus.yml" >>"$run/build.log" 2>&1 || fail "promtool rejects $run/prometheus.yml; see $run/build.log"
+# Choosing a target from evidence: 90 days of the checkout service's history, replayed.
+history=examples/history/checkout-90d.csv
+"$SLO_BIN" backtest "$history" --targets 99,99.5,99.9,99.95 --window 30d >"$run/backtest.txt"
+say "backtest of 90 days of history ($history; the table is in $run/backtest.txt):"
+grep -A1 '^recommendation:' "$run/backtest.txt" >&3
 say "alert tiers of $spec (from \`slo rules\`, in $run/rules.yml):"
 .venv/bin/python - "$run/rules.yml" >&3 <<'PY'
 import sys, yaml
@@ -137,6 +142,7 @@ say "open:"
 say "  calculators + live status:  $www/?live=$status"
 say "  Prometheus alerts:          $alerts"
 say "  Hugo workshop:              $www/hugo/public/"
+say "  choosing a target:          $www/hugo/public/why-slos/choosing-a-target/"
 say "  filter status (JSON):       $status"
 say "  Envoy's series:             http://127.0.0.1:$admin_port/stats/prometheus"
 say "Ctrl-C stops everything."

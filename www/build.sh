@@ -18,19 +18,24 @@ have=$(wasm-bindgen --version | awk '{print $2}')
 [ "$want" = "$have" ] || die "wasm-bindgen CLI is $have but Cargo.lock pins the crate at $want; run scripts/setup.sh"
 
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-cargo build --quiet -p slo-web --target wasm32-unknown-unknown --profile release-wasm
-wasm="$target_dir/wasm32-unknown-unknown/release-wasm/slo_web.wasm"
-[ -f "$wasm" ] || die "cargo produced no $wasm"
+# Two wasm modules: slo_web for every calculator, and slo_web_backtest, loaded only by
+# <slo-backtest> (its history reader and replay would add a third to every page).
+crates=(slo_web slo_web_backtest)
+cargo build --quiet -p slo-web -p slo-web-backtest --target wasm32-unknown-unknown --profile release-wasm
 
 out="$root/www/pkg"
 rm -rf "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
-# Debian's binaryen predates reading Rust's target-features section: name the features
-# rustc enables for wasm32-unknown-unknown, or validation fails.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/slo_web_bg.wasm" -o "$out/slo_web_bg.opt.wasm"
-mv "$out/slo_web_bg.opt.wasm" "$out/slo_web_bg.wasm"
+for crate in "${crates[@]}"; do
+  wasm="$target_dir/wasm32-unknown-unknown/release-wasm/$crate.wasm"
+  [ -f "$wasm" ] || die "cargo produced no $wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+  # Debian's binaryen predates reading Rust's target-features section: name the features
+  # rustc enables for wasm32-unknown-unknown, or validation fails.
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/${crate}_bg.wasm" -o "$out/${crate}_bg.opt.wasm"
+  mv "$out/${crate}_bg.opt.wasm" "$out/${crate}_bg.wasm"
+done
 # One-file version of the elements (www/elements/slo-elements.bundle.js) for pages that
 # want a single request; the separate modules stay usable.
 need node "install Node.js"
@@ -43,6 +48,9 @@ if [ "${1:-}" != "--no-hugo" ]; then
   rm -rf "$static"
   mkdir -p "$static"
   cp -r "$root/www/elements" "$out" "$static/"
+  # The example history the "Choosing a target" page backtests.
+  mkdir -p "$static/history"
+  cp "$root/examples/history/checkout-90d.csv" "$static/history/"
   hugo --quiet --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
 fi
 printf 'www/build.sh: built %s\n' "$out" >&2

@@ -1,17 +1,25 @@
 // Benchmark (not a test) of the SLO elements in Debian's headless Chromium:
 //   - navigation -> first rendered result of every element on the demo page (budget 200 ms),
 //   - recomputing the 30-day what-if after an input change (budget 16 ms),
-//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB).
+//   - <slo-backtest> on the 90-day example history: reading the CSV and replaying 4 targets
+//     in the page (budget 100 ms),
+//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>,
+//     which loads a wasm module of its own, counted apart).
 // Build first (tests/browser/run.sh or www/build.sh --no-hugo), then: node tests/browser/bench.mjs
 // Prints Markdown table rows; exits 1 if a budget is exceeded.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
-import { serve, launch, open, requireBuilt, WWW, STATUS_PATH } from './lib/harness.mjs';
+import { serve, launch, open, requireBuilt, pageAt, WWW, ROOT, STATUS_PATH } from './lib/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
+const BACKTESTS = Number(process.env.BENCH_BACKTESTS ?? 10);
+const HISTORY = readFileSync(join(ROOT, 'examples/history/checkout-90d.csv'));
+const BACKTEST_PAGE = `<!doctype html><html lang="en"><head><title>backtest</title><link rel="icon" href="data:,">
+<script type="module" src="/elements/slo-backtest.js"></script></head>
+<body><slo-backtest id="bt" src="/bench/history.csv" targets="99, 99.5, 99.9, 99.95" window="30d"></slo-backtest></body></html>`;
 const ELEMENTS = ['budget', 'alerts', 'whatif', 'composite', 'live'];
 const KB = 1024;
 
@@ -30,13 +38,21 @@ function sizes() {
   };
   const wasm = size('pkg/slo_web_bg.wasm');
   const modules = [size('pkg/slo_web.js'), ...readdirSync(join(WWW, 'elements'))
-    .filter((f) => f.endsWith('.js') && !f.includes('.bundle.')).map((f) => size(join('elements', f)))];
+    .filter((f) => f.endsWith('.js') && !f.includes('.bundle.') && f !== 'slo-backtest.js').map((f) => size(join('elements', f)))];
   const bundle = size('elements/slo-elements.bundle.js');
-  return { wasm, modules, bundle };
+  // A page with <slo-backtest> alone: both wasm modules, their glue, the shared module and its own.
+  const backtest = [wasm, size('pkg/slo_web.js'), size('pkg/slo_web_backtest_bg.wasm'), size('pkg/slo_web_backtest.js'),
+    size('elements/slo-common.js'), size('elements/slo-backtest.js')];
+  return { wasm, modules, bundle, backtest };
 }
 
 requireBuilt();
-const server = await serve();
+const backtestPage = pageAt('/bench/backtest.html', BACKTEST_PAGE);
+const server = await serve(undefined, (req, res) => {
+  if (req.url !== '/bench/history.csv') return backtestPage(req, res);
+  res.writeHead(200, { 'content-type': 'text/csv' }).end(HISTORY);
+  return true;
+});
 const browser = await launch();
 const rows = [];
 let over = false;
@@ -112,12 +128,41 @@ try {
   rows.push(`| 30-day what-if: core simulation alone (wasm call, 43,200 minutes) | ${ms(c.median)} | ${ms(c.p90)} | ${ms(c.max)} | |`);
   rows.push(`| 30-day what-if: input change -> result and chart in the DOM | ${ms(r.median)} | ${ms(r.p90)} | ${ms(r.max)} | 16 ms (median) ${r.median <= 16 ? 'met' : 'MISSED'} |`);
   rows.push(`| 30-day what-if: input change -> next frame | ${ms(f.median)} | ${ms(f.p90)} | ${ms(f.max)} | |`);
+
+  // <slo-backtest>: the core reading the 90-day CSV and replaying 4 targets (one wasm
+  // call), and the history handed to the element -> result and charts in the DOM.
+  const bt = await open(browser, `${server.url}/bench/backtest.html`);
+  await bt.page.locator('#bt[data-ready="true"]').waitFor();
+  const backtests = await bt.page.evaluate(async (runs) => {
+    const el = document.getElementById('bt');
+    const lib = await import('/pkg/slo_web_backtest.js');
+    await lib.default();
+    const text = el.history.text;
+    const core = [];
+    const toResult = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      lib.backtest(text, '99, 99.5, 99.9, 99.95', '30d', '', '2');
+      core.push(performance.now() - t0);
+      const done = new Promise((ok) => el.addEventListener('change', () => ok(performance.now()), { once: true }));
+      const start = performance.now();
+      el.useHistory(text, 'history.csv');
+      toResult.push((await done) - start);
+    }
+    return { core, toResult };
+  }, BACKTESTS);
+  await bt.context.close();
+  const bc = stats(backtests.core);
+  const br = stats(backtests.toResult);
+  over ||= br.median > 100;
+  rows.push(`| <slo-backtest>, 90 days at 1 min (2.2 MB CSV), 4 targets: core read + replay alone (wasm call) | ${ms(bc.median)} | ${ms(bc.p90)} | ${ms(bc.max)} | |`);
+  rows.push(`| <slo-backtest>, the same: history in -> result and charts in the DOM | ${ms(br.median)} | ${ms(br.p90)} | ${ms(br.max)} | 100 ms (median) ${br.median <= 100 ? 'met' : 'MISSED'} |`);
 } finally {
   await browser.close();
   await server.close();
 }
 
-const { wasm, modules, bundle } = sizes();
+const { wasm, modules, bundle, backtest } = sizes();
 const sum = (files, key) => files.reduce((a, f) => a + f[key], 0);
 const asModules = [wasm, ...modules];
 const asBundle = [wasm, bundle];
@@ -135,4 +180,6 @@ console.log('| --- | --- | --- |');
 for (const f of [wasm, ...modules, bundle]) console.log(`| www/${f.file} | ${f.raw} | ${f.gzip} |`);
 console.log(`| **total, separate modules: wasm + glue + elements** | ${sum(asModules, 'raw')} | ${verdict(asModules)} |`);
 console.log(`| **total, bundle: wasm + slo-elements.bundle.js** (the demo page) | ${sum(asBundle, 'raw')} | ${verdict(asBundle)} |`);
+console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-backtest.js | ${sum(backtest.slice(2, 4), 'raw') + backtest[5].raw} | ${sum(backtest.slice(2, 4), 'gzip') + backtest[5].gzip} |`);
+console.log(`| total, a page with <slo-backtest> alone (both wasm modules; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
 process.exit(over ? 1 : 0);

@@ -50,9 +50,11 @@ def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):
         lines = out_path.read_text().splitlines()
         # The URLs are the last lines: nothing scrolls them away.
         assert lines[-1] == "Ctrl-C stops everything."
-        urls = dict(m.groups() for m in map(URL.match, lines[-6:-1]) if m)
+        urls = dict(m.groups() for m in map(URL.match, lines[-7:-1]) if m)
         assert list(urls) == ["calculators + live status", "Prometheus alerts", "Hugo workshop",
-                              "filter status (JSON)", "Envoy's series"], lines[-8:]
+                              "choosing a target", "filter status (JSON)", "Envoy's series"], lines[-9:]
+        # Before the story, the backtest of the example history says what target it supports.
+        assert any(line.startswith("recommendation: 99.5%") for line in lines), lines
         starts = next(re.match(r"incident starts at (\d\d:\d\d:\d\d), lasts 1 min: ", line)
                       for line in lines if line.startswith("incident starts at"))
         assert starts, lines
@@ -60,6 +62,7 @@ def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):
             status, body = fetch(url)
             assert status == 200, (name, url)
         assert "<slo-live" in fetch(urls["calculators + live status"])[1]
+        assert "<slo-backtest" in fetch(urls["choosing a target"])[1]
         assert {s["slo"] for s in json.loads(fetch(urls["filter status (JSON)"])[1])["slos"]} == \
             {"checkout-availability", "checkout-latency"}
         assert 'slo_requests_total{slo="checkout-availability",outcome="good"}' in fetch(urls["Envoy's series"])[1]

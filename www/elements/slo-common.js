@@ -461,7 +461,9 @@ export function chart({ width = 640, height = 280, x, y, series = [], lanes = []
   }
   const LANE = 18;
   const lanesHeight = lanes.length ? lanes.length * LANE + 8 : 0;
-  const pad = { left: lanes.length ? 84 : 64, right: 16, top: 14 + lanesHeight, bottom: 46 };
+  // Lane labels sit left of the plot: room for the longest (11 px text, ~6.5 px a glyph).
+  const laneLabel = Math.max(0, ...lanes.map((lane) => String(lane.label).length));
+  const pad = { left: lanes.length ? Math.max(84, 14 + Math.ceil(laneLabel * 6.5)) : 64, right: 16, top: 14 + lanesHeight, bottom: 46 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
   const frac = (axis, v) => (axis.log ? (Math.log(v) - Math.log(axis.min)) / (Math.log(axis.max) - Math.log(axis.min))

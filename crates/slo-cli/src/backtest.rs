@@ -2,12 +2,15 @@
 //! recommendation for people or, with `--json`, as the result itself (docs/results.md).
 
 use crate::args::Args;
-use crate::{file, finish, pretty, read_spec, table, target_arg, window_arg, Failure};
+use crate::{file, finish, pretty, read_spec, table, window_arg, Failure};
 use slo_core::alerts::AlertTier;
-use slo_core::backtest::{run, Backtest, EventKind, History};
+use slo_core::backtest::{
+    parse_incidents, parse_max_pages, parse_targets, run, Backtest, EventKind, History,
+    DEFAULT_MAX_PAGES_PER_30D,
+};
 use slo_core::results::{self, Backtest as Result_};
 use slo_core::spec::Budgeting;
-use slo_core::window::{parse_utc, Window};
+use slo_core::window::Window;
 
 pub const USAGE: &str = "\
   backtest HISTORY.csv --targets T,T,... (--window W | --spec SPEC --slo NAME)
@@ -29,25 +32,15 @@ const OPTIONS: [(&str, bool); 10] = [
     ("total", true),
     ("json", false),
 ];
-/// Pages per 30 days the recommendation allows unless told otherwise: about one a fortnight.
-const DEFAULT_MAX_PAGES: f64 = 2.0;
-
 pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     let mut args = Args::parse("backtest", raw, &OPTIONS);
     let targets = args.required(
         "targets",
         "candidate targets such as 99.5,99.9,99.95",
-        |text| text.split(',').map(|t| target_arg(t.trim())).collect(),
+        parse_targets,
     );
-    let max_pages = args.optional("max-pages", |text| {
-        text.parse::<f64>()
-            .ok()
-            .filter(|n| *n >= 0.0 && n.is_finite())
-            .ok_or_else(|| {
-                format!("`{text}` is not a number of pages; allowed: 0 or more, such as 2")
-            })
-    });
-    let incidents = args.optional("incidents", incidents_arg);
+    let max_pages = args.optional("max-pages", parse_max_pages);
+    let incidents = args.optional("incidents", parse_incidents);
     let window_and_tiers = window_and_tiers(&mut args)?;
     let source = history_source(&mut args);
     let read = targets.zip(window_and_tiers).zip(source);
@@ -58,15 +51,8 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
         targets,
         window,
         tiers,
-        incidents: incidents
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(start, end)| {
-                let from_start = |t: u64| t.saturating_sub(history.start_seconds);
-                (from_start(start), from_start(end))
-            })
-            .collect(),
-        max_pages_per_30d: max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+        incidents: incidents.unwrap_or_default(),
+        max_pages_per_30d: max_pages.unwrap_or(DEFAULT_MAX_PAGES_PER_30D),
     };
     let errors = backtest.validate(&history);
     if !errors.is_empty() {
@@ -96,18 +82,6 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     } else {
         text(&result)
     })
-}
-
-/// `START..END` pairs, comma-separated, each a UTC time or Unix seconds.
-fn incidents_arg(text: &str) -> Result<Vec<(u64, u64)>, String> {
-    text.split(',')
-        .map(|pair| {
-            let (start, end) = pair.split_once("..").ok_or_else(|| {
-                format!("`{pair}` is not START..END; allowed: such as 2026-09-03T14:00Z..2026-09-03T15:30Z")
-            })?;
-            Ok((parse_utc(start)?, parse_utc(end)?))
-        })
-        .collect()
 }
 
 /// `--window` with the default tiers, or an SLO's window and tiers from `--spec`/`--slo`.

@@ -39,7 +39,10 @@ fn backtest(c: &mut Criterion) {
         targets: vec![0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999],
         window,
         tiers: AlertTier::defaults_for(30 * DAY, None, None).unwrap(),
-        incidents: vec![(9 * DAY + 14 * 3600, 9 * DAY + 15 * 3600)],
+        incidents: vec![(
+            history.start_seconds + 9 * DAY + 14 * 3600,
+            history.start_seconds + 9 * DAY + 15 * 3600,
+        )],
         max_pages_per_30d: 2.0,
     };
     assert!(backtest.validate(&history).is_empty());

@@ -128,7 +128,10 @@ fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
         targets: vec![0.99, 0.999],
         window,
         tiers: AlertTier::defaults_for(window.nominal_seconds(), None, None).unwrap(),
-        incidents: incidents.to_vec(),
+        incidents: incidents
+            .iter()
+            .map(|&(start, end)| (history.start_seconds + start, history.start_seconds + end))
+            .collect(),
         max_pages_per_30d: 1.0,
     };
     assert!(input.validate(&history).is_empty());

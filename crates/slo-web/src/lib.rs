@@ -7,9 +7,6 @@
 //! crate only translates arguments and results.
 #![forbid(unsafe_code)]
 
-mod js;
-
-use js::{array, render, Obj};
 use slo_core::alerts::AlertTier;
 use slo_core::budget::{nines_table, PERIODS};
 use slo_core::composite::Component;
@@ -22,58 +19,18 @@ use slo_core::whatif::{
     self, parse_buckets, parse_threshold_ms, simulate, Incident, LatencyScenario, Scenario,
 };
 use slo_core::window::Window;
+use slo_web_js::{array, render, Form, Obj};
 use wasm_bindgen::prelude::*;
 
 /// More replicas than this is surely a typing slip, and would only cost memory.
 const MAX_REPLICAS: u64 = 100;
 
-/// Collects each field's verdict; the answer carries a result only if all were accepted.
-struct Form {
-    errors: Obj,
-}
-
-impl Form {
-    fn new() -> Form {
-        Form { errors: Obj::new() }
-    }
-
-    /// A form whose first fields are the usual target and window.
-    fn with_target_and_window(target: &str, window: &str) -> (Form, Option<f64>, Option<Window>) {
-        let form = Form::new();
-        let target = form.field("target", target_field(target));
-        let window = form.field("window", Window::parse(window));
-        (form, target, window)
-    }
-
-    fn field<T>(&self, name: &str, verdict: Result<T, String>) -> Option<T> {
-        verdict
-            .map_err(|message| self.errors.set(name, message))
-            .ok()
-    }
-
-    /// An empty field is `Some(None)`; a filled one is parsed.
-    fn optional<T>(
-        &self,
-        name: &str,
-        text: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
-    ) -> Option<Option<T>> {
-        if text.trim().is_empty() {
-            Some(None)
-        } else {
-            self.field(name, parse(text)).map(Some)
-        }
-    }
-
-    fn answer(self, result: Option<Obj>) -> JsValue {
-        let out = Obj::new();
-        match result {
-            Some(result) if self.errors.is_empty() => out.set("result", result),
-            _ => out.set("result", JsValue::NULL),
-        };
-        out.set("errors", self.errors);
-        out.into()
-    }
+/// A form whose first fields are the usual target and window.
+fn form_with_target_and_window(target: &str, window: &str) -> (Form, Option<f64>, Option<Window>) {
+    let form = Form::new();
+    let target = form.field("target", target_field(target));
+    let window = form.field("window", Window::parse(window));
+    (form, target, window)
 }
 
 fn target_field(text: &str) -> Result<f64, String> {
@@ -83,7 +40,7 @@ fn target_field(text: &str) -> Result<f64, String> {
 /// Allowed downtime and bad requests for a target over a window and the reference periods.
 #[wasm_bindgen]
 pub fn budget(target: &str, window: &str, requests: &str) -> JsValue {
-    let (form, target, window) = Form::with_target_and_window(target, window);
+    let (form, target, window) = form_with_target_and_window(target, window);
     let requests = form.optional("requests", requests, parse::count);
     let result = (|| Some(render(&Budget::new(target?, window?, requests?))))();
     form.answer(result)
@@ -119,7 +76,7 @@ fn default_tiers(form: &Form, window_seconds: u64) -> Option<Vec<AlertTier>> {
 /// curve of each tier for a chart.
 #[wasm_bindgen]
 pub fn alerts(target: &str, window: &str, error_ratio: &str) -> JsValue {
-    let (form, target, window) = Form::with_target_and_window(target, window);
+    let (form, target, window) = form_with_target_and_window(target, window);
     let error_ratio = form.optional("error_ratio", error_ratio, parse::error_ratio);
     let result = (|| {
         let (target, window, error_ratio) = (target?, window?, error_ratio?);

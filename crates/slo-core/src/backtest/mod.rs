@@ -18,7 +18,7 @@ use crate::decode::FieldError;
 use crate::duration::{format_duration, DAY};
 use crate::target::{format_target, is_valid_target};
 use crate::whatif::{Firing, TierTimeline};
-use crate::window::Window;
+use crate::window::{parse_utc, Window};
 
 /// Candidate targets one backtest compares, at most.
 pub const MAX_TARGETS: usize = 12;
@@ -31,7 +31,7 @@ pub struct Backtest {
     pub targets: Vec<f64>,
     pub window: Window,
     pub tiers: Vec<AlertTier>,
-    /// Incidents the team remembers, `(start, end)` in seconds from the history's start.
+    /// Incidents the team remembers, `(start, end)` in Unix seconds.
     pub incidents: Vec<(u64, u64)>,
     /// The recommendation's second rule: at most this many pages per 30 days.
     pub max_pages_per_30d: f64,
@@ -179,12 +179,12 @@ impl Backtest {
                 }
             }
         }
-        let length = history.end_seconds() - history.start_seconds;
+        let (first, last) = (history.start_seconds, history.end_seconds());
         for (i, &(start, end)) in self.incidents.iter().enumerate() {
-            if start >= end || end > length {
+            if start >= end || start < first || end > last {
                 push(
                     format!("incidents[{i}]"),
-                    format!("{start}..{end} s; allowed: a start before its end, within the history's {length} s"),
+                    format!("{start}..{end}; allowed: a start before its end, both within the history, {first}..{last} (Unix seconds)"),
                 );
             }
         }
@@ -200,6 +200,55 @@ impl Backtest {
         errors
     }
 }
+
+/// Candidate targets as people list them: `99.5, 99.9, 99.95` (percentages or ratios).
+pub fn parse_targets(text: &str) -> Result<Vec<f64>, String> {
+    let targets = text
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| crate::target::parse_target(t).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<f64>, String>>()?;
+    if targets.is_empty() || targets.len() > MAX_TARGETS {
+        return Err(format!(
+            "{} targets; allowed: 1 to {MAX_TARGETS}, comma-separated, such as 99.5, 99.9, 99.95",
+            targets.len()
+        ));
+    }
+    Ok(targets)
+}
+
+/// Known incidents as `START..END` pairs, comma-separated, each a UTC time such as
+/// `2026-09-21T17:05Z` or Unix seconds; empty for none.
+pub fn parse_incidents(text: &str) -> Result<Vec<(u64, u64)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (start, end) = pair.split_once("..").ok_or_else(|| {
+                format!("`{pair}` is not START..END; allowed: such as 2026-09-21T17:05Z..2026-09-21T17:17Z")
+            })?;
+            Ok((parse_utc(start)?, parse_utc(end)?))
+        })
+        .collect()
+}
+
+/// The most pages per 30 days the recommendation accepts: a number, 0 or more.
+pub fn parse_max_pages(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n >= 0.0 && n.is_finite())
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a number of pages; allowed: 0 or more, such as 2",
+                text.trim()
+            )
+        })
+}
+
+/// Pages per 30 days the recommendation allows unless told otherwise: about one a fortnight.
+pub const DEFAULT_MAX_PAGES_PER_30D: f64 = 2.0;
 
 /// Events summed over steps: any span's counts in O(1).
 struct Prefix {
@@ -227,50 +276,36 @@ impl Prefix {
     }
 }
 
-/// Error ratio and events over each distinct tier window, ending with each step: computed
-/// once, shared by every target.
-struct TierSeries(Vec<(u64, WindowSeries)>);
-
-struct WindowSeries {
-    /// Bad over all events (0 without events).
-    ratios: Vec<f64>,
-    totals: Vec<f64>,
-}
-
-impl TierSeries {
-    fn new(tiers: &[AlertTier], prefix: &Prefix, step: u64) -> TierSeries {
-        let n = prefix.good.len() - 1;
-        TierSeries(
-            crate::alerts::tier_windows(tiers)
-                .into_iter()
-                .map(|seconds| {
-                    let w = ((seconds / step) as usize).max(1);
-                    let mut series = WindowSeries {
-                        ratios: Vec::with_capacity(n),
-                        totals: Vec::with_capacity(n),
-                    };
-                    for i in 0..n {
-                        let (good, bad) = prefix.span((i + 1).saturating_sub(w), i + 1);
-                        let total = good + bad;
-                        series
-                            .ratios
-                            .push(if total > 0.0 { bad / total } else { 0.0 });
-                        series.totals.push(total);
-                    }
-                    (seconds, series)
-                })
-                .collect(),
-        )
-    }
-
-    fn of(&self, seconds: u64) -> &WindowSeries {
-        &self
-            .0
-            .iter()
-            .find(|(w, _)| *w == seconds)
-            .expect("every tier window has a series")
-            .1
-    }
+/// What decides whether a tier fires at each step, whatever the target: the lower of its
+/// long and short windows' error ratios (a tier fires when both reach its threshold, so
+/// when the lower does), or 0 where its traffic guard holds it back. Computed once per
+/// tier, shared by every target: a target only compares it with its own threshold.
+fn tier_signal(tier: &AlertTier, prefix: &Prefix, step: u64) -> Vec<f64> {
+    let n = prefix.good.len() - 1;
+    let steps = |seconds: u64| ((seconds / step) as usize).max(1);
+    let (long, short) = (
+        steps(tier.long_window_seconds),
+        steps(tier.short_window_seconds),
+    );
+    let min_events = tier.min_events_per_second.unwrap_or(0.0) * tier.long_window_seconds as f64;
+    let ratio = |good: f64, bad: f64| {
+        let total = good + bad;
+        if total > 0.0 {
+            bad / total
+        } else {
+            0.0
+        }
+    };
+    (0..n)
+        .map(|i| {
+            let (good, bad) = prefix.span((i + 1).saturating_sub(long), i + 1);
+            if good + bad < min_events {
+                return 0.0;
+            }
+            let (short_good, short_bad) = prefix.span((i + 1).saturating_sub(short), i + 1);
+            ratio(good, bad).min(ratio(short_good, short_bad))
+        })
+        .collect()
 }
 
 fn budget_left(good: f64, bad: f64, target: f64) -> f64 {
@@ -317,7 +352,11 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
     };
     let has_full_rolling = (0..n).any(full_at);
 
-    let tier_series = TierSeries::new(&backtest.tiers, &prefix, step);
+    let signals: Vec<Vec<f64>> = backtest
+        .tiers
+        .iter()
+        .map(|tier| tier_signal(tier, &prefix, step))
+        .collect();
     // Events in the SLO window ending with each step, and the steps whose window counts:
     // a rolling window once it is full (all of them while the history is shorter).
     let window_counts: Vec<(f64, f64)> = (0..n)
@@ -373,7 +412,8 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
             let alerts: Vec<TierTimeline> = backtest
                 .tiers
                 .iter()
-                .map(|tier| timeline(tier, backtest.window, target, &tier_series, step))
+                .zip(&signals)
+                .map(|(tier, signal)| timeline(tier, signal, backtest.window, target, step))
                 .collect();
             let episodes = |severity: Severity| episodes(&alerts, severity, history_seconds);
             let (pages, tickets) = (episodes(Severity::Page), episodes(Severity::Ticket));
@@ -393,7 +433,10 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                 incidents: backtest
                     .incidents
                     .iter()
-                    .map(|&(start, end)| detection(&alerts, start, end, step))
+                    .map(|&(start, end)| {
+                        let from_start = |t: u64| t.saturating_sub(history.start_seconds);
+                        detection(&alerts, from_start(start), from_start(end), step)
+                    })
                     .collect(),
                 alerts,
                 pages,
@@ -448,25 +491,18 @@ fn windows(window: Window, history: &History, prefix: &Prefix, target: f64) -> V
 
 fn timeline(
     tier: &AlertTier,
+    signal: &[f64],
     window: Window,
     target: f64,
-    series: &TierSeries,
     step: u64,
 ) -> TierTimeline {
     let threshold = tier.burn_rate(window.nominal_seconds());
-    let (long, short) = (
-        series.of(tier.long_window_seconds),
-        series.of(tier.short_window_seconds),
-    );
-    let min_events = tier.min_events_per_second.unwrap_or(0.0) * tier.long_window_seconds as f64;
     // Above zero, so a window without events (ratio 0) never fires.
     let least = least_error_ratio_reaching(threshold, 1.0 - target).max(f64::MIN_POSITIVE);
     let mut firings: Vec<Firing> = Vec::new();
     let mut firing = false;
-    for i in 0..long.ratios.len() {
-        let active = long.ratios[i] >= least
-            && short.ratios[i] >= least
-            && (min_events <= 0.0 || long.totals[i] >= min_events);
+    for (i, &ratio) in signal.iter().enumerate() {
+        let active = ratio >= least;
         let at = (i as u64 + 1) * step;
         if active && !firing {
             firings.push(Firing {

@@ -222,6 +222,32 @@ fn a_history_shorter_than_the_window_shows_no_target_met() {
 }
 
 #[test]
+fn targets_incidents_and_pages_read_as_people_write_them() {
+    assert_eq!(
+        parse_targets("99.5, 99.9,0.9995"),
+        Ok(vec![0.995, 0.999, 0.9995])
+    );
+    assert!(parse_targets("")
+        .unwrap_err()
+        .starts_with("0 targets; allowed: 1 to 12"));
+    assert!(parse_targets("99.9, 100")
+        .unwrap_err()
+        .contains("100% leaves no error budget"));
+    assert_eq!(
+        parse_incidents("2026-09-21T17:05Z..2026-09-21T17:17Z, 10..20"),
+        Ok(vec![(1_790_010_300, 1_790_011_020), (10, 20)])
+    );
+    assert_eq!(parse_incidents(" "), Ok(vec![]));
+    assert!(parse_incidents("10-20")
+        .unwrap_err()
+        .starts_with("`10-20` is not START..END"));
+    assert_eq!(parse_max_pages("0.5"), Ok(0.5));
+    assert!(parse_max_pages("-1")
+        .unwrap_err()
+        .starts_with("`-1` is not a number of pages"));
+}
+
+#[test]
 fn validation_names_each_wrong_input_at_once() {
     let history = History {
         start_seconds: 0,
@@ -229,7 +255,7 @@ fn validation_names_each_wrong_input_at_once() {
         steps: vec![Some(Counts::default()); 10],
     };
     let mut test = backtest(&[1.5], Window::Rolling { seconds: 7 * DAY });
-    test.incidents = vec![(600, 300)];
+    test.incidents = vec![(600, 300), (0, 7200)];
     let errors: Vec<String> = test
         .validate(&history)
         .iter()
@@ -248,9 +274,15 @@ fn validation_names_each_wrong_input_at_once() {
     );
     assert!(
         errors
-            .last()
-            .unwrap()
-            .starts_with("incidents[0]: 600..300 s"),
+            .iter()
+            .any(|e| e.starts_with("incidents[0]: 600..300; allowed")),
+        "{errors:?}"
+    );
+    // Ten 5-minute steps end at 3000.
+    assert!(
+        errors.last().unwrap().starts_with(
+            "incidents[1]: 0..7200; allowed: a start before its end, both within the history, 0..3000"
+        ),
         "{errors:?}"
     );
 }

@@ -1,5 +1,6 @@
-//! Plain JS objects and arrays built by hand: no serde on the browser path. `Obj` is the
-//! browser's side of the core's result sink.
+//! What the browser shells share: plain JS objects and arrays built by hand (no serde on
+//! the browser path; `Obj` is the browser's side of the core's result sink), and `Form`,
+//! which collects the core's verdict on each field the user typed.
 
 use js_sys::{Array, Float64Array, Object, Reflect};
 use slo_core::results::{Render, Sink};
@@ -81,4 +82,46 @@ pub fn render(result: &impl Render) -> Obj {
 /// A JS array of the items.
 pub fn array<T, I: IntoIterator<Item = T>>(items: I, f: impl Fn(T) -> JsValue) -> Array {
     items.into_iter().map(f).collect()
+}
+
+/// Collects each field's verdict; the answer carries a result only if all were accepted.
+#[derive(Default)]
+pub struct Form {
+    pub errors: Obj,
+}
+
+impl Form {
+    pub fn new() -> Form {
+        Form::default()
+    }
+
+    pub fn field<T>(&self, name: &str, verdict: Result<T, String>) -> Option<T> {
+        verdict
+            .map_err(|message| self.errors.set(name, message))
+            .ok()
+    }
+
+    /// An empty field is `Some(None)`; a filled one is parsed.
+    pub fn optional<T>(
+        &self,
+        name: &str,
+        text: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        if text.trim().is_empty() {
+            Some(None)
+        } else {
+            self.field(name, parse(text)).map(Some)
+        }
+    }
+
+    pub fn answer(self, result: Option<Obj>) -> JsValue {
+        let out = Obj::new();
+        match result {
+            Some(result) if self.errors.is_empty() => out.set("result", result),
+            _ => out.set("result", JsValue::NULL),
+        };
+        out.set("errors", self.errors);
+        out.into()
+    }
 }

@@ -1,0 +1,254 @@
+// <slo-backtest src="history.csv" targets="99.5, 99.9, 99.95" window="30d"
+//   incidents="2026-09-21T17:05Z..2026-09-21T17:17Z" max-pages="2">
+// Replays a real history (CSV rows timestamp,good,bad) against candidate targets in the
+// core: budget burn-down per target, when the alerts would have paged, which known
+// incidents they caught, and the recommendation with its evidence. The file is read in the
+// page and never uploaded; `src` (fetched once, from where the page says) is optional.
+// Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
+// the replay), which pages without it should not pay for. Import this module to use it.
+import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+
+let backtestReady;
+/** The backtest's own wasm module, loaded once per page. */
+function backtestCore() {
+  backtestReady ??= initBacktest({ module_or_path: new URL('../pkg/slo_web_backtest_bg.wasm', import.meta.url) }).then(() => backtestWasm);
+  return backtestReady;
+}
+
+const DAY = 86400;
+const TIME_STEPS = [DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 15 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY];
+const BUDGET_TICKS = [1, 0.5, 0, -0.5, -1, -2, -5, -10, -20, -50, -100];
+/** Line styles the theme defines; more targets reuse them in turn. */
+const SERIES = ['series-1', 'series-2', 'series-3', 'series-4'];
+
+export class SloBacktest extends SloElement {
+  static fields = [
+    { name: 'targets', attr: 'targets', value: '99.5, 99.9, 99.95' },
+    { name: 'window', attr: 'window', value: '30d' },
+    { name: 'incidents', attr: 'incidents', value: '' },
+    { name: 'max_pages', attr: 'max-pages', value: '2' },
+  ];
+
+  static css = `
+.drop { box-sizing: border-box; min-width: 0; max-width: 100%; border: 2px dashed var(--slo-border-strong, light-dark(#64748b, #94a3b8)); border-radius: calc(var(--slo-radius, 8px) / 2);
+  padding: .6rem .8rem; flex: 1 1 100%; display: flex; flex-direction: column; gap: .4rem; }
+.drop.over { background: var(--slo-highlight, light-dark(#eff6ff, #1e3a8a)); }
+.drop .source { margin: 0; font-size: .9em; }
+.drop input[type=file] { max-width: 100%; }
+.drop .field { min-width: 0; }
+.incident { --c: var(--slo-exhausted, light-dark(#6d28d9, #c4b5fd)); }
+svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
+.swatch.bar.incident { background: var(--c); }
+.recommendation { font-size: 1.15em; margin: .2rem 0 .6rem; }
+.recommendation strong { color: var(--slo-accent, light-dark(#1d4ed8, #93c5fd)); }
+.bars { list-style: none; padding: 0; margin: .2rem 0 .8rem; display: grid; grid-template-columns: max-content 1fr max-content; gap: .25rem .6rem; align-items: center; }
+.bars li { display: contents; }
+.bar { display: block; height: .8em; background: var(--slo-page, light-dark(#b91c1c, #fca5a5)); border-radius: 2px; min-width: 2px; }
+.bar-track { background: var(--slo-track, light-dark(#e2e8f0, #334155)); border-radius: 2px; }`;
+
+  template() {
+    const v = Object.fromEntries(SloBacktest.fields.map((f) => [f.name, this.initial(f)]));
+    this.history = { text: '', name: '' };
+    return `${titleHTML(this, 'Backtest targets on your history')}
+<form novalidate>
+  <div class="drop">
+    <label for="${this.idOf('file')}">History: a CSV file of <code>timestamp,good,bad</code> rows (Unix seconds, events in each step)</label>
+    <input id="${this.idOf('file')}" type="file" accept=".csv,text/csv,text/plain">
+    <p class="source hint" aria-live="polite">Drop a file here, choose one, or paste rows below. It is read in this page and never uploaded.</p>
+    ${this.fieldHTML('history', 'Or paste CSV rows', '', { wide: true, multiline: true, hint: 'e.g. 1785542400,5990,10 (one row per step)' })}
+  </div>
+  ${this.fieldHTML('targets', 'Candidate targets (%)', v.targets, { hint: 'comma-separated, e.g. 99.5, 99.9, 99.95' })}
+  ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d, 28d or month' })}
+  ${this.fieldHTML('max_pages', 'Pages per 30 days you accept', v.max_pages, { inputmode: 'decimal', hint: 'the recommendation keeps to it' })}
+  ${this.fieldHTML('incidents', 'Known incidents (optional)', v.incidents, { wide: true, hint: 'START..END in UTC, comma-separated, e.g. 2026-09-21T17:05Z..2026-09-21T17:17Z' })}
+  <p class="error form-error" aria-live="polite"></p>
+</form>
+<div class="results" role="region" aria-live="polite" aria-label="Backtest results">
+  <p class="stale"></p>
+  <p class="recommendation"></p>
+  <p class="summary"></p>
+  <div class="scroll" tabindex="0" role="region" aria-label="Targets table"><table class="targets stack"><caption>Each candidate target over the history</caption>
+    <thead><tr><th scope="col">Target</th><th scope="col" class="num">SLI</th><th scope="col">Met in every window</th><th scope="col" class="num">Worst window</th>
+    <th scope="col" class="num">Budget left (end)</th><th scope="col" class="num">Lowest (when)</th><th scope="col" class="num">Out of SLO</th>
+    <th scope="col" class="num">Pages /30 d</th><th scope="col" class="num">Tickets /30 d</th></tr></thead><tbody></tbody></table></div>
+  <div class="chart burn"></div>
+  <ul class="legend burn-legend"></ul>
+  <h4>Pages per 30 days</h4>
+  <ul class="bars"></ul>
+  <div class="chart timeline"></div>
+  <ul class="legend timeline-legend"></ul>
+  <div class="scroll" tabindex="0" role="region" aria-label="Known incidents table"><table class="incidents stack"><caption>Known incidents: the first alert that fired for each</caption>
+    <thead></thead><tbody></tbody></table></div>
+</div>`;
+  }
+
+  connectedCallback() {
+    const first = !this.built;
+    super.connectedCallback();
+    if (!first) return;
+    const root = this.shadowRoot;
+    const drop = root.querySelector('.drop');
+    root.getElementById(this.idOf('file')).addEventListener('change', (event) => {
+      const file = event.target.files?.[0];
+      if (file) this.readFile(file);
+    });
+    drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (event) => {
+      event.preventDefault();
+      drop.classList.remove('over');
+      const file = event.dataTransfer?.files?.[0];
+      if (file) this.readFile(file);
+    });
+    const src = this.getAttribute('src');
+    if (src) this.load(src);
+  }
+
+  /** A file the reader chose or dropped: read here, never sent anywhere. */
+  async readFile(file) {
+    this.useHistory(await file.text(), file.name);
+  }
+
+  /** The page's own history file (`src`): fetched because the page asks for it. */
+  async load(src) {
+    const source = this.shadowRoot.querySelector('.source');
+    try {
+      const response = await fetch(src);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.useHistory(await response.text(), src.split('/').pop());
+    } catch (error) {
+      source.textContent = `Could not load ${src} (${error.message}): drop or choose the file instead.`;
+      source.classList.add('error');
+    }
+  }
+
+  useHistory(text, name) {
+    this.history = { text, name };
+    this.input('history').value = '';
+    const source = this.shadowRoot.querySelector('.source');
+    source.classList.remove('error');
+    const rows = text.split('\n').filter((line) => /^\d/.test(line)).length;
+    source.textContent = `${name}: ${rows} rows, read in this page (nothing is uploaded).`;
+    this.settle();
+  }
+
+  /** Loads the backtest's module before the first computation; a failure shows like the core's. */
+  async update() {
+    try {
+      this.backtest = await backtestCore();
+    } catch (error) {
+      this.showLoadError(error);
+      return false;
+    }
+    return super.update();
+  }
+
+  /** Pasted rows win over a file: the reader typed them last. */
+  historyText(v) {
+    return v.history.trim() ? v.history : this.history.text;
+  }
+
+  compute(lib, v) {
+    if (!this.historyText(v)) {
+      return { errors: { history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
+    }
+    return this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages);
+  }
+
+  /** The URL keeps the choices, never the history: it may be large, and it is the reader's. */
+  state() {
+    const { history, ...rest } = this.values();
+    return rest;
+  }
+
+  render(r, lib) {
+    const root = this.shadowRoot;
+    root.querySelector('.recommendation').innerHTML = r.recommended_target_text === null
+      ? `No recommendation: ${esc(r.recommendation_text)}.`
+      : `Recommended: <strong data-value="recommended">${esc(r.recommended_target_text)}</strong>, because ${esc(r.recommendation_text)}.`;
+    const worst = r.daily_sli[0];
+    const median = r.daily_sli.at(-1);
+    root.querySelector('.summary').textContent = `${r.history_text} of ${r.step} steps over a ${r.window_text} window` +
+      (worst ? `; daily SLI: worst ${worst.sli_text}, median ${median.sli_text} over ${r.days} days` : '') +
+      (r.gaps.length ? `; ${r.gaps.length === 1 ? 'a gap' : `${r.gaps.length} gaps`} of ${r.gap_text} with no samples, not counted` : '') + '.';
+    const met = (m) => (m === null ? 'no full window' : m ? 'yes' : 'no');
+    root.querySelector('.targets tbody').innerHTML = r.targets.map((t) =>
+      `<tr data-target="${esc(t.target_text)}"><th scope="row">${esc(t.target_text)}</th><td class="num">${esc(t.sli_text ?? '-')}</td>` +
+      `<td data-value="met">${met(t.met_every_full_window)}</td><td class="num">${esc(t.worst_full_window_sli_text ?? '-')}</td>` +
+      `<td class="num">${esc(t.budget_remaining_text)}</td><td class="num">${esc(t.budget_remaining_min_text)}<br><span class="hint">at ${esc(t.budget_remaining_min_at_text)}</span></td>` +
+      `<td class="num">${esc(t.out_of_slo_text)}</td><td class="num" data-value="pages">${esc(t.pages_per_30d_text)}</td><td class="num">${esc(t.tickets_per_30d_text)}</td></tr>`).join('');
+    labelCells(root.querySelector('.targets'));
+    const most = Math.max(...r.targets.map((t) => t.pages_per_30d), r.max_pages_per_30d, 1e-9);
+    const bars = root.querySelector('.bars');
+    bars.innerHTML = r.targets.map((t) =>
+      `<li><span>${esc(t.target_text)}</span><span class="bar-track"><span class="bar"></span></span>` +
+      `<span>${esc(t.pages_per_30d_text)}${t.pages_per_30d > r.max_pages_per_30d ? ' (more than you accept)' : ''}</span></li>`).join('');
+    // Set through the CSSOM, which a CSP without 'unsafe-inline' styles still allows: bar
+    // lengths are pixels of figures the core computed, against the most pages shown.
+    bars.querySelectorAll('.bar').forEach((bar, i) => { bar.style.width = `${(100 * r.targets[i].pages_per_30d / most).toFixed(1)}%`; });
+    this.renderIncidents(r);
+    this.renderCharts(r, lib);
+  }
+
+  renderIncidents(r) {
+    const table = this.shadowRoot.querySelector('.incidents');
+    const incidents = r.targets[0]?.incidents ?? [];
+    table.hidden = incidents.length === 0;
+    table.tHead.innerHTML = `<tr><th scope="col">Incident</th>${r.targets.map((t) => `<th scope="col">At ${esc(t.target_text)}</th>`).join('')}</tr>`;
+    table.tBodies[0].innerHTML = incidents.map((incident, i) => `<tr><th scope="row">${esc(incident.text)}</th>` +
+      r.targets.map((t) => {
+        const d = t.incidents[i];
+        return `<td data-value="caught">${d.caught_by ? `${esc(d.caught_by)} (${esc(d.severity)}) ${esc(d.detection_text)}` : esc(d.detection_text)}</td>`;
+      }).join('') + '</tr>').join('');
+    labelCells(table);
+  }
+
+  renderCharts(r, lib) {
+    const root = this.shadowRoot;
+    const box = root.querySelector('.chart.burn');
+    const width = this.chartWidth(box);
+    const span = r.history_seconds;
+    const step = TIME_STEPS.find((s) => span / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
+    const xTicks = [];
+    for (let t = 0; t <= span; t += step) xTicks.push([t, t === 0 ? '0' : lib.humanize(t)]);
+    const x = { min: 0, max: span, ticks: xTicks, title: 'Time since the history starts' };
+    const series = r.targets.map((t, i) => ({ points: pairs(t.budget_remaining_series), cls: SERIES[i % SERIES.length], label: `${t.target_text}: budget left` }));
+    const lowest = Math.min(0, ...series.flatMap((s) => s.points.map((p) => p[1])));
+    const yTicks = within(BUDGET_TICKS, lowest, 1);
+    box.innerHTML = chart({
+      width, height: 300, x,
+      y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
+      series,
+      title: { id: `${this.uid}-burn`, text: 'Error budget left over the window, per target' },
+      desc: r.targets.map((t) => `${t.target_text}: lowest ${t.budget_remaining_min_text} at ${t.budget_remaining_min_at_text}, ${t.budget_remaining_text} at the end`).join('; '),
+    });
+    root.querySelector('.burn-legend').innerHTML = series.map((s) => `<li><span class="swatch ${s.cls}"></span>${esc(s.label)}</li>`).join('');
+
+    // One lane per target and severity, and one for the incidents the reader named.
+    const lanes = [];
+    const incidents = r.targets[0]?.incidents ?? [];
+    if (incidents.length) lanes.push({ label: 'incidents', cls: 'incident', spans: incidents.map((d) => ({ from: d.start_seconds, to: d.end_seconds, label: `incident ${d.text}` })) });
+    for (const t of r.targets) {
+      for (const severity of ['page', 'ticket']) {
+        const spans = t.alerts.filter((a) => a.severity === severity).flatMap((a) => a.firings.map((f) => ({
+          from: f.fires_at_seconds, to: f.resets_at_seconds, label: `${t.target_text} ${a.name} fires ${f.fires_at_text}, resets ${f.resets_at_text}` })));
+        lanes.push({ label: `${t.target_text} ${severity}s`, cls: severity, spans });
+      }
+    }
+    const timeline = root.querySelector('.chart.timeline');
+    timeline.innerHTML = chart({
+      width, height: 70 + lanes.length * 18, x, y: { min: 0, max: 1, ticks: [], title: '' }, lanes,
+      title: { id: `${this.uid}-alerts`, text: 'When the alerts would have fired, per target' },
+      desc: r.targets.map((t) => `${t.target_text}: ${t.pages} pages, ${t.tickets} tickets`).join('; '),
+    });
+    const drawn = (cls) => lanes.some((l) => l.cls === cls && l.spans.length > 0);
+    root.querySelector('.timeline-legend').innerHTML = [
+      drawn('incident') && '<li><span class="swatch bar incident"></span>known incident</li>',
+      drawn('page') && '<li><span class="swatch bar page"></span>page tier firing (solid bar)</li>',
+      drawn('ticket') && '<li><span class="swatch bar ticket"></span>ticket tier firing (hollow bar)</li>',
+    ].filter(Boolean).join('');
+  }
+}
+
+customElements.get('slo-backtest') || customElements.define('slo-backtest', SloBacktest);
