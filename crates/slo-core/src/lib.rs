@@ -15,6 +15,8 @@ pub mod histogram;
 pub mod lint;
 pub mod openslo;
 pub mod parse;
+pub mod prometheus;
+pub mod promql;
 pub mod results;
 pub mod spec;
 pub mod status;

@@ -42,6 +42,18 @@
 //! [`export`] writes `thresholdMetric` when a latency threshold is the only bad outcome, and
 //! `ratioMetric` otherwise.
 //!
+//! ## Prometheus SLIs: metricSource type `Prometheus`
+//!
+//! A `ratioMetric` whose sources have type `Prometheus` (spec: `query`) becomes the spec's
+//! `sli.prometheus`: `good` or `bad` with `total`, or `raw` with `rawType: failure` (the
+//! error ratio) or `success` (its complement). Each query is a counter selector or an
+//! expression with `{{window}}` as its range. A `good` histogram `_bucket{..., le="X"}`
+//! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
+//! field for travels as SLO annotations of JSON text: [`ALERT_LABELS_ANNOTATION`],
+//! [`ALERT_ANNOTATIONS_ANNOTATION`], [`GROUPING_ANNOTATION`] and
+//! [`HISTOGRAM_BOUNDS_ANNOTATION`]. A `thresholdMetric` with a Prometheus query (a value
+//! per time slice, not a count of events) is refused.
+//!
 //! ## Alert tiers: one AlertPolicy with one burn-rate AlertCondition each
 //!
 //! | AlertPolicy / AlertCondition | tier |
@@ -69,8 +81,9 @@
 //! # What is refused
 //!
 //! Anything the spec cannot hold is an error naming the document (counted from 1 in file
-//! order, with its kind and name) and the field, never dropped: queries of other metric
-//! sources, `good` or `raw` ratios, non-UTC time zones, months or years
+//! order, with its kind and name) and the field, never dropped: queries of metric sources
+//! other than Prometheus, `good` or `raw` ratios of request sources, Prometheus
+//! thresholdMetrics, Prometheus expressions without `{{window}}`, non-UTC time zones, months or years
 //! as rolling windows, more than one objective, alert conditions other than `burnrate` with
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
@@ -82,7 +95,8 @@
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
-use crate::spec::{Budgeting, Slo, Spec};
+use crate::prometheus::{PrometheusSli, Source};
+use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
 use crate::window::{CalendarUnit, Window};
 use serde_json::{json, Map, Value};
 use serde_yaml_ng::{Mapping, Value as Yaml};
@@ -93,6 +107,8 @@ use std::fmt;
 pub const API_VERSION: &str = "openslo/v1";
 /// The metricSource type that carries a request SLI.
 pub const REQUEST_SOURCE_TYPE: &str = "slo-toolkit.request";
+/// The metricSource type of Prometheus queries, as OpenSLO's examples spell it.
+pub const PROMETHEUS_SOURCE_TYPE: &str = "Prometheus";
 /// AlertCondition annotation: a tier's minimum event rate, as a decimal string.
 pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
 /// AlertCondition annotation: a tier's exact budget fraction, as a decimal string.
@@ -104,6 +120,20 @@ const CONDITION_ANNOTATIONS: &[&str] = &[
     MIN_EVENTS_ANNOTATION,
     BUDGET_FRACTION_ANNOTATION,
     ALLOW_BELOW_ONE_ANNOTATION,
+];
+/// SLO annotations carrying what OpenSLO has no field for, each as JSON text: the alerts'
+/// labels and annotations (objects of strings), a Prometheus SLI's grouping labels and a
+/// latency histogram's bounds (lists).
+pub const ALERT_LABELS_ANNOTATION: &str = "slo-toolkit/alert-labels";
+pub const ALERT_ANNOTATIONS_ANNOTATION: &str = "slo-toolkit/alert-annotations";
+pub const GROUPING_ANNOTATION: &str = "slo-toolkit/grouping";
+pub const HISTOGRAM_BOUNDS_ANNOTATION: &str = "slo-toolkit/histogram-bounds";
+/// Where each SLO annotation goes in the spec's SLO.
+const SLO_ANNOTATIONS: [(&str, &str); 4] = [
+    (ALERT_LABELS_ANNOTATION, "alerts.labels"),
+    (ALERT_ANNOTATIONS_ANNOTATION, "alerts.annotations"),
+    (GROUPING_ANNOTATION, "sli.prometheus.grouping"),
+    (HISTOGRAM_BOUNDS_ANNOTATION, "sli.prometheus.latency.bounds"),
 ];
 /// The `startTime` written for calendar windows: a Monday, a month start and a quarter start.
 const CALENDAR_START: &str = "2024-01-01 00:00:00";
@@ -356,6 +386,13 @@ struct SliDraft {
     paths: PathMap,
 }
 
+/// A metricSource as read: its type, its spec's fields and where they are.
+struct SourceRead {
+    prometheus: bool,
+    fields: Map<String, Value>,
+    spec_path: String,
+}
+
 struct TierDraft {
     json: Value,
     paths: PathMap,
@@ -440,6 +477,7 @@ impl<'a> Reader<'a> {
             obj.required("metadata", "an object with a name", &mut errors);
             let annotations = match kind_name.as_deref() {
                 Some("AlertCondition") => CONDITION_ANNOTATIONS,
+                Some("SLO") => &SLO_ANNOTATIONS.map(|(name, _)| name),
                 _ => &[],
             };
             let name = obj
@@ -830,12 +868,49 @@ impl<'a> Reader<'a> {
             Some(None) => {}
             None => reported.push((".alerts", true)),
         }
+        self.apply_slo_annotations(d, &mut json, &mut paths);
         Some(SloDraft {
             service,
             json: Value::Object(json),
             paths,
             reported,
         })
+    }
+
+    /// Puts the SLO annotations' values where they go in the spec's SLO; the spec's reader
+    /// checks them there, and its errors point back at the annotation.
+    fn apply_slo_annotations(
+        &mut self,
+        d: usize,
+        json: &mut Map<String, Value>,
+        paths: &mut PathMap,
+    ) {
+        let Some(annotations) = self.docs[d]
+            .metadata
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let mut e = Errors::default();
+        for (name, target) in SLO_ANNOTATIONS {
+            let Some(text) = annotations.get(name) else {
+                continue;
+            };
+            let path = format!("metadata.annotations.{name}");
+            let Some(value) = crate::decode::as_string(text, &path, &mut e)
+                .and_then(|t| serde_json::from_str::<Value>(t).map_err(|err| e.push(&path, format!("is not JSON: {err}; allowed: JSON text, such as [\"route\"] or {{\"team\": \"orders\"}}"))).ok())
+            else {
+                continue;
+            };
+            // A grouping or bounds annotation on an SLO without that source makes the
+            // spec's reader report the field where it does not belong.
+            let keys: Vec<&str> = target.split('.').collect();
+            if insert_at(json, &keys, value) {
+                paths.push((format!(".{target}"), at(d, path)));
+            }
+        }
+        self.report(d, e);
     }
 
     fn read_indicator(&mut self, d: usize, spec: &Object<'a>) -> Option<SliDraft> {
@@ -909,16 +984,20 @@ impl<'a> Reader<'a> {
                     obj.get("metricSource")
                 })?;
                 let source_path = join(&base, "metricSource");
-                let (fields, spec_path) = self.read_source(
+                let read = self.read_source(
                     d,
                     inner,
                     &source_path,
                     &["match", "bad", "exclude", "abandoned"],
                 )?;
+                if read.prometheus {
+                    self.error(d, &join(&source_path, "type"), "Prometheus is not supported in a thresholdMetric: a threshold on a query's value per time slice (a gauge, a quantile) is not a count of good and bad events the rules can burn; allowed: a ratioMetric with good (the histogram's _bucket{le=\"0.3\"}) and total (its _count) of type Prometheus, or slo-toolkit.request, which judges any latency threshold per request");
+                    return None;
+                }
                 let mut paths: PathMap = vec![(".sli".into(), at(d, base))];
                 let mut json = Map::new();
-                for (key, value) in fields {
-                    paths.push((format!(".sli.{key}"), at(d, join(&spec_path, &key))));
+                for (key, value) in read.fields {
+                    paths.push((format!(".sli.{key}"), at(d, join(&read.spec_path, &key))));
                     json.insert(key, value);
                 }
                 Some(SliDraft {
@@ -942,31 +1021,17 @@ impl<'a> Reader<'a> {
             self.report(d, e);
             return None;
         };
-        if obj.boolean("counter", &mut e) == Some(false) {
-            e.push(
-                &obj.path_of("counter"),
-                "false is not supported: the filter counts requests; allowed: true or omitted",
-            );
-        }
-        if obj.get("good").is_some() {
-            e.push(&obj.path_of("good"), "is not supported: a request SLI names what is bad; allowed: bad and total, both of type slo-toolkit.request");
-        }
-        for key in ["raw", "rawType"] {
-            if obj.get(key).is_some() {
-                e.push(&obj.path_of(key), "is not supported: a precomputed ratio cannot be judged per request; allowed: bad and total, both of type slo-toolkit.request");
-            }
-        }
-        obj.required("total", "the requests that count: a metricSource of type slo-toolkit.request with match and exclude", &mut e);
-        obj.required("bad", "what makes a request bad: a metricSource of type slo-toolkit.request with bad and latency", &mut e);
-        let failed = !e.is_empty();
+        let counter = obj.boolean("counter", &mut e);
         self.report(d, e);
-        let mut json = Map::new();
-        let mut paths: PathMap = vec![(".sli".into(), at(d, path))];
-        let mut complete = !failed;
-        let roles: [(&str, &[&str]); 2] = [
+        // Each role's source, read with the fields a request source holds in that role.
+        let roles: [(&str, &[&str]); 4] = [
             ("total", &["match", "exclude"]),
             ("bad", &["bad", "latency", "abandoned"]),
+            ("good", &[]),
+            ("raw", &[]),
         ];
+        let mut sources = Vec::new();
+        let mut complete = true;
         for (role, keys) in roles {
             let Some(role_value) = obj.get(role) else {
                 continue;
@@ -976,21 +1041,47 @@ impl<'a> Reader<'a> {
                 let o = Object::read(role_value, &role_path, &["metricSource"], e)?;
                 o.required(
                     "metricSource",
-                    "a metricSource of type slo-toolkit.request",
+                    "a metricSource of type slo-toolkit.request or Prometheus",
                     e,
                 );
                 o.get("metricSource")
             });
-            let read = source
-                .and_then(|s| self.read_source(d, s, &join(&role_path, "metricSource"), keys));
-            match read {
-                Some((fields, spec_path)) => {
-                    for (key, value) in fields {
-                        paths.push((format!(".sli.{key}"), at(d, join(&spec_path, &key))));
-                        json.insert(key, value);
-                    }
-                }
+            match source
+                .and_then(|s| self.read_source(d, s, &join(&role_path, "metricSource"), keys))
+            {
+                Some(read) => sources.push((role, read)),
                 None => complete = false,
+            }
+        }
+        if sources.iter().any(|(_, read)| read.prometheus) {
+            let sli = self.prometheus_ratio(d, &obj, &sources, path);
+            return sli.filter(|_| complete);
+        }
+        let mut e = Errors::default();
+        if counter == Some(false) {
+            e.push(
+                &obj.path_of("counter"),
+                "false is not supported: the filter counts requests; allowed: true or omitted",
+            );
+        }
+        if obj.get("good").is_some() {
+            e.push(&obj.path_of("good"), "is not supported for a request source: a request SLI names what is bad; allowed: bad and total of type slo-toolkit.request, or good and total of type Prometheus");
+        }
+        for key in ["raw", "rawType"] {
+            if obj.get(key).is_some() {
+                e.push(&obj.path_of(key), "is not supported for a request source: a precomputed ratio cannot be judged per request; allowed: bad and total of type slo-toolkit.request, or a raw ratio of type Prometheus");
+            }
+        }
+        obj.required("total", "the requests that count: a metricSource of type slo-toolkit.request with match and exclude", &mut e);
+        obj.required("bad", "what makes a request bad: a metricSource of type slo-toolkit.request with bad and latency", &mut e);
+        complete &= e.is_empty();
+        self.report(d, e);
+        let mut json = Map::new();
+        let mut paths: PathMap = vec![(".sli".into(), at(d, path))];
+        for (_, read) in sources {
+            for (key, value) in read.fields {
+                paths.push((format!(".sli.{key}"), at(d, join(&read.spec_path, &key))));
+                json.insert(key, value);
             }
         }
         complete.then_some(SliDraft {
@@ -1000,14 +1091,115 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A metricSource of our type: the fields of its spec, and the spec's path.
+    /// A ratioMetric over Prometheus queries: good or bad with total, or a raw ratio
+    /// (`rawType: failure` is the error ratio, `success` its complement).
+    fn prometheus_ratio(
+        &mut self,
+        d: usize,
+        obj: &Object<'a>,
+        sources: &[(&str, SourceRead)],
+        path: &str,
+    ) -> Option<SliDraft> {
+        let mut e = Errors::default();
+        if let Some((role, _)) = sources.iter().find(|(_, read)| !read.prometheus) {
+            e.push(&obj.path_of(role), "is not of type Prometheus while another source of this ratioMetric is; allowed: every source of one type");
+        }
+        let query = |role: &str| {
+            sources
+                .iter()
+                .find(|(r, _)| *r == role)
+                .and_then(|(_, read)| read.fields.get("query"))
+                .cloned()
+        };
+        let mut json = Map::new();
+        let mut paths: PathMap = vec![
+            (".sli".into(), at(d, path)),
+            (".sli.prometheus".into(), at(d, path)),
+        ];
+        for (role, read) in sources {
+            let key = if *role == "raw" { "error_ratio" } else { role };
+            paths.push((
+                format!(".sli.prometheus.{key}"),
+                at(d, join(&read.spec_path, "query")),
+            ));
+        }
+        if obj.get("raw").is_some() {
+            for role in ["good", "bad", "total"] {
+                if obj.get(role).is_some() {
+                    e.push(&obj.path_of(role), "does not apply next to raw; allowed: raw with rawType, or good or bad with total");
+                }
+            }
+            obj.required(
+                "rawType",
+                "failure (raw is the error ratio) or success (raw is the good ratio)",
+                &mut e,
+            );
+            let raw = query("raw").and_then(|q| q.as_str().map(str::to_string));
+            match (obj.string("rawType", &mut e), raw) {
+                (Some("failure"), Some(raw)) => {
+                    json.insert("error_ratio".into(), json!(raw));
+                }
+                (Some("success"), Some(raw)) => {
+                    json.insert("error_ratio".into(), json!(format!("1 - ({raw})")));
+                }
+                (Some(other), _) if other != "failure" && other != "success" => e.push(
+                    &obj.path_of("rawType"),
+                    format!("{other:?} is not a rawType; allowed: failure or success"),
+                ),
+                _ => {}
+            }
+        } else {
+            if obj.get("rawType").is_some() {
+                e.push(
+                    &obj.path_of("rawType"),
+                    "only applies to raw; allowed: omit it",
+                );
+            }
+            obj.required(
+                "total",
+                "all events: a metricSource of type Prometheus with a query",
+                &mut e,
+            );
+            if obj.get("good").is_none() && obj.get("bad").is_none() {
+                e.push(&obj.path_of("good"), "is required (or bad): the good events, a metricSource of type Prometheus with a query");
+            }
+            for role in ["good", "bad", "total"] {
+                if let Some(q) = query(role) {
+                    json.insert(role.into(), q);
+                }
+            }
+            if let Some(latency) = crate::prometheus::latency_of_ratio(&Value::Object(json.clone()))
+            {
+                for role in ["good", "total"] {
+                    if let Some(origin) = paths
+                        .iter()
+                        .find(|(p, _)| p == &format!(".sli.prometheus.{role}"))
+                        .map(|(_, o)| o.clone())
+                    {
+                        paths.push((".sli.prometheus.latency".into(), origin));
+                    }
+                }
+                json = Map::from_iter([("latency".to_string(), latency)]);
+            }
+        }
+        let complete = e.is_empty();
+        self.report(d, e);
+        complete.then(|| SliDraft {
+            form: SliForm::Ratio,
+            json: Map::from_iter([("prometheus".to_string(), Value::Object(json))]),
+            paths,
+        })
+    }
+
+    /// A metricSource of our request type (its spec holding `keys`) or of type
+    /// Prometheus (its spec holding a `query`).
     fn read_source(
         &mut self,
         d: usize,
         value: &'a Value,
         path: &str,
         keys: &[&str],
-    ) -> Option<(Map<String, Value>, String)> {
+    ) -> Option<SourceRead> {
         let mut e = Errors::default();
         let obj = Object::read(value, path, &["metricSourceRef", "type", "spec"], &mut e);
         let Some(obj) = obj else {
@@ -1049,12 +1241,14 @@ impl<'a> Reader<'a> {
                 return None;
             }
         };
-        if source_type != REQUEST_SOURCE_TYPE {
+        let prometheus = source_type.eq_ignore_ascii_case(PROMETHEUS_SOURCE_TYPE);
+        if source_type != REQUEST_SOURCE_TYPE && !prometheus {
             self.error(d, &obj.path_of("type"), format!(
-                "{source_type:?} is not supported: the Envoy filter judges each request itself, so a query of another system cannot be imported; allowed: {REQUEST_SOURCE_TYPE}, whose spec names the requests (match, exclude under total) and what is bad (bad, latency under bad)"
+                "{source_type:?} is not supported: only Prometheus queries become rules, and other systems' queries cannot be imported; allowed: Prometheus (a query), or {REQUEST_SOURCE_TYPE}, whose spec names the requests (match, exclude under total) and what is bad (bad, latency under bad)"
             ));
             return None;
         }
+        let keys: &[&str] = if prometheus { &["query"] } else { keys };
         let spec_path = obj.path_of("spec");
         let fields = self.within(d, |e| {
             let Some(spec) = obj.get("spec") else {
@@ -1064,10 +1258,18 @@ impl<'a> Reader<'a> {
                 );
                 return None;
             };
-            Object::read(spec, &spec_path, keys, e)?;
+            let read = Object::read(spec, &spec_path, keys, e)?;
+            if prometheus {
+                read.required("query", "the PromQL query", e);
+                read.string("query", e)?;
+            }
             spec.as_object().cloned()
         })?;
-        Some((fields, spec_path))
+        Some(SourceRead {
+            prometheus,
+            fields,
+            spec_path,
+        })
     }
 
     /// `None` on errors (or without a window to scale the tiers to); `Some(None)` when
@@ -1958,17 +2160,51 @@ fn request_source(spec: Map<String, Value>) -> Yaml {
     )])
 }
 
-fn slo_document(service: &str, slo: &Slo) -> Yaml {
-    let mut sli = match slo.to_json().get("sli") {
-        Some(Value::Object(m)) => m.clone(),
-        _ => Map::new(),
+/// A Prometheus source as OpenSLO writes one: counters or expressions as `good`/`bad` and
+/// `total` queries, an error-ratio expression as a `raw` failure ratio, and a histogram's
+/// bucket over its count as a good/total ratio.
+fn prometheus_metric(sli: &PrometheusSli) -> (&'static str, Yaml) {
+    let source = |query: &str| {
+        map(vec![(
+            "metricSource",
+            map(vec![
+                ("type", s(PROMETHEUS_SOURCE_TYPE)),
+                ("spec", map(vec![("query", s(query))])),
+            ]),
+        )])
     };
-    let bad = &slo.sli.bad;
+    let pairs = match &sli.source {
+        Source::Ratio {
+            counted,
+            events,
+            total,
+        } => vec![
+            ("counter", Yaml::from(true)),
+            (counted.as_str(), source(events.text())),
+            ("total", source(total.text())),
+        ],
+        Source::ErrorRatio(expr) => vec![("raw", source(expr)), ("rawType", s("failure"))],
+        Source::Latency(latency) => vec![
+            ("counter", Yaml::from(true)),
+            ("good", source(&latency.good_selector())),
+            ("total", source(&latency.total_selector())),
+        ],
+    };
+    ("ratioMetric", map(pairs))
+}
+
+/// A request SLI as a `thresholdMetric` when a latency threshold is its only bad outcome
+/// (the threshold goes into the objective), else as a bad/total `ratioMetric`.
+fn request_metric(
+    request: &RequestSli,
+    mut sli: Map<String, Value>,
+    objective: &mut Vec<(&'static str, Yaml)>,
+) -> (&'static str, Yaml) {
+    let bad = &request.bad;
     let threshold_form = bad.latency_threshold_ms.is_some()
         && bad.statuses.is_empty()
         && bad.grpc_statuses.is_empty();
-    let mut objective = Vec::new();
-    let metric = if threshold_form {
+    if threshold_form {
         sli.remove("latency");
         objective.push(("op", s("lte")));
         objective.push((
@@ -1993,6 +2229,65 @@ fn slo_document(service: &str, slo: &Slo) -> Yaml {
                 ("total", request_source(total)),
             ]),
         )
+    }
+}
+
+/// Inserts `value` at the dotted `keys`, making objects on the way; false when a value
+/// on the way is not an object.
+fn insert_at(map: &mut Map<String, Value>, keys: &[&str], value: Value) -> bool {
+    match keys {
+        [] => false,
+        [last] => {
+            map.insert(last.to_string(), value);
+            true
+        }
+        [first, rest @ ..] => match map
+            .entry(first.to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+        {
+            Some(child) => insert_at(child, rest, value),
+            None => false,
+        },
+    }
+}
+
+/// What OpenSLO has no field for, as SLO annotations of JSON text.
+fn slo_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
+    let mut out = Vec::new();
+    for (name, map) in [
+        (ALERT_LABELS_ANNOTATION, &slo.alert_labels),
+        (ALERT_ANNOTATIONS_ANNOTATION, &slo.alert_annotations),
+    ] {
+        if !map.is_empty() {
+            out.push((name, s(&json!(map).to_string())));
+        }
+    }
+    if let Sli::Prometheus(sli) = &slo.sli {
+        if !sli.grouping.is_empty() {
+            out.push((GROUPING_ANNOTATION, s(&json!(sli.grouping).to_string())));
+        }
+        if let Source::Latency(latency) = &sli.source {
+            if !latency.bounds.is_empty() {
+                out.push((
+                    HISTOGRAM_BOUNDS_ANNOTATION,
+                    s(&json!(latency.bounds).to_string()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn slo_document(service: &str, slo: &Slo) -> Yaml {
+    let sli = match slo.to_json().get("sli") {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    };
+    let mut objective = Vec::new();
+    let metric = match &slo.sli {
+        Sli::Request(request) => request_metric(request, sli, &mut objective),
+        Sli::Prometheus(prometheus) => prometheus_metric(prometheus),
     };
     objective.push(("target", Yaml::from(slo.target)));
     let method = match slo.budgeting {
@@ -2058,7 +2353,7 @@ fn slo_document(service: &str, slo: &Slo) -> Yaml {
         ("objectives", Yaml::Sequence(vec![map(objective)])),
         ("alertPolicies", Yaml::Sequence(policies)),
     ]);
-    document("SLO", &slo.name, Vec::new(), map(spec))
+    document("SLO", &slo.name, slo_annotations(slo), map(spec))
 }
 
 fn alert_policy(tier: &AlertTier, window: u64) -> Yaml {
@@ -2170,7 +2465,10 @@ spec:
         let slo = &spec.services[0].slos[0];
         assert_eq!(slo.target, 0.999);
         assert_eq!(slo.window, Window::Rolling { seconds: 28 * DAY });
-        assert_eq!(slo.sli.matcher.path_prefixes, ["/api/checkout"]);
+        assert_eq!(
+            slo.sli.request().unwrap().matcher.path_prefixes,
+            ["/api/checkout"]
+        );
         assert_eq!(
             Ok(slo.alerts.clone()),
             AlertTier::defaults_for(28 * DAY, None, None)

@@ -4,9 +4,10 @@
 use crate::alerts::{budget_fraction_of, reaches, AlertTier, Severity, MIN_ALERT_WINDOW_SECONDS};
 use crate::decode::{as_number, as_string, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration};
+use crate::prometheus::{self, PrometheusSli};
 use crate::window::Window;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
@@ -28,9 +29,41 @@ pub struct Slo {
     pub target: f64,
     pub window: Window,
     pub budgeting: Budgeting,
-    pub sli: RequestSli,
+    pub sli: Sli,
     /// The tiers in force: the defaults scaled to the window unless the spec changed them.
     pub alerts: Vec<AlertTier>,
+    /// Labels every generated alert of the SLO carries (a team, a routing key).
+    pub alert_labels: BTreeMap<String, String>,
+    /// Annotations every generated alert carries (a runbook URL; a summary replaces the
+    /// generated one).
+    pub alert_annotations: BTreeMap<String, String>,
+}
+
+/// Where an SLO's good and bad events come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sli {
+    /// Requests the filter judges inline.
+    Request(RequestSli),
+    /// Series a team already has in Prometheus; only the rules serve these.
+    Prometheus(PrometheusSli),
+}
+
+impl Sli {
+    /// The request SLI, for the SLOs the filter judges.
+    pub fn request(&self) -> Option<&RequestSli> {
+        match self {
+            Sli::Request(sli) => Some(sli),
+            Sli::Prometheus(_) => None,
+        }
+    }
+
+    /// The source's name in words, as the rules' info series and the filter's log say it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Sli::Request(_) => "request",
+            Sli::Prometheus(sli) => sli.kind(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -244,6 +277,12 @@ impl Spec {
         self.services.iter().flat_map(|s| s.slos.iter())
     }
 
+    /// The SLOs the filter judges, with their request SLIs.
+    pub fn request_slos(&self) -> impl Iterator<Item = (&Slo, &RequestSli)> {
+        self.slos()
+            .filter_map(|slo| slo.sli.request().map(|sli| (slo, sli)))
+    }
+
     /// The spec in its canonical JSON form; reading it back gives the same spec.
     pub fn to_json(&self) -> Value {
         json!({
@@ -349,10 +388,12 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             target,
             window,
             budgeting.and_then(Budgeting::slice_seconds),
+            ALERT_METADATA_FIELDS,
             errors,
         ),
         _ => None,
     };
+    let (alert_labels, alert_annotations) = read_alert_metadata(&obj, errors);
     if errors.0.len() > before {
         return None;
     }
@@ -364,6 +405,8 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         budgeting: budgeting?,
         sli: sli?,
         alerts: alerts?,
+        alert_labels,
+        alert_annotations,
     })
 }
 
@@ -452,14 +495,28 @@ fn read_budgeting(
     }
 }
 
-fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli> {
+const REQUEST_SLI_FIELDS: &[&str] = &["match", "bad", "latency", "exclude", "abandoned"];
+
+fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<Sli> {
+    let mut fields = REQUEST_SLI_FIELDS.to_vec();
+    fields.push("prometheus");
+    let obj = Object::read(value, path, &fields, errors)?;
+    let Some(source) = obj.get("prometheus") else {
+        return read_request_sli(&obj, path, errors).map(Sli::Request);
+    };
+    for key in REQUEST_SLI_FIELDS {
+        if obj.get(key).is_some() {
+            errors.push(
+                &obj.path_of(key),
+                "belongs to a request SLI, which the filter judges; allowed: omit it next to prometheus",
+            );
+        }
+    }
+    prometheus::read(source, &obj.path_of("prometheus"), errors).map(Sli::Prometheus)
+}
+
+fn read_request_sli(obj: &Object, path: &str, errors: &mut Errors) -> Option<RequestSli> {
     let before = errors.0.len();
-    let obj = Object::read(
-        value,
-        path,
-        &["match", "bad", "latency", "exclude", "abandoned"],
-        errors,
-    )?;
     let mut sli = RequestSli::default();
     if let Some(v) = obj.get("match") {
         if let Some(m) = Object::read(
@@ -583,6 +640,34 @@ fn read_list<T>(
         .collect()
 }
 
+/// What an SLO's `alerts` holds besides the tiers: what its alerts carry.
+const ALERT_METADATA_FIELDS: &[&str] = &["labels", "annotations"];
+
+fn read_alert_metadata(
+    slo: &Object,
+    errors: &mut Errors,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    // read_alerts has checked the object's fields.
+    let Some(obj) = slo
+        .get("alerts")
+        .and_then(|v| Object::checked_before(v, &slo.path_of("alerts")))
+    else {
+        return Default::default();
+    };
+    (
+        prometheus::read_text_map(&obj, "labels", prometheus::check_label_name, errors),
+        prometheus::read_text_map(&obj, "annotations", check_annotation_name, errors),
+    )
+}
+
+fn check_annotation_name(name: &str) -> Result<(), String> {
+    if crate::promql::is_label_name(name) {
+        Ok(())
+    } else {
+        Err(format!("{name:?} is not an annotation name; allowed: letters, digits and '_', not starting with a digit, such as runbook_url"))
+    }
+}
+
 const TIER_FIELDS: &[&str] = &[
     "name",
     "severity",
@@ -602,6 +687,7 @@ pub(crate) fn read_alerts(
     target: f64,
     window: Window,
     slice_seconds: Option<u64>,
+    other_fields: &[&str],
     errors: &mut Errors,
 ) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
@@ -621,12 +707,9 @@ pub(crate) fn read_alerts(
         check_tiers(&tiers, false, &slo, path, errors);
         return (errors.0.len() == before).then_some(tiers);
     };
-    let obj = Object::read(
-        value,
-        path,
-        &["tiers", "disable", "min_events_per_second"],
-        errors,
-    )?;
+    let mut fields = vec!["tiers", "disable", "min_events_per_second"];
+    fields.extend(other_fields);
+    let obj = Object::read(value, path, &fields, errors)?;
     let min_rate = read_min_rate(&obj, errors);
     let mut tiers = if obj.get("tiers").is_some() {
         obj.array("tiers", errors)
@@ -937,9 +1020,21 @@ impl Slo {
             None,
             self.budgeting.slice_seconds(),
         );
+        let mut alerts = Map::new();
         if defaults.as_ref() != Ok(&self.alerts) {
             let tiers: Vec<Value> = self.alerts.iter().map(AlertTier::to_json).collect();
-            out.insert("alerts".into(), json!({ "tiers": tiers }));
+            alerts.insert("tiers".into(), json!(tiers));
+        }
+        for (key, map) in [
+            ("labels", &self.alert_labels),
+            ("annotations", &self.alert_annotations),
+        ] {
+            if !map.is_empty() {
+                alerts.insert(key.into(), json!(map));
+            }
+        }
+        if !alerts.is_empty() {
+            out.insert("alerts".into(), Value::Object(alerts));
         }
         Value::Object(out)
     }
@@ -977,6 +1072,15 @@ impl Budgeting {
             Budgeting::RatioTimeslices { slice_seconds } => {
                 Some(json!({"method": self.name(), "slice": format_duration(slice_seconds)}))
             }
+        }
+    }
+}
+
+impl Sli {
+    fn to_json(&self) -> Value {
+        match self {
+            Sli::Request(sli) => sli.to_json(),
+            Sli::Prometheus(sli) => json!({ "prometheus": sli.to_json() }),
         }
     }
 }

@@ -355,6 +355,7 @@ impl Scenario {
             target,
             window,
             None,
+            &[],
             &mut errors,
         );
         let scenario = Scenario {
