@@ -29,7 +29,8 @@ commands:
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
   openslo import FILE                 OpenSLO v1 YAML to the JSON spec
   openslo export FILE                 JSON spec to OpenSLO v1 YAML
-  rules SPEC                          Prometheus burn-rate recording and alerting rules
+  rules SPEC [--format rule-file|prometheus-rule]
+                                      Prometheus burn-rate recording and alerting rules
   {}
                                       a ready Envoy bootstrap with the SLO filter
 
@@ -202,7 +203,8 @@ fn envoy_config(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn rules(raw: &[String]) -> Result<String, Failure> {
-    let mut args = Args::parse("rules", raw, &[]);
+    let mut args = Args::parse("rules", raw, &[("format", true)]);
+    let format = args.optional("format", rules::Format::parse);
     let path = match args.positionals.as_slice() {
         [path] => Some(path.clone()),
         _ => {
@@ -212,7 +214,10 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
     };
     let path = finish(&args, path)?;
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
-    Ok(rules::render(&spec))
+    Ok(rules::render(
+        &spec,
+        format.unwrap_or(rules::Format::RuleFile),
+    ))
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {

@@ -41,7 +41,7 @@ fn expected_alert(tier: &TierAnalysis) -> String {
         format_duration(tier.short_window_seconds),
     );
     format!(
-        r#"          - exp_labels: {{slo: checkout-availability, tier: {name}, severity: {severity}}}
+        r#"          - exp_labels: {{slo: checkout-availability, service: shop, tier: {name}, severity: {severity}}}
             exp_annotations:
               summary: "checkout-availability: burning the error budget {rate} faster than sustainable over {long} and {short}"
               description: "The error ratio is at or above {ratio} (target 99.9%); at this rate {spent} of the 30d budget is spent in {long}."

@@ -88,7 +88,7 @@ fn check_window(window: &str) {
     let before = burn_start + detection as u64 - margin;
     let after = burn_start + detection as u64 + margin;
     let fast_alert = format!(
-        r#"ALERTS{{alertname="SloErrorBudgetBurn",alertstate="firing",slo="api",tier="{}",severity="{}"}}"#,
+        r#"ALERTS{{alertname="SloErrorBudgetBurn",alertstate="firing",slo="api",service="svc",tier="{}",severity="{}"}}"#,
         fastest.name,
         fastest.severity.as_str()
     );

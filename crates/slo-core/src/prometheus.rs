@@ -118,6 +118,20 @@ impl PrometheusSli {
         }
     }
 
+    /// PromQL for all events per second over `range`; None for an error-ratio expression,
+    /// which has no event count.
+    pub fn total_rate(&self, range: &str) -> Option<String> {
+        match &self.source {
+            Source::Ratio { total, .. } => Some(total.rate(range, &self.grouping)),
+            Source::ErrorRatio(_) => None,
+            Source::Latency(latency) => Some(summed_rate(
+                &latency.total_selector(),
+                range,
+                &self.grouping,
+            )),
+        }
+    }
+
     /// PromQL that is empty exactly when the source has no series: what the "no data"
     /// alert watches.
     pub fn presence(&self, range: &str) -> String {

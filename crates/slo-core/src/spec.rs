@@ -394,6 +394,13 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         _ => None,
     };
     let (alert_labels, alert_annotations) = read_alert_metadata(&obj, errors);
+    if let (Some(Sli::Prometheus(source)), Some(tiers)) = (&sli, &alerts) {
+        if source.total_rate("1m").is_none()
+            && tiers.iter().any(|t| t.min_events_per_second.is_some())
+        {
+            errors.push(&obj.path_of("alerts"), "sets min_events_per_second, but an error_ratio source has no event count to guard with; allowed: no minimum rate, or good or bad with total");
+        }
+    }
     if errors.0.len() > before {
         return None;
     }

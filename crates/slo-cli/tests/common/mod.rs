@@ -41,11 +41,11 @@ pub fn promtool_test(dir: &Path, rules: &Path, series: &str, kind: &str, checks:
     promtool(&["test", "rules"], &test_file);
 }
 
-/// `slo rules SPEC` written to `dir/rules.yaml`.
-pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
+/// The `slo` command's output for `args`, run from the repository root; fails the test
+/// with its error output unless it succeeds.
+pub fn slo_output(args: &[&std::ffi::OsStr]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_slo"))
-        .arg("rules")
-        .arg(spec)
+        .args(args)
         .current_dir(root())
         .output()
         .unwrap();
@@ -54,8 +54,14 @@ pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
+}
+
+/// `slo rules SPEC` written to `dir/rules.yaml`.
+pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
+    let rules = slo_output(&["rules".as_ref(), spec.as_os_str()]);
     let path = dir.join("rules.yaml");
-    std::fs::write(&path, &out.stdout).unwrap();
+    std::fs::write(&path, rules).unwrap();
     path
 }
 
