@@ -249,6 +249,16 @@ pub fn latency_of_ratio(ratio: &Value) -> Option<Value> {
     Some(latency)
 }
 
+/// A counter-valued expression without a range (OpenSLO's `counter: true` queries such
+/// as `sum(requests_total{code="2xx"})`) as an expression the rules can rate over each
+/// window: a subquery at one-minute steps. None when `text` is not such an expression.
+pub fn rated_counter_expression(text: &str) -> Option<String> {
+    if promql::check_selector(text).is_ok() || promql::has_range(text) != Ok(false) {
+        return None;
+    }
+    Some(format!("rate(({})[{WINDOW_PLACEHOLDER}:1m])", text.trim()))
+}
+
 fn summed_rate(selector: &str, range: &str, grouping: &[String]) -> String {
     let by = if grouping.is_empty() {
         String::new()

@@ -94,10 +94,21 @@ fn is_keyword(word: &str) -> bool {
         || ["by", "without", "on", "ignoring", "offset", "bool"].contains(&word)
 }
 
+/// Whether a valid expression reads any range (`[5m]`, a subquery): one without is an
+/// instant expression, such as `sum(requests_total)`.
+pub fn has_range(text: &str) -> Result<bool, String> {
+    let mut parser = Parser::new(text);
+    parser.expression()?;
+    parser.end()?;
+    Ok(parser.ranges > 0)
+}
+
 struct Parser<'a> {
     chars: Vec<char>,
     at: usize,
     text: &'a str,
+    /// Range and subquery brackets read so far.
+    ranges: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -106,6 +117,7 @@ impl<'a> Parser<'a> {
             chars: text.chars().collect(),
             at: 0,
             text,
+            ranges: 0,
         }
     }
 
@@ -250,6 +262,7 @@ impl<'a> Parser<'a> {
     fn postfix(&mut self) -> Result<(), String> {
         loop {
             if self.eat("[") {
+                self.ranges += 1;
                 self.duration()?;
                 if self.eat(":") {
                     self.skip_space();
@@ -507,5 +520,13 @@ mod tests {
         assert!(check_selector("sum").is_err());
         assert_eq!(check_matchers(r#"{job="api"}"#), Ok(()));
         assert!(check_matchers(r#"job="api""#).is_err());
+    }
+
+    #[test]
+    fn tells_instant_expressions_from_ranged_ones() {
+        assert_eq!(has_range(r#"sum(x{a="[5m]"})"#), Ok(false));
+        assert_eq!(has_range("sum(rate(x[5m]))"), Ok(true));
+        assert_eq!(has_range("max_over_time(x[1h:])"), Ok(true));
+        assert!(has_range("sum(").is_err());
     }
 }

@@ -805,3 +805,20 @@ spec:
         "document 1 (SLO search): spec.indicator.spec.thresholdMetric.metricSource.type: Prometheus is not supported in a thresholdMetric",
     );
 }
+
+#[test]
+fn the_openslo_projects_prometheus_example_imports_unchanged_and_round_trips() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openslo-project/readme-ratio-metric.yaml"
+    );
+    let spec = import(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|errors| panic!("{errors:#?}"));
+    let sli = &spec.slos().next().unwrap().to_json()["sli"]["prometheus"];
+    // `counter: true` with an instant sum: rated over each window as a subquery.
+    assert_eq!(
+        sli["good"],
+        "rate((sum(localhost_server_requests{code=~\"2xx|3xx\",host=\"*\",instance=\"127.0.0.1:9090\"}))[{{window}}:1m])"
+    );
+    assert_round_trip(&spec, "readme-ratio-metric.yaml");
+}

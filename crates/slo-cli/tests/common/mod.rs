@@ -89,3 +89,16 @@ pub fn outcome_series(slo: &str, instance: &str, phases: &[(f64, f64, u64)]) -> 
     let bad: Vec<(f64, u64)> = phases.iter().map(|&(_, b, n)| (b, n)).collect();
     counter_series(&label("good"), &good) + &counter_series(&label("bad"), &bad)
 }
+
+/// The spec `slo` prints for `import` (an import command and its file), and its rules
+/// (checked by `promtool check rules`), written into `dir`.
+pub fn imported_rules(dir: &Path, import: &[&str]) -> (slo_core::spec::Spec, PathBuf) {
+    let args: Vec<&std::ffi::OsStr> = import.iter().map(|a| a.as_ref()).collect();
+    let imported = slo_output(&args);
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, &imported).unwrap();
+    let spec = slo_core::spec::Spec::from_json(&String::from_utf8(imported).unwrap()).unwrap();
+    let rules = generate_rules(&spec_path, dir);
+    promtool(&["check", "rules"], &rules);
+    (spec, rules)
+}

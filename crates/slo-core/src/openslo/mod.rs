@@ -47,7 +47,9 @@
 //! A `ratioMetric` whose sources have type `Prometheus` (spec: `query`) becomes the spec's
 //! `sli.prometheus`: `good` or `bad` with `total`, or `raw` with `rawType: failure` (the
 //! error ratio) or `success` (its complement). Each query is a counter selector or an
-//! expression with `{{window}}` as its range. A `good` histogram `_bucket{..., le="X"}`
+//! expression with `{{window}}` as its range; with `counter: true`, an instant expression
+//! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
+//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec. A `good` histogram `_bucket{..., le="X"}`
 //! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
 //! field for travels as SLO annotations of JSON text: [`ALERT_LABELS_ANNOTATION`],
 //! [`ALERT_ANNOTATIONS_ANNOTATION`], [`GROUPING_ANNOTATION`] and

@@ -174,7 +174,7 @@ impl<'a> Reader<'a> {
             }
         }
         if sources.iter().any(|(_, read)| read.prometheus) {
-            let sli = self.prometheus_ratio(d, &obj, &sources, path);
+            let sli = self.prometheus_ratio(d, &obj, &sources, path, counter == Some(true));
             return sli.filter(|_| complete);
         }
         let mut e = Errors::default();
@@ -219,6 +219,7 @@ impl<'a> Reader<'a> {
         obj: &Object<'a>,
         sources: &[(&str, SourceRead)],
         path: &str,
+        counter: bool,
     ) -> Option<SliDraft> {
         let mut e = Errors::default();
         if let Some((role, _)) = sources.iter().find(|(_, read)| !read.prometheus) {
@@ -284,7 +285,14 @@ impl<'a> Reader<'a> {
                 e.push(&obj.path_of("good"), "is required (or bad): the good events, a metricSource of type Prometheus with a query");
             }
             for role in ["good", "bad", "total"] {
-                if let Some(q) = query(role) {
+                // A counter's instant expression (sum of a counter) is rated over each
+                // window as a subquery; the printed spec shows the expression used.
+                let rated = query(role)
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .filter(|_| counter)
+                    .and_then(crate::prometheus::rated_counter_expression);
+                if let Some(q) = rated.map(Value::from).or_else(|| query(role)) {
                     json.insert(role.into(), q);
                 }
             }

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::alerts::Severity;
 use crate::duration::WEEK;
