@@ -7,6 +7,7 @@
 //! `prometheus` module; this module only spells them in rule files.
 
 use serde_json::{json, Map, Value};
+use slo_core::alert_metadata::Extras;
 use slo_core::alerts::{analyze_tiers, tier_windows, Severity};
 use slo_core::duration::format_duration;
 use slo_core::format;
@@ -139,28 +140,47 @@ fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
     ]
 }
 
-/// Alert labels: the SLO's identity, then what the spec adds (it cannot replace those).
-fn alert_labels(service: &str, slo: &Slo, extra: &[(&str, &str)]) -> Value {
+/// Alert labels: the SLO's identity and the rules' own, then what the spec adds for every
+/// alert and for this severity (which may rename the severity itself).
+fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &str)]) -> Value {
     let mut labels = identity(service, slo);
     for (key, value) in extra {
         labels.insert(key.to_string(), json!(value));
     }
-    for (key, value) in &slo.alert_labels {
+    labels.insert("severity".into(), json!(severity.as_str()));
+    let meta = &slo.alert_metadata;
+    for (key, value) in &meta.labels {
         labels.entry(key.clone()).or_insert_with(|| json!(value));
+    }
+    for (key, value) in &extras_of(slo, severity).labels {
+        labels.insert(key.clone(), json!(value));
     }
     Value::Object(labels)
 }
 
-/// Alert annotations: the generated ones, replaced or joined by the spec's own.
-fn alert_annotations(slo: &Slo, generated: [(&str, String); 2]) -> Value {
+/// Alert annotations: the generated ones, replaced or joined by the spec's own, for every
+/// alert and then for this severity.
+fn alert_annotations(slo: &Slo, severity: Severity, generated: [(&str, String); 2]) -> Value {
     let mut annotations = Map::new();
     for (key, value) in generated {
         annotations.insert(key.into(), json!(value));
     }
-    for (key, value) in &slo.alert_annotations {
+    let meta = &slo.alert_metadata;
+    for (key, value) in meta
+        .annotations
+        .iter()
+        .chain(&extras_of(slo, severity).annotations)
+    {
         annotations.insert(key.clone(), json!(value));
     }
     Value::Object(annotations)
+}
+
+fn extras_of(slo: &Slo, severity: Severity) -> &Extras {
+    match severity {
+        Severity::Page => &slo.alert_metadata.page,
+        Severity::Ticket => &slo.alert_metadata.ticket,
+    }
 }
 
 fn slo_rules(service: &str, slo: &Slo) -> Value {
@@ -242,10 +262,10 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
             );
         }
         rules.push(json!({
-            "alert": ALERT_NAME,
+            "alert": slo.alert_metadata.name.as_deref().unwrap_or(ALERT_NAME),
             "expr": expr,
-            "labels": alert_labels(service, slo, &[("tier", &tier.name), ("severity", tier.severity.as_str())]),
-            "annotations": alert_annotations(slo, [
+            "labels": alert_labels(service, slo, tier.severity, &[("tier", &tier.name)]),
+            "annotations": alert_annotations(slo, tier.severity, [
                 ("summary", format!(
                     "{}: burning the error budget {} faster than sustainable over {} and {}",
                     slo.name,
@@ -289,8 +309,8 @@ fn absent_alert(service: &str, slo: &Slo) -> Value {
         "alert": ABSENT_ALERT_NAME,
         "expr": format!("absent(\n{}\n)", presence_expr(slo, &format_duration(wait))),
         "for": format_duration(wait),
-        "labels": alert_labels(service, slo, &[("severity", severity.as_str())]),
-        "annotations": alert_annotations(slo, [
+        "labels": alert_labels(service, slo, severity, &[]),
+        "annotations": alert_annotations(slo, severity, [
             ("summary", format!("{}: no data from its SLI source for {}", slo.name, format_duration(wait))),
             ("description", format!("The {} source of {} has no series: its burn-rate alerts cannot fire until it reports again.", slo.sli.kind(), slo.name)),
         ]),

@@ -3,6 +3,7 @@
 //! components and the `slo` command are thin shells over this crate.
 #![forbid(unsafe_code)]
 
+pub mod alert_metadata;
 pub mod alerts;
 pub mod budget;
 pub mod classify;

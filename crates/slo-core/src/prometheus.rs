@@ -5,7 +5,7 @@
 use crate::decode::{as_string, kind, Errors, Object};
 use crate::promql;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Where a query's range goes: each recording rule puts its window there. Sloth writes
 /// `{{.window}}`; OpenSLO examples write `{{window}}`, as the spec does.
@@ -519,36 +519,6 @@ pub fn check_label_name(label: &str) -> Result<(), String> {
     } else {
         Ok(())
     }
-}
-
-/// A map of label names (or annotation names) to text, such as an SLO's alert labels.
-pub(crate) fn read_text_map(
-    obj: &Object,
-    key: &str,
-    check_name: fn(&str) -> Result<(), String>,
-    errors: &mut Errors,
-) -> BTreeMap<String, String> {
-    let Some(value) = obj.get(key) else {
-        return BTreeMap::new();
-    };
-    let path = obj.path_of(key);
-    let Some(map) = value.as_object() else {
-        errors.push(
-            &path,
-            format!("expected an object of names to text, found {}", kind(value)),
-        );
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for (name, text) in map {
-        let field = crate::decode::join(&path, name);
-        if let Err(message) = check_name(name) {
-            errors.push(&field, message);
-        } else if let Some(text) = as_string(text, &field, errors) {
-            out.insert(name.clone(), text.to_string());
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! The spec: one JSON description of services and their SLOs, shared by the filter, the
 //! command and the browser. Reading it reports every problem at once, each with its path.
 
+use crate::alert_metadata::{self, AlertMetadata};
 use crate::alerts::{budget_fraction_of, reaches, AlertTier, Severity, MIN_ALERT_WINDOW_SECONDS};
 use crate::decode::{as_number, as_string, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration};
 use crate::prometheus::{self, PrometheusSli};
 use crate::window::Window;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
@@ -32,11 +33,9 @@ pub struct Slo {
     pub sli: Sli,
     /// The tiers in force: the defaults scaled to the window unless the spec changed them.
     pub alerts: Vec<AlertTier>,
-    /// Labels every generated alert of the SLO carries (a team, a routing key).
-    pub alert_labels: BTreeMap<String, String>,
-    /// Annotations every generated alert carries (a runbook URL; a summary replaces the
-    /// generated one).
-    pub alert_annotations: BTreeMap<String, String>,
+    /// What its generated alerts carry: a name, labels (a team, a routing key),
+    /// annotations (a runbook URL; a summary replaces the generated one), per severity too.
+    pub alert_metadata: AlertMetadata,
 }
 
 /// Where an SLO's good and bad events come from.
@@ -388,12 +387,12 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             target,
             window,
             budgeting.and_then(Budgeting::slice_seconds),
-            ALERT_METADATA_FIELDS,
+            alert_metadata::FIELDS,
             errors,
         ),
         _ => None,
     };
-    let (alert_labels, alert_annotations) = read_alert_metadata(&obj, errors);
+    let alert_metadata = read_alert_metadata(&obj, errors);
     if let (Some(Sli::Prometheus(source)), Some(tiers)) = (&sli, &alerts) {
         if source.total_rate("1m").is_none()
             && tiers.iter().any(|t| t.min_events_per_second.is_some())
@@ -412,8 +411,7 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         budgeting: budgeting?,
         sli: sli?,
         alerts: alerts?,
-        alert_labels,
-        alert_annotations,
+        alert_metadata,
     })
 }
 
@@ -647,32 +645,12 @@ fn read_list<T>(
         .collect()
 }
 
-/// What an SLO's `alerts` holds besides the tiers: what its alerts carry.
-const ALERT_METADATA_FIELDS: &[&str] = &["labels", "annotations"];
-
-fn read_alert_metadata(
-    slo: &Object,
-    errors: &mut Errors,
-) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    // read_alerts has checked the object's fields.
-    let Some(obj) = slo
-        .get("alerts")
+/// The SLO's alert metadata, from an `alerts` object whose fields read_alerts checked.
+fn read_alert_metadata(slo: &Object, errors: &mut Errors) -> AlertMetadata {
+    slo.get("alerts")
         .and_then(|v| Object::checked_before(v, &slo.path_of("alerts")))
-    else {
-        return Default::default();
-    };
-    (
-        prometheus::read_text_map(&obj, "labels", prometheus::check_label_name, errors),
-        prometheus::read_text_map(&obj, "annotations", check_annotation_name, errors),
-    )
-}
-
-fn check_annotation_name(name: &str) -> Result<(), String> {
-    if crate::promql::is_label_name(name) {
-        Ok(())
-    } else {
-        Err(format!("{name:?} is not an annotation name; allowed: letters, digits and '_', not starting with a digit, such as runbook_url"))
-    }
+        .map(|alerts| AlertMetadata::read(&alerts, errors))
+        .unwrap_or_default()
 }
 
 const TIER_FIELDS: &[&str] = &[
@@ -1032,14 +1010,7 @@ impl Slo {
             let tiers: Vec<Value> = self.alerts.iter().map(AlertTier::to_json).collect();
             alerts.insert("tiers".into(), json!(tiers));
         }
-        for (key, map) in [
-            ("labels", &self.alert_labels),
-            ("annotations", &self.alert_annotations),
-        ] {
-            if !map.is_empty() {
-                alerts.insert(key.into(), json!(map));
-            }
-        }
+        alerts.extend(self.alert_metadata.to_json());
         if !alerts.is_empty() {
             out.insert("alerts".into(), Value::Object(alerts));
         }

@@ -33,8 +33,8 @@ fn the_example_reads_and_writes_back_unchanged() {
     );
     assert_eq!(spec.request_slos().count(), 0, "the filter judges none");
     let first = spec.slos().next().unwrap();
-    assert_eq!(first.alert_labels["team"], "orders");
-    assert!(first.alert_annotations["runbook_url"].starts_with("https://"));
+    assert_eq!(first.alert_metadata.labels["team"], "orders");
+    assert!(first.alert_metadata.annotations["runbook_url"].starts_with("https://"));
     assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec));
 }
 

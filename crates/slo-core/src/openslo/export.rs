@@ -131,13 +131,11 @@ pub(super) fn request_metric(
 /// What OpenSLO has no field for, as SLO annotations of JSON text.
 pub(super) fn slo_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
     let mut out = Vec::new();
-    for (name, map) in [
-        (ALERT_LABELS_ANNOTATION, &slo.alert_labels),
-        (ALERT_ANNOTATIONS_ANNOTATION, &slo.alert_annotations),
-    ] {
-        if !map.is_empty() {
-            out.push((name, s(&json!(map).to_string())));
-        }
+    if !slo.alert_metadata.is_empty() {
+        out.push((
+            ALERT_METADATA_ANNOTATION,
+            s(&Value::Object(slo.alert_metadata.to_json()).to_string()),
+        ));
     }
     if let Sli::Prometheus(sli) = &slo.sli {
         if !sli.grouping.is_empty() {

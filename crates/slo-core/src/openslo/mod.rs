@@ -51,8 +51,8 @@
 //! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
 //! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec. A `good` histogram `_bucket{..., le="X"}`
 //! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
-//! field for travels as SLO annotations of JSON text: [`ALERT_LABELS_ANNOTATION`],
-//! [`ALERT_ANNOTATIONS_ANNOTATION`], [`GROUPING_ANNOTATION`] and
+//! field for travels as SLO annotations of JSON text: [`ALERT_METADATA_ANNOTATION`],
+//! [`GROUPING_ANNOTATION`] and
 //! [`HISTOGRAM_BOUNDS_ANNOTATION`]. A `thresholdMetric` with a Prometheus query (a value
 //! per time slice, not a count of events) is refused.
 //!
@@ -138,16 +138,15 @@ const CONDITION_ANNOTATIONS: &[&str] = &[
     ALLOW_BELOW_ONE_ANNOTATION,
 ];
 /// SLO annotations carrying what OpenSLO has no field for, each as JSON text: the alerts'
-/// labels and annotations (objects of strings), a Prometheus SLI's grouping labels and a
-/// latency histogram's bounds (lists).
-pub const ALERT_LABELS_ANNOTATION: &str = "slo-toolkit/alert-labels";
-pub const ALERT_ANNOTATIONS_ANNOTATION: &str = "slo-toolkit/alert-annotations";
+/// metadata (the spec's `alerts` fields name, labels, annotations, page and ticket, as an
+/// object), a Prometheus SLI's grouping labels and a latency histogram's bounds (lists).
+pub const ALERT_METADATA_ANNOTATION: &str = "slo-toolkit/alert-metadata";
 pub const GROUPING_ANNOTATION: &str = "slo-toolkit/grouping";
 pub const HISTOGRAM_BOUNDS_ANNOTATION: &str = "slo-toolkit/histogram-bounds";
 /// Where each SLO annotation goes in the spec's SLO.
-const SLO_ANNOTATIONS: [(&str, &str); 4] = [
-    (ALERT_LABELS_ANNOTATION, "alerts.labels"),
-    (ALERT_ANNOTATIONS_ANNOTATION, "alerts.annotations"),
+/// The alert metadata's object spreads its fields into `alerts` (next to the tiers).
+const SLO_ANNOTATIONS: [(&str, &str); 3] = [
+    (ALERT_METADATA_ANNOTATION, "alerts"),
     (GROUPING_ANNOTATION, "sli.prometheus.grouping"),
     (HISTOGRAM_BOUNDS_ANNOTATION, "sli.prometheus.latency.bounds"),
 ];

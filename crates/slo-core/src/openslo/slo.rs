@@ -197,8 +197,16 @@ impl<'a> Reader<'a> {
             // A grouping or bounds annotation on an SLO without that source makes the
             // spec's reader report the field where it does not belong.
             let keys: Vec<&str> = target.split('.').collect();
-            if insert_at(json, &keys, value) {
-                paths.push((format!(".{target}"), at(d, path)));
+            let fields = match value {
+                Value::Object(fields) if name == ALERT_METADATA_ANNOTATION => fields,
+                other => Map::from_iter([(String::new(), other)]),
+            };
+            for (field, value) in fields {
+                let mut at_keys = keys.clone();
+                at_keys.extend((!field.is_empty()).then_some(field.as_str()));
+                if insert_at(json, &at_keys, value) {
+                    paths.push((format!(".{}", at_keys.join(".")), at(d, path.clone())));
+                }
             }
         }
         self.report(d, e);
