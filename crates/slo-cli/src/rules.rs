@@ -11,6 +11,7 @@ use slo_core::alert_metadata::Extras;
 use slo_core::alerts::{analyze_tiers, tier_windows, Severity};
 use slo_core::duration::format_duration;
 use slo_core::format;
+use slo_core::prometheus::ALERT_TIER_LABEL;
 use slo_core::spec::{Budgeting, Sli, Slo, Spec};
 use slo_core::target::format_target;
 
@@ -264,7 +265,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
         rules.push(json!({
             "alert": slo.alert_metadata.name.as_deref().unwrap_or(ALERT_NAME),
             "expr": expr,
-            "labels": alert_labels(service, slo, tier.severity, &[("tier", &tier.name)]),
+            "labels": alert_labels(service, slo, tier.severity, &[(ALERT_TIER_LABEL, &tier.name)]),
             "annotations": alert_annotations(slo, tier.severity, [
                 ("summary", format!(
                     "{}: burning the error budget {} faster than sustainable over {} and {}",

@@ -50,7 +50,7 @@ fn check_fastest_tier(
         let (expr, expected) = if fires {
             (
                 format!(
-                    "count(ALERTS{{alertname=\"SloErrorBudgetBurn\",alertstate=\"firing\",tier=\"{}\",severity=\"page\",slo=\"{}\"}})",
+                    "count(ALERTS{{alertname=\"SloErrorBudgetBurn\",alertstate=\"firing\",slo_tier=\"{}\",severity=\"page\",slo=\"{}\"}})",
                     slo.alerts[0].name, slo.name
                 ),
                 "\n          - labels: '{}'\n            value: 1",

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod prometheus;
 pub mod promql;
 pub mod results;
+pub mod sloth;
 pub mod spec;
 pub mod status;
 pub mod target;

@@ -16,11 +16,15 @@ const SLOTH_PLACEHOLDER: &str = "{{.window}}";
 /// bounded set of values (route, method), never one per user or request.
 pub const MAX_GROUPING_LABELS: usize = 3;
 
+/// The label naming the tier of a burn-rate alert; prefixed, because `tier` is a label
+/// many teams use for their own service tiers (Sloth's examples do).
+pub const ALERT_TIER_LABEL: &str = "slo_tier";
+
 /// Labels the rules set themselves: a grouping label or an alert label may not take them.
 pub const RESERVED_LABELS: &[&str] = &[
     "slo",
     "service",
-    "tier",
+    ALERT_TIER_LABEL,
     "severity",
     "window",
     "le",

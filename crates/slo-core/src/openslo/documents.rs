@@ -5,7 +5,11 @@ use super::*;
 
 /// The non-empty documents of the stream as JSON values, numbered from 1, and the errors
 /// of those that could not be read.
-pub(super) fn split_documents(yaml: &str) -> (Vec<(usize, Value)>, Vec<OpenSloError>) {
+/// `allowed` names the documents the stream should hold, for the messages.
+pub(crate) fn split_documents(
+    yaml: &str,
+    allowed: &str,
+) -> (Vec<(usize, Value)>, Vec<OpenSloError>) {
     use serde::Deserialize;
     let (mut docs, mut errors) = (Vec::new(), Vec::new());
     let (mut rest, mut first) = (yaml, 1);
@@ -22,7 +26,7 @@ pub(super) fn split_documents(yaml: &str) -> (Vec<(usize, Value)>, Vec<OpenSloEr
                         name: None,
                         path: String::new(),
                         message: format!(
-                            "not valid YAML: {e}; allowed: OpenSLO v1 documents separated by ---"
+                            "not valid YAML: {e}; allowed: {allowed} separated by ---"
                         ),
                     });
                     // The parser gives up on the rest of the stream at its first error, so
@@ -46,9 +50,7 @@ pub(super) fn split_documents(yaml: &str) -> (Vec<(usize, Value)>, Vec<OpenSloEr
             kind: None,
             name: None,
             path: String::new(),
-            message:
-                "holds no document; allowed: OpenSLO v1 Service and SLO documents separated by ---"
-                    .into(),
+            message: format!("holds no document; allowed: {allowed} separated by ---"),
         });
     }
     (docs, errors)

@@ -96,6 +96,8 @@
 
 mod alert_policies;
 mod documents;
+pub(crate) use documents::split_documents;
+pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
 mod origins;
 mod sli;
@@ -225,7 +227,7 @@ impl std::error::Error for OpenSloError {}
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
 pub fn import(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    let (values, unreadable) = split_documents(yaml);
+    let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
     let mut reader = Reader {
         docs: Vec::new(),
         problems: unreadable,

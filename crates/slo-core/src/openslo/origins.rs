@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 
 /// Where a value of the built spec came from: a document (index into `docs`) and a path.
 #[derive(Debug, Clone)]
-pub(super) struct Origin {
-    pub(super) doc: usize,
-    pub(super) path: String,
+pub(crate) struct Origin {
+    pub(crate) doc: usize,
+    pub(crate) path: String,
 }
 
-pub(super) fn at(doc: usize, path: impl Into<String>) -> Origin {
+pub(crate) fn at(doc: usize, path: impl Into<String>) -> Origin {
     Origin {
         doc,
         path: path.into(),
@@ -65,7 +65,7 @@ fn steps(path: &str) -> Vec<Step> {
 
 /// Which spec fields a reader already reported and left out of the spec.
 #[derive(Clone, Copy, PartialEq)]
-pub(super) enum Reported {
+pub(crate) enum Reported {
     /// Only an error at exactly this field repeats what was said.
     Here,
     /// Every error at or under this field does.
@@ -74,7 +74,7 @@ pub(super) enum Reported {
 
 /// The origins of the built spec, as a tree of path steps.
 #[derive(Default)]
-pub(super) struct Origins {
+pub(crate) struct Origins {
     origin: Option<Origin>,
     reported: Option<Reported>,
     children: BTreeMap<Step, Origins>,
@@ -87,18 +87,18 @@ impl Origins {
             .fold(self, |node, step| node.children.entry(step).or_default())
     }
 
-    pub(super) fn record(&mut self, path: &str, origin: Origin) {
+    pub(crate) fn record(&mut self, path: &str, origin: Origin) {
         self.node(path).origin = Some(origin);
     }
 
-    pub(super) fn reported(&mut self, path: &str, how: Reported) {
+    pub(crate) fn reported(&mut self, path: &str, how: Reported) {
         self.node(path).reported = Some(how);
     }
 
     /// Where an error at `path` of the spec belongs: `Err(())` when a reader reported it
     /// already; otherwise the deepest recorded origin on the way with the steps below it
     /// appended, or `None` when no step of the path was recorded.
-    fn locate(&self, path: &str) -> Result<Option<Origin>, ()> {
+    pub(crate) fn locate(&self, path: &str) -> Result<Option<Origin>, ()> {
         let steps = steps(path);
         let mut node = self;
         let mut best: Option<(&Origin, usize)> = self.origin.as_ref().map(|o| (o, 0));
