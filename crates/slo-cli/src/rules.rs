@@ -150,11 +150,11 @@ fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &s
     }
     labels.insert("severity".into(), json!(severity.as_str()));
     let meta = &slo.alert_metadata;
-    for (key, value) in &meta.labels {
-        labels.entry(key.clone()).or_insert_with(|| json!(value));
+    for (key, value) in meta.labels.iter() {
+        labels.entry(key).or_insert_with(|| json!(value));
     }
-    for (key, value) in &extras_of(slo, severity).labels {
-        labels.insert(key.clone(), json!(value));
+    for (key, value) in extras_of(slo, severity).labels.iter() {
+        labels.insert(key.into(), json!(value));
     }
     Value::Object(labels)
 }
@@ -170,9 +170,9 @@ fn alert_annotations(slo: &Slo, severity: Severity, generated: [(&str, String); 
     for (key, value) in meta
         .annotations
         .iter()
-        .chain(&extras_of(slo, severity).annotations)
+        .chain(extras_of(slo, severity).annotations.iter())
     {
-        annotations.insert(key.clone(), json!(value));
+        annotations.insert(key.into(), json!(value));
     }
     Value::Object(annotations)
 }

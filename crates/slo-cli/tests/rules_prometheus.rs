@@ -79,6 +79,13 @@ fn the_example_specs_rules_load_and_fire_at_the_threshold() {
     check_fastest_tier(&dir, &rules, &spec, |ok, failed, minutes| {
         requests("orders", ok, failed, minutes)
     });
+    // No 5xx series at all yet: the error ratio is 0, not missing.
+    let only_good = counter_series(
+        "http_requests_total{job=\"orders\",code=\"200\",route=\"/pay\"}",
+        &[(1000.0, 30)],
+    );
+    let checks = "      - eval_time: 20m\n        expr: 'slo:error_ratio:rate5m{slo=\"orders-availability\"}'\n        exp_samples:\n          - labels: 'slo:error_ratio:rate5m{slo=\"orders-availability\",service=\"orders\"}'\n            value: 0\n";
+    promtool_test(&dir, &rules, &only_good, "promql_expr_test", checks);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

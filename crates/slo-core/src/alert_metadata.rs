@@ -3,16 +3,43 @@
 //! per severity `alerts.page` / `alerts.ticket` with labels and annotations of their own
 //! (as Sloth's `page_alert` and `ticket_alert`).
 
+// Without the full reader (the filter) an SLO holds no alert metadata.
+#![cfg_attr(not(feature = "full-reader"), allow(dead_code))]
+
 use crate::decode::{as_string, kind, Errors, Object};
 use crate::prometheus::check_label_name;
 use crate::promql;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
-pub type Texts = BTreeMap<String, String>;
+/// Names and their text, sorted by name. A sorted list rather than a map: every SLO the
+/// filter holds carries one, and a map's code would count against the filter's size.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Texts(Vec<(String, String)>);
 
-/// The fields of `alerts` this module reads (the tiers' reader takes the others).
-pub(crate) const FIELDS: &[&str] = &["name", "labels", "annotations", "page", "ticket"];
+impl Texts {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, text)| text.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn to_json(&self) -> Value {
+        Value::Object(
+            self.iter()
+                .map(|(n, t)| (n.to_string(), json!(t)))
+                .collect(),
+        )
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AlertMetadata {
@@ -83,7 +110,7 @@ impl AlertMetadata {
         }
         for (key, texts) in [("labels", &self.labels), ("annotations", &self.annotations)] {
             if !texts.is_empty() {
-                out.insert(key.into(), json!(texts));
+                out.insert(key.into(), texts.to_json());
             }
         }
         for (key, extras) in [("page", &self.page), ("ticket", &self.ticket)] {
@@ -93,7 +120,7 @@ impl AlertMetadata {
                 ("annotations", &extras.annotations),
             ] {
                 if !texts.is_empty() {
-                    obj.insert(field.into(), json!(texts));
+                    obj.insert(field.into(), texts.to_json());
                 }
             }
             if !obj.is_empty() {
@@ -128,7 +155,7 @@ fn read_texts(
     errors: &mut Errors,
 ) -> Texts {
     let Some(value) = obj.get(key) else {
-        return Texts::new();
+        return Texts::default();
     };
     let path = obj.path_of(key);
     let Some(map) = value.as_object() else {
@@ -136,16 +163,17 @@ fn read_texts(
             &path,
             format!("expected an object of names to text, found {}", kind(value)),
         );
-        return Texts::new();
+        return Texts::default();
     };
-    let mut out = Texts::new();
+    let mut out = Vec::new();
     for (name, text) in map {
         let field = crate::decode::join(&path, name);
         if let Err(message) = check_name(name) {
             errors.push(&field, message);
         } else if let Some(text) = as_string(text, &field, errors) {
-            out.insert(name.clone(), text.to_string());
+            out.push((name.clone(), text.to_string()));
         }
     }
-    out
+    out.sort();
+    Texts(out)
 }

@@ -2,6 +2,9 @@
 //! `http_requests_total`, a latency histogram), read from the spec's `sli.prometheus` and
 //! spelled as the PromQL the rules record for each window. The filter does not judge them.
 
+// Without the full reader (the filter) nothing reads these sources.
+#![cfg_attr(not(feature = "full-reader"), allow(dead_code))]
+
 use crate::decode::{as_string, kind, Errors, Object};
 use crate::promql;
 use serde_json::{json, Map, Value};
@@ -103,10 +106,13 @@ impl PrometheusSli {
                 events,
                 total,
             } => {
+                // Counters with a label per outcome often have no series for an outcome
+                // not seen yet (no 5xx so far): the events are then 0 wherever there is
+                // a total, not missing.
+                let total = total.rate(range, &self.grouping);
                 let ratio = format!(
-                    "(\n{}\n)\n/\n(\n{}\n)",
+                    "(\n{}\nor\n({total}) * 0\n)\n/\n(\n{total}\n)",
                     events.rate(range, &self.grouping),
-                    total.rate(range, &self.grouping)
                 );
                 match counted {
                     Counted::Bad => ratio,
@@ -134,6 +140,12 @@ impl PrometheusSli {
                 &self.grouping,
             )),
         }
+    }
+
+    /// Whether the source counts events (an error-ratio expression does not), so that a
+    /// minimum event rate can guard its tiers.
+    pub fn has_event_count(&self) -> bool {
+        !matches!(self.source, Source::ErrorRatio(_))
     }
 
     /// PromQL that is empty exactly when the source has no series: what the "no data"
@@ -472,7 +484,7 @@ fn read_latency(value: &Value, path: &str, errors: &mut Errors) -> Option<Histog
 /// A bucket bound: a number, or the text of an `le` label; kept as the label spells it.
 fn read_bound(value: &Value, path: &str, errors: &mut Errors) -> Option<(String, f64)> {
     let text = match value {
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_f64().map(|f| f.to_string()).unwrap_or_default(),
         Value::String(s) => s.trim().to_string(),
         _ => String::new(),
     };
@@ -548,7 +560,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             sli.error_ratio("1h"),
-            "(\nsum by (route) (rate(http_requests_total{job=\"api\",code=~\"5..\"}[1h]))\n)\n/\n(\nsum by (route) (rate(http_requests_total{job=\"api\"}[1h]))\n)"
+            "(\nsum by (route) (rate(http_requests_total{job=\"api\",code=~\"5..\"}[1h]))\nor\n(sum by (route) (rate(http_requests_total{job=\"api\"}[1h]))) * 0\n)\n/\n(\nsum by (route) (rate(http_requests_total{job=\"api\"}[1h]))\n)"
         );
         assert_eq!(promql::check_expression(&sli.error_ratio("5m")), Ok(()));
         assert_eq!(read_one(sli.to_json()), Ok(sli));

@@ -8,6 +8,9 @@
 //! regular expressions inside `=~`/`!~` matchers, and operator precedence (any sequence of
 //! operands joined by binary operators is accepted, since every precedence accepts it).
 
+// Without the full reader (the filter) nothing checks PromQL.
+#![cfg_attr(not(feature = "full-reader"), allow(dead_code))]
+
 /// The aggregation operators: they alone take `by`/`without`.
 const AGGREGATIONS: &[&str] = &[
     "sum",
@@ -410,28 +413,50 @@ impl<'a> Parser<'a> {
         Err(self.expected("a string closed by its quote"))
     }
 
+    /// A number literal: decimal with an optional fraction and exponent (`2.5`, `.5`,
+    /// `1e-3`) or hexadecimal (`0x1f`). Scanned by hand: the filter reads specs too, and
+    /// the standard float parser would add to its size.
     fn number(&mut self) -> Result<(), String> {
         self.skip_space();
         let start = self.at;
-        let word: String = self.chars[self.at..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
-            .collect();
-        // The longest prefix that reads as a number (1e-3, 0x1f, 2.5).
-        let longest = (1..=word.len()).rev().find(|&n| {
-            let candidate = &word[..n];
-            candidate.parse::<f64>().is_ok()
-                || candidate
-                    .strip_prefix("0x")
-                    .is_some_and(|h| !h.is_empty() && u64::from_str_radix(h, 16).is_ok())
-        });
-        match longest {
-            Some(n) if !word[..n].starts_with(['+', '-']) => {
-                self.at = start + n;
-                Ok(())
+        let digits = |p: &mut Self, hex: bool| {
+            let from = p.at;
+            while p
+                .peek()
+                .is_some_and(|c| c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()))
+            {
+                p.at += 1;
             }
-            _ => Err(self.expected("a number")),
+            p.at - from
+        };
+        if self.eat("0x") || self.eat("0X") {
+            if digits(self, true) > 0 {
+                return Ok(());
+            }
+        } else {
+            let whole = digits(self, false);
+            let fraction = if self.peek() == Some('.') {
+                self.at += 1;
+                digits(self, false)
+            } else {
+                0
+            };
+            if whole + fraction > 0 {
+                let before_exponent = self.at;
+                if matches!(self.peek(), Some('e' | 'E')) {
+                    self.at += 1;
+                    if matches!(self.peek(), Some('+' | '-')) {
+                        self.at += 1;
+                    }
+                    if digits(self, false) == 0 {
+                        self.at = before_exponent;
+                    }
+                }
+                return Ok(());
+            }
         }
+        self.at = start;
+        Err(self.expected("a number"))
     }
 
     fn duration(&mut self) -> Result<(), String> {

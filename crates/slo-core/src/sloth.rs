@@ -124,6 +124,9 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
             slos.push(slo);
         }
     }
+    if services.is_empty() && !problems.is_empty() {
+        return Err(problems);
+    }
     let value = json!({"services": services.iter().map(|(name, slos)| json!({"name": name, "slos": slos})).collect::<Vec<_>>()});
     let spec = Spec::from_value(&value, "").map_err(|errors| {
         for error in errors {
@@ -192,7 +195,8 @@ fn read_document(value: &Value, period: &str, errors: &mut Errors) -> Option<Slo
         )?;
         let kind = obj.string("kind", errors);
         if kind != Some("PrometheusServiceLevel") {
-            errors.push("kind", format!("{kind:?} is not a Sloth resource; allowed: PrometheusServiceLevel (apiVersion sloth.slok.dev/v1)"));
+            let found = kind.map_or("no kind".to_string(), |k| format!("{k:?}"));
+            errors.push("kind", format!("{found} is not a Sloth resource; allowed: PrometheusServiceLevel (apiVersion sloth.slok.dev/v1), or a prometheus/v1 spec"));
             return None;
         }
         obj.required("spec", "the service and its slos", errors);

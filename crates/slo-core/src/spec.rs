@@ -1,11 +1,14 @@
 //! The spec: one JSON description of services and their SLOs, shared by the filter, the
 //! command and the browser. Reading it reports every problem at once, each with its path.
 
-use crate::alert_metadata::{self, AlertMetadata};
+#[cfg(feature = "full-reader")]
+use crate::alert_metadata::AlertMetadata;
 use crate::alerts::{budget_fraction_of, reaches, AlertTier, Severity, MIN_ALERT_WINDOW_SECONDS};
 use crate::decode::{as_number, as_string, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration};
-use crate::prometheus::{self, PrometheusSli};
+#[cfg(feature = "full-reader")]
+use crate::prometheus;
+use crate::prometheus::PrometheusSli;
 use crate::window::Window;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -35,6 +38,8 @@ pub struct Slo {
     pub alerts: Vec<AlertTier>,
     /// What its generated alerts carry: a name, labels (a team, a routing key),
     /// annotations (a runbook URL; a summary replaces the generated one), per severity too.
+    /// Not read without the full reader (the filter, which raises no alerts of its own).
+    #[cfg(feature = "full-reader")]
     pub alert_metadata: AlertMetadata,
 }
 
@@ -45,6 +50,10 @@ pub enum Sli {
     Request(RequestSli),
     /// Series a team already has in Prometheus; only the rules serve these.
     Prometheus(PrometheusSli),
+    /// A Prometheus SLI as a build without the full reader keeps it: not read, since only
+    /// the rules use it. The filter builds so, to stay within its size budget.
+    #[cfg(not(feature = "full-reader"))]
+    PrometheusUnread,
 }
 
 impl Sli {
@@ -52,7 +61,7 @@ impl Sli {
     pub fn request(&self) -> Option<&RequestSli> {
         match self {
             Sli::Request(sli) => Some(sli),
-            Sli::Prometheus(_) => None,
+            _ => None,
         }
     }
 
@@ -61,6 +70,8 @@ impl Sli {
         match self {
             Sli::Request(_) => "request",
             Sli::Prometheus(sli) => sli.kind(),
+            #[cfg(not(feature = "full-reader"))]
+            Sli::PrometheusUnread => "prometheus",
         }
     }
 }
@@ -387,16 +398,15 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             target,
             window,
             budgeting.and_then(Budgeting::slice_seconds),
-            alert_metadata::FIELDS,
+            SLO_ALERTS_FIELDS,
             errors,
         ),
         _ => None,
     };
+    #[cfg(feature = "full-reader")]
     let alert_metadata = read_alert_metadata(&obj, errors);
     if let (Some(Sli::Prometheus(source)), Some(tiers)) = (&sli, &alerts) {
-        if source.total_rate("1m").is_none()
-            && tiers.iter().any(|t| t.min_events_per_second.is_some())
-        {
+        if !source.has_event_count() && tiers.iter().any(|t| t.min_events_per_second.is_some()) {
             errors.push(&obj.path_of("alerts"), "sets min_events_per_second, but an error_ratio source has no event count to guard with; allowed: no minimum rate, or good or bad with total");
         }
     }
@@ -411,6 +421,7 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         budgeting: budgeting?,
         sli: sli?,
         alerts: alerts?,
+        #[cfg(feature = "full-reader")]
         alert_metadata,
     })
 }
@@ -501,11 +512,31 @@ fn read_budgeting(
 }
 
 const REQUEST_SLI_FIELDS: &[&str] = &["match", "bad", "latency", "exclude", "abandoned"];
+/// A request SLI's fields, or `prometheus` (a static list: building it costs the filter size).
+const SLI_FIELDS: &[&str] = &[
+    "match",
+    "bad",
+    "latency",
+    "exclude",
+    "abandoned",
+    "prometheus",
+];
+
+/// What `alerts` holds: the tiers, and what the alerts carry (`alert_metadata`).
+pub(crate) const TIER_FIELDS_OF_ALERTS: &[&str] = &["tiers", "disable", "min_events_per_second"];
+const SLO_ALERTS_FIELDS: &[&str] = &[
+    "tiers",
+    "disable",
+    "min_events_per_second",
+    "name",
+    "labels",
+    "annotations",
+    "page",
+    "ticket",
+];
 
 fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<Sli> {
-    let mut fields = REQUEST_SLI_FIELDS.to_vec();
-    fields.push("prometheus");
-    let obj = Object::read(value, path, &fields, errors)?;
+    let obj = Object::read(value, path, SLI_FIELDS, errors)?;
     let Some(source) = obj.get("prometheus") else {
         return read_request_sli(&obj, path, errors).map(Sli::Request);
     };
@@ -517,6 +548,12 @@ fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<Sli> {
             );
         }
     }
+    #[cfg(not(feature = "full-reader"))]
+    {
+        let _ = source;
+        Some(Sli::PrometheusUnread)
+    }
+    #[cfg(feature = "full-reader")]
     prometheus::read(source, &obj.path_of("prometheus"), errors).map(Sli::Prometheus)
 }
 
@@ -646,6 +683,7 @@ fn read_list<T>(
 }
 
 /// The SLO's alert metadata, from an `alerts` object whose fields read_alerts checked.
+#[cfg(feature = "full-reader")]
 fn read_alert_metadata(slo: &Object, errors: &mut Errors) -> AlertMetadata {
     slo.get("alerts")
         .and_then(|v| Object::checked_before(v, &slo.path_of("alerts")))
@@ -672,7 +710,7 @@ pub(crate) fn read_alerts(
     target: f64,
     window: Window,
     slice_seconds: Option<u64>,
-    other_fields: &[&str],
+    fields: &[&str],
     errors: &mut Errors,
 ) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
@@ -692,9 +730,7 @@ pub(crate) fn read_alerts(
         check_tiers(&tiers, false, &slo, path, errors);
         return (errors.0.len() == before).then_some(tiers);
     };
-    let mut fields = vec!["tiers", "disable", "min_events_per_second"];
-    fields.extend(other_fields);
-    let obj = Object::read(value, path, &fields, errors)?;
+    let obj = Object::read(value, path, fields, errors)?;
     let min_rate = read_min_rate(&obj, errors);
     let mut tiers = if obj.get("tiers").is_some() {
         obj.array("tiers", errors)
@@ -1010,6 +1046,7 @@ impl Slo {
             let tiers: Vec<Value> = self.alerts.iter().map(AlertTier::to_json).collect();
             alerts.insert("tiers".into(), json!(tiers));
         }
+        #[cfg(feature = "full-reader")]
         alerts.extend(self.alert_metadata.to_json());
         if !alerts.is_empty() {
             out.insert("alerts".into(), Value::Object(alerts));
@@ -1059,6 +1096,8 @@ impl Sli {
         match self {
             Sli::Request(sli) => sli.to_json(),
             Sli::Prometheus(sli) => json!({ "prometheus": sli.to_json() }),
+            #[cfg(not(feature = "full-reader"))]
+            Sli::PrometheusUnread => json!({ "prometheus": {} }),
         }
     }
 }

@@ -33,8 +33,12 @@ fn the_example_reads_and_writes_back_unchanged() {
     );
     assert_eq!(spec.request_slos().count(), 0, "the filter judges none");
     let first = spec.slos().next().unwrap();
-    assert_eq!(first.alert_metadata.labels["team"], "orders");
-    assert!(first.alert_metadata.annotations["runbook_url"].starts_with("https://"));
+    assert_eq!(first.alert_metadata.labels.get("team"), Some("orders"));
+    assert!(first
+        .alert_metadata
+        .annotations
+        .get("runbook_url")
+        .is_some_and(|url| url.starts_with("https://")));
     assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec));
 }
 

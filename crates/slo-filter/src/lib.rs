@@ -385,9 +385,8 @@ mod shell {
                 .filter(|slo| slo.sli.request().is_none())
                 .map(|slo| {
                     format!(
-                        "slo-filter: SLO {} is not judged here: its SLI is {} from series already in Prometheus (sli.prometheus); slo rules serves it",
-                        slo.name,
-                        slo.sli.kind()
+                        "slo-filter: SLO {} is not judged here: its SLI is Prometheus series, for slo rules",
+                        slo.name
                     )
                 })
                 .collect();

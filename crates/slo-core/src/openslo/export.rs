@@ -131,6 +131,7 @@ pub(super) fn request_metric(
 /// What OpenSLO has no field for, as SLO annotations of JSON text.
 pub(super) fn slo_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
     let mut out = Vec::new();
+    #[cfg(feature = "full-reader")]
     if !slo.alert_metadata.is_empty() {
         out.push((
             ALERT_METADATA_ANNOTATION,
@@ -162,6 +163,9 @@ pub(super) fn slo_document(service: &str, slo: &Slo) -> Yaml {
     let metric = match &slo.sli {
         Sli::Request(request) => request_metric(request, sli, &mut objective),
         Sli::Prometheus(prometheus) => prometheus_metric(prometheus),
+        // Export needs the full reader (every shell that exports has it).
+        #[cfg(not(feature = "full-reader"))]
+        Sli::PrometheusUnread => ("ratioMetric", map(Vec::new())),
     };
     objective.push(("target", Yaml::from(slo.target)));
     let method = match slo.budgeting {

@@ -184,16 +184,20 @@ impl<'a> Reader<'a> {
                 "false is not supported: the filter counts requests; allowed: true or omitted",
             );
         }
-        if obj.get("good").is_some() {
+        // A source whose type was refused says so itself; the request roles' rules below
+        // apply when every source read is a request source.
+        if complete && obj.get("good").is_some() {
             e.push(&obj.path_of("good"), "is not supported for a request source: a request SLI names what is bad; allowed: bad and total of type slo-toolkit.request, or good and total of type Prometheus");
         }
         for key in ["raw", "rawType"] {
-            if obj.get(key).is_some() {
+            if complete && obj.get(key).is_some() {
                 e.push(&obj.path_of(key), "is not supported for a request source: a precomputed ratio cannot be judged per request; allowed: bad and total of type slo-toolkit.request, or a raw ratio of type Prometheus");
             }
         }
-        obj.required("total", "the requests that count: a metricSource of type slo-toolkit.request with match and exclude", &mut e);
-        obj.required("bad", "what makes a request bad: a metricSource of type slo-toolkit.request with bad and latency", &mut e);
+        if complete {
+            obj.required("total", "the requests that count: a metricSource of type slo-toolkit.request with match and exclude", &mut e);
+            obj.required("bad", "what makes a request bad: a metricSource of type slo-toolkit.request with bad and latency", &mut e);
+        }
         complete &= e.is_empty();
         self.report(d, e);
         let mut json = Map::new();
