@@ -113,7 +113,7 @@ import sys, yaml
 for group in yaml.safe_load(open(sys.argv[1]))["groups"]:
     for rule in group["rules"]:
         if "alert" in rule:
-            print(f"  {rule['labels']['tier']:<12} {rule['labels']['severity']:<7} {rule['annotations']['summary']}")
+            print(f"  {rule['labels']['slo_tier']:<12} {rule['labels']['severity']:<7} {rule['annotations']['summary']}")
 PY
 
 start upstream .venv/bin/python tests/envoy/harness.py upstream "$upstream_port"

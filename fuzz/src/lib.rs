@@ -24,7 +24,10 @@ pub fn assert_spec_promises(spec: &Spec) {
     }
     let bounds = histogram::bucket_bounds(spec);
     assert!(bounds.windows(2).all(|w| w[0] < w[1]), "{bounds:?}");
-    for threshold in spec.slos().filter_map(|s| s.sli.bad.latency_threshold_ms) {
+    for threshold in spec
+        .request_slos()
+        .filter_map(|(_, sli)| sli.bad.latency_threshold_ms)
+    {
         assert!(
             bounds.contains(&threshold),
             "{threshold} ms is no edge of {bounds:?}"

@@ -29,7 +29,7 @@ def session_processes(sid):
 
 def firing(prometheus):
     alerts = json.loads(fetch(f"{prometheus}/api/v1/alerts")[1])["data"]["alerts"]
-    return {(a["labels"]["slo"], a["labels"]["tier"]) for a in alerts if a["state"] == "firing"}
+    return {(a["labels"]["slo"], a["labels"]["slo_tier"]) for a in alerts if a["state"] == "firing"}
 
 
 def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):

@@ -30,7 +30,11 @@ commands:
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
   openslo import FILE                 OpenSLO v1 YAML to the JSON spec
   openslo export FILE                 JSON spec to OpenSLO v1 YAML
-  rules SPEC                          Prometheus burn-rate recording and alerting rules
+  import sloth FILE [--period 30d|28d]
+                                      Sloth prometheus/v1 or PrometheusServiceLevel YAML
+                                      to the JSON spec (Sloth's SLO period, 30d by default)
+  rules SPEC [--format rule-file|prometheus-rule]
+                                      Prometheus burn-rate recording and alerting rules
   {}
 {}
                                       a ready Envoy bootstrap with the SLO filter
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         "alerts" => calculators::alerts(rest),
         "whatif" => calculators::whatif(rest),
         "openslo" => openslo(rest),
+        "import" => import(rest),
         "envoy-config" => envoy_config(rest),
         "rules" => rules(rest),
         "backtest" => backtest::backtest(rest),
@@ -98,7 +103,7 @@ fn main() -> ExitCode {
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, envoy-config, rules, backtest (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, import, envoy-config, rules, backtest (slo help lists their options)"
         ))),
     };
     match result {
@@ -206,7 +211,8 @@ fn envoy_config(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn rules(raw: &[String]) -> Result<String, Failure> {
-    let mut args = Args::parse("rules", raw, &[]);
+    let mut args = Args::parse("rules", raw, &[("format", true)]);
+    let format = args.optional("format", rules::Format::parse);
     let path = match args.positionals.as_slice() {
         [path] => Some(path.clone()),
         _ => {
@@ -216,7 +222,28 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
     };
     let path = finish(&args, path)?;
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
-    Ok(rules::render(&spec))
+    Ok(rules::render(
+        &spec,
+        format.unwrap_or(rules::Format::RuleFile),
+    ))
+}
+
+fn import(raw: &[String]) -> Result<String, Failure> {
+    let mut args = Args::parse("import", raw, &[("period", true)]);
+    let path = match args.positionals.as_slice() {
+        [format, path] if format == "sloth" => Some(path.clone()),
+        _ => {
+            args.problem("expected “sloth FILE.yaml”");
+            None
+        }
+    };
+    let path = finish(&args, path)?;
+    let text = file("import", &path)?;
+    let period = args.value("period").unwrap_or("30d");
+    let spec = slo_core::sloth::import(&text, period).map_err(|errors| {
+        Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+    })?;
+    Ok(pretty(&spec.to_json()))
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {

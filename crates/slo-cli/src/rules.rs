@@ -1,18 +1,47 @@
-//! `slo rules SPEC`: Prometheus recording and alerting rules over the filter's series.
+//! `slo rules SPEC`: Prometheus recording and alerting rules for every SLO: over the
+//! filter's series for request SLIs, over the spec's own queries for Prometheus SLIs.
 //!
-//! The rules sum over every label but `slo`, so they aggregate a fleet of Envoys and run
-//! unchanged on Thanos or Mimir rulers. Thresholds come from the core's tier analysis;
-//! this module only spells them in PromQL.
+//! The rules sum over every label but `slo` (and a Prometheus SLI's grouping labels), so
+//! they aggregate a fleet of Envoys and run unchanged on Thanos or Mimir rulers.
+//! Thresholds come from the core's tier analysis and the queries from the core's
+//! `prometheus` module; this module only spells them in rule files.
 
-use serde_json::{json, Value};
-use slo_core::alerts::{analyze_tiers, tier_windows};
+use serde_json::{json, Map, Value};
+use slo_core::alert_metadata::Extras;
+use slo_core::alerts::{analyze_tiers, tier_windows, Severity};
 use slo_core::duration::format_duration;
 use slo_core::format;
-use slo_core::spec::{Budgeting, Slo, Spec};
+use slo_core::prometheus::ALERT_TIER_LABEL;
+use slo_core::spec::{Budgeting, Sli, Slo, Spec};
 use slo_core::target::format_target;
 
 /// The alert every tier raises; `tier` and `severity` labels tell them apart.
 pub const ALERT_NAME: &str = "SloErrorBudgetBurn";
+/// The alert raised when an SLO's source has no series at all (Pyrra's "absent" alert):
+/// without it, a source that stopped reporting would look like a perfect one.
+pub const ABSENT_ALERT_NAME: &str = "SloMetricAbsent";
+
+/// Output formats: a plain rule file, or a Prometheus operator resource.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    RuleFile,
+    PrometheusRule,
+}
+
+impl Format {
+    pub const ALLOWED: &'static str = "rule-file (a Prometheus rule file) or prometheus-rule (a PrometheusRule resource of the Prometheus operator)";
+
+    pub fn parse(text: &str) -> Result<Format, String> {
+        match text {
+            "rule-file" => Ok(Format::RuleFile),
+            "prometheus-rule" => Ok(Format::PrometheusRule),
+            other => Err(format!(
+                "{other:?} is not a format; allowed: {}",
+                Format::ALLOWED
+            )),
+        }
+    }
+}
 
 fn error_ratio_record(window: u64) -> String {
     format!("slo:error_ratio:rate{}", format_duration(window))
@@ -34,7 +63,24 @@ fn burn_record(slo: &Slo, window: u64) -> String {
     }
 }
 
-/// The event error ratio over `range`, summed across instances.
+/// The event error ratio over `range`: the filter's counts summed across instances, or the
+/// Prometheus SLI's own query.
+fn event_error_ratio(slo: &Slo, range: &str) -> String {
+    match &slo.sli {
+        Sli::Request(_) => error_ratio_expr(&format!("slo=\"{}\"", slo.name), range),
+        Sli::Prometheus(sli) => sli.error_ratio(range),
+    }
+}
+
+/// What the "no data" alert watches: empty exactly when the source has no series.
+fn presence_expr(slo: &Slo, range: &str) -> String {
+    match &slo.sli {
+        Sli::Request(_) => format!("slo_requests_total{{slo=\"{}\"}}", slo.name),
+        Sli::Prometheus(sli) => sli.presence(range),
+    }
+}
+
+/// The filter's event error ratio over `range`, summed across instances.
 fn error_ratio_expr(selector: &str, range: &str) -> String {
     format!(
         "sum by (slo) (rate(slo_requests_total{{{selector},outcome=\"bad\"}}[{range}]))\n/\nsum by (slo) (rate(slo_requests_total{{{selector}}}[{range}]))"
@@ -47,10 +93,11 @@ fn error_ratio_expr(selector: &str, range: &str) -> String {
 /// `>= 0` drops them, as the core leaves them unjudged. The range is one second short of
 /// the window so that it holds window / slice steps whether the range's start is included
 /// (Prometheus 2) or not (Prometheus 3).
-fn slice_ratio_expr(selector: &str, budgeting: Budgeting, window: u64) -> Option<String> {
+fn slice_ratio_expr(slo: &Slo, window: u64) -> Option<String> {
+    let budgeting = slo.budgeting;
     let slice_seconds = budgeting.slice_seconds()?;
     let slice = format_duration(slice_seconds);
-    let slice_error_ratio = format!("({}) >= 0", error_ratio_expr(selector, &slice));
+    let slice_error_ratio = format!("({}) >= 0", event_error_ratio(slo, &slice));
     let range = format!("{}:{slice}", format_duration(window - 1));
     Some(match budgeting {
         Budgeting::Timeslices {
@@ -68,8 +115,78 @@ fn requests_record(window: u64) -> String {
     format!("slo:requests:increase{}", format_duration(window))
 }
 
-fn slo_rules(slo: &Slo) -> Value {
+/// The labels every series and alert of an SLO carries.
+fn identity(service: &str, slo: &Slo) -> Map<String, Value> {
+    let mut labels = Map::new();
+    labels.insert("slo".into(), json!(slo.name));
+    labels.insert("service".into(), json!(service));
+    labels
+}
+
+/// Series describing the SLO itself, as Sloth and Pyrra emit them, so dashboards can show
+/// the objective and window next to the burn: the target, the budget, the window in days
+/// and an info series (value 1) with the source's kind.
+fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
+    let labels = Value::Object(identity(service, slo));
+    let window_days = slo.window.nominal_seconds() as f64 / 86_400.0;
+    let mut info = identity(service, slo);
+    info.insert("sli".into(), json!(slo.sli.kind()));
+    info.insert("window".into(), json!(slo.window.to_string()));
+    info.insert("objective".into(), json!(format_target(slo.target)));
+    vec![
+        json!({"record": "slo:objective:ratio", "expr": format!("vector({})", format::number(slo.target)), "labels": labels}),
+        json!({"record": "slo:error_budget:ratio", "expr": format!("vector({})", format::number(1.0 - slo.target)), "labels": labels}),
+        json!({"record": "slo:time_period:days", "expr": format!("vector({})", format::number(window_days)), "labels": labels}),
+        json!({"record": "slo:info", "expr": "vector(1)", "labels": info}),
+    ]
+}
+
+/// Alert labels: the SLO's identity and the rules' own, then what the spec adds for every
+/// alert and for this severity (which may rename the severity itself).
+fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &str)]) -> Value {
+    let mut labels = identity(service, slo);
+    for (key, value) in extra {
+        labels.insert(key.to_string(), json!(value));
+    }
+    labels.insert("severity".into(), json!(severity.as_str()));
+    let meta = &slo.alert_metadata;
+    for (key, value) in meta.labels.iter() {
+        labels.entry(key).or_insert_with(|| json!(value));
+    }
+    for (key, value) in extras_of(slo, severity).labels.iter() {
+        labels.insert(key.into(), json!(value));
+    }
+    Value::Object(labels)
+}
+
+/// Alert annotations: the generated ones, replaced or joined by the spec's own, for every
+/// alert and then for this severity.
+fn alert_annotations(slo: &Slo, severity: Severity, generated: [(&str, String); 2]) -> Value {
+    let mut annotations = Map::new();
+    for (key, value) in generated {
+        annotations.insert(key.into(), json!(value));
+    }
+    let meta = &slo.alert_metadata;
+    for (key, value) in meta
+        .annotations
+        .iter()
+        .chain(extras_of(slo, severity).annotations.iter())
+    {
+        annotations.insert(key.into(), json!(value));
+    }
+    Value::Object(annotations)
+}
+
+fn extras_of(slo: &Slo, severity: Severity) -> &Extras {
+    match severity {
+        Severity::Page => &slo.alert_metadata.page,
+        Severity::Ticket => &slo.alert_metadata.ticket,
+    }
+}
+
+fn slo_rules(service: &str, slo: &Slo) -> Value {
     let selector = format!("slo=\"{}\"", slo.name);
+    let labels = Value::Object(identity(service, slo));
     let mut rules = Vec::new();
     let window_seconds = slo.window.nominal_seconds();
     let mut windows = tier_windows(&slo.alerts);
@@ -77,12 +194,12 @@ fn slo_rules(slo: &Slo) -> Value {
         windows.push(window_seconds);
     }
     for &window in &windows {
-        let expr = slice_ratio_expr(&selector, slo.budgeting, window)
-            .unwrap_or_else(|| error_ratio_expr(&selector, &format_duration(window)));
+        let expr = slice_ratio_expr(slo, window)
+            .unwrap_or_else(|| event_error_ratio(slo, &format_duration(window)));
         rules.push(json!({
             "record": burn_record(slo, window),
             "expr": expr,
-            "labels": {"slo": slo.name},
+            "labels": labels,
         }));
     }
     for tier in slo
@@ -92,34 +209,41 @@ fn slo_rules(slo: &Slo) -> Value {
     {
         let range = format_duration(tier.long_window_seconds);
         let record = requests_record(tier.long_window_seconds);
-        if !rules.iter().any(|r| r["record"] == record.as_str()) {
-            rules.push(json!({
-                "record": record,
-                "expr": format!("sum by (slo) (increase(slo_requests_total{{{selector}}}[{range}]))"),
-                "labels": {"slo": slo.name},
-            }));
+        let expr = match &slo.sli {
+            Sli::Request(_) => Some(format!(
+                "sum by (slo) (increase(slo_requests_total{{{selector}}}[{range}]))"
+            )),
+            // The spec refuses a minimum rate for sources without an event count.
+            Sli::Prometheus(sli) => sli
+                .total_rate(&range)
+                .map(|rate| format!("(\n{rate}\n) * {}", tier.long_window_seconds)),
+        };
+        if let Some(expr) = expr.filter(|_| !rules.iter().any(|r| r["record"] == record.as_str())) {
+            rules.push(json!({"record": record, "expr": expr, "labels": labels}));
         }
     }
     // Envoy gauges hold whole numbers, so the filter publishes thousandths; these give the
     // ratios their contract names back.
-    for (record, gauge) in [
+    let gauges = [
         ("slo_burn_rate", "slo_burn_rate_milli"),
         (
             "slo_error_budget_remaining_ratio",
             "slo_error_budget_remaining_milli",
         ),
-    ] {
+    ];
+    for (record, gauge) in gauges.iter().filter(|_| slo.sli.request().is_some()) {
         rules.push(json!({
             "record": record,
             "expr": format!("{gauge}{{{selector}}} / 1000"),
-            "labels": {"slo": slo.name},
+            "labels": labels,
         }));
     }
     rules.push(json!({
         "record": "slo:error_budget_remaining:ratio",
         "expr": format!("1 - {}{{{selector}}} / {}", burn_record(slo, window_seconds), format::number(1.0 - slo.target)),
-        "labels": {"slo": slo.name},
+        "labels": labels,
     }));
+    rules.extend(metadata_rules(service, slo));
     for (tier, analysis) in
         slo.alerts
             .iter()
@@ -139,28 +263,29 @@ fn slo_rules(slo: &Slo) -> Value {
             );
         }
         rules.push(json!({
-            "alert": ALERT_NAME,
+            "alert": slo.alert_metadata.name.as_deref().unwrap_or(ALERT_NAME),
             "expr": expr,
-            "labels": {"slo": slo.name, "tier": tier.name, "severity": tier.severity.as_str()},
-            "annotations": {
-                "summary": format!(
+            "labels": alert_labels(service, slo, tier.severity, &[(ALERT_TIER_LABEL, &tier.name)]),
+            "annotations": alert_annotations(slo, tier.severity, [
+                ("summary", format!(
                     "{}: burning the error budget {} faster than sustainable over {} and {}",
                     slo.name,
                     format::burn_rate(analysis.burn_rate),
                     format_duration(tier.long_window_seconds),
                     format_duration(tier.short_window_seconds),
-                ),
-                "description": format!(
+                )),
+                ("description", format!(
                     "The error ratio is at or above {} (target {}); at this rate {} of the {} budget is spent in {}.",
                     format::percent(analysis.error_ratio_threshold),
                     format_target(slo.target),
                     format::percent(analysis.budget_consumed),
                     slo.window,
                     format_duration(tier.long_window_seconds),
-                ),
-            },
+                )),
+            ]),
         }));
     }
+    rules.push(absent_alert(service, slo));
     let mut group = json!({"name": format!("slo-{}", slo.name), "rules": rules});
     // A timeslice SLO's figures change only when a slice ends, and each evaluation steps
     // through every slice of the window: once a slice is often enough.
@@ -170,10 +295,49 @@ fn slo_rules(slo: &Slo) -> Value {
     group
 }
 
-pub fn render(spec: &Spec) -> String {
-    let groups: Vec<Value> = spec.slos().map(slo_rules).collect();
-    let header = "# Generated by `slo rules`: burn-rate recording and alerting rules over the\n\
-                  # SLO filter's slo_requests_total, summed across instances.\n";
-    let body = serde_yaml_ng::to_string(&json!({ "groups": groups })).unwrap_or_default();
+/// Fires when the SLO's source has no series for as long as its fastest tier's short
+/// window (at least 5 minutes: a scrape or two may be missed), at the severity of its
+/// most urgent tier: while it lasts, no tier can fire.
+fn absent_alert(service: &str, slo: &Slo) -> Value {
+    let fastest = slo.alerts.iter().map(|t| t.short_window_seconds).min();
+    let wait = fastest.unwrap_or(0).max(MIN_ABSENT_SECONDS);
+    let severity = if slo.alerts.iter().any(|t| t.severity == Severity::Page) {
+        Severity::Page
+    } else {
+        Severity::Ticket
+    };
+    json!({
+        "alert": ABSENT_ALERT_NAME,
+        "expr": format!("absent(\n{}\n)", presence_expr(slo, &format_duration(wait))),
+        "for": format_duration(wait),
+        "labels": alert_labels(service, slo, severity, &[]),
+        "annotations": alert_annotations(slo, severity, [
+            ("summary", format!("{}: no data from its SLI source for {}", slo.name, format_duration(wait))),
+            ("description", format!("The {} source of {} has no series: its burn-rate alerts cannot fire until it reports again.", slo.sli.kind(), slo.name)),
+        ]),
+    })
+}
+
+const MIN_ABSENT_SECONDS: u64 = 300;
+
+pub fn render(spec: &Spec, format: Format) -> String {
+    let groups: Vec<Value> = spec
+        .services
+        .iter()
+        .flat_map(|service| service.slos.iter().map(|slo| slo_rules(&service.name, slo)))
+        .collect();
+    let header = "# Generated by `slo rules`: burn-rate recording and alerting rules, over the\n\
+                  # SLO filter's slo_requests_total (summed across instances) or each SLO's own\n\
+                  # Prometheus queries.\n";
+    let document = match format {
+        Format::RuleFile => json!({ "groups": groups }),
+        Format::PrometheusRule => json!({
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {"name": "slo-rules", "labels": {"app.kubernetes.io/managed-by": "slo"}},
+            "spec": { "groups": groups },
+        }),
+    };
+    let body = serde_yaml_ng::to_string(&document).unwrap_or_default();
     format!("{header}{body}")
 }

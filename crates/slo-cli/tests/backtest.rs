@@ -124,7 +124,7 @@ fn bad_input_names_each_argument_and_line_at_once() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--targets: "), "{err}");
     assert!(
-        err.contains("--max-pages: `-1` is not a number of pages"),
+        err.contains("--max-pages: “-1” is not a number of pages"),
         "{err}"
     );
     assert!(err.contains("--spec and --slo go together"), "{err}");
@@ -136,11 +136,11 @@ fn bad_input_names_each_argument_and_line_at_once() {
     let (code, err) = failure(&["backtest", csv_path, "--targets", "99.9", "--window", "30d"]);
     assert_eq!(code, Some(1), "{err}");
     assert!(
-        err.contains("bad.csv: line 3, good: `ten` is not a count"),
+        err.contains("bad.csv: line 3, good: “ten” is not a count"),
         "{err}"
     );
     assert!(
-        err.contains("bad.csv: line 4, bad: `-1` is not a count"),
+        err.contains("bad.csv: line 4, bad: “-1” is not a count"),
         "{err}"
     );
 

@@ -41,7 +41,7 @@ fn expected_alert(tier: &TierAnalysis) -> String {
         format_duration(tier.short_window_seconds),
     );
     format!(
-        r#"          - exp_labels: {{slo: checkout-availability, tier: {name}, severity: {severity}}}
+        r#"          - exp_labels: {{slo: checkout-availability, service: shop, slo_tier: {name}, severity: {severity}}}
             exp_annotations:
               summary: "checkout-availability: burning the error budget {rate} faster than sustainable over {long} and {short}"
               description: "The error ratio is at or above {ratio} (target 99.9%); at this rate {spent} of the 30d budget is spent in {long}."
@@ -103,7 +103,7 @@ fn a_burst_of_errors_fires_the_tiers_the_core_predicts() {
         };
     }
     assert!(
-        cases.contains("tier: ticket-slow"),
+        cases.contains("slo_tier: ticket-slow"),
         "the burst should reach every tier:\n{cases}"
     );
     common::promtool_test(&dir, &rules, &series, "alert_rule_test", &cases);

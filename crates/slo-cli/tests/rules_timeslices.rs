@@ -72,7 +72,7 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
                 .iter()
                 .filter(|t| t.active)
                 .map(|t| format!(
-                    "          - labels: 'ALERTS{{alertname=\"SloErrorBudgetBurn\",alertstate=\"firing\",slo=\"catalog\",tier=\"{}\",severity=\"{}\"}}'\n            value: 1\n",
+                    "          - labels: 'ALERTS{{alertname=\"SloErrorBudgetBurn\",alertstate=\"firing\",slo=\"catalog\",service=\"shop\",slo_tier=\"{}\",severity=\"{}\"}}'\n            value: 1\n",
                     t.name, t.severity.as_str()
                 ))
                 .collect();
@@ -81,7 +81,7 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
                 if firing.is_empty() { " []\n".to_string() } else { format!("\n{firing}") }
             );
             checks += &format!(
-                "      - expr: round(slo:error_budget_remaining:ratio * 1e9)\n        eval_time: {minute}m\n        exp_samples:\n          - labels: '{{slo=\"catalog\"}}'\n            value: {}\n",
+                "      - expr: round(slo:error_budget_remaining:ratio * 1e9)\n        eval_time: {minute}m\n        exp_samples:\n          - labels: '{{slo=\"catalog\",service=\"shop\"}}'\n            value: {}\n",
                 // Billionths: the two sides sum the same slices in a different order.
                 (status.budget_remaining * 1e9).round()
             );
@@ -95,7 +95,7 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
         "{budgets:?}"
     );
     assert!(
-        checks.contains("tier=\"page-fast\""),
+        checks.contains("slo_tier=\"page-fast\""),
         "the burn should page:\n{checks}"
     );
     common::promtool_test(&dir, &rules, &series, "promql_expr_test", &checks);

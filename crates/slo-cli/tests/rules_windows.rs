@@ -88,7 +88,7 @@ fn check_window(window: &str) {
     let before = burn_start + detection as u64 - margin;
     let after = burn_start + detection as u64 + margin;
     let fast_alert = format!(
-        r#"ALERTS{{alertname="SloErrorBudgetBurn",alertstate="firing",slo="api",tier="{}",severity="{}"}}"#,
+        r#"ALERTS{{alertname="SloErrorBudgetBurn",alertstate="firing",slo="api",service="svc",slo_tier="{}",severity="{}"}}"#,
         fastest.name,
         fastest.severity.as_str()
     );
@@ -114,10 +114,10 @@ tests:
   - interval: {interval}
     input_series:
 {series_b}    promql_expr_test:
-      - expr: ALERTS{{alertstate="firing",tier="{name}"}}
+      - expr: ALERTS{{alertstate="firing",slo_tier="{name}"}}
         eval_time: {before}s
         exp_samples: []
-      - expr: ALERTS{{alertstate="firing",tier="{name}"}}
+      - expr: ALERTS{{alertstate="firing",slo_tier="{name}"}}
         eval_time: {after}s
         exp_samples:
           - labels: '{fast_alert}'

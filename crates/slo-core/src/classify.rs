@@ -49,11 +49,11 @@ impl Outcome {
 /// filter entirely outside them.
 pub fn judged_path_prefixes(spec: &Spec) -> Option<Vec<String>> {
     let mut prefixes = Vec::new();
-    for slo in spec.slos() {
-        if slo.sli.matcher.path_prefixes.is_empty() {
+    for (_, sli) in spec.request_slos() {
+        if sli.matcher.path_prefixes.is_empty() {
             return None;
         }
-        prefixes.extend(slo.sli.matcher.path_prefixes.iter().cloned());
+        prefixes.extend(sli.matcher.path_prefixes.iter().cloned());
     }
     prefixes.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     let mut kept: Vec<String> = Vec::new();
@@ -188,7 +188,8 @@ mod tests {
                    "bad":{"status":["5xx",429],"grpc_status":["UNAVAILABLE"]},
                    "latency":{"threshold_ms":300},
                    "exclude":{"status":["4xx"],"path_prefixes":["/api/checkout/health"]}}}]}]}"#).unwrap();
-        spec.services[0].slos[0].sli.clone()
+        let sli = spec.request_slos().next().unwrap().1.clone();
+        sli
     }
 
     fn request<'a>(path: &'a str, method: &'a str, authority: &'a str) -> RequestFacts<'a> {
@@ -241,9 +242,13 @@ mod tests {
                 Ok(&spec),
                 "{openslo}"
             );
-            spec.services[0].slos[0]
-                .sli
-                .judge("/", &response(0, None, waited_ms))
+            let outcome = spec
+                .request_slos()
+                .next()
+                .unwrap()
+                .1
+                .judge("/", &response(0, None, waited_ms));
+            outcome
         };
         // Defaults: availability leaves them out; latency counts a wait past the threshold.
         assert_eq!(judge(None, false, 5_000), Outcome::Excluded);

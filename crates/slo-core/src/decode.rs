@@ -94,6 +94,15 @@ impl<'a> Object<'a> {
         })
     }
 
+    /// An object whose fields another reader has checked (and reported) already; None if
+    /// `value` is not an object.
+    pub fn checked_before(value: &'a Value, path: &str) -> Option<Self> {
+        Some(Object {
+            path: path.to_string(),
+            map: value.as_object()?,
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }

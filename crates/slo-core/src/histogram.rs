@@ -14,7 +14,10 @@ pub const BASE_BOUNDS_MS: [u32; 14] = [
 pub fn bucket_bounds(spec: &Spec) -> Vec<u32> {
     let mut bounds: Vec<u32> = BASE_BOUNDS_MS
         .into_iter()
-        .chain(spec.slos().filter_map(|s| s.sli.bad.latency_threshold_ms))
+        .chain(
+            spec.request_slos()
+                .filter_map(|(_, sli)| sli.bad.latency_threshold_ms),
+        )
         .collect();
     bounds.sort_unstable();
     bounds.dedup();

@@ -3,6 +3,7 @@
 //! components and the `slo` command are thin shells over this crate.
 #![forbid(unsafe_code)]
 
+pub mod alert_metadata;
 pub mod alerts;
 pub mod backtest;
 pub mod budget;
@@ -16,7 +17,10 @@ pub mod histogram;
 pub mod lint;
 pub mod openslo;
 pub mod parse;
+pub mod prometheus;
+pub mod promql;
 pub mod results;
+pub mod sloth;
 pub mod spec;
 pub mod status;
 pub mod target;

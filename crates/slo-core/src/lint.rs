@@ -10,7 +10,9 @@ pub fn warnings(spec: &Spec) -> Vec<FieldError> {
     let mut out = Vec::new();
     for (i, service) in spec.services.iter().enumerate() {
         for (j, slo) in service.slos.iter().enumerate() {
-            let sli = &slo.sli;
+            let Some(sli) = slo.sli.request() else {
+                continue;
+            };
             let path = format!("services[{i}].slos[{j}].sli");
             for (k, bad) in sli.bad.statuses.iter().enumerate() {
                 if let Some(excluded) = sli.exclude.statuses.iter().find(|e| covers(**e, *bad)) {

@@ -1,9 +1,14 @@
 //! The spec: one JSON description of services and their SLOs, shared by the filter, the
 //! command and the browser. Reading it reports every problem at once, each with its path.
 
+#[cfg(feature = "full-reader")]
+use crate::alert_metadata::AlertMetadata;
 use crate::alerts::{budget_fraction_of, reaches, AlertTier, Severity, MIN_ALERT_WINDOW_SECONDS};
 use crate::decode::{as_number, as_string, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration};
+#[cfg(feature = "full-reader")]
+use crate::prometheus;
+use crate::prometheus::PrometheusSli;
 use crate::window::Window;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -28,9 +33,47 @@ pub struct Slo {
     pub target: f64,
     pub window: Window,
     pub budgeting: Budgeting,
-    pub sli: RequestSli,
+    pub sli: Sli,
     /// The tiers in force: the defaults scaled to the window unless the spec changed them.
     pub alerts: Vec<AlertTier>,
+    /// What its generated alerts carry: a name, labels (a team, a routing key),
+    /// annotations (a runbook URL; a summary replaces the generated one), per severity too.
+    /// Not read without the full reader (the filter, which raises no alerts of its own).
+    #[cfg(feature = "full-reader")]
+    pub alert_metadata: AlertMetadata,
+}
+
+/// Where an SLO's good and bad events come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sli {
+    /// Requests the filter judges inline.
+    Request(RequestSli),
+    /// Series a team already has in Prometheus; only the rules serve these.
+    Prometheus(PrometheusSli),
+    /// A Prometheus SLI as a build without the full reader keeps it: not read, since only
+    /// the rules use it. The filter builds so, to stay within its size budget.
+    #[cfg(not(feature = "full-reader"))]
+    PrometheusUnread,
+}
+
+impl Sli {
+    /// The request SLI, for the SLOs the filter judges.
+    pub fn request(&self) -> Option<&RequestSli> {
+        match self {
+            Sli::Request(sli) => Some(sli),
+            _ => None,
+        }
+    }
+
+    /// The source's name in words, as the rules' info series and the filter's log say it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Sli::Request(_) => "request",
+            Sli::Prometheus(sli) => sli.kind(),
+            #[cfg(not(feature = "full-reader"))]
+            Sli::PrometheusUnread => "prometheus",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -244,6 +287,12 @@ impl Spec {
         self.services.iter().flat_map(|s| s.slos.iter())
     }
 
+    /// The SLOs the filter judges, with their request SLIs.
+    pub fn request_slos(&self) -> impl Iterator<Item = (&Slo, &RequestSli)> {
+        self.slos()
+            .filter_map(|slo| slo.sli.request().map(|sli| (slo, sli)))
+    }
+
     /// The spec in its canonical JSON form; reading it back gives the same spec.
     pub fn to_json(&self) -> Value {
         json!({
@@ -349,10 +398,18 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             target,
             window,
             budgeting.and_then(Budgeting::slice_seconds),
+            SLO_ALERTS_FIELDS,
             errors,
         ),
         _ => None,
     };
+    #[cfg(feature = "full-reader")]
+    let alert_metadata = read_alert_metadata(&obj, errors);
+    if let (Some(Sli::Prometheus(source)), Some(tiers)) = (&sli, &alerts) {
+        if !source.has_event_count() && tiers.iter().any(|t| t.min_events_per_second.is_some()) {
+            errors.push(&obj.path_of("alerts"), "sets min_events_per_second, but an error_ratio source has no event count to guard with; allowed: no minimum rate, or good or bad with total");
+        }
+    }
     if errors.0.len() > before {
         return None;
     }
@@ -364,6 +421,8 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         budgeting: budgeting?,
         sli: sli?,
         alerts: alerts?,
+        #[cfg(feature = "full-reader")]
+        alert_metadata,
     })
 }
 
@@ -452,14 +511,54 @@ fn read_budgeting(
     }
 }
 
-fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<RequestSli> {
+const REQUEST_SLI_FIELDS: &[&str] = &["match", "bad", "latency", "exclude", "abandoned"];
+/// A request SLI's fields, or `prometheus` (a static list: building it costs the filter size).
+const SLI_FIELDS: &[&str] = &[
+    "match",
+    "bad",
+    "latency",
+    "exclude",
+    "abandoned",
+    "prometheus",
+];
+
+/// What `alerts` holds: the tiers, and what the alerts carry (`alert_metadata`).
+pub(crate) const TIER_FIELDS_OF_ALERTS: &[&str] = &["tiers", "disable", "min_events_per_second"];
+const SLO_ALERTS_FIELDS: &[&str] = &[
+    "tiers",
+    "disable",
+    "min_events_per_second",
+    "name",
+    "labels",
+    "annotations",
+    "page",
+    "ticket",
+];
+
+fn read_sli(value: &Value, path: &str, errors: &mut Errors) -> Option<Sli> {
+    let obj = Object::read(value, path, SLI_FIELDS, errors)?;
+    let Some(source) = obj.get("prometheus") else {
+        return read_request_sli(&obj, path, errors).map(Sli::Request);
+    };
+    for key in REQUEST_SLI_FIELDS {
+        if obj.get(key).is_some() {
+            errors.push(
+                &obj.path_of(key),
+                "belongs to a request SLI, which the filter judges; allowed: omit it next to prometheus",
+            );
+        }
+    }
+    #[cfg(not(feature = "full-reader"))]
+    {
+        let _ = source;
+        Some(Sli::PrometheusUnread)
+    }
+    #[cfg(feature = "full-reader")]
+    prometheus::read(source, &obj.path_of("prometheus"), errors).map(Sli::Prometheus)
+}
+
+fn read_request_sli(obj: &Object, path: &str, errors: &mut Errors) -> Option<RequestSli> {
     let before = errors.0.len();
-    let obj = Object::read(
-        value,
-        path,
-        &["match", "bad", "latency", "exclude", "abandoned"],
-        errors,
-    )?;
     let mut sli = RequestSli::default();
     if let Some(v) = obj.get("match") {
         if let Some(m) = Object::read(
@@ -583,6 +682,15 @@ fn read_list<T>(
         .collect()
 }
 
+/// The SLO's alert metadata, from an `alerts` object whose fields read_alerts checked.
+#[cfg(feature = "full-reader")]
+fn read_alert_metadata(slo: &Object, errors: &mut Errors) -> AlertMetadata {
+    slo.get("alerts")
+        .and_then(|v| Object::checked_before(v, &slo.path_of("alerts")))
+        .map(|alerts| AlertMetadata::read(&alerts, errors))
+        .unwrap_or_default()
+}
+
 const TIER_FIELDS: &[&str] = &[
     "name",
     "severity",
@@ -602,6 +710,7 @@ pub(crate) fn read_alerts(
     target: f64,
     window: Window,
     slice_seconds: Option<u64>,
+    fields: &[&str],
     errors: &mut Errors,
 ) -> Option<Vec<AlertTier>> {
     let window_seconds = window.nominal_seconds();
@@ -621,12 +730,7 @@ pub(crate) fn read_alerts(
         check_tiers(&tiers, false, &slo, path, errors);
         return (errors.0.len() == before).then_some(tiers);
     };
-    let obj = Object::read(
-        value,
-        path,
-        &["tiers", "disable", "min_events_per_second"],
-        errors,
-    )?;
+    let obj = Object::read(value, path, fields, errors)?;
     let min_rate = read_min_rate(&obj, errors);
     let mut tiers = if obj.get("tiers").is_some() {
         obj.array("tiers", errors)
@@ -937,9 +1041,15 @@ impl Slo {
             None,
             self.budgeting.slice_seconds(),
         );
+        let mut alerts = Map::new();
         if defaults.as_ref() != Ok(&self.alerts) {
             let tiers: Vec<Value> = self.alerts.iter().map(AlertTier::to_json).collect();
-            out.insert("alerts".into(), json!({ "tiers": tiers }));
+            alerts.insert("tiers".into(), json!(tiers));
+        }
+        #[cfg(feature = "full-reader")]
+        alerts.extend(self.alert_metadata.to_json());
+        if !alerts.is_empty() {
+            out.insert("alerts".into(), Value::Object(alerts));
         }
         Value::Object(out)
     }
@@ -977,6 +1087,17 @@ impl Budgeting {
             Budgeting::RatioTimeslices { slice_seconds } => {
                 Some(json!({"method": self.name(), "slice": format_duration(slice_seconds)}))
             }
+        }
+    }
+}
+
+impl Sli {
+    fn to_json(&self) -> Value {
+        match self {
+            Sli::Request(sli) => sli.to_json(),
+            Sli::Prometheus(sli) => json!({ "prometheus": sli.to_json() }),
+            #[cfg(not(feature = "full-reader"))]
+            Sli::PrometheusUnread => json!({ "prometheus": {} }),
         }
     }
 }

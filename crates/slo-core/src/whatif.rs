@@ -355,6 +355,7 @@ impl Scenario {
             target,
             window,
             None,
+            crate::spec::TIER_FIELDS_OF_ALERTS,
             &mut errors,
         );
         let scenario = Scenario {

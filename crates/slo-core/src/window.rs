@@ -129,7 +129,7 @@ pub fn parse_utc(text: &str) -> Result<u64, String> {
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(seconds);
     }
-    let bad = || format!("`{text}` is not a time; {ALLOWED}");
+    let bad = || format!("“{text}” is not a time; {ALLOWED}");
     let body = text
         .strip_suffix('Z')
         .or_else(|| text.strip_suffix("+00:00"))

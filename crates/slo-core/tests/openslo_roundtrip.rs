@@ -104,9 +104,12 @@ fn ratio_example_maps_every_field() {
             seconds: 30 * 86_400
         }
     );
-    assert_eq!(slo.sli.matcher.methods, ["GET", "POST"]);
-    assert_eq!(slo.sli.bad.grpc_statuses, [14, 4, 13]);
-    assert_eq!(slo.sli.exclude.path_prefixes, ["/api/checkout/healthz"]);
+    assert_eq!(slo.sli.request().unwrap().matcher.methods, ["GET", "POST"]);
+    assert_eq!(slo.sli.request().unwrap().bad.grpc_statuses, [14, 4, 13]);
+    assert_eq!(
+        slo.sli.request().unwrap().exclude.path_prefixes,
+        ["/api/checkout/healthz"]
+    );
     let tiers: Vec<_> = slo
         .alerts
         .iter()
@@ -136,8 +139,11 @@ fn ratio_example_maps_every_field() {
 fn threshold_example_is_a_latency_sli() {
     let spec = import_example("checkout-latency.yaml");
     let slo = &spec.services[0].slos[0];
-    assert_eq!(slo.sli.bad.latency_threshold_ms, Some(300));
-    assert!(slo.sli.bad.statuses.is_empty());
+    assert_eq!(
+        slo.sli.request().unwrap().bad.latency_threshold_ms,
+        Some(300)
+    );
+    assert!(slo.sli.request().unwrap().bad.statuses.is_empty());
     assert_eq!(slo.target, 0.99);
     assert_eq!(
         slo.window,
@@ -159,7 +165,10 @@ fn timeslices_and_calendar_examples() {
             slice_good_ratio: 0.95
         }
     );
-    assert_eq!(slo.sli.bad.latency_threshold_ms, Some(1000));
+    assert_eq!(
+        slo.sli.request().unwrap().bad.latency_threshold_ms,
+        Some(1000)
+    );
     let search = import_example("search-calendar-month.yaml");
     assert_eq!(
         search.services[0].slos[0].window,
@@ -283,11 +292,11 @@ fn a_query_of_another_metric_source_is_refused() {
     let yaml = changed(
         SLO,
         "            type: slo-toolkit.request\n",
-        "            type: Prometheus\n",
+        "            type: Datadog\n",
     );
     assert_refused(
         &yaml,
-        &format!("{WHERE}spec.indicator.spec.ratioMetric.total.metricSource.type: \"Prometheus\" is not supported"),
+        &format!("{WHERE}spec.indicator.spec.ratioMetric.total.metricSource.type: \"Datadog\" is not supported: only Prometheus queries become rules"),
     );
 }
 
@@ -737,4 +746,79 @@ proptest! {
         let again = import(&yaml);
         prop_assert_eq!(again.as_ref(), Ok(&spec), "{}", yaml);
     }
+}
+
+#[test]
+fn prometheus_queries_become_a_prometheus_sli() {
+    let spec = import_example("orders-prometheus.yaml");
+    let slo = spec.slos().next().unwrap();
+    assert_eq!(
+        slo.to_json()["sli"],
+        serde_json::json!({"prometheus": {
+            "good": "http_requests_total{job=\"orders\",code!~\"5..\"}",
+            "total": "http_requests_total{job=\"orders\"}",
+        }})
+    );
+    assert_round_trip(&spec, "orders-prometheus.yaml");
+}
+
+#[test]
+fn prometheus_queries_are_checked_where_they_are_written() {
+    let yaml = std::fs::read_to_string(examples_dir().join("openslo/orders-prometheus.yaml"))
+        .unwrap()
+        .replace(
+            "query: http_requests_total{job=\"orders\"}",
+            "query: sum(rate(http_requests_total{job=\"orders\"}[5m]))",
+        );
+    assert_refused(
+        &yaml,
+        "document 2 (SLO orders-availability): spec.indicator.spec.ratioMetric.total.metricSource.spec.query: is an expression without {{window}}",
+    );
+    let threshold = r#"apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: search
+spec:
+  service: web
+  indicator:
+    metadata:
+      name: search-latency
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: Prometheus
+          spec:
+            query: histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m])))
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Timeslices
+  objectives:
+    - op: lte
+      value: 0.5
+      target: 0.99
+      timeSliceTarget: 0.95
+      timeSliceWindow: 5m
+"#;
+    assert_refused(
+        threshold,
+        "document 1 (SLO search): spec.indicator.spec.thresholdMetric.metricSource.type: Prometheus is not supported in a thresholdMetric",
+    );
+}
+
+#[test]
+fn the_openslo_projects_prometheus_example_imports_unchanged_and_round_trips() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openslo-project/readme-ratio-metric.yaml"
+    );
+    let spec = import(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|errors| panic!("{errors:#?}"));
+    let sli = &spec.slos().next().unwrap().to_json()["sli"]["prometheus"];
+    // `counter: true` with an instant sum: rated over each window as a subquery.
+    assert_eq!(
+        sli["good"],
+        "rate((sum(localhost_server_requests{code=~\"2xx|3xx\",host=\"*\",instance=\"127.0.0.1:9090\"}))[{{window}}:1m])"
+    );
+    assert_round_trip(&spec, "readme-ratio-metric.yaml");
 }

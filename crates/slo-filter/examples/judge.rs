@@ -58,10 +58,10 @@ fn judge(spec: &Spec, request: &Value) -> Result<Value, String> {
         duration_ms: number(request, "duration_ms")?.unwrap_or(0),
     };
     let outcomes: Map<String, Value> = spec
-        .slos()
-        .filter(|slo| slo.sli.matches(&facts))
-        .map(|slo| {
-            let outcome = slo.sli.judge(path, &response);
+        .request_slos()
+        .filter(|(_, sli)| sli.matches(&facts))
+        .map(|(slo, sli)| {
+            let outcome = sli.judge(path, &response);
             (slo.name.clone(), Value::from(outcome.as_str()))
         })
         .collect();

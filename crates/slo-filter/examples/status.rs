@@ -30,7 +30,7 @@ fn run(args: &[String]) -> Result<Value, String> {
         .map_err(|_| format!("NOW {now:?} is not Unix seconds"))?;
     let mut slos = Vec::new();
     let mut gauges = Map::new();
-    for slo in config.spec.slos() {
+    for (slo, _) in config.spec.request_slos() {
         let mut counters = status::SloCounters::new(slo);
         let prefix = format!("{}=", slo.name);
         if let Some(arg) = counts.iter().find(|a| a.starts_with(&prefix)) {

@@ -24,7 +24,7 @@ mod shell {
     use proxy_wasm::traits::{Context, HttpContext, RootContext};
     use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
     use slo_core::classify::{Outcome, RequestFacts, ResponseFacts};
-    use slo_core::spec::Slo;
+    use slo_core::spec::{RequestSli, Slo};
     use slo_core::{results, status};
     use std::cell::RefCell;
     use std::rc::{Rc, Weak};
@@ -99,7 +99,8 @@ mod shell {
     }
 
     struct Plugin {
-        slos: Vec<(Slo, SloMetrics)>,
+        /// The SLOs the filter judges (request SLIs), with what judges them.
+        slos: Vec<(Slo, RequestSli, SloMetrics)>,
         /// Duration bucket bounds (ms), every latency threshold among them.
         bounds: Vec<u32>,
         /// One per SLO, shared with other configurations of the VM that have the same SLO.
@@ -135,12 +136,12 @@ mod shell {
     }
 
     impl Needs {
-        fn add(&mut self, slo: &Slo) {
-            let m = &slo.sli.matcher;
+        fn add(&mut self, sli: &RequestSli) {
+            let m = &sli.matcher;
             self.route |= !m.routes.is_empty();
             self.method |= !m.methods.is_empty();
             self.authority |= !m.virtual_hosts.is_empty();
-            self.grpc |= !slo.sli.bad.grpc_statuses.is_empty();
+            self.grpc |= !sli.bad.grpc_statuses.is_empty();
         }
     }
 
@@ -166,7 +167,7 @@ mod shell {
             let mut slos = Vec::new();
             let mut windows = Vec::new();
             let bounds = slo_core::histogram::bucket_bounds(&config.spec);
-            for slo in config.spec.slos() {
+            for (slo, sli) in config.spec.request_slos() {
                 let n = slo.name.as_str();
                 let metrics = SloMetrics {
                     good: define(MetricType::Counter, &names::requests(n, Outcome::Good))?,
@@ -200,7 +201,7 @@ mod shell {
                         last_bad: host::get_metric(metrics.bad)?,
                     })
                 })?);
-                slos.push((slo.clone(), metrics));
+                slos.push((slo.clone(), sli.clone(), metrics));
             }
             let pending = RefCell::new(
                 slos.iter()
@@ -241,7 +242,7 @@ mod shell {
                 self.error(ErrorReason::Metric);
                 return;
             };
-            for ((_, metrics), counts) in self.slos.iter().zip(pending.iter_mut()) {
+            for ((_, _, metrics), counts) in self.slos.iter().zip(pending.iter_mut()) {
                 for (id, count) in [
                     (metrics.good, &mut counts.good),
                     (metrics.bad, &mut counts.bad),
@@ -278,7 +279,7 @@ mod shell {
         fn refresh(&self, now: u64) -> Vec<status::SloStatus> {
             self.flush();
             let mut out = Vec::with_capacity(self.slos.len());
-            for ((slo, metrics), window) in self.slos.iter().zip(&self.windows) {
+            for ((slo, _, metrics), window) in self.slos.iter().zip(&self.windows) {
                 let Ok(mut window) = window.try_borrow_mut() else {
                     self.error(ErrorReason::StatusEndpoint);
                     return Vec::new();
@@ -312,7 +313,7 @@ mod shell {
             if host::record_metric(self.vm_memory, pages * PAGE).is_err() {
                 self.error(ErrorReason::Metric);
             }
-            for (((slo, metrics), window), state) in
+            for (((slo, _, metrics), window), state) in
                 self.slos.iter().zip(&self.windows).zip(statuses)
             {
                 if !publishes(slo, window) {
@@ -377,7 +378,18 @@ mod shell {
                 }
             };
             let tick = config.tick_seconds;
-            let count = config.spec.slos().count();
+            let count = config.spec.request_slos().count();
+            let not_judged: Vec<String> = config
+                .spec
+                .slos()
+                .filter(|slo| slo.sli.request().is_none())
+                .map(|slo| {
+                    format!(
+                        "slo-filter: SLO {} is not judged here: its SLI is Prometheus series, for slo rules",
+                        slo.name
+                    )
+                })
+                .collect();
             match Plugin::new(config) {
                 Ok(plugin) => self.plugin = Some(Rc::new(plugin)),
                 Err(status) => {
@@ -394,6 +406,10 @@ mod shell {
                     "slo-filter: configuration rejected: the tick timer could not be set",
                 );
                 return false;
+            }
+            // Said once, here: the filter has nothing to do for these on any request.
+            for message in &not_judged {
+                log(LogLevel::Info, message);
             }
             log(
                 LogLevel::Info,
@@ -528,9 +544,9 @@ mod shell {
             let plugin = Rc::clone(&self.plugin);
             // The path rules most SLOs out; the other facts are read only for those left.
             let mut needs = None;
-            for (slo, _) in &plugin.slos {
-                if slo.sli.matcher.path_matches(&path) {
-                    needs.get_or_insert_with(Needs::default).add(slo);
+            for (_, sli, _) in &plugin.slos {
+                if sli.matcher.path_matches(&path) {
+                    needs.get_or_insert_with(Needs::default).add(sli);
                 }
             }
             let Some(needs) = needs else {
@@ -562,7 +578,7 @@ mod shell {
                 .slos
                 .iter()
                 .enumerate()
-                .filter(|(_, (slo, _))| slo.sli.matches(&request))
+                .filter(|(_, (_, sli, _))| sli.matches(&request))
                 .peekable();
             if matched.peek().is_none() {
                 return Ok(());
@@ -578,8 +594,8 @@ mod shell {
                 return Err(ErrorReason::Metric);
             };
             let bucket = slo_core::histogram::bucket_index(&plugin.bounds, response.duration_ms);
-            for (i, (slo, _)) in matched {
-                let outcome = slo.sli.judge(&path, &response);
+            for (i, (_, sli, _)) in matched {
+                let outcome = sli.judge(&path, &response);
                 let counts = &mut pending[i];
                 match outcome {
                     Outcome::Good => counts.good += 1,
@@ -634,7 +650,7 @@ mod shell {
                     .slos
                     .iter()
                     .zip(&statuses)
-                    .map(|((slo, _), state)| results::SloState::new(slo, state))
+                    .map(|((slo, _, _), state)| results::SloState::new(slo, state))
                     .collect(),
             };
             let text = serde_json::to_string(&results::to_json(&body))

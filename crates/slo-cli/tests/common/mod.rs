@@ -50,11 +50,11 @@ pub fn promtool_test(dir: &Path, rules: &Path, series: &str, kind: &str, checks:
     promtool(&["test", "rules"], &test_file);
 }
 
-/// `slo rules SPEC` written to `dir/rules.yaml`.
-pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
+/// The `slo` command's output for `args`, run from the repository root; fails the test
+/// with its error output unless it succeeds.
+pub fn slo_output(args: &[&std::ffi::OsStr]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_slo"))
-        .arg("rules")
-        .arg(spec)
+        .args(args)
         .current_dir(root())
         .output()
         .unwrap();
@@ -63,8 +63,14 @@ pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
+}
+
+/// `slo rules SPEC` written to `dir/rules.yaml`.
+pub fn generate_rules(spec: &Path, dir: &Path) -> PathBuf {
+    let rules = slo_output(&["rules".as_ref(), spec.as_os_str()]);
     let path = dir.join("rules.yaml");
-    std::fs::write(&path, &out.stdout).unwrap();
+    std::fs::write(&path, rules).unwrap();
     path
 }
 
@@ -91,4 +97,17 @@ pub fn outcome_series(slo: &str, instance: &str, phases: &[(f64, f64, u64)]) -> 
     let good: Vec<(f64, u64)> = phases.iter().map(|&(g, _, n)| (g, n)).collect();
     let bad: Vec<(f64, u64)> = phases.iter().map(|&(_, b, n)| (b, n)).collect();
     counter_series(&label("good"), &good) + &counter_series(&label("bad"), &bad)
+}
+
+/// The spec `slo` prints for `import` (an import command and its file), and its rules
+/// (checked by `promtool check rules`), written into `dir`.
+pub fn imported_rules(dir: &Path, import: &[&str]) -> (slo_core::spec::Spec, PathBuf) {
+    let args: Vec<&std::ffi::OsStr> = import.iter().map(|a| a.as_ref()).collect();
+    let imported = slo_output(&args);
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, &imported).unwrap();
+    let spec = slo_core::spec::Spec::from_json(&String::from_utf8(imported).unwrap()).unwrap();
+    let rules = generate_rules(&spec_path, dir);
+    promtool(&["check", "rules"], &rules);
+    (spec, rules)
 }

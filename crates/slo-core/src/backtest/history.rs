@@ -124,7 +124,7 @@ impl History {
                 errors.push(error(
                     format!("line {number}"),
                     format!(
-                        "{} field(s) in `{line}`; allowed: timestamp,good,bad such as 1767225600,5990,10",
+                        "{} field(s) in “{line}”; allowed: timestamp,good,bad such as 1767225600,5990,10",
                         line.split(',').count()
                     ),
                 ));
@@ -134,7 +134,7 @@ impl History {
                 error(
                     format!("line {number}, timestamp"),
                     format!(
-                        "`{timestamp}` is not a timestamp; allowed: Unix seconds, a whole number"
+                        "“{timestamp}” is not a timestamp; allowed: Unix seconds, a whole number"
                     ),
                 )
             });
@@ -149,7 +149,7 @@ impl History {
                         error(
                             format!("line {number}, {name}"),
                             format!(
-                                "`{text}` is not a count; allowed: a number of events, 0 or more"
+                                "“{text}” is not a count; allowed: a number of events, 0 or more"
                             ),
                         )
                     })
@@ -337,7 +337,7 @@ fn matrix(text: &str, name: &str, errors: &mut Vec<FieldError>) -> Option<Vec<(u
                 _ => {
                     return fail(
                         format!(".data.result[0].values[{i}]{at}"),
-                        format!("`{pair}` is not [whole Unix seconds, \"events ≥ 0\"]"),
+                        format!("“{pair}” is not [whole Unix seconds, \"events ≥ 0\"]"),
                     )
                 }
             }
@@ -379,15 +379,15 @@ mod tests {
         let errors = messages(History::from_csv("0,1,x\n60,-2,0\nsixty,1,1\n120,1\n").unwrap_err());
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(
-            errors[0].starts_with("line 1, bad: `x` is not a count"),
+            errors[0].starts_with("line 1, bad: “x” is not a count"),
             "{errors:?}"
         );
         assert!(
-            errors[1].starts_with("line 2, good: `-2` is not a count"),
+            errors[1].starts_with("line 2, good: “-2” is not a count"),
             "{errors:?}"
         );
         assert!(
-            errors[2].starts_with("line 3, timestamp: `sixty` is not a timestamp"),
+            errors[2].starts_with("line 3, timestamp: “sixty” is not a timestamp"),
             "{errors:?}"
         );
         assert!(errors[3].starts_with("line 4: 2 field(s)"), "{errors:?}");
@@ -461,7 +461,7 @@ mod tests {
         let errors =
             messages(History::from_prometheus(&negative, EventKind::Bad, &answer("")).unwrap_err());
         assert!(
-            errors[0].starts_with("bad.data.result[0].values[0]: `[120,\"-1\"]`"),
+            errors[0].starts_with("bad.data.result[0].values[0]: “[120,\"-1\"]”"),
             "{errors:?}"
         );
     }

@@ -226,7 +226,7 @@ pub fn parse_incidents(text: &str) -> Result<Vec<(u64, u64)>, String> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (start, end) = pair.split_once("..").ok_or_else(|| {
-                format!("`{pair}` is not START..END; allowed: such as 2026-09-21T17:05Z..2026-09-21T17:17Z")
+                format!("“{pair}” is not START..END; allowed: such as 2026-09-21T17:05Z..2026-09-21T17:17Z")
             })?;
             Ok((parse_utc(start)?, parse_utc(end)?))
         })
@@ -241,7 +241,7 @@ pub fn parse_max_pages(text: &str) -> Result<f64, String> {
         .filter(|n| *n >= 0.0 && n.is_finite())
         .ok_or_else(|| {
             format!(
-                "`{}` is not a number of pages; allowed: 0 or more, such as 2",
+                "“{}” is not a number of pages; allowed: 0 or more, such as 2",
                 text.trim()
             )
         })

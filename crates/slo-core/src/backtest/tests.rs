@@ -240,11 +240,11 @@ fn targets_incidents_and_pages_read_as_people_write_them() {
     assert_eq!(parse_incidents(" "), Ok(vec![]));
     assert!(parse_incidents("10-20")
         .unwrap_err()
-        .starts_with("`10-20` is not START..END"));
+        .starts_with("“10-20” is not START..END"));
     assert_eq!(parse_max_pages("0.5"), Ok(0.5));
     assert!(parse_max_pages("-1")
         .unwrap_err()
-        .starts_with("`-1` is not a number of pages"));
+        .starts_with("“-1” is not a number of pages"));
 }
 
 #[test]

@@ -1,0 +1,378 @@
+//! Alert policies and their burn-rate conditions: the alert tiers.
+
+use super::*;
+
+pub(super) struct TierDraft {
+    pub(super) json: Value,
+    pub(super) paths: PathMap,
+}
+
+impl<'a> Reader<'a> {
+    /// `None` on errors (or without a window to scale the tiers to); `Some(None)` when
+    /// `alertPolicies` is absent (the default tiers).
+    pub(super) fn read_alert_policies(
+        &mut self,
+        d: usize,
+        spec: &Object<'a>,
+        window: Option<Window>,
+    ) -> Option<Option<Vec<TierDraft>>> {
+        if spec.get("alertPolicies").is_none() {
+            return Some(None);
+        }
+        let mut e = Errors::default();
+        let items = spec.array("alertPolicies", &mut e);
+        let mut complete = e.is_empty();
+        self.report(d, e);
+        let mut tiers = Vec::new();
+        for (path, item) in items {
+            let tier = self.read_policy_item(d, item, &path, window);
+            match tier {
+                Some(t) => tiers.push(t),
+                None => complete = false,
+            }
+        }
+        (complete && window.is_some()).then_some(Some(tiers))
+    }
+
+    pub(super) fn read_policy_item(
+        &mut self,
+        d: usize,
+        item: &'a Value,
+        path: &str,
+        window: Option<Window>,
+    ) -> Option<TierDraft> {
+        let reference = item.get("alertPolicyRef");
+        if let Some(reference) = reference {
+            let name = self.within(d, |e| {
+                Object::read(item, path, &["alertPolicyRef"], e);
+                crate::decode::as_string(reference, &join(path, "alertPolicyRef"), e)
+            })?;
+            let policy = self.resolve(d, &join(path, "alertPolicyRef"), "AlertPolicy", name)?;
+            let name = self.docs[policy].name.clone();
+            let Some(spec) = self.docs[policy].spec else {
+                self.error(policy, "spec", "is required: one burn-rate condition");
+                return None;
+            };
+            return self.read_policy(policy, name.as_deref(), "", spec, window);
+        }
+        let mut e = Errors::default();
+        let spec = read_inline(item, path, "AlertPolicy", &[], &mut e);
+        let name = item
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str);
+        self.report(d, e);
+        self.read_policy(d, name, path, spec?, window)
+    }
+
+    /// One policy found at `base` of document `d` (empty for a whole document); `name`
+    /// is `None` when it could not be read (and that was reported).
+    pub(super) fn read_policy(
+        &mut self,
+        d: usize,
+        name: Option<&str>,
+        base: &str,
+        spec: &'a Value,
+        window: Option<Window>,
+    ) -> Option<TierDraft> {
+        let spec_path = join(base, "spec");
+        let mut e = Errors::default();
+        let conditions = Object::read(
+            spec,
+            &spec_path,
+            &["description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching", "conditions", "notificationTargets"],
+            &mut e,
+        )
+        .map(|obj| {
+            obj.string("description", &mut e);
+            if obj.boolean("alertWhenBreaching", &mut e) == Some(false) {
+                e.push(&obj.path_of("alertWhenBreaching"), "false is not supported: a tier alerts when the burn rate breaches its threshold; allowed: true or omitted");
+            }
+            if obj.boolean("alertWhenNoData", &mut e) == Some(true) {
+                e.push(&obj.path_of("alertWhenNoData"), "true is not supported: tiers do not alert on missing data; allowed: false or omitted");
+            }
+            obj.boolean("alertWhenResolved", &mut e);
+            obj.array("notificationTargets", &mut e);
+            obj.required("conditions", "a list with one burn-rate condition", &mut e);
+            let list = obj.array("conditions", &mut e);
+            if obj.get("conditions").is_some_and(Value::is_array) && list.len() != 1 {
+                e.push(&obj.path_of("conditions"), format!("has {} conditions; allowed: exactly one, as OpenSLO v1 requires", list.len()));
+            }
+            list
+        });
+        let mut complete = e.is_empty();
+        self.report(d, e);
+        // Every condition is read, though only one can make the tier: so each is checked,
+        // and the documents it refers to are not taken for unreferenced ones.
+        let mut tiers = Vec::new();
+        for (path, item) in conditions? {
+            match self.read_policy_condition(d, &path, item, window) {
+                Some(tier) => tiers.push(tier),
+                None => complete = false,
+            }
+        }
+        let (Some(name), true, Some(mut tier)) = (name, complete, tiers.pop()) else {
+            return None;
+        };
+        tier.json["name"] = json!(name);
+        tier.paths
+            .push((".name".into(), at(d, join(base, "metadata.name"))));
+        Some(tier)
+    }
+
+    /// The condition at `path` of policy document `d`: inline, or a document it refers to.
+    pub(super) fn read_policy_condition(
+        &mut self,
+        d: usize,
+        path: &str,
+        item: &'a Value,
+        window: Option<Window>,
+    ) -> Option<TierDraft> {
+        let (cd, cbase, cspec) = match item.get("conditionRef") {
+            Some(reference) => {
+                let cname = self.within(d, |e| {
+                    Object::read(item, path, &["conditionRef"], e);
+                    crate::decode::as_string(reference, &join(path, "conditionRef"), e)
+                })?;
+                let cd = self.resolve(d, &join(path, "conditionRef"), "AlertCondition", cname)?;
+                let Some(spec) = self.docs[cd].spec else {
+                    self.error(cd, "spec", "is required: severity and a burnrate condition");
+                    return None;
+                };
+                (cd, String::new(), spec)
+            }
+            None => {
+                let spec = self.within(d, |e| {
+                    read_inline(item, path, "AlertCondition", CONDITION_ANNOTATIONS, e)
+                })?;
+                (d, path.to_string(), spec)
+            }
+        };
+        let metadata = if cbase.is_empty() {
+            self.docs[cd].metadata
+        } else {
+            item.get("metadata")
+        };
+        let mut e = Errors::default();
+        let tier = read_condition(&cbase, metadata, cspec, window, &mut e);
+        self.report(cd, e);
+        let mut tier = tier?;
+        for (_, origin) in &mut tier.paths {
+            origin.doc = cd;
+        }
+        Some(tier)
+    }
+}
+
+/// A condition's tier, without its name (the policy's).
+pub(super) fn read_condition(
+    base: &str,
+    metadata: Option<&Value>,
+    spec: &Value,
+    window: Option<Window>,
+    e: &mut Errors,
+) -> Option<TierDraft> {
+    let before = e.0.len();
+    let annotations = metadata.and_then(|m| m.get("annotations"));
+    let annotations_path = join(base, "metadata.annotations");
+    let min_rate = annotation_number(annotations, &annotations_path, MIN_EVENTS_ANNOTATION, e);
+    let exact_fraction = annotation_number(
+        annotations,
+        &annotations_path,
+        BUDGET_FRACTION_ANNOTATION,
+        e,
+    );
+    let allow_below_one = annotation_flag(
+        annotations,
+        &annotations_path,
+        ALLOW_BELOW_ONE_ANNOTATION,
+        e,
+    );
+    let spec_path = join(base, "spec");
+    let obj = Object::read(
+        spec,
+        &spec_path,
+        &["description", "severity", "condition"],
+        e,
+    )?;
+    obj.string("description", e);
+    obj.required("severity", "page or ticket", e);
+    let severity = obj.string("severity", e).and_then(|s| match s {
+        "page" | "ticket" => Some(s),
+        other => {
+            e.push(
+                &obj.path_of("severity"),
+                format!("{other:?} is not a severity of ours; allowed: page or ticket"),
+            );
+            None
+        }
+    });
+    obj.required(
+        "condition",
+        "a burnrate condition with op, threshold, lookbackWindow and alertAfter",
+        e,
+    );
+    let condition_path = obj.path_of("condition");
+    let burn_rate = obj
+        .get("condition")
+        .and_then(|c| read_burn_rate(c, &condition_path, e));
+    if e.0.len() > before {
+        return None;
+    }
+    let ((threshold, long, short), window) = (burn_rate?, window?.nominal_seconds());
+    let threshold_path = join(&condition_path, "threshold");
+    let budget_fraction = match exact_fraction {
+        Some(f) => {
+            let implied = f * window as f64 / long as f64;
+            if (implied - threshold).abs() > 1e-9 * threshold.max(1.0) {
+                e.push(&format!("{annotations_path}.{BUDGET_FRACTION_ANNOTATION}"), format!("{f} gives a burn rate of {implied}, not the threshold {threshold}; allowed: a budget fraction that agrees with threshold, or no annotation"));
+                return None;
+            }
+            f
+        }
+        None => budget_fraction_of(threshold, long, window),
+    };
+    if budget_fraction > 1.0 {
+        e.push(&threshold_path, format!(
+            "{threshold} over a lookbackWindow of {} would burn more than the whole error budget of the {} window; allowed: at most {}",
+            format_duration(long), format_duration(window), window as f64 / long as f64
+        ));
+        return None;
+    }
+    let mut json = json!({
+        "severity": severity?,
+        "budget_fraction": budget_fraction,
+        "long_window": format_duration(long),
+        "short_window": format_duration(short),
+    });
+    if let Some(rate) = min_rate {
+        json["min_events_per_second"] = json!(rate);
+    }
+    if allow_below_one {
+        json["allow_burn_rate_below_one"] = json!(true);
+    }
+    let paths: PathMap = vec![
+        (String::new(), at(0, condition_path.clone())),
+        (".severity".into(), at(0, obj.path_of("severity"))),
+        (".budget_fraction".into(), at(0, threshold_path)),
+        (
+            ".long_window".into(),
+            at(0, join(&condition_path, "lookbackWindow")),
+        ),
+        (
+            ".short_window".into(),
+            at(0, join(&condition_path, "alertAfter")),
+        ),
+        (
+            ".min_events_per_second".into(),
+            at(0, format!("{annotations_path}.{MIN_EVENTS_ANNOTATION}")),
+        ),
+    ];
+    Some(TierDraft { json, paths })
+}
+
+/// A `burnrate` condition: its threshold, and its long and short windows in seconds.
+pub(super) fn read_burn_rate(value: &Value, path: &str, e: &mut Errors) -> Option<(f64, u64, u64)> {
+    let c = Object::read(
+        value,
+        path,
+        &["kind", "op", "threshold", "lookbackWindow", "alertAfter"],
+        e,
+    )?;
+    if let Some(k) = c.string("kind", e) {
+        if k != "burnrate" {
+            e.push(
+                &c.path_of("kind"),
+                format!("{k:?} is not supported; allowed: burnrate"),
+            );
+        }
+    }
+    c.required(
+        "op",
+        "gte: the tier fires when the burn rate reaches threshold",
+        e,
+    );
+    if let Some(op) = c.string("op", e) {
+        if op != "gte" {
+            e.push(&c.path_of("op"), format!("{op:?} is not supported: a tier fires when the burn rate reaches its threshold; allowed: gte"));
+        }
+    }
+    c.required(
+        "threshold",
+        "the burn rate at which the tier fires, such as 14.4",
+        e,
+    );
+    let threshold = c.number("threshold", e).and_then(|t| {
+        if t > 0.0 && t.is_finite() {
+            Some(t)
+        } else {
+            e.push(
+                &c.path_of("threshold"),
+                format!("{t} is not allowed; allowed: a burn rate above 0, such as 14.4"),
+            );
+            None
+        }
+    });
+    c.required("lookbackWindow", "the tier's long window, such as 1h", e);
+    let long = read_shorthand(&c, "lookbackWindow", e);
+    let short = match c.get("alertAfter") {
+        Some(_) => read_shorthand(&c, "alertAfter", e),
+        None => long.map(|l| (l / 12).max(1)),
+    };
+    Some((threshold?, long?, short?))
+}
+
+/// `"true"` or `"false"` (a YAML boolean too); absent is false.
+pub(super) fn annotation_flag(
+    annotations: Option<&Value>,
+    path: &str,
+    key: &str,
+    e: &mut Errors,
+) -> bool {
+    let Some(value) = annotations.and_then(|a| a.get(key)) else {
+        return false;
+    };
+    match value {
+        Value::Bool(b) => *b,
+        Value::String(s) if s.trim() == "true" => true,
+        Value::String(s) if s.trim() == "false" => false,
+        _ => {
+            e.push(
+                &format!("{path}.{key}"),
+                format!(
+                    "{} is not allowed; allowed: \"true\" or \"false\"",
+                    kind(value)
+                ),
+            );
+            false
+        }
+    }
+}
+
+/// An annotation holding a number (annotations are strings; a bare YAML number is taken too).
+pub(super) fn annotation_number(
+    annotations: Option<&Value>,
+    path: &str,
+    key: &str,
+    e: &mut Errors,
+) -> Option<f64> {
+    let value = annotations?.get(key)?;
+    let number = match value {
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::Number(n) => n.as_f64(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.is_finite() && n >= 0.0 => Some(n),
+        _ => {
+            e.push(
+                &format!("{path}.{key}"),
+                format!(
+                    "{} is not allowed; allowed: a decimal number of 0 or more, such as \"0.5\"",
+                    kind(value)
+                ),
+            );
+            None
+        }
+    }
+}

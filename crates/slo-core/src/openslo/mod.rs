@@ -1,0 +1,277 @@
+//! OpenSLO v1: reading multi-document YAML into the spec, and writing the spec back out.
+//!
+//! The `slo` command exposes both directions:
+//! - `slo openslo import FILE` reads OpenSLO v1 YAML with [`import`] and prints the
+//!   canonical JSON spec (`Spec::to_json`); on failure it prints one line per
+//!   [`OpenSloError`] and exits 1.
+//! - `slo openslo export FILE` reads a JSON spec and prints [`export`]'s YAML.
+//!
+//! `import(&export(&spec)) == Ok(spec)` holds for every valid spec.
+//!
+//! # How OpenSLO maps onto the spec
+//!
+//! | OpenSLO | spec |
+//! | --- | --- |
+//! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
+//! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
+//! | `objectives` | exactly one objective: `target` or `targetPercent` is the target |
+//! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y) |
+//! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
+//! | `budgetingMethod: Occurrences` | occurrences |
+//! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio |
+//! | `budgetingMethod: RatioTimeslices` + `timeSliceWindow` | ratio timeslices with that slice |
+//! | an indicator (inline, or an `SLI` document by `indicatorRef`) | the request SLI, see below |
+//! | `alertPolicies` (inline, or `AlertPolicy` documents by `alertPolicyRef`) | the alert tiers, see below |
+//!
+//! ## The request SLI: metricSource type `slo-toolkit.request`
+//!
+//! The Envoy filter judges each request itself, so an SLI is not a query but a
+//! description of requests. It travels in a `metricSource` of type
+//! [`REQUEST_SOURCE_TYPE`] (directly, or through a `DataSource` of that type named by
+//! `metricSourceRef`), whose `spec` holds the fields of the JSON spec's `sli` object:
+//!
+//! - `ratioMetric` with `total` and `bad` (`counter: true` or omitted): `total`'s spec holds
+//!   `match` and `exclude` (which requests count), `bad`'s spec holds `bad`, `latency` and
+//!   `abandoned`
+//!   (what makes one bad). The SLI is (total - bad) / total.
+//! - `thresholdMetric`, for latency SLOs: the metric is each request's latency in
+//!   milliseconds, and the objective's `op: lte` with `value: 300` makes a request good when
+//!   it answers within 300 ms (`latency.threshold_ms: 300`). Its spec may hold `match`,
+//!   `bad` (statuses that are bad whatever the latency) and `exclude`.
+//!
+//! [`export`] writes `thresholdMetric` when a latency threshold is the only bad outcome, and
+//! `ratioMetric` otherwise.
+//!
+//! ## Prometheus SLIs: metricSource type `Prometheus`
+//!
+//! A `ratioMetric` whose sources have type `Prometheus` (spec: `query`) becomes the spec's
+//! `sli.prometheus`: `good` or `bad` with `total`, or `raw` with `rawType: failure` (the
+//! error ratio) or `success` (its complement). Each query is a counter selector or an
+//! expression with `{{window}}` as its range; with `counter: true`, an instant expression
+//! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
+//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec. A `good` histogram `_bucket{..., le="X"}`
+//! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
+//! field for travels as SLO annotations of JSON text: [`ALERT_METADATA_ANNOTATION`],
+//! [`GROUPING_ANNOTATION`] and
+//! [`HISTOGRAM_BOUNDS_ANNOTATION`]. A `thresholdMetric` with a Prometheus query (a value
+//! per time slice, not a count of events) is refused.
+//!
+//! ## Alert tiers: one AlertPolicy with one burn-rate AlertCondition each
+//!
+//! | AlertPolicy / AlertCondition | tier |
+//! | --- | --- |
+//! | policy `metadata.name` | tier name |
+//! | condition `spec.severity` | `page` or `ticket` |
+//! | `condition.kind: burnrate`, `op: gte`, `threshold` | the burn-rate threshold; the budget fraction is threshold x lookbackWindow / SLO window |
+//! | `condition.lookbackWindow` | long window |
+//! | `condition.alertAfter` | short window; when omitted, 1/12 of the long window (the SRE Workbook's ratio) |
+//! | condition annotation `slo-toolkit/min-events-per-second` | minimum event rate |
+//! | condition annotation `slo-toolkit/allow-burn-rate-below-one: "true"` | a threshold below 1x is intended |
+//! | condition annotation `slo-toolkit/budget-fraction` | the exact budget fraction, written by [`export`] only when no decimal threshold gives it back exactly; it must agree with `threshold` |
+//!
+//! `alertPolicies` omitted means the default tiers scaled to the window; `alertPolicies: []`
+//! switches every tier off. A policy must alert when breaching (`alertWhenBreaching` true
+//! or omitted) and not on missing data. Notification routing stays with Alertmanager:
+//! `notificationTargets` and `AlertNotificationTarget` documents are accepted and not
+//! carried, and so are display names, labels, other annotations and the descriptions of
+//! Service, SLI and alert documents (the SLO's description is carried).
+//!
+//! Durations are written as OpenSLO shorthands (`30d`, `6h`, `5m`), or in seconds (`90s`, an
+//! extension) when they are not whole minutes. Calendar windows are written with
+//! `startTime: 2024-01-01 00:00:00` (a Monday, a month start and a quarter start).
+//!
+//! # What is refused
+//!
+//! Anything the spec cannot hold is an error naming the document (counted from 1 in file
+//! order, with its kind and name) and the field, never dropped: queries of metric sources
+//! other than Prometheus, `good` or `raw` ratios of request sources, Prometheus
+//! thresholdMetrics, Prometheus expressions without `{{window}}`, non-UTC time zones, months or years
+//! as rolling windows, more than one objective, alert conditions other than `burnrate` with
+//! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
+//! documents no SLO refers to.
+//!
+//! Every document is either imported or named by an error, and one error hides no other:
+//! the documents after one that is not valid YAML are read, and an SLO with a field that
+//! cannot be read still has its other fields checked.
+
+mod alert_policies;
+mod documents;
+pub(crate) use documents::split_documents;
+pub(crate) use origins::{at, Origin, Origins, Reported};
+mod export;
+mod origins;
+mod sli;
+mod slo;
+#[cfg(test)]
+mod tests;
+
+use crate::alerts::{budget_fraction_of, snap, AlertTier};
+use crate::decode::{closest, join, kind, Errors, FieldError, Object};
+use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
+use crate::prometheus::{PrometheusSli, Source};
+use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
+use crate::window::{CalendarUnit, Window};
+use documents::*;
+use export::*;
+use origins::*;
+use serde_json::{json, Map, Value};
+use serde_yaml_ng::{Mapping, Value as Yaml};
+use sli::*;
+use slo::*;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The `apiVersion` of every document read and written.
+pub const API_VERSION: &str = "openslo/v1";
+/// The metricSource type that carries a request SLI.
+pub const REQUEST_SOURCE_TYPE: &str = "slo-toolkit.request";
+/// The metricSource type of Prometheus queries, as OpenSLO's examples spell it.
+pub const PROMETHEUS_SOURCE_TYPE: &str = "Prometheus";
+/// AlertCondition annotation: a tier's minimum event rate, as a decimal string.
+pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
+/// AlertCondition annotation: a tier's exact budget fraction, as a decimal string.
+pub const BUDGET_FRACTION_ANNOTATION: &str = "slo-toolkit/budget-fraction";
+/// AlertCondition annotation: `"true"` when a threshold below 1x is intended.
+pub const ALLOW_BELOW_ONE_ANNOTATION: &str = "slo-toolkit/allow-burn-rate-below-one";
+/// Every annotation of ours an AlertCondition may carry, inline or as a document of its own.
+const CONDITION_ANNOTATIONS: &[&str] = &[
+    MIN_EVENTS_ANNOTATION,
+    BUDGET_FRACTION_ANNOTATION,
+    ALLOW_BELOW_ONE_ANNOTATION,
+];
+/// SLO annotations carrying what OpenSLO has no field for, each as JSON text: the alerts'
+/// metadata (the spec's `alerts` fields name, labels, annotations, page and ticket, as an
+/// object), a Prometheus SLI's grouping labels and a latency histogram's bounds (lists).
+pub const ALERT_METADATA_ANNOTATION: &str = "slo-toolkit/alert-metadata";
+pub const GROUPING_ANNOTATION: &str = "slo-toolkit/grouping";
+pub const HISTOGRAM_BOUNDS_ANNOTATION: &str = "slo-toolkit/histogram-bounds";
+/// Where each SLO annotation goes in the spec's SLO.
+/// The alert metadata's object spreads its fields into `alerts` (next to the tiers).
+const SLO_ANNOTATIONS: [(&str, &str); 3] = [
+    (ALERT_METADATA_ANNOTATION, "alerts"),
+    (GROUPING_ANNOTATION, "sli.prometheus.grouping"),
+    (HISTOGRAM_BOUNDS_ANNOTATION, "sli.prometheus.latency.bounds"),
+];
+/// The `startTime` written for calendar windows: a Monday, a month start and a quarter start.
+const CALENDAR_START: &str = "2024-01-01 00:00:00";
+
+const KINDS: &[&str] = &[
+    "Service",
+    "SLO",
+    "SLI",
+    "AlertPolicy",
+    "AlertCondition",
+    "AlertNotificationTarget",
+    "DataSource",
+];
+const SLO_SPEC_FIELDS: &[&str] = &[
+    "description",
+    "service",
+    "indicator",
+    "indicatorRef",
+    "timeWindow",
+    "budgetingMethod",
+    "objectives",
+    "alertPolicies",
+];
+const OBJECTIVE_FIELDS: &[&str] = &[
+    "displayName",
+    "op",
+    "value",
+    "target",
+    "targetPercent",
+    "timeSliceTarget",
+    "timeSliceWindow",
+];
+const METADATA_FIELDS: &[&str] = &["name", "displayName", "labels", "annotations"];
+
+/// One thing wrong with an OpenSLO stream: which document, which field, what is wrong and
+/// what is allowed. Displayed as
+/// `document 2 (SLO checkout-availability): spec.timeWindow[0].calendar.timeZone: "Europe/Paris" is not supported; allowed: UTC`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSloError {
+    /// The YAML document, counted from 1 in file order; `None` for the stream as a whole.
+    pub document: Option<usize>,
+    /// The document's `kind`, when it could be read.
+    pub kind: Option<String>,
+    /// The document's `metadata.name`, when it could be read.
+    pub name: Option<String>,
+    /// Path inside the document, such as `spec.objectives[0].target`; empty for the whole
+    /// document.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for OpenSloError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(n) = self.document {
+            write!(f, "document {n}")?;
+            match (&self.kind, &self.name) {
+                (Some(k), Some(name)) => write!(f, " ({k} {name})")?,
+                (Some(k), None) => write!(f, " ({k})")?,
+                (None, Some(name)) => write!(f, " ({name})")?,
+                (None, None) => {}
+            }
+            f.write_str(": ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OpenSloError {}
+
+/// Reads OpenSLO v1 YAML (one or more `---`-separated documents) into a validated spec.
+/// Every problem is reported, each naming its document and field; see the module
+/// documentation for the mapping.
+pub fn import(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
+    let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
+    let mut reader = Reader {
+        docs: Vec::new(),
+        problems: unreadable,
+        used: BTreeSet::new(),
+    };
+    for (number, value) in &values {
+        reader.read_document(*number, value);
+    }
+    let result = reader.build();
+    let mut seen = BTreeSet::new();
+    let mut problems: Vec<OpenSloError> = Vec::new();
+    for p in reader.problems {
+        if seen.insert(p.to_string()) {
+            problems.push(p);
+        }
+    }
+    match result {
+        Some(spec) if problems.is_empty() => Ok(spec),
+        _ => Err(problems),
+    }
+}
+
+/// Writes the spec as OpenSLO v1 YAML: a Service document per service, then an SLO
+/// document per SLO with its indicator and alert policies inline.
+pub fn export(spec: &Spec) -> String {
+    let mut docs = Vec::new();
+    for service in &spec.services {
+        docs.push(document(
+            "Service",
+            &service.name,
+            Vec::new(),
+            map(Vec::new()),
+        ));
+    }
+    for service in &spec.services {
+        for slo in &service.slos {
+            docs.push(slo_document(&service.name, slo));
+        }
+    }
+    docs.iter()
+        .map(|doc| {
+            serde_yaml_ng::to_string(doc)
+                .expect("a YAML tree of strings, numbers, lists and maps always serializes")
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
