@@ -19,7 +19,7 @@ pub mod options;
 mod shell {
     use crate::host;
     use crate::names::{self, ErrorReason};
-    use crate::options::{FilterConfig, StatusEndpoint};
+    use crate::options::{Counting, FilterConfig, StatusEndpoint};
     use proxy_wasm::hostcalls;
     use proxy_wasm::traits::{Context, HttpContext, RootContext};
     use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
@@ -108,6 +108,8 @@ mod shell {
         /// them on the tick saves two host calls per request.
         pending: RefCell<Vec<Pending>>,
         status: Option<StatusEndpoint>,
+        /// Native counting: Envoy's access loggers count; `on_log` judges nothing.
+        counting: Counting,
         errors: [u32; ErrorReason::ALL.len()],
         vm_memory: u32,
     }
@@ -165,7 +167,12 @@ mod shell {
             let vm_memory = define(MetricType::Gauge, names::VM_MEMORY)?;
             let mut slos = Vec::new();
             let mut windows = Vec::new();
-            let bounds = slo_core::histogram::bucket_bounds(&config.spec);
+            // Natively counted requests have no exact duration buckets (Envoy's histograms
+            // are approximate): none are defined, rather than buckets that stay zero.
+            let bounds = match config.counting {
+                Counting::Wasm => slo_core::histogram::bucket_bounds(&config.spec),
+                Counting::Native => Vec::new(),
+            };
             for slo in config.spec.slos() {
                 let n = slo.name.as_str();
                 let metrics = SloMetrics {
@@ -175,7 +182,7 @@ mod shell {
                     duration_buckets: bounds
                         .iter()
                         .map(|&b| Some(b))
-                        .chain([None])
+                        .chain((config.counting == Counting::Wasm).then_some(None))
                         .map(|le| define(MetricType::Counter, &names::duration_bucket(n, le)))
                         .collect::<Result<_, Status>>()?,
                     duration_sum: define(MetricType::Counter, &names::duration_sum(n))?,
@@ -216,6 +223,7 @@ mod shell {
                 pending,
                 windows,
                 status: config.status,
+                counting: config.counting,
                 errors,
                 vm_memory,
             })
@@ -378,6 +386,7 @@ mod shell {
             };
             let tick = config.tick_seconds;
             let count = config.spec.slos().count();
+            let counting = config.counting.as_str();
             match Plugin::new(config) {
                 Ok(plugin) => self.plugin = Some(Rc::new(plugin)),
                 Err(status) => {
@@ -397,7 +406,9 @@ mod shell {
             }
             log(
                 LogLevel::Info,
-                &format!("slo-filter: configured {count} SLOs, tick every {tick}s"),
+                &format!(
+                    "slo-filter: configured {count} SLOs, tick every {tick}s, {counting} counting"
+                ),
             );
             true
         }
@@ -686,7 +697,7 @@ mod shell {
         }
 
         fn on_log(&mut self) {
-            if self.answered {
+            if self.answered || self.plugin.counting == Counting::Native {
                 return;
             }
             if let Err(reason) = self.count() {

@@ -1,0 +1,141 @@
+//! `slo envoy-config SPEC --counting native`: the HTTP connection manager's access logs that
+//! count every request SLO natively. Each SLO's outcome is one `envoy.access_loggers.stats`
+//! logger whose filter is the core's tree for that outcome (`slo_core::native`); its
+//! counters carry the filter's own stat names under the `wasmcustom` prefix, so they are the
+//! very counters the filter defines (it defines them at configuration, before any request,
+//! which gives them their tags) and reads on its tick.
+
+use serde_json::{json, Value};
+use slo_core::classify::Outcome;
+use slo_core::native::{compile_spec, Filter};
+use slo_core::spec::Spec;
+use slo_filter::names;
+
+/// Envoy's namespace for Wasm-defined stats: a stats logger with this prefix increments
+/// the filter's counters.
+const WASM_STAT_PREFIX: &str = "wasmcustom";
+
+/// Counts every request (what `%DURATION%` formats: the whole milliseconds the duration
+/// filter compares) into the judged requests' duration sum.
+const DURATION: &str = "%DURATION%";
+
+fn counter(name: String, value: Value) -> Value {
+    let mut counter = json!({"stat": {"name": name}});
+    match value {
+        Value::String(format) => counter["value_format"] = json!(format),
+        fixed => counter["value_fixed"] = fixed,
+    }
+    counter
+}
+
+fn logger(filter: &Filter, counters: Vec<Value>) -> Option<Value> {
+    let mut log = json!({
+        "name": "envoy.access_loggers.stats",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.access_loggers.stats.v3.Config",
+            "stat_prefix": WASM_STAT_PREFIX,
+            "counters": counters,
+        }
+    });
+    match filter {
+        Filter::Never => return None,
+        Filter::All(items) if items.is_empty() => {}
+        tree => log["filter"] = tree.to_envoy(),
+    }
+    Some(log)
+}
+
+/// The access loggers of every SLO, in spec order (good, bad, excluded), or every reason
+/// an SLO cannot be counted natively, each line naming its field.
+pub fn access_logs(spec: &Spec) -> Result<Vec<Value>, String> {
+    let compiled = compile_spec(spec).map_err(|refusals| {
+        refusals
+            .iter()
+            .map(|r| format!("{r} (or use --counting wasm)\n"))
+            .collect::<String>()
+    })?;
+    let mut logs = Vec::new();
+    for (slo, filters) in compiled {
+        let n = slo.name.as_str();
+        for (outcome, filter) in [(Outcome::Good, &filters.good), (Outcome::Bad, &filters.bad)] {
+            logs.extend(logger(
+                filter,
+                vec![
+                    counter(names::requests(n, outcome), json!(1)),
+                    counter(names::duration_count(n), json!(1)),
+                    counter(names::duration_sum(n), json!(DURATION)),
+                ],
+            ));
+        }
+        logs.extend(logger(
+            &filters.excluded,
+            vec![counter(names::excluded(n), json!(1))],
+        ));
+    }
+    Ok(logs)
+}
+
+/// The `access_log` block of an HTTP connection manager, indented for the generated
+/// bootstrap: one JSON (flow YAML) line per logger.
+pub fn access_log_yaml(logs: &[Value], indent: &str) -> String {
+    let mut out = format!(
+        "{indent}# Native counting: Envoy's stats access loggers count each SLO's outcomes into the\n\
+         {indent}# filter's counters (filters compiled from the spec by slo-core).\n\
+         {indent}access_log:\n"
+    );
+    for log in logs {
+        out += &format!("{indent}- {log}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_outcome_is_one_logger_with_the_filters_stat_names() {
+        let spec = Spec::from_json(
+            r#"{"services":[{"name":"s","slos":[{"name":"c","target":0.99,"window":"30d",
+            "sli":{"match":{"path_prefixes":["/api"]},"bad":{"status":["5xx"]}}}]}]}"#,
+        )
+        .unwrap();
+        let logs = access_logs(&spec).unwrap();
+        // Abandoned requests are excluded by default: good, bad and excluded.
+        assert_eq!(logs.len(), 3);
+        let names: Vec<&str> = logs
+            .iter()
+            .map(|l| {
+                l["typed_config"]["counters"][0]["stat"]["name"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "slo_requests_total.slo=c.outcome=good",
+                "slo_requests_total.slo=c.outcome=bad",
+                "slo_requests_excluded_total.slo=c"
+            ]
+        );
+        assert_eq!(logs[0]["typed_config"]["stat_prefix"], "wasmcustom");
+        assert_eq!(
+            logs[1]["typed_config"]["counters"][2]["value_format"],
+            "%DURATION%"
+        );
+        let yaml = access_log_yaml(&logs, "  ");
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        assert_eq!(parsed["access_log"].as_sequence().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_spec_native_counting_cannot_state_is_refused_naming_each_field() {
+        let spec = Spec::from_json(r#"{"services":[{"name":"s","slos":[{"name":"c","target":0.99,"window":"30d",
+            "sli":{"match":{"path_prefixes":["/api?v=1"]},"latency":{"threshold_ms":4294967295}}}]}]}"#).unwrap();
+        let message = access_logs(&spec).unwrap_err();
+        assert_eq!(message.lines().count(), 2, "{message}");
+        assert!(message.starts_with("services[0].slos[0].sli.match.path_prefixes[0]: "));
+        assert!(message.ends_with("(or use --counting wasm)\n"));
+    }
+}
