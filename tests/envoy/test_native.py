@@ -1,0 +1,164 @@
+"""Native counting (`slo envoy-config --counting native`) against the Wasm filter's counting, in
+the real Envoy 1.40: the same traffic (HTTP/1.1 with local replies, aborts, exclusions, paths
+no SLO judges, latency either side of the threshold, abandoned requests; gRPC with statuses in
+trailers and trailers-only; an unreachable gRPC upstream) gives the same counts in both modes,
+the core's, and the same burn rates and tier states; and Envoy's duration filter judges the
+threshold on the very milliseconds it reports."""
+
+import json
+import time
+
+import pytest
+
+import harness
+import test_filter as tf
+import test_grpc as tg
+from grpc_catalog import CatalogServer
+from harness import Envoy, get, prometheus, send, wait_for
+
+MODES = ("wasm", "native")
+SLOW_SIDE = {"x-envoy-fault-delay-request": "265"}
+FAST_SIDE = {"x-envoy-fault-delay-request": "235"}
+# Latency either side of checkout-latency's 250 ms threshold, 15 ms away from it.
+NEAR_THRESHOLD = [
+    (4, "GET", "/api/checkout/near", FAST_SIDE, {"checkout-availability": "good", "checkout-latency": "good"}),
+    (4, "GET", "/api/checkout/near", SLOW_SIDE, {"checkout-availability": "good", "checkout-latency": "bad"}),
+]
+# Abandoned after 0.1 s and 0.4 s (the upstream would answer after 2 s): excluded by
+# checkout-availability; checkout-latency excludes the first and counts the second as bad.
+ABANDONED = {("checkout-availability", "excluded"): 2, ("checkout-latency", "excluded"): 1,
+             ("checkout-latency", "bad"): 1}
+
+
+@pytest.fixture
+def proxies(upstream, tmp_path):
+    started = {mode: tf.start_proxy(upstream, tmp_path / mode, counting=mode) for mode in MODES}
+    try:
+        yield {mode: envoy.wait_ready() for mode, envoy in started.items()}
+    finally:
+        for envoy in started.values():
+            envoy.stop()
+
+
+def counts(envoy):
+    return tf.seen_counts(prometheus(envoy))
+
+
+def judged_in_histogram(envoy):
+    return {slo: prometheus(envoy).get(("slo_request_duration_milliseconds_count", (("slo", slo),)))
+            for slo in tf.SLOS}
+
+
+def state(report):
+    """What a status report says of each SLO, without the time it was made at."""
+    keep = ("slo", "good", "bad", "error_budget_remaining_ratio", "burn_rates", "tiers")
+    return [{k: slo[k] for k in keep} for slo in report["slos"]]
+
+
+def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(proxies, tmp_path):
+    mix = tf.MIX + NEAR_THRESHOLD
+    expected = tf.add(tf.expected_counts(mix), ABANDONED)
+    for envoy in proxies.values():
+        statuses = send(envoy.listen_port, tf.requests_of(mix), connections=8)
+        assert statuses.count(503) == 5 and statuses.count(500) == 7, statuses
+        tf.abandon(envoy.listen_port, "/api/checkout/wait", 2000, 0.1)
+        tf.abandon(envoy.listen_port, "/api/checkout/wait", 2000, 0.4)
+    for mode, envoy in proxies.items():
+        wait_for(lambda: (counts(envoy) == expected, counts(envoy)), what=f"{mode}: the core's counts")
+    judged = {slo: expected[(slo, "good")] + expected[(slo, "bad")] for slo in tf.SLOS}
+    for mode, envoy in proxies.items():
+        wait_for(lambda: (judged_in_histogram(envoy) == judged, judged_in_histogram(envoy)),
+                 what=f"{mode}: every judged request in the duration count")
+    # The same series, labels included; native counting has no duration buckets (Envoy's
+    # histograms cannot hold a threshold's edge exactly), and the filter defines none there.
+    series = {mode: prometheus(envoy) for mode, envoy in proxies.items()}
+    buckets = {key for key in series["wasm"] if key[0] == "slo_request_duration_milliseconds_bucket"}
+    assert buckets and not any(key[0] == "slo_request_duration_milliseconds_bucket" for key in series["native"])
+    assert set(series["wasm"]) - buckets == set(series["native"])
+    # The duration sum: the judged requests' milliseconds, delays included.
+    asked = sum(n * int(headers.get("x-envoy-fault-delay-request", 0))
+                for n, _, _, headers, outcomes in mix if outcomes.get("checkout-latency") in ("good", "bad"))
+    latency_sum = series["native"][("slo_request_duration_milliseconds_sum", (("slo", "checkout-latency"),))]
+    assert asked + 400 <= latency_sum < asked + 400 + 50 * judged["checkout-latency"], (asked, latency_sum)
+
+    time.sleep(2.5)  # two ticks: every worker has read the counters
+    reports = {}
+    for mode, envoy in proxies.items():
+        code, _, body = get(envoy.listen_port, "/slo/status", {"authorization": f"Bearer {tf.TOKEN}"})
+        assert code == 200, (mode, body)
+        reports[mode] = json.loads(body)
+        config = tmp_path / f"{mode}-filter.json"
+        config.write_text(harness.filter_configuration(envoy.config_text))
+        window = {slo: (expected[(slo, "good")], expected[(slo, "bad")]) for slo in tf.SLOS}
+        core = harness.core_status(config, reports[mode]["generated_at_seconds"], window)
+        assert reports[mode]["slos"] == core["slos"], mode
+        assert tf.gauges(prometheus(envoy)) == tf.core_gauges(core), mode
+    assert state(reports["wasm"]) == state(reports["native"])
+    assert tf.gauges(prometheus(proxies["wasm"])) == tf.gauges(prometheus(proxies["native"]))
+    assert any(tier["active"] for slo in reports["native"]["slos"] for tier in slo["tiers"])
+    for envoy in proxies.values():
+        errors = [v for (name, _), v in prometheus(envoy).items() if name == "slo_filter_errors_total"]
+        assert errors and all(v == 0 for v in errors), errors
+
+
+def grpc_proxy(upstream_port, tmp_path, mode):
+    listen, admin = harness.free_port(), harness.free_port()
+    text = harness.envoy_config(harness.SPEC, listen_port=listen, admin_port=admin,
+                                upstream=f"127.0.0.1:{upstream_port}", upstream_protocol="http2",
+                                tick_seconds=1, counting=mode)
+    envoy = Envoy(text, concurrency=2, workdir=tmp_path / mode)
+    envoy.listen_port = listen
+    return envoy.wait_ready()
+
+
+def grpc_counts(envoy):
+    return {outcome: n for (_, outcome), n in harness.seen_counts(prometheus(envoy), [tg.SLO]).items()}
+
+
+def test_both_modes_count_grpc_statuses_in_trailers_trailers_only_and_from_a_dead_upstream_alike(tmp_path):
+    catalog = CatalogServer()
+    dead_port = harness.free_port()
+    envoys = []
+    try:
+        for mode in MODES:
+            live, dead = grpc_proxy(catalog.port, tmp_path / "live", mode), grpc_proxy(dead_port, tmp_path / "dead", mode)
+            envoys += [live, dead]
+            tg.run_calls(live.listen_port, tg.CALLS)
+            tg.run_calls(dead.listen_port, tg.CALLS[:8], connections=2)
+            expected, _ = tg.expected_counts(tg.CALLS)
+            wait_for(lambda: (grpc_counts(live) == expected, grpc_counts(live)), what=f"{mode}: gRPC counts")
+            unavailable, _ = tg.expected_counts([("Get", tg.grpc.StatusCode.UNAVAILABLE)] * 8)
+            assert unavailable["bad"] == 8
+            wait_for(lambda: (grpc_counts(dead) == unavailable, grpc_counts(dead)), what=f"{mode}: dead upstream")
+        # Both modes: the same counts for each upstream.
+        assert [grpc_counts(e) for e in envoys[:2]] == [grpc_counts(e) for e in envoys[2:]]
+    finally:
+        for envoy in envoys:
+            envoy.stop()
+        catalog.stop()
+
+
+def test_the_native_threshold_judges_the_milliseconds_envoy_reports(upstream, tmp_path):
+    """One request at a time around checkout-latency's 250 ms: each request's duration (the
+    change of the duration sum, Envoy's %DURATION%) and its outcome (the change of the
+    counters) as the core judges that duration, on both sides of the edge."""
+    envoy = tf.start_proxy(upstream, tmp_path, counting="native").wait_ready()
+    key = ("slo_request_duration_milliseconds_sum", (("slo", "checkout-latency"),))
+    seen = []
+    try:
+        for delay in range(242, 254):
+            before = prometheus(envoy)
+            send(envoy.listen_port, [("GET", "/api/checkout/edge", {"x-envoy-fault-delay-request": str(delay)})],
+                 connections=1)
+            after = prometheus(envoy)
+            duration = int(after[key] - before[key])
+            outcome = [o for o in ("good", "bad") if after[("slo_requests_total", (("outcome", o), ("slo", "checkout-latency")))]
+                       != before[("slo_requests_total", (("outcome", o), ("slo", "checkout-latency")))]]
+            core = harness.judge([{"method": "GET", "path": "/api/checkout/edge", "status": 200, "grpc_status": None,
+                                   "duration_ms": duration}])[0]["checkout-latency"]
+            seen.append((delay, duration, outcome))
+            assert outcome == [core], seen
+        durations = [d for _, d, _ in seen]
+        assert any(248 <= d <= 250 for d in durations) and any(251 <= d <= 253 for d in durations), seen
+    finally:
+        envoy.stop()
