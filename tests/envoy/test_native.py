@@ -6,6 +6,7 @@ the core's, and the same burn rates and tier states; and Envoy's duration filter
 threshold on the very milliseconds it reports."""
 
 import json
+import socket
 import time
 
 import pytest
@@ -162,3 +163,47 @@ def test_the_native_threshold_judges_the_milliseconds_envoy_reports(upstream, tm
         assert any(248 <= d <= 250 for d in durations) and any(251 <= d <= 253 for d in durations), seen
     finally:
         envoy.stop()
+
+
+# Virtual hosts (any case, with or without a port), methods, Envoy's route name (CEL), status
+# classes with an exclusion that wins over a bad code, and abandoned requests counted bad.
+MATCHING_SPEC = {"services": [{"name": "shop", "slos": [{
+    "name": "storefront", "target": 0.99, "window": "30d",
+    "sli": {"match": {"virtual_hosts": ["Shop.Example"], "methods": ["GET", "HEAD"], "routes": ["default"]},
+            "bad": {"status": ["5xx", 404, 429]}, "exclude": {"status": ["4xx"]}, "abandoned": "bad"}}]}]}
+AUTHORITIES = ["shop.example", "SHOP.EXAMPLE:8443", "Shop.Example:", "shop.example:x1", "shop.example.org",
+               "other", "shop.example:1:2"]
+PATHS = ["/", "/status/404", "/status/503", "/status/429", "/status/201", "/status/302"]
+
+
+def test_both_modes_match_hosts_methods_and_routes_and_judge_status_classes_alike(upstream, tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(MATCHING_SPEC))
+    requests = [(method, path, {"host": authority}) for authority in AUTHORITIES for path in PATHS
+                for method in ("GET", "POST")]
+    envoys = {}
+    try:
+        for mode in MODES:
+            envoys[mode] = tf.start_proxy(upstream, tmp_path / mode, spec=spec, counting=mode).wait_ready()
+        answers = {mode: send(envoy.listen_port, requests, connections=4) for mode, envoy in envoys.items()}
+        assert answers["wasm"] == answers["native"]
+        judged = harness.judge([{"method": m, "path": p, "authority": h["host"], "route": "default", "status": s,
+                                 "grpc_status": None, "duration_ms": 0}
+                                for (m, p, h), s in zip(requests, answers["native"])], spec)
+        expected = {("storefront", o): 0 for o in ("good", "bad", "excluded")}
+        for outcomes in judged:
+            for slo, outcome in outcomes.items():
+                expected[(slo, outcome)] += 1
+        # Each kind of answer is there: good, bad and excluded, and requests matched by none.
+        assert all(expected.values()) and sum(map(len, judged)) < len(requests), expected
+        for envoy in envoys.values():
+            with socket.create_connection(("127.0.0.1", envoy.listen_port)) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nhost: shop.example:80\r\nx-envoy-fault-delay-request: 2000\r\n\r\n")
+                time.sleep(0.1)
+        expected[("storefront", "bad")] += 1
+        for mode, envoy in envoys.items():
+            seen = lambda: harness.seen_counts(prometheus(envoy), ["storefront"])
+            wait_for(lambda: (seen() == expected, seen()), what=f"{mode}: the core's counts")
+    finally:
+        for envoy in envoys.values():
+            envoy.stop()
