@@ -100,6 +100,8 @@ def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(
     for envoy in proxies.values():
         errors = [v for (name, _), v in prometheus(envoy).items() if name == "slo_filter_errors_total"]
         assert errors and all(v == 0 for v in errors), errors
+    # The loggers use Envoy 1.40's `stats_scope` (1.39 deprecated their `stat_prefix`).
+    assert proxies["native"].admin("/stats?filter=^runtime.deprecated_feature_use$").strip().endswith(": 0")
 
 
 def grpc_proxy(upstream_port, tmp_path, mode):

@@ -33,7 +33,7 @@ fn logger(filter: &Filter, counters: Vec<Value>) -> Option<Value> {
         "name": "envoy.access_loggers.stats",
         "typed_config": {
             "@type": "type.googleapis.com/envoy.extensions.access_loggers.stats.v3.Config",
-            "stat_prefix": WASM_STAT_PREFIX,
+            "stats_scope": {"prefix": WASM_STAT_PREFIX},
             "counters": counters,
         }
     });
@@ -119,7 +119,10 @@ mod tests {
                 "slo_requests_excluded_total.slo=c"
             ]
         );
-        assert_eq!(logs[0]["typed_config"]["stat_prefix"], "wasmcustom");
+        assert_eq!(
+            logs[0]["typed_config"]["stats_scope"]["prefix"],
+            "wasmcustom"
+        );
         assert_eq!(
             logs[1]["typed_config"]["counters"][2]["value_format"],
             "%DURATION%"
