@@ -18,9 +18,14 @@ from grpc_catalog import CatalogServer
 from harness import Envoy, get, prometheus, send, wait_for
 
 MODES = ("wasm", "native")
-SLOW_SIDE = {"x-envoy-fault-delay-request": "265"}
-FAST_SIDE = {"x-envoy-fault-delay-request": "235"}
-# Latency either side of checkout-latency's 250 ms threshold, 15 ms away from it.
+# The proxies of the HTTP mix: each counting mode, and native counting with duration buckets.
+PROXIES = {"wasm": {"counting": "wasm"}, "native": {"counting": "native"},
+           "native with buckets": {"counting": "native", "native_duration_buckets": True}}
+SLOW_SIDE = {"x-envoy-fault-delay-request": "300"}
+FAST_SIDE = {"x-envoy-fault-delay-request": "200"}
+# Latency either side of checkout-latency's 250 ms threshold, 50 ms away from it (a loaded
+# machine delays some requests by tens of milliseconds; the edge itself is tested below, one
+# request at a time, on the milliseconds Envoy reports).
 NEAR_THRESHOLD = [
     (4, "GET", "/api/checkout/near", FAST_SIDE, {"checkout-availability": "good", "checkout-latency": "good"}),
     (4, "GET", "/api/checkout/near", SLOW_SIDE, {"checkout-availability": "good", "checkout-latency": "bad"}),
@@ -33,7 +38,8 @@ ABANDONED = {("checkout-availability", "excluded"): 2, ("checkout-latency", "exc
 
 @pytest.fixture
 def proxies(upstream, tmp_path):
-    started = {mode: tf.start_proxy(upstream, tmp_path / mode, counting=mode) for mode in MODES}
+    started = {name: tf.start_proxy(upstream, tmp_path / name.replace(" ", "-"), **options)
+               for name, options in PROXIES.items()}
     try:
         yield {mode: envoy.wait_ready() for mode, envoy in started.items()}
     finally:
@@ -70,12 +76,20 @@ def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(
     for mode, envoy in proxies.items():
         wait_for(lambda: (judged_in_histogram(envoy) == judged, judged_in_histogram(envoy)),
                  what=f"{mode}: every judged request in the duration count")
-    # The same series, labels included; native counting has no duration buckets (Envoy's
-    # histograms cannot hold a threshold's edge exactly), and the filter defines none there.
+    time.sleep(1.5)  # the Wasm filter's buckets reach Envoy on its tick
+    # The same series, labels included; native counting has duration buckets only when asked
+    # (the filter defines none otherwise).
     series = {mode: prometheus(envoy) for mode, envoy in proxies.items()}
     buckets = {key for key in series["wasm"] if key[0] == "slo_request_duration_milliseconds_bucket"}
     assert buckets and not any(key[0] == "slo_request_duration_milliseconds_bucket" for key in series["native"])
     assert set(series["wasm"]) - buckets == set(series["native"])
+    assert set(series["wasm"]) == set(series["native with buckets"])
+    # The threshold is a bucket edge in both: le="250" holds exactly the latency SLO's good
+    # requests, +Inf every judged one (the other edges see each mode's own durations).
+    for mode in ("wasm", "native with buckets"):
+        bucket = lambda slo, le: series[mode][("slo_request_duration_milliseconds_bucket", (("le", le), ("slo", slo)))]
+        assert bucket("checkout-latency", "250") == expected[("checkout-latency", "good")], mode
+        assert all(bucket(slo, "+Inf") == judged[slo] for slo in tf.SLOS), mode
     # The duration sum: the judged requests' milliseconds, delays included.
     asked = sum(n * int(headers.get("x-envoy-fault-delay-request", 0))
                 for n, _, _, headers, outcomes in mix if outcomes.get("checkout-latency") in ("good", "bad"))
@@ -94,8 +108,9 @@ def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(
         core = harness.core_status(config, reports[mode]["generated_at_seconds"], window)
         assert reports[mode]["slos"] == core["slos"], mode
         assert tf.gauges(prometheus(envoy)) == tf.core_gauges(core), mode
-    assert state(reports["wasm"]) == state(reports["native"])
-    assert tf.gauges(prometheus(proxies["wasm"])) == tf.gauges(prometheus(proxies["native"]))
+    for mode in proxies:
+        assert state(reports[mode]) == state(reports["wasm"]), mode
+        assert tf.gauges(prometheus(proxies[mode])) == tf.gauges(prometheus(proxies["wasm"])), mode
     assert any(tier["active"] for slo in reports["native"]["slos"] for tier in slo["tiers"])
     for envoy in proxies.values():
         errors = [v for (name, _), v in prometheus(envoy).items() if name == "slo_filter_errors_total"]
@@ -144,8 +159,9 @@ def test_both_modes_count_grpc_statuses_in_trailers_trailers_only_and_from_a_dea
 def test_the_native_threshold_judges_the_milliseconds_envoy_reports(upstream, tmp_path):
     """One request at a time around checkout-latency's 250 ms: each request's duration (the
     change of the duration sum, Envoy's %DURATION%) and its outcome (the change of the
-    counters) as the core judges that duration, on both sides of the edge."""
-    envoy = tf.start_proxy(upstream, tmp_path, counting="native").wait_ready()
+    counters) as the core judges that duration, on both sides of the edge; and it lands in
+    every duration bucket whose bound it does not exceed, and in no other."""
+    envoy = tf.start_proxy(upstream, tmp_path, counting="native", native_duration_buckets=True).wait_ready()
     key = ("slo_request_duration_milliseconds_sum", (("slo", "checkout-latency"),))
     seen = []
     try:
@@ -161,6 +177,12 @@ def test_the_native_threshold_judges_the_milliseconds_envoy_reports(upstream, tm
                                    "duration_ms": duration}])[0]["checkout-latency"]
             seen.append((delay, duration, outcome))
             assert outcome == [core], seen
+            grew = {dict(labels)["le"] for (name, labels), v in after.items()
+                    if name == "slo_request_duration_milliseconds_bucket" and dict(labels)["slo"] == "checkout-latency"
+                    and v != before[(name, labels)]}
+            les = {dict(labels)["le"] for (name, labels) in after
+                   if name == "slo_request_duration_milliseconds_bucket" and dict(labels)["slo"] == "checkout-latency"}
+            assert "250" in les and grew == {le for le in les if le == "+Inf" or duration <= int(le)}, (duration, grew)
         durations = [d for _, d, _ in seen]
         assert any(248 <= d <= 250 for d in durations) and any(251 <= d <= 253 for d in durations), seen
     finally:

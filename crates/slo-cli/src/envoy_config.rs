@@ -36,6 +36,8 @@ pub struct EnvoyConfigOptions {
     pub stats_flush_seconds: u64,
     /// Who counts requests: the filter (the default) or Envoy's stats access loggers.
     pub counting: Counting,
+    /// Native counting also counts the duration buckets (one access logger per bucket).
+    pub native_duration_buckets: bool,
 }
 
 /// Where the status endpoint is served.
@@ -90,6 +92,7 @@ impl Default for EnvoyConfigOptions {
             fault_injection: false,
             stats_flush_seconds: 5,
             counting: Counting::Wasm,
+            native_duration_buckets: false,
         }
     }
 }
@@ -111,6 +114,7 @@ pub const OPTIONS: &[(&str, bool)] = &[
     ("stats-flush-seconds", true),
     ("fault-injection", false),
     ("counting", true),
+    ("native-duration-buckets", false),
 ];
 
 pub const USAGE: &str =
@@ -118,7 +122,7 @@ pub const USAGE: &str =
          [--upstream HOST:PORT] [--upstream-protocol http1|http2] [--status-path /slo/status]
          [--status-token TOKEN] [--status-cors-origin ORIGIN]
          [--status-listen IP:PORT | --status-on-data-plane] [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]
-         [--counting wasm|native]";
+         [--counting wasm|native [--native-duration-buckets]]";
 
 /// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
@@ -154,6 +158,10 @@ pub fn filter_configuration(spec: &Spec, options: &EnvoyConfigOptions, with_stat
     }
     if options.counting == Counting::Native {
         config.insert("counting".into(), json!(options.counting.as_str()));
+        config.insert(
+            "duration_buckets".into(),
+            json!(options.native_duration_buckets),
+        );
     }
     Value::Object(config)
 }
@@ -172,9 +180,10 @@ fn status_on_data_plane(options: &EnvoyConfigOptions) -> bool {
 pub fn render(spec: &Spec, options: &EnvoyConfigOptions) -> Result<String, String> {
     let access_log = match options.counting {
         Counting::Wasm => String::new(),
-        Counting::Native => {
-            envoy_native::access_log_yaml(&envoy_native::access_logs(spec)?, "          ")
-        }
+        Counting::Native => envoy_native::access_log_yaml(
+            &envoy_native::access_logs(spec, options.native_duration_buckets)?,
+            "          ",
+        ),
     };
     let tags: String = STATS_TAGS
         .iter()
@@ -495,6 +504,10 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
     }) {
         options.counting = counting;
     }
+    options.native_duration_buckets = args.flag("native-duration-buckets");
+    if options.native_duration_buckets && options.counting != Counting::Native {
+        args.problem("--native-duration-buckets needs --counting native (the filter's own counting always counts the buckets)");
+    }
     args.finish(spec_path).map(|path| (path, options))
 }
 
@@ -671,6 +684,7 @@ mod tests {
         assert!(bad(&["s.json", "--upstream-protocol", "grpc"])
             .contains("--upstream-protocol: `grpc` is not a protocol; allowed: http1, http2"));
         assert!(bad(&["s.json", "--status-token", "t"]).contains("need --status-path"));
+        assert!(bad(&["s.json", "--native-duration-buckets"]).contains("needs --counting native"));
         assert!(bad(&["s.json", "--counting", "lua"])
             .contains("--counting: `lua` is not a way of counting; allowed: wasm"));
         assert!(bad(&["s.json", "--status-on-data-plane"]).contains("need --status-path"));

@@ -7,7 +7,8 @@
 
 use serde_json::{json, Value};
 use slo_core::classify::Outcome;
-use slo_core::native::{compile_spec, Filter};
+use slo_core::histogram::bucket_bounds;
+use slo_core::native::{compile_spec, duration_buckets, Filter};
 use slo_core::spec::Spec;
 use slo_filter::names;
 
@@ -45,9 +46,11 @@ fn logger(filter: &Filter, counters: Vec<Value>) -> Option<Value> {
     Some(log)
 }
 
-/// The access loggers of every SLO, in spec order (good, bad, excluded), or every reason
-/// an SLO cannot be counted natively, each line naming its field.
-pub fn access_logs(spec: &Spec) -> Result<Vec<Value>, String> {
+/// The access loggers of every SLO, in spec order (good, bad, excluded, then with
+/// `buckets` one per duration bucket, adding the request to that bucket and every wider
+/// one: Prometheus buckets are cumulative), or every reason an SLO cannot be counted
+/// natively, each line naming its field.
+pub fn access_logs(spec: &Spec, buckets: bool) -> Result<Vec<Value>, String> {
     let compiled = compile_spec(spec).map_err(|refusals| {
         refusals
             .iter()
@@ -71,6 +74,16 @@ pub fn access_logs(spec: &Spec) -> Result<Vec<Value>, String> {
             &filters.excluded,
             vec![counter(names::excluded(n), json!(1))],
         ));
+        if buckets {
+            let bounds = bucket_bounds(spec);
+            let les: Vec<Option<u32>> = bounds.iter().copied().map(Some).chain([None]).collect();
+            for (i, filter) in duration_buckets(&filters, &bounds).iter().enumerate() {
+                let wider = les[i..]
+                    .iter()
+                    .map(|&le| counter(names::duration_bucket(n, le), json!(1)));
+                logs.extend(logger(filter, wider.collect()));
+            }
+        }
     }
     Ok(logs)
 }
@@ -100,7 +113,7 @@ mod tests {
             "sli":{"match":{"path_prefixes":["/api"]},"bad":{"status":["5xx"]}}}]}]}"#,
         )
         .unwrap();
-        let logs = access_logs(&spec).unwrap();
+        let logs = access_logs(&spec, false).unwrap();
         // Abandoned requests are excluded by default: good, bad and excluded.
         assert_eq!(logs.len(), 3);
         let names: Vec<&str> = logs
@@ -130,13 +143,26 @@ mod tests {
         let yaml = access_log_yaml(&logs, "  ");
         let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
         assert_eq!(parsed["access_log"].as_sequence().unwrap().len(), 3);
+        // With buckets: one logger per bound and +Inf, each counting its bucket and the
+        // wider ones.
+        let logs = access_logs(&spec, true).unwrap();
+        let bounds = bucket_bounds(&spec);
+        assert_eq!(logs.len(), 3 + bounds.len() + 1);
+        let first = &logs[3]["typed_config"]["counters"];
+        assert_eq!(first.as_array().unwrap().len(), bounds.len() + 1);
+        assert_eq!(
+            first[0]["stat"]["name"],
+            "slo_request_duration_milliseconds_bucket.slo=c.le=1"
+        );
+        let last = &logs[3 + bounds.len()]["typed_config"]["counters"];
+        assert_eq!(last.as_array().unwrap().len(), 1, "+Inf counts only itself");
     }
 
     #[test]
     fn a_spec_native_counting_cannot_state_is_refused_naming_each_field() {
         let spec = Spec::from_json(r#"{"services":[{"name":"s","slos":[{"name":"c","target":0.99,"window":"30d",
             "sli":{"match":{"path_prefixes":["/api?v=1"]},"latency":{"threshold_ms":4294967295}}}]}]}"#).unwrap();
-        let message = access_logs(&spec).unwrap_err();
+        let message = access_logs(&spec, false).unwrap_err();
         assert_eq!(message.lines().count(), 2, "{message}");
         assert!(message.starts_with("services[0].slos[0].sli.match.path_prefixes[0]: "));
         assert!(message.ends_with("(or use --counting wasm)\n"));

@@ -52,12 +52,14 @@ pub enum Filter {
     Never,
 }
 
-/// The filter trees of one SLO: a request the SLO judges passes exactly one of them.
+/// The filter trees of one SLO: a request the SLO judges passes exactly one of `good`,
+/// `bad` and `excluded`; `judged` holds for the good and the bad ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeFilters {
     pub good: Filter,
     pub bad: Filter,
     pub excluded: Filter,
+    pub judged: Filter,
 }
 
 /// An SLO that native counting cannot count exactly, and why.
@@ -136,6 +138,14 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
     let bad_statuses = status_ranges(&sli.bad.statuses);
     let abandoned = vec![(0, 0)];
     let answered_not_excluded = complement(&union(&excluded_statuses, &abandoned));
+    let abandoned_bad = match sli.abandoned {
+        Abandoned::Bad => status(abandoned.clone()),
+        Abandoned::Latency => all(vec![
+            status(abandoned.clone()),
+            threshold.map_or(Filter::Never, |t| Filter::DurationAtLeast(t + 1)),
+        ]),
+        Abandoned::Exclude => Filter::Never,
+    };
     let slow = threshold.map(|t| Filter::DurationAtLeast(t + 1));
     let fast = threshold.map(Filter::DurationAtMost);
     let grpc = |negate| {
@@ -164,17 +174,23 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
     let mut bad_ways = vec![status(subtract(&bad_statuses, &excluded_statuses))];
     let judged_slow: Vec<Filter> = grpc(false).into_iter().chain(slow.clone()).collect();
     if !judged_slow.is_empty() {
-        bad_ways.push(all(vec![status(answered_not_excluded), any(judged_slow)]));
+        bad_ways.push(all(vec![
+            status(answered_not_excluded.clone()),
+            any(judged_slow),
+        ]));
     }
-    match sli.abandoned {
-        Abandoned::Bad => bad_ways.push(status(abandoned.clone())),
-        Abandoned::Latency => bad_ways.push(all(vec![
-            status(abandoned.clone()),
-            slow.clone().unwrap_or(Filter::Never),
-        ])),
-        Abandoned::Exclude => {}
-    }
-    let bad = all(vec![matched.clone(), not_excluded_path, any(bad_ways)]);
+    bad_ways.push(abandoned_bad.clone());
+    let bad = all(vec![
+        matched.clone(),
+        not_excluded_path.clone(),
+        any(bad_ways),
+    ]);
+    // Judged: answered and not excluded, or abandoned and counted bad.
+    let judged = all(vec![
+        matched.clone(),
+        not_excluded_path,
+        any(vec![status(answered_not_excluded), abandoned_bad]),
+    ]);
 
     // Excluded: an excluded path or status, or an abandoned request the SLI leaves out.
     let mut excluded_ways = vec![excluded_path, status(excluded_statuses)];
@@ -190,7 +206,28 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
         good,
         bad,
         excluded,
+        judged,
     })
+}
+
+/// One filter per duration bucket of `bounds` (ascending, as `histogram::bucket_bounds`
+/// gives them) and `+Inf` last: a judged request whose whole milliseconds fall in the
+/// bucket's interval (above the bound before, up to its own), so each judged request passes
+/// exactly the filter of `histogram::bucket_index`. The duration, the cheapest test, comes
+/// first: an `and_filter` stops at the first false.
+pub fn duration_buckets(filters: &OutcomeFilters, bounds: &[u32]) -> Vec<Filter> {
+    let mut out = Vec::with_capacity(bounds.len() + 1);
+    let mut above: Option<u32> = None;
+    for upper in bounds.iter().copied().map(Some).chain([None]) {
+        let lower = above.map(|b| Filter::DurationAtLeast(b.saturating_add(1)));
+        out.push(all(lower
+            .into_iter()
+            .chain(upper.map(Filter::DurationAtMost))
+            .chain([filters.judged.clone()])
+            .collect()));
+        above = upper;
+    }
+    out
 }
 
 /// The request match, cheapest and most selective test first: the path rules most SLOs

@@ -6,7 +6,8 @@
 
 use proptest::prelude::*;
 use slo_core::classify::{Outcome, RequestFacts, ResponseFacts};
-use slo_core::native::{compile, compile_spec, Filter, OutcomeFilters};
+use slo_core::histogram::bucket_index;
+use slo_core::native::{compile, compile_spec, duration_buckets, Filter, OutcomeFilters};
 use slo_core::spec::{
     Abandoned, BadOutcomes, Exclusions, RequestMatch, RequestSli, Spec, StatusMatch,
 };
@@ -271,15 +272,22 @@ proptest! {
         requests in prop::collection::vec(request_strategy(), 1..40),
     ) {
         let filters = compile(&sli, "sli").unwrap();
+        // The threshold among the bounds, as `histogram::bucket_bounds` puts every threshold.
+        let t = sli.bad.latency_threshold_ms.unwrap_or(250);
+        let mut bounds = vec![1, 5, t, 249, 251, 500];
+        bounds.sort_unstable();
+        bounds.dedup();
+        let buckets = duration_buckets(&filters, &bounds);
         for (mut request, offset) in requests {
             // Durations at the threshold and one or two milliseconds either side.
-            let t = i64::from(sli.bad.latency_threshold_ms.unwrap_or(250));
-            request.duration_ms = u64::try_from((t + offset).max(0)).unwrap();
-            prop_assert_eq!(
-                native_outcome(&filters, &request),
-                core_outcome(&sli, &request),
-                "{:?}\n{:?}", request, filters
-            );
+            request.duration_ms = u64::try_from((i64::from(t) + offset).max(0)).unwrap();
+            let core = core_outcome(&sli, &request);
+            prop_assert_eq!(native_outcome(&filters, &request), core, "{:?}\n{:?}", request, filters);
+            // A judged request lands in exactly the core's bucket; others in none.
+            let passed: Vec<usize> = (0..buckets.len()).filter(|&i| holds(&buckets[i], &request)).collect();
+            let judged = matches!(core, Some(Outcome::Good | Outcome::Bad));
+            let expected = if judged { vec![bucket_index(&bounds, request.duration_ms)] } else { vec![] };
+            prop_assert_eq!(passed, expected, "{:?}", request);
         }
     }
 }

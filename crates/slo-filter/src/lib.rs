@@ -167,11 +167,11 @@ mod shell {
             let vm_memory = define(MetricType::Gauge, names::VM_MEMORY)?;
             let mut slos = Vec::new();
             let mut windows = Vec::new();
-            // Natively counted requests have no exact duration buckets (Envoy's histograms
-            // are approximate): none are defined, rather than buckets that stay zero.
-            let bounds = match config.counting {
-                Counting::Wasm => slo_core::histogram::bucket_bounds(&config.spec),
-                Counting::Native => Vec::new(),
+            // Native counting without buckets: none are defined, rather than buckets that
+            // stay zero.
+            let bounds = match config.duration_buckets {
+                true => slo_core::histogram::bucket_bounds(&config.spec),
+                false => Vec::new(),
             };
             for slo in config.spec.slos() {
                 let n = slo.name.as_str();
@@ -182,7 +182,7 @@ mod shell {
                     duration_buckets: bounds
                         .iter()
                         .map(|&b| Some(b))
-                        .chain((config.counting == Counting::Wasm).then_some(None))
+                        .chain(config.duration_buckets.then_some(None))
                         .map(|le| define(MetricType::Counter, &names::duration_bucket(n, le)))
                         .collect::<Result<_, Status>>()?,
                     duration_sum: define(MetricType::Counter, &names::duration_sum(n))?,

@@ -12,7 +12,9 @@
 //! `status` is optional (no status endpoint without it); `tick_seconds` defaults to 5;
 //! `counting` defaults to `"wasm"` (the filter judges every request); `"native"` means
 //! Envoy's stats access loggers count the requests (`slo envoy-config --counting native`)
-//! and the filter only reads their counters on its tick and serves the status endpoint.
+//! and the filter only reads their counters on its tick and serves the status endpoint;
+//! with native counting, `"duration_buckets": true` says the loggers count the duration
+//! buckets too (`--native-duration-buckets`), so the filter defines them.
 
 use serde_json::Value;
 use slo_core::decode::{Errors, FieldError, Object};
@@ -27,6 +29,9 @@ pub struct FilterConfig {
     pub status: Option<StatusEndpoint>,
     pub tick_seconds: u64,
     pub counting: Counting,
+    /// Whether the filter defines the duration buckets: always when it counts itself; with
+    /// native counting, only when the access loggers count them.
+    pub duration_buckets: bool,
 }
 
 /// Who counts the requests into Envoy's counters.
@@ -86,7 +91,13 @@ impl FilterConfig {
         let Some(root) = Object::read(
             value,
             "",
-            &["spec", "status", "tick_seconds", "counting"],
+            &[
+                "spec",
+                "status",
+                "tick_seconds",
+                "counting",
+                "duration_buckets",
+            ],
             &mut errors,
         ) else {
             return Err(errors.0);
@@ -119,6 +130,24 @@ impl FilterConfig {
                 None
             }),
         };
+        let duration_buckets = match (root.get("duration_buckets"), counting) {
+            (None, _) => counting != Some(Counting::Native),
+            (Some(Value::Bool(on)), Some(Counting::Native)) => *on,
+            (Some(Value::Bool(_)), _) => {
+                errors.push(
+                    &root.path_of("duration_buckets"),
+                    "is allowed only with \"counting\": \"native\" (the filter's own counting always counts the buckets)",
+                );
+                false
+            }
+            (Some(_), _) => {
+                errors.push(
+                    &root.path_of("duration_buckets"),
+                    "is not allowed; allowed: true or false",
+                );
+                false
+            }
+        };
         let spec = match spec {
             Some(Ok(spec)) => Some(spec),
             Some(Err(spec_errors)) => {
@@ -134,6 +163,7 @@ impl FilterConfig {
                     status,
                     tick_seconds,
                     counting,
+                    duration_buckets,
                 })
             }
             _ => Err(errors.0),
@@ -226,6 +256,16 @@ mod tests {
         let native =
             FilterConfig::from_json(&format!(r#"{{"spec":{SPEC},"counting":"native"}}"#)).unwrap();
         assert_eq!(native.counting, Counting::Native);
+        assert!(config.duration_buckets && !native.duration_buckets);
+        let with_buckets = FilterConfig::from_json(&format!(
+            r#"{{"spec":{SPEC},"counting":"native","duration_buckets":true}}"#
+        ))
+        .unwrap();
+        assert!(with_buckets.duration_buckets);
+        let errors =
+            FilterConfig::from_json(&format!(r#"{{"spec":{SPEC},"duration_buckets":false}}"#))
+                .unwrap_err();
+        assert_eq!(errors[0].path, "duration_buckets");
     }
 
     #[test]
