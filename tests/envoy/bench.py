@@ -3,7 +3,8 @@
 Same Envoy configuration (from `slo envoy-config`, one worker) in these variants: no filter,
 an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json,
 native counting of the same SLOs (`--counting native`: Envoy's stats access loggers count, the
-filter only ticks), a Lua filter doing the same classification, and the SLO filter and native
+filter only ticks), the same with the duration buckets counted too (one more access logger per
+SLO and bucket), a Lua filter doing the same classification, and the SLO filter and native
 counting with 30 SLOs (the three, and nine copies of them under /svc1 ... /svc9: a request is
 judged by two SLOs and ruled out by the 28 others, as at a gateway in front of ten services);
 the SLO filter is also loaded on a path no SLO judges (its route switches the filter off). The upstream is a second Envoy answering with a
@@ -95,21 +96,22 @@ def thirty_slos(path):
     return path
 
 
-# name: (spec, counting); the others change the SLO filter's configuration.
-SLO_VARIANTS = {"slo filter": (3, "wasm"), "native": (3, "native"),
-                "slo filter, 30 SLOs": (30, "wasm"), "native, 30 SLOs": (30, "native")}
+# name: (SLOs, `slo envoy-config` options); the others change the SLO filter's configuration.
+SLO_VARIANTS = {"slo filter": (3, {}), "native": (3, {"counting": "native"}),
+                "native, buckets": (3, {"counting": "native", "native_duration_buckets": True}),
+                "slo filter, 30 SLOs": (30, {}), "native, 30 SLOs": (30, {"counting": "native"})}
 
 
 def variant_configs(upstream_port, work):
     """{name: (listen_port, admin_port, config_text)} for the variants."""
     out = {}
     specs = {3: harness.SPEC, 30: thirty_slos(work / "thirty.json")}
-    for name in ("no filter", "empty wasm", "slo filter", "native", "lua", "slo filter, 30 SLOs", "native, 30 SLOs"):
+    for name in ("no filter", "empty wasm", "slo filter", "native", "native, buckets", "lua",
+                 "slo filter, 30 SLOs", "native, 30 SLOs"):
         listen, admin = harness.free_port(), harness.free_port()
-        slos, counting = SLO_VARIANTS.get(name, (3, "wasm"))
+        slos, options = SLO_VARIANTS.get(name, (3, {}))
         config = yaml.safe_load(harness.envoy_config(
-            specs[slos], listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream_port}",
-            counting=counting))
+            specs[slos], listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream_port}", **options))
         hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
         filters = hcm["http_filters"]
         if name == "no filter":
