@@ -580,40 +580,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn native_counting_logs_outcomes_and_keeps_the_filter_off_the_request_path() {
-        let options = EnvoyConfigOptions {
-            counting: Counting::Native,
-            status_path: Some("/slo/status".into()),
-            status_listener: StatusListener::DataPlane,
-            ..Default::default()
-        };
-        let yaml = render(&spec(), &options).unwrap();
-        let config: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
-        let hcm = &config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
-            ["typed_config"];
-        // checkout (latency: abandoned ones bad or excluded) and catalog: 3 loggers each.
-        assert_eq!(hcm["access_log"].as_sequence().unwrap().len(), 6);
-        let routes = hcm["route_config"]["virtual_hosts"][0]["routes"]
-            .as_sequence()
-            .unwrap();
-        let names: Vec<&str> = routes.iter().map(|r| r["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["slo-status", "default"]);
-        assert!(routes[0].get("typed_per_filter_config").is_none());
-        assert_eq!(
-            routes[1]["typed_per_filter_config"]["envoy.filters.http.wasm"]["disabled"],
-            true
-        );
-        let configuration = hcm["http_filters"][0]["typed_config"]["config"]["configuration"]
-            ["value"]
-            .as_str()
-            .unwrap();
-        assert!(configuration.contains(r#""counting":"native""#));
-        assert!(!render(&spec(), &EnvoyConfigOptions::default())
-            .unwrap()
-            .contains("access_log"));
-    }
-
     /// The cluster named `upstream`, parsed from the rendered YAML.
     fn upstream_cluster(options: &EnvoyConfigOptions) -> serde_yaml_ng::Value {
         let config: serde_yaml_ng::Value =

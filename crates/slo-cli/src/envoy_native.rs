@@ -105,6 +105,8 @@ pub fn access_log_yaml(logs: &[Value], indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envoy_config::{render, EnvoyConfigOptions, StatusListener};
+    use slo_filter::options::Counting;
 
     #[test]
     fn each_outcome_is_one_logger_with_the_filters_stat_names() {
@@ -166,5 +168,42 @@ mod tests {
         assert_eq!(message.lines().count(), 2, "{message}");
         assert!(message.starts_with("services[0].slos[0].sli.match.path_prefixes[0]: "));
         assert!(message.ends_with("(or use --counting wasm)\n"));
+    }
+
+    #[test]
+    fn native_counting_logs_outcomes_and_keeps_the_filter_off_the_request_path() {
+        let spec = Spec::from_json(r#"{"services":[{"name":"shop","slos":[
+            {"name":"checkout","target":0.999,"window":"30d","sli":{"bad":{"status":["5xx"]},"latency":{"threshold_ms":300}}},
+            {"name":"catalog","target":0.99,"window":"7d","sli":{"latency":{"threshold_ms":5}}}]}]}"#).unwrap();
+        let options = EnvoyConfigOptions {
+            counting: Counting::Native,
+            status_path: Some("/slo/status".into()),
+            status_listener: StatusListener::DataPlane,
+            ..Default::default()
+        };
+        let yaml = render(&spec, &options).unwrap();
+        let config: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let hcm = &config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
+            ["typed_config"];
+        // checkout (latency: abandoned ones bad or excluded) and catalog: 3 loggers each.
+        assert_eq!(hcm["access_log"].as_sequence().unwrap().len(), 6);
+        let routes = hcm["route_config"]["virtual_hosts"][0]["routes"]
+            .as_sequence()
+            .unwrap();
+        let names: Vec<&str> = routes.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["slo-status", "default"]);
+        assert!(routes[0].get("typed_per_filter_config").is_none());
+        assert_eq!(
+            routes[1]["typed_per_filter_config"]["envoy.filters.http.wasm"]["disabled"],
+            true
+        );
+        let configuration = hcm["http_filters"][0]["typed_config"]["config"]["configuration"]
+            ["value"]
+            .as_str()
+            .unwrap();
+        assert!(configuration.contains(r#""counting":"native""#));
+        assert!(!render(&spec, &EnvoyConfigOptions::default())
+            .unwrap()
+            .contains("access_log"));
     }
 }

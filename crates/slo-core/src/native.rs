@@ -138,16 +138,17 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
     let bad_statuses = status_ranges(&sli.bad.statuses);
     let abandoned = vec![(0, 0)];
     let answered_not_excluded = complement(&union(&excluded_statuses, &abandoned));
+    let slow = threshold.map(|t| Filter::DurationAtLeast(t + 1));
+    let fast = threshold.map(Filter::DurationAtMost);
+    // Abandoned requests the SLI counts as bad (`latency`: only past the threshold).
     let abandoned_bad = match sli.abandoned {
         Abandoned::Bad => status(abandoned.clone()),
         Abandoned::Latency => all(vec![
             status(abandoned.clone()),
-            threshold.map_or(Filter::Never, |t| Filter::DurationAtLeast(t + 1)),
+            slow.clone().unwrap_or(Filter::Never),
         ]),
         Abandoned::Exclude => Filter::Never,
     };
-    let slow = threshold.map(|t| Filter::DurationAtLeast(t + 1));
-    let fast = threshold.map(Filter::DurationAtMost);
     let grpc = |negate| {
         (!sli.bad.grpc_statuses.is_empty()).then(|| Filter::GrpcStatus {
             codes: sli.bad.grpc_statuses.clone(),
@@ -160,14 +161,13 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
         &union(&excluded_statuses, &abandoned),
         &bad_statuses,
     ));
-    let good = all([
+    let good = all(vec![
         matched.clone(),
         not_excluded_path.clone(),
         status(good_statuses),
         grpc(true).unwrap_or(all(vec![])),
         fast.clone().unwrap_or(all(vec![])),
-    ]
-    .into());
+    ]);
 
     // Bad: a bad status that no exclusion takes, or an answered, not excluded request with
     // a bad gRPC status or too slow, or an abandoned one the SLI counts as bad.
