@@ -7,6 +7,7 @@ threshold on the very milliseconds it reports."""
 
 import json
 import socket
+import subprocess
 import time
 
 import pytest
@@ -231,3 +232,15 @@ def test_both_modes_match_hosts_methods_and_routes_and_judge_status_classes_alik
     finally:
         for envoy in envoys.values():
             envoy.stop()
+
+
+def test_the_shipped_native_configuration_is_the_generated_one_and_envoy_accepts_it():
+    shipped = (harness.ROOT / "filters" / "envoy" / "envoy-native.yaml").read_text()
+    assert shipped == harness.envoy_config(wasm="/etc/envoy/slo_filter.wasm", counting="native",
+                                           **tf.ENVOY_EXAMPLE_ARGS), \
+        "filters/envoy/envoy-native.yaml is stale; regenerate it as filters/envoy/README.md says"
+    # Envoy validates it (with the tested .wasm in place of /etc/envoy's).
+    text = shipped.replace("/etc/envoy/slo_filter.wasm", str(harness.require(harness.WASM, "the SLO filter")))
+    done = subprocess.run([str(harness.ENVOY), "--mode", "validate", "--config-yaml", text],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and " OK" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

@@ -89,15 +89,15 @@ pub fn access_logs(spec: &Spec, buckets: bool) -> Result<Vec<Value>, String> {
 }
 
 /// The `access_log` block of an HTTP connection manager, indented for the generated
-/// bootstrap: one JSON (flow YAML) line per logger.
+/// bootstrap.
 pub fn access_log_yaml(logs: &[Value], indent: &str) -> String {
+    let block = serde_yaml_ng::to_string(&json!({ "access_log": logs })).unwrap_or_default();
     let mut out = format!(
         "{indent}# Native counting: Envoy's stats access loggers count each SLO's outcomes into the\n\
-         {indent}# filter's counters (filters compiled from the spec by slo-core).\n\
-         {indent}access_log:\n"
+         {indent}# filter's counters (filters compiled from the spec by slo-core).\n"
     );
-    for log in logs {
-        out += &format!("{indent}- {log}\n");
+    for line in block.lines() {
+        out += &format!("{indent}{line}\n");
     }
     out
 }
