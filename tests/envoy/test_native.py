@@ -1,9 +1,10 @@
-"""Native counting (`slo envoy-config --counting native`) against the Wasm filter's counting, in
-the real Envoy 1.40: the same traffic (HTTP/1.1 with local replies, aborts, exclusions, paths
-no SLO judges, latency either side of the threshold, abandoned requests; gRPC with statuses in
-trailers and trailers-only; an unreachable gRPC upstream) gives the same counts in both modes,
-the core's, and the same burn rates and tier states; and Envoy's duration filter judges the
-threshold on the very milliseconds it reports."""
+"""Native counting (`slo envoy-config --counting native`, plain filters or CEL) against the
+Wasm filter's counting, in the real Envoy 1.40: the same traffic (HTTP/1.1 with local replies,
+aborts, exclusions, paths no SLO judges, slow and abandoned requests; gRPC with statuses in
+trailers and trailers-only; an unreachable gRPC upstream; hosts, methods, route names) gives
+the same counts in every mode, the core's, and the same burn rates and tier states; and near
+the threshold, one request at a time, each mode judges each request as the core judges the
+milliseconds that mode measured."""
 
 import json
 import socket
@@ -18,19 +19,11 @@ import test_grpc as tg
 from grpc_catalog import CatalogServer
 from harness import Envoy, get, prometheus, send, wait_for
 
-MODES = ("wasm", "native")
-# The proxies of the HTTP mix: each counting mode, and native counting with duration buckets.
-PROXIES = {"wasm": {"counting": "wasm"}, "native": {"counting": "native"},
-           "native with buckets": {"counting": "native", "native_duration_buckets": True}}
-SLOW_SIDE = {"x-envoy-fault-delay-request": "300"}
-FAST_SIDE = {"x-envoy-fault-delay-request": "200"}
-# Latency either side of checkout-latency's 250 ms threshold, 50 ms away from it (a loaded
-# machine delays some requests by tens of milliseconds; the edge itself is tested below, one
-# request at a time, on the milliseconds Envoy reports).
-NEAR_THRESHOLD = [
-    (4, "GET", "/api/checkout/near", FAST_SIDE, {"checkout-availability": "good", "checkout-latency": "good"}),
-    (4, "GET", "/api/checkout/near", SLOW_SIDE, {"checkout-availability": "good", "checkout-latency": "bad"}),
-]
+# Each way of counting: the filter, Envoy's plain access-log filters, one CEL expression each.
+MODES = {"wasm": {"counting": "wasm"}, "native": {"counting": "native"},
+         "native CEL": {"counting": "native", "native_cel": True}}
+# The proxies of the HTTP mix: each mode, and native counting with duration buckets.
+PROXIES = dict(MODES, **{"native with buckets": {"counting": "native", "native_duration_buckets": True}})
 # Abandoned after 0.1 s and 0.4 s (the upstream would answer after 2 s): excluded by
 # checkout-availability; checkout-latency excludes the first and counts the second as bad.
 ABANDONED = {("checkout-availability", "excluded"): 2, ("checkout-latency", "excluded"): 1,
@@ -64,9 +57,9 @@ def state(report):
 
 
 def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(proxies, tmp_path):
-    mix = tf.MIX + NEAR_THRESHOLD
+    mix = tf.MIX
     expected = tf.add(tf.expected_counts(mix), ABANDONED)
-    for envoy in proxies.values():
+    for mode, envoy in proxies.items():
         statuses = send(envoy.listen_port, tf.requests_of(mix), connections=8)
         assert statuses.count(503) == 5 and statuses.count(500) == 7, statuses
         tf.abandon(envoy.listen_port, "/api/checkout/wait", 2000, 0.1)
@@ -83,7 +76,7 @@ def test_both_modes_count_the_http_mix_alike_with_the_same_burn_rates_and_tiers(
     series = {mode: prometheus(envoy) for mode, envoy in proxies.items()}
     buckets = {key for key in series["wasm"] if key[0] == "slo_request_duration_milliseconds_bucket"}
     assert buckets and not any(key[0] == "slo_request_duration_milliseconds_bucket" for key in series["native"])
-    assert set(series["wasm"]) - buckets == set(series["native"])
+    assert set(series["wasm"]) - buckets == set(series["native"]) == set(series["native CEL"])
     assert set(series["wasm"]) == set(series["native with buckets"])
     # The threshold is a bucket edge in both: le="250" holds exactly the latency SLO's good
     # requests, +Inf every judged one (the other edges see each mode's own durations).
@@ -124,8 +117,8 @@ def grpc_proxy(upstream_port, tmp_path, mode):
     listen, admin = harness.free_port(), harness.free_port()
     text = harness.envoy_config(harness.SPEC, listen_port=listen, admin_port=admin,
                                 upstream=f"127.0.0.1:{upstream_port}", upstream_protocol="http2",
-                                tick_seconds=1, counting=mode)
-    envoy = Envoy(text, concurrency=2, workdir=tmp_path / mode)
+                                tick_seconds=1, **MODES[mode])
+    envoy = Envoy(text, concurrency=2, workdir=tmp_path / mode.replace(" ", "-"))
     envoy.listen_port = listen
     return envoy.wait_ready()
 
@@ -149,43 +142,57 @@ def test_both_modes_count_grpc_statuses_in_trailers_trailers_only_and_from_a_dea
             unavailable, _ = tg.expected_counts([("Get", tg.grpc.StatusCode.UNAVAILABLE)] * 8)
             assert unavailable["bad"] == 8
             wait_for(lambda: (grpc_counts(dead) == unavailable, grpc_counts(dead)), what=f"{mode}: dead upstream")
-        # Both modes: the same counts for each upstream.
-        assert [grpc_counts(e) for e in envoys[:2]] == [grpc_counts(e) for e in envoys[2:]]
+        # Every mode: the same counts for each upstream.
+        counted = [grpc_counts(e) for e in envoys]
+        assert counted[0::2] == [counted[0]] * len(MODES) and counted[1::2] == [counted[1]] * len(MODES)
     finally:
         for envoy in envoys:
             envoy.stop()
         catalog.stop()
 
 
-def test_the_native_threshold_judges_the_milliseconds_envoy_reports(upstream, tmp_path):
-    """One request at a time around checkout-latency's 250 ms: each request's duration (the
-    change of the duration sum, Envoy's %DURATION%) and its outcome (the change of the
-    counters) as the core judges that duration, on both sides of the edge; and it lands in
-    every duration bucket whose bound it does not exceed, and in no other."""
-    envoy = tf.start_proxy(upstream, tmp_path, counting="native", native_duration_buckets=True).wait_ready()
-    key = ("slo_request_duration_milliseconds_sum", (("slo", "checkout-latency"),))
+LATENCY = "checkout-latency"
+SUM = ("slo_request_duration_milliseconds_sum", (("slo", LATENCY),))
+COUNT = ("slo_request_duration_milliseconds_count", (("slo", LATENCY),))
+
+
+def latency_counts(series):
+    return {key: v for key, v in series.items()
+            if dict(key[1]).get("slo") == LATENCY and key[0] in (
+                "slo_requests_total", "slo_request_duration_milliseconds_sum", "slo_request_duration_milliseconds_bucket")}
+
+
+@pytest.mark.parametrize("mode", ["wasm", "native with buckets", "native CEL"])
+def test_each_mode_judges_the_threshold_on_the_milliseconds_it_measured(upstream, tmp_path, mode):
+    """Latency near the threshold, one request at a time around checkout-latency's 250 ms:
+    each request's duration as its mode measured it (the change of the duration sum: Envoy's
+    %DURATION%, or the filter's clock) and its outcome (the change of the counters) are as
+    the core judges that duration, on both sides of the edge; and where buckets are counted
+    it lands in every bucket whose bound it does not exceed, and in no other."""
+    envoy = tf.start_proxy(upstream, tmp_path, **PROXIES[mode]).wait_ready()
     seen = []
     try:
-        for delay in range(242, 254):
+        for delay in range(238, 254):
             before = prometheus(envoy)
             send(envoy.listen_port, [("GET", "/api/checkout/edge", {"x-envoy-fault-delay-request": str(delay)})],
                  connections=1)
-            after = prometheus(envoy)
-            duration = int(after[key] - before[key])
-            outcome = [o for o in ("good", "bad") if after[("slo_requests_total", (("outcome", o), ("slo", "checkout-latency")))]
-                       != before[("slo_requests_total", (("outcome", o), ("slo", "checkout-latency")))]]
+            # The loggers count at once, the filter on its tick (1 s), the count last.
+            after = wait_for(lambda: (prometheus(envoy)[COUNT] != before[COUNT], prometheus(envoy)),
+                             what=f"{mode}: the request of {delay} ms counted")
+            duration = int(after[SUM] - before[SUM])
+            changed = {key for key, v in latency_counts(after).items() if v != before.get(key)}
+            outcome = [dict(labels)["outcome"] for name, labels in changed if name == "slo_requests_total"]
             core = harness.judge([{"method": "GET", "path": "/api/checkout/edge", "status": 200, "grpc_status": None,
-                                   "duration_ms": duration}])[0]["checkout-latency"]
+                                   "duration_ms": duration}])[0][LATENCY]
             seen.append((delay, duration, outcome))
             assert outcome == [core], seen
-            grew = {dict(labels)["le"] for (name, labels), v in after.items()
-                    if name == "slo_request_duration_milliseconds_bucket" and dict(labels)["slo"] == "checkout-latency"
-                    and v != before[(name, labels)]}
-            les = {dict(labels)["le"] for (name, labels) in after
-                   if name == "slo_request_duration_milliseconds_bucket" and dict(labels)["slo"] == "checkout-latency"}
-            assert "250" in les and grew == {le for le in les if le == "+Inf" or duration <= int(le)}, (duration, grew)
+            les = {dict(labels)["le"] for (name, labels) in after if name == "slo_request_duration_milliseconds_bucket"
+                   and dict(labels)["slo"] == LATENCY}
+            grew = {dict(labels)["le"] for name, labels in changed if name == "slo_request_duration_milliseconds_bucket"}
+            assert grew == {le for le in les if le == "+Inf" or duration <= int(le)}, (duration, grew)
+            assert ("250" in les) == (mode != "native CEL"), les
         durations = [d for _, d, _ in seen]
-        assert any(248 <= d <= 250 for d in durations) and any(251 <= d <= 253 for d in durations), seen
+        assert any(d <= 250 for d in durations) and any(d > 250 for d in durations), seen
     finally:
         envoy.stop()
 
@@ -208,10 +215,10 @@ def test_both_modes_match_hosts_methods_and_routes_and_judge_status_classes_alik
                 for method in ("GET", "POST")]
     envoys = {}
     try:
-        for mode in MODES:
-            envoys[mode] = tf.start_proxy(upstream, tmp_path / mode, spec=spec, counting=mode).wait_ready()
+        for mode, options in MODES.items():
+            envoys[mode] = tf.start_proxy(upstream, tmp_path / mode.replace(" ", "-"), spec=spec, **options).wait_ready()
         answers = {mode: send(envoy.listen_port, requests, connections=4) for mode, envoy in envoys.items()}
-        assert answers["wasm"] == answers["native"]
+        assert answers["native"] == answers["wasm"] == answers["native CEL"]
         judged = harness.judge([{"method": m, "path": p, "authority": h["host"], "route": "default", "status": s,
                                  "grpc_status": None, "duration_ms": 0}
                                 for (m, p, h), s in zip(requests, answers["native"])], spec)

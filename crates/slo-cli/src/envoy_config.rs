@@ -4,7 +4,7 @@
 //! `filters/envoy/` all use this output, so the documented configuration is the tested one.
 
 use crate::args::Args;
-use crate::envoy_native;
+use crate::envoy_native::{self, NativeOptions};
 use serde_json::{json, Map, Value};
 use slo_core::classify::judged_path_prefixes;
 use slo_core::spec::Spec;
@@ -36,8 +36,8 @@ pub struct EnvoyConfigOptions {
     pub stats_flush_seconds: u64,
     /// Who counts requests: the filter (the default) or Envoy's stats access loggers.
     pub counting: Counting,
-    /// Native counting also counts the duration buckets (one access logger per bucket).
-    pub native_duration_buckets: bool,
+    /// How native counting is written out (duration buckets, CEL).
+    pub native: NativeOptions,
 }
 
 /// Where the status endpoint is served.
@@ -92,7 +92,7 @@ impl Default for EnvoyConfigOptions {
             fault_injection: false,
             stats_flush_seconds: 5,
             counting: Counting::Wasm,
-            native_duration_buckets: false,
+            native: NativeOptions::default(),
         }
     }
 }
@@ -115,6 +115,7 @@ pub const OPTIONS: &[(&str, bool)] = &[
     ("fault-injection", false),
     ("counting", true),
     ("native-duration-buckets", false),
+    ("native-cel", false),
 ];
 
 pub const USAGE: &str =
@@ -122,7 +123,7 @@ pub const USAGE: &str =
          [--upstream HOST:PORT] [--upstream-protocol http1|http2] [--status-path /slo/status]
          [--status-token TOKEN] [--status-cors-origin ORIGIN]
          [--status-listen IP:PORT | --status-on-data-plane] [--tick-seconds N] [--stats-flush-seconds N] [--fault-injection]
-         [--counting wasm|native [--native-duration-buckets]]";
+         [--counting wasm|native [--native-duration-buckets] [--native-cel]]";
 
 /// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
@@ -160,7 +161,7 @@ pub fn filter_configuration(spec: &Spec, options: &EnvoyConfigOptions, with_stat
         config.insert("counting".into(), json!(options.counting.as_str()));
         config.insert(
             "duration_buckets".into(),
-            json!(options.native_duration_buckets),
+            json!(options.native.duration_buckets),
         );
     }
     Value::Object(config)
@@ -181,7 +182,7 @@ pub fn render(spec: &Spec, options: &EnvoyConfigOptions) -> Result<String, Strin
     let access_log = match options.counting {
         Counting::Wasm => String::new(),
         Counting::Native => envoy_native::access_log_yaml(
-            &envoy_native::access_logs(spec, options.native_duration_buckets)?,
+            &envoy_native::access_logs(spec, options.native)?,
             "          ",
         ),
     };
@@ -269,7 +270,7 @@ stats_config:
             Counting::Wasm => "",
             Counting::Native => ", counting natively\n# (Envoy's stats access loggers; the filter reads their counters on its tick and serves\n# the status endpoint)",
         },
-        durations = match (options.counting, options.native_duration_buckets) {
+        durations = match (options.counting, options.native.duration_buckets) {
             (Counting::Native, false) => "slo_request_duration_milliseconds_sum{slo} (and _count)",
             _ => "slo_request_duration_milliseconds_bucket{slo,le} (and _sum, _count)",
         },
@@ -512,9 +513,12 @@ pub fn options_from(raw: &[String]) -> Result<(String, EnvoyConfigOptions), Stri
     }) {
         options.counting = counting;
     }
-    options.native_duration_buckets = args.flag("native-duration-buckets");
-    if options.native_duration_buckets && options.counting != Counting::Native {
-        args.problem("--native-duration-buckets needs --counting native (the filter's own counting always counts the buckets)");
+    options.native = NativeOptions {
+        duration_buckets: args.flag("native-duration-buckets"),
+        cel: args.flag("native-cel"),
+    };
+    if options.native != NativeOptions::default() && options.counting != Counting::Native {
+        args.problem("--native-duration-buckets and --native-cel need --counting native");
     }
     args.finish(spec_path).map(|path| (path, options))
 }
@@ -658,7 +662,7 @@ mod tests {
         assert!(bad(&["s.json", "--upstream-protocol", "grpc"])
             .contains("--upstream-protocol: `grpc` is not a protocol; allowed: http1, http2"));
         assert!(bad(&["s.json", "--status-token", "t"]).contains("need --status-path"));
-        assert!(bad(&["s.json", "--native-duration-buckets"]).contains("needs --counting native"));
+        assert!(bad(&["s.json", "--native-duration-buckets"]).contains("need --counting native"));
         assert!(bad(&["s.json", "--counting", "lua"])
             .contains("--counting: `lua` is not a way of counting; allowed: wasm"));
         assert!(bad(&["s.json", "--status-on-data-plane"]).contains("need --status-path"));

@@ -29,7 +29,16 @@ fn counter(name: String, value: Value) -> Value {
     counter
 }
 
-fn logger(filter: &Filter, counters: Vec<Value>) -> Option<Value> {
+/// How native counting is written out.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NativeOptions {
+    /// One logger per SLO and duration bucket as well.
+    pub duration_buckets: bool,
+    /// Each tree as one CEL expression instead of Envoy's plain access-log filters.
+    pub cel: bool,
+}
+
+fn logger(filter: &Filter, counters: Vec<Value>, cel: bool) -> Option<Value> {
     let mut log = json!({
         "name": "envoy.access_loggers.stats",
         "typed_config": {
@@ -41,16 +50,17 @@ fn logger(filter: &Filter, counters: Vec<Value>) -> Option<Value> {
     match filter {
         Filter::Never => return None,
         Filter::All(items) if items.is_empty() => {}
+        tree if cel => log["filter"] = tree.to_cel_filter(),
         tree => log["filter"] = tree.to_envoy(),
     }
     Some(log)
 }
 
 /// The access loggers of every SLO, in spec order (good, bad, excluded, then with
-/// `buckets` one per duration bucket, adding the request to that bucket and every wider
+/// `duration_buckets` one per bucket, adding the request to that bucket and every wider
 /// one: Prometheus buckets are cumulative), or every reason an SLO cannot be counted
 /// natively, each line naming its field.
-pub fn access_logs(spec: &Spec, buckets: bool) -> Result<Vec<Value>, String> {
+pub fn access_logs(spec: &Spec, options: NativeOptions) -> Result<Vec<Value>, String> {
     let compiled = compile_spec(spec).map_err(|refusals| {
         refusals
             .iter()
@@ -68,20 +78,22 @@ pub fn access_logs(spec: &Spec, buckets: bool) -> Result<Vec<Value>, String> {
                     counter(names::duration_count(n), json!(1)),
                     counter(names::duration_sum(n), json!(DURATION)),
                 ],
+                options.cel,
             ));
         }
         logs.extend(logger(
             &filters.excluded,
             vec![counter(names::excluded(n), json!(1))],
+            options.cel,
         ));
-        if buckets {
+        if options.duration_buckets {
             let bounds = bucket_bounds(spec);
             let les: Vec<Option<u32>> = bounds.iter().copied().map(Some).chain([None]).collect();
             for (i, filter) in duration_buckets(&filters, &bounds).iter().enumerate() {
                 let wider = les[i..]
                     .iter()
                     .map(|&le| counter(names::duration_bucket(n, le), json!(1)));
-                logs.extend(logger(filter, wider.collect()));
+                logs.extend(logger(filter, wider.collect(), options.cel));
             }
         }
     }
@@ -115,7 +127,7 @@ mod tests {
             "sli":{"match":{"path_prefixes":["/api"]},"bad":{"status":["5xx"]}}}]}]}"#,
         )
         .unwrap();
-        let logs = access_logs(&spec, false).unwrap();
+        let logs = access_logs(&spec, NativeOptions::default()).unwrap();
         // Abandoned requests are excluded by default: good, bad and excluded.
         assert_eq!(logs.len(), 3);
         let names: Vec<&str> = logs
@@ -147,7 +159,11 @@ mod tests {
         assert_eq!(parsed["access_log"].as_sequence().unwrap().len(), 3);
         // With buckets: one logger per bound and +Inf, each counting its bucket and the
         // wider ones.
-        let logs = access_logs(&spec, true).unwrap();
+        let buckets = NativeOptions {
+            duration_buckets: true,
+            ..NativeOptions::default()
+        };
+        let logs = access_logs(&spec, buckets).unwrap();
         let bounds = bucket_bounds(&spec);
         assert_eq!(logs.len(), 3 + bounds.len() + 1);
         let first = &logs[3]["typed_config"]["counters"];
@@ -164,7 +180,7 @@ mod tests {
     fn a_spec_native_counting_cannot_state_is_refused_naming_each_field() {
         let spec = Spec::from_json(r#"{"services":[{"name":"s","slos":[{"name":"c","target":0.99,"window":"30d",
             "sli":{"match":{"path_prefixes":["/api?v=1"]},"latency":{"threshold_ms":4294967295}}}]}]}"#).unwrap();
-        let message = access_logs(&spec, false).unwrap_err();
+        let message = access_logs(&spec, NativeOptions::default()).unwrap_err();
         assert_eq!(message.lines().count(), 2, "{message}");
         assert!(message.starts_with("services[0].slos[0].sli.match.path_prefixes[0]: "));
         assert!(message.ends_with("(or use --counting wasm)\n"));

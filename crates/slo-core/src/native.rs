@@ -380,6 +380,11 @@ fn subtract(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
 /// filter trims a grpc-status before reading its number.
 const UNICODE_SPACE: &str = r"[\t\n\x{0B}\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]";
 
+fn route_expression(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| cel_string(n)).collect();
+    format!("xds.route_name in [{}]", names.join(", "))
+}
+
 /// A CEL string literal (JSON's escapes are CEL's).
 fn cel_string(text: &str) -> String {
     Value::from(text).to_string()
@@ -449,7 +454,58 @@ fn cel(expression: String) -> Value {
     }})
 }
 
+/// The response code in CEL, 0 when none was sent (as `status_code_filter` reads it).
+const CEL_CODE: &str = "(has(response.code) ? response.code : 0)";
+
 impl Filter {
+    /// The whole tree as one CEL filter (`envoy.access_loggers.extension_filters.cel`):
+    /// the same tests in CEL's words. Whole milliseconds become nanosecond bounds
+    /// (`ms > T` exactly when the duration is at least T+1 ms); a missing `:path` or
+    /// response code reads as the plain filters read it.
+    pub fn to_cel_filter(&self) -> Value {
+        cel(self.to_cel())
+    }
+
+    fn to_cel(&self) -> String {
+        let joined = |items: &[Filter], op: &str| {
+            let parts: Vec<String> = items.iter().map(|f| format!("({})", f.to_cel())).collect();
+            parts.join(op)
+        };
+        match self {
+            Filter::All(items) if items.is_empty() => "true".into(),
+            Filter::All(items) => joined(items, " && "),
+            Filter::Any(items) => joined(items, " || "),
+            Filter::PathPrefix { prefix, invert } => format!(
+                "{}(has(request.path) && request.path.startsWith({}))",
+                if *invert { "!" } else { "" },
+                cel_string(prefix)
+            ),
+            Filter::Method(method) => format!("request.method == {}", cel_string(method)),
+            Filter::Authority(host) => format!(
+                "request.host.matches({})",
+                cel_string(&format!("^{}$", authority_regex(host)))
+            ),
+            Filter::Route(names) => route_expression(names),
+            Filter::Status(ranges) => {
+                let parts: Vec<String> = ranges
+                    .iter()
+                    .map(|&(lo, hi)| match (lo, hi) {
+                        (lo, hi) if lo == hi => format!("{CEL_CODE} == {lo}"),
+                        (lo, MAX_CODE) => format!("{CEL_CODE} >= {lo}"),
+                        (lo, hi) => format!("({CEL_CODE} >= {lo} && {CEL_CODE} <= {hi})"),
+                    })
+                    .collect();
+                parts.join(" || ")
+            }
+            Filter::DurationAtLeast(ms) => format!("request.duration >= duration('{ms}ms')"),
+            Filter::DurationAtMost(ms) => {
+                format!("request.duration < duration('{}ms')", u64::from(*ms) + 1)
+            }
+            Filter::GrpcStatus { codes, negate } => grpc_expression(codes, *negate),
+            Filter::Never => "false".into(),
+        }
+    }
+
     /// Envoy's `AccessLogFilter` (config.accesslog.v3) in proto3 JSON. `Never` and an
     /// empty `All` have no Envoy form: the caller writes no access log, or no filter.
     pub fn to_envoy(&self) -> Value {
@@ -469,14 +525,7 @@ impl Filter {
                 json!({"safe_regex": {"regex": authority_regex(host)}}),
                 false,
             ),
-            Filter::Route(names) => cel(format!(
-                "xds.route_name in [{}]",
-                names
-                    .iter()
-                    .map(|n| cel_string(n))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            Filter::Route(names) => cel(route_expression(names)),
             Filter::Status(ranges) => {
                 let one = |&(lo, hi): &(u32, u32)| match (lo, hi) {
                     (lo, hi) if lo == hi => comparison("status_code_filter", "EQ", lo),
