@@ -4,7 +4,7 @@ Same Envoy configuration (from `slo envoy-config`, one worker) in these variants
 an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json,
 native counting of the same SLOs (`--counting native`: Envoy's stats access loggers count, the
 filter only ticks), the same with the duration buckets counted too (one more access logger per
-SLO and bucket), a Lua filter doing the same classification, and the SLO filter and native
+SLO and bucket) and with each filter tree as one CEL expression, a Lua filter doing the same classification, and the SLO filter and native
 counting with 30 SLOs (the three, and nine copies of them under /svc1 ... /svc9: a request is
 judged by two SLOs and ruled out by the 28 others, as at a gateway in front of ten services);
 the SLO filter is also loaded on a path no SLO judges (its route switches the filter off). The upstream is a second Envoy answering with a
@@ -99,6 +99,7 @@ def thirty_slos(path):
 # name: (SLOs, `slo envoy-config` options); the others change the SLO filter's configuration.
 SLO_VARIANTS = {"slo filter": (3, {}), "native": (3, {"counting": "native"}),
                 "native, buckets": (3, {"counting": "native", "native_duration_buckets": True}),
+                "native, CEL": (3, {"counting": "native", "native_cel": True}),
                 "slo filter, 30 SLOs": (30, {}), "native, 30 SLOs": (30, {"counting": "native"})}
 
 
@@ -106,7 +107,7 @@ def variant_configs(upstream_port, work):
     """{name: (listen_port, admin_port, config_text)} for the variants."""
     out = {}
     specs = {3: harness.SPEC, 30: thirty_slos(work / "thirty.json")}
-    for name in ("no filter", "empty wasm", "slo filter", "native", "native, buckets", "lua",
+    for name in ("no filter", "empty wasm", "slo filter", "native", "native, buckets", "native, CEL", "lua",
                  "slo filter, 30 SLOs", "native, 30 SLOs"):
         listen, admin = harness.free_port(), harness.free_port()
         slos, options = SLO_VARIANTS.get(name, (3, {}))
