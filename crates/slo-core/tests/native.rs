@@ -342,8 +342,14 @@ fn the_latency_threshold_is_a_boundary_in_whole_milliseconds() {
     assert_eq!(filters.excluded, Filter::Never);
     // In CEL: nanosecond bounds, a missing response code read as 0.
     let cel = filters.good.to_cel_filter().to_string();
-    assert!(cel.contains("request.duration < duration('251ms')"), "{cel}");
-    assert!(cel.contains("(has(response.code) ? response.code : 0) >= 1"), "{cel}");
+    assert!(
+        cel.contains("request.duration < duration('251ms')"),
+        "{cel}"
+    );
+    assert!(
+        cel.contains("(has(response.code) ? response.code : 0) >= 1"),
+        "{cel}"
+    );
     let envoy = filters.bad.to_envoy().to_string();
     assert!(
         envoy.contains(
