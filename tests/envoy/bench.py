@@ -1,9 +1,13 @@
 """Benchmark (not a test): the cost of the SLO filter in Envoy.
 
-Same Envoy configuration (from `slo envoy-config`, one worker) in four variants: no filter,
-an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json, and
-a Lua filter doing the same classification; the SLO filter is also loaded on a path no SLO
-judges (its route switches the filter off). The upstream is a second Envoy answering with a
+Same Envoy configuration (from `slo envoy-config`, one worker) in these variants: no filter,
+an empty proxy-wasm filter, the SLO filter with the three SLOs of filters/envoy/spec.json,
+native counting of the same SLOs (`--counting native`: Envoy's stats access loggers count, the
+filter only ticks), the same with the duration buckets counted too (one more access logger per
+SLO and bucket) and with each filter tree as one CEL expression, a Lua filter doing the same classification, and the SLO filter and native
+counting with 30 SLOs (the three, and nine copies of them under /svc1 ... /svc9: a request is
+judged by two SLOs and ruled out by the 28 others, as at a gateway in front of ten services);
+the SLO filter is also loaded on a path no SLO judges (its route switches the filter off). The upstream is a second Envoy answering with a
 direct response, optionally after a delay. wrk (HTTP/1.1) or h2load (HTTP/2) loads one
 variant at a time on loopback; rounds alternate the variants. Prints throughput and latency
 per variant, the ratios to no filter and to the empty Wasm filter taken round by round,
@@ -15,6 +19,7 @@ Run after tests/envoy/run.sh has built the artifacts:
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -74,13 +79,40 @@ end
 """
 
 
-def variant_configs(upstream_port):
-    """{name: (listen_port, admin_port, config_text)} for the four variants."""
+def thirty_slos(path):
+    """Writes the 30-SLO spec: filters/envoy/spec.json's three SLOs, then nine copies of them
+    whose path prefixes (exclusions too) sit under /svc1 ... /svc9."""
+    spec = json.loads(harness.SPEC.read_text())
+    slos = spec["services"][0]["slos"]
+    for k in range(1, 10):
+        for slo in json.loads(json.dumps(slos[:3])):
+            slo["name"] = f"{slo['name']}-{k}"
+            for part in ("match", "exclude"):
+                if "path_prefixes" in slo["sli"].get(part, {}):
+                    slo["sli"][part]["path_prefixes"] = [f"/svc{k}{p}" for p in slo["sli"][part]["path_prefixes"]]
+            slos.append(slo)
+    assert len(slos) == 30
+    path.write_text(json.dumps(spec))
+    return path
+
+
+# name: (SLOs, `slo envoy-config` options); the others change the SLO filter's configuration.
+SLO_VARIANTS = {"slo filter": (3, {}), "native": (3, {"counting": "native"}),
+                "native, buckets": (3, {"counting": "native", "native_duration_buckets": True}),
+                "native, CEL": (3, {"counting": "native", "native_cel": True}),
+                "slo filter, 30 SLOs": (30, {}), "native, 30 SLOs": (30, {"counting": "native"})}
+
+
+def variant_configs(upstream_port, work):
+    """{name: (listen_port, admin_port, config_text)} for the variants."""
     out = {}
-    for name in ("no filter", "empty wasm", "slo filter", "lua"):
+    specs = {3: harness.SPEC, 30: thirty_slos(work / "thirty.json")}
+    for name in ("no filter", "empty wasm", "slo filter", "native", "native, buckets", "native, CEL", "lua",
+                 "slo filter, 30 SLOs", "native, 30 SLOs"):
         listen, admin = harness.free_port(), harness.free_port()
+        slos, options = SLO_VARIANTS.get(name, (3, {}))
         config = yaml.safe_load(harness.envoy_config(
-            harness.SPEC, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream_port}"))
+            specs[slos], listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream_port}", **options))
         hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
         filters = hcm["http_filters"]
         if name == "no filter":
@@ -184,11 +216,12 @@ def main():
         envoys.append(upstream)
         upstream.wait_ready()
         pin(upstream.process.pid, LOAD_CPU)
-        variants = variant_configs(up_port)
-        targets = {}
+        variants = variant_configs(up_port, work)
+        targets, proxies = {}, {}
         for name, (listen, admin, text) in variants.items():
             envoy = harness.Envoy(text, concurrency=1, workdir=work / name.replace(" ", "-"))
             envoys.append(envoy)
+            proxies[name] = envoy
             envoy.wait_ready()
             pin(envoy.process.pid, PROXY_CPU)
             targets[name] = (listen, JUDGED_PATH)
@@ -199,10 +232,11 @@ def main():
             for name, (port, path) in targets.items():
                 results[name].append(load(port, path, args.seconds, args.connections))
                 print(f"round {round_ + 1} {name:>26}: {results[name][-1][0]:>9.0f} req/s", flush=True)
-        slo_admin = variants["slo filter"][1]
-        counted = harness.prometheus(envoys[3])
-        good = counted[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))]
-        print(f"\nslo filter counted {good:.0f} good checkout requests (admin port {slo_admin})")
+        print()
+        for name in SLO_VARIANTS:
+            counted = harness.prometheus(proxies[name])
+            good = counted[("slo_requests_total", (("outcome", "good"), ("slo", "checkout-availability")))]
+            print(f"{name} counted {good:.0f} good checkout requests (admin port {variants[name][1]})")
         size = harness.WASM.stat().st_size
         print(f"slo_filter.wasm: {size} bytes ({size / 1024:.1f} KiB) after wasm-opt -Oz\n")
         # Ratios are taken round by round (the variants of a round run back to back), then

@@ -5,6 +5,7 @@ mod args;
 mod backtest;
 mod calculators;
 mod envoy_config;
+mod envoy_native;
 mod rules;
 mod table;
 
@@ -207,7 +208,14 @@ fn check(raw: &[String]) -> Result<String, Failure> {
 fn envoy_config(raw: &[String]) -> Result<String, Failure> {
     let (path, options) = envoy_config::options_from(raw).map_err(Failure::Usage)?;
     let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
-    Ok(envoy_config::render(&spec, &options))
+    envoy_config::render(&spec, &options).map_err(|refused| {
+        Failure::Invalid(
+            refused
+                .lines()
+                .map(|line| format!("{path}: cannot count natively: {line}\n"))
+                .collect(),
+        )
+    })
 }
 
 fn rules(raw: &[String]) -> Result<String, Failure> {

@@ -15,6 +15,7 @@ pub mod duration;
 pub mod format;
 pub mod histogram;
 pub mod lint;
+pub mod native;
 pub mod openslo;
 pub mod parse;
 pub mod prometheus;

@@ -7,6 +7,9 @@
 //! counters, reads them back (the sum over all workers), feeds the change into its own core
 //! counters, and sets the burn-rate, budget and alert gauges from `status::evaluate`.
 //! The optional status endpoint answers with the core's JSON for every SLO.
+//! With `"counting": "native"` Envoy's stats access loggers count each request into the
+//! same counters (`slo envoy-config --counting native`): `on_log` returns at once and the
+//! tick reads what they counted like its own.
 //!
 //! Fail open: host calls go through the Result-returning `hostcalls`, a failure bumps
 //! `slo_filter_errors_total{reason}` and the request continues untouched.
@@ -19,7 +22,7 @@ pub mod options;
 mod shell {
     use crate::host;
     use crate::names::{self, ErrorReason};
-    use crate::options::{FilterConfig, StatusEndpoint};
+    use crate::options::{Counting, FilterConfig, StatusEndpoint};
     use proxy_wasm::hostcalls;
     use proxy_wasm::traits::{Context, HttpContext, RootContext};
     use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType, Status};
@@ -109,6 +112,8 @@ mod shell {
         /// them on the tick saves two host calls per request.
         pending: RefCell<Vec<Pending>>,
         status: Option<StatusEndpoint>,
+        /// Native counting: Envoy's access loggers count; `on_log` judges nothing.
+        counting: Counting,
         errors: [u32; ErrorReason::ALL.len()],
         vm_memory: u32,
     }
@@ -166,7 +171,12 @@ mod shell {
             let vm_memory = define(MetricType::Gauge, names::VM_MEMORY)?;
             let mut slos = Vec::new();
             let mut windows = Vec::new();
-            let bounds = slo_core::histogram::bucket_bounds(&config.spec);
+            // Native counting without buckets: none are defined, rather than buckets that
+            // stay zero.
+            let bounds = match config.duration_buckets {
+                true => slo_core::histogram::bucket_bounds(&config.spec),
+                false => Vec::new(),
+            };
             for (slo, sli) in config.spec.request_slos() {
                 let n = slo.name.as_str();
                 let metrics = SloMetrics {
@@ -176,7 +186,7 @@ mod shell {
                     duration_buckets: bounds
                         .iter()
                         .map(|&b| Some(b))
-                        .chain([None])
+                        .chain(config.duration_buckets.then_some(None))
                         .map(|le| define(MetricType::Counter, &names::duration_bucket(n, le)))
                         .collect::<Result<_, Status>>()?,
                     duration_sum: define(MetricType::Counter, &names::duration_sum(n))?,
@@ -217,6 +227,7 @@ mod shell {
                 pending,
                 windows,
                 status: config.status,
+                counting: config.counting,
                 errors,
                 vm_memory,
             })
@@ -379,6 +390,7 @@ mod shell {
             };
             let tick = config.tick_seconds;
             let count = config.spec.request_slos().count();
+            let counting = config.counting.as_str();
             let not_judged: Vec<String> = config
                 .spec
                 .slos()
@@ -413,7 +425,9 @@ mod shell {
             }
             log(
                 LogLevel::Info,
-                &format!("slo-filter: configured {count} SLOs, tick every {tick}s"),
+                &format!(
+                    "slo-filter: configured {count} SLOs, tick every {tick}s, {counting} counting"
+                ),
             );
             true
         }
@@ -702,7 +716,7 @@ mod shell {
         }
 
         fn on_log(&mut self) {
-            if self.answered {
+            if self.answered || self.plugin.counting == Counting::Native {
                 return;
             }
             if let Err(reason) = self.count() {

@@ -5,10 +5,16 @@
 //! {
 //!   "spec": { "services": [ ... ] },
 //!   "status": { "path": "/slo/status", "bearer_token": "s3cret", "cors_origin": "http://127.0.0.1:8080" },
-//!   "tick_seconds": 5
+//!   "tick_seconds": 5,
+//!   "counting": "wasm"
 //! }
 //! ```
-//! `status` is optional (no status endpoint without it); `tick_seconds` defaults to 5.
+//! `status` is optional (no status endpoint without it); `tick_seconds` defaults to 5;
+//! `counting` defaults to `"wasm"` (the filter judges every request); `"native"` means
+//! Envoy's stats access loggers count the requests (`slo envoy-config --counting native`)
+//! and the filter only reads their counters on its tick and serves the status endpoint;
+//! with native counting, `"duration_buckets": true` says the loggers count the duration
+//! buckets too (`--native-duration-buckets`), so the filter defines them.
 
 use serde_json::Value;
 use slo_core::decode::{Errors, FieldError, Object};
@@ -22,6 +28,40 @@ pub struct FilterConfig {
     pub spec: Spec,
     pub status: Option<StatusEndpoint>,
     pub tick_seconds: u64,
+    pub counting: Counting,
+    /// Whether the filter defines the duration buckets: always when it counts itself; with
+    /// native counting, only when the access loggers count them.
+    pub duration_buckets: bool,
+}
+
+/// Who counts the requests into Envoy's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Counting {
+    /// The filter judges each request in `on_log` and adds its counts on the tick.
+    #[default]
+    Wasm,
+    /// Envoy's stats access loggers count them (the core's filter trees); the filter
+    /// judges nothing, defines the counters they increment and reads them on its tick.
+    Native,
+}
+
+impl Counting {
+    pub const ALLOWED: &'static str = "\"wasm\" (the filter judges each request) or \"native\" (Envoy's stats access loggers count, from `slo envoy-config --counting native`)";
+
+    pub fn parse(text: &str) -> Option<Counting> {
+        match text {
+            "wasm" => Some(Counting::Wasm),
+            "native" => Some(Counting::Native),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counting::Wasm => "wasm",
+            Counting::Native => "native",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +88,18 @@ impl FilterConfig {
 
     pub fn from_value(value: &Value) -> Result<FilterConfig, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let Some(root) = Object::read(value, "", &["spec", "status", "tick_seconds"], &mut errors)
-        else {
+        let Some(root) = Object::read(
+            value,
+            "",
+            &[
+                "spec",
+                "status",
+                "tick_seconds",
+                "counting",
+                "duration_buckets",
+            ],
+            &mut errors,
+        ) else {
             return Err(errors.0);
         };
         root.required("spec", "the SLO spec, an object with services", &mut errors);
@@ -70,6 +120,34 @@ impl FilterConfig {
                 None
             }
         };
+        let counting = match root.string("counting", &mut errors) {
+            None => Some(Counting::default()),
+            Some(text) => Counting::parse(text).or_else(|| {
+                errors.push(
+                    &root.path_of("counting"),
+                    format!("{text:?} is not allowed; allowed: {}", Counting::ALLOWED),
+                );
+                None
+            }),
+        };
+        let duration_buckets = match (root.get("duration_buckets"), counting) {
+            (None, _) => counting != Some(Counting::Native),
+            (Some(Value::Bool(on)), Some(Counting::Native)) => *on,
+            (Some(Value::Bool(_)), _) => {
+                errors.push(
+                    &root.path_of("duration_buckets"),
+                    "is allowed only with \"counting\": \"native\" (the filter's own counting always counts the buckets)",
+                );
+                false
+            }
+            (Some(_), _) => {
+                errors.push(
+                    &root.path_of("duration_buckets"),
+                    "is not allowed; allowed: true or false",
+                );
+                false
+            }
+        };
         let spec = match spec {
             Some(Ok(spec)) => Some(spec),
             Some(Err(spec_errors)) => {
@@ -78,12 +156,16 @@ impl FilterConfig {
             }
             None => None,
         };
-        match (spec, tick_seconds) {
-            (Some(spec), Some(tick_seconds)) if errors.is_empty() => Ok(FilterConfig {
-                spec,
-                status,
-                tick_seconds,
-            }),
+        match (spec, tick_seconds, counting) {
+            (Some(spec), Some(tick_seconds), Some(counting)) if errors.is_empty() => {
+                Ok(FilterConfig {
+                    spec,
+                    status,
+                    tick_seconds,
+                    counting,
+                    duration_buckets,
+                })
+            }
             _ => Err(errors.0),
         }
     }
@@ -170,12 +252,26 @@ mod tests {
         let config = FilterConfig::from_json(&format!(r#"{{"spec":{SPEC}}}"#)).unwrap();
         assert_eq!(config.status, None);
         assert_eq!(config.tick_seconds, DEFAULT_TICK_SECONDS);
+        assert_eq!(config.counting, Counting::Wasm);
+        let native =
+            FilterConfig::from_json(&format!(r#"{{"spec":{SPEC},"counting":"native"}}"#)).unwrap();
+        assert_eq!(native.counting, Counting::Native);
+        assert!(config.duration_buckets && !native.duration_buckets);
+        let with_buckets = FilterConfig::from_json(&format!(
+            r#"{{"spec":{SPEC},"counting":"native","duration_buckets":true}}"#
+        ))
+        .unwrap();
+        assert!(with_buckets.duration_buckets);
+        let errors =
+            FilterConfig::from_json(&format!(r#"{{"spec":{SPEC},"duration_buckets":false}}"#))
+                .unwrap_err();
+        assert_eq!(errors[0].path, "duration_buckets");
     }
 
     #[test]
     fn every_error_carries_its_path_from_the_filter_root() {
         let text = r#"{"spec":{"services":[{"name":"shop","slos":[{"name":"Bad Name","target":1.5,"window":"30d","sli":{}}]}]},
-                      "status":{"path":"slo","cors_origin":"http://x/"},"tick_seconds":0,"extra":1}"#;
+                      "status":{"path":"slo","cors_origin":"http://x/"},"tick_seconds":0,"counting":"envoy","extra":1}"#;
         let errors = FilterConfig::from_json(text).unwrap_err();
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         for expected in [
@@ -183,6 +279,7 @@ mod tests {
             "status.path",
             "status.cors_origin",
             "tick_seconds",
+            "counting",
             "spec.services[0].slos[0].name",
             "spec.services[0].slos[0].target",
         ] {
