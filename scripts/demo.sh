@@ -112,7 +112,8 @@ say "alert tiers of $spec (from \`slo rules\`, in $run/rules.yml):"
 import sys, yaml
 for group in yaml.safe_load(open(sys.argv[1]))["groups"]:
     for rule in group["rules"]:
-        if "alert" in rule:
+        # The burn-rate tiers; the absent-data alert has no tier.
+        if "alert" in rule and "slo_tier" in rule["labels"]:
             print(f"  {rule['labels']['slo_tier']:<12} {rule['labels']['severity']:<7} {rule['annotations']['summary']}")
 PY
 

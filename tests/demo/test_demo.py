@@ -86,7 +86,8 @@ def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):
         assert availability["bad"] > 0
     finally:
         sid = demo.pid
-        os.killpg(demo.pid, signal.SIGINT)
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGINT)
         try:
             demo.wait(timeout=30)
         finally:
