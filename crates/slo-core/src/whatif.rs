@@ -381,6 +381,28 @@ impl Scenario {
     }
 }
 
+/// A tier's firings from whether it is active at the end of each step: it fires at the
+/// first active step's end and resets at the end of the first step it is not.
+pub(crate) fn firings(active: impl Iterator<Item = bool>, step: u64) -> Vec<Firing> {
+    let mut firings: Vec<Firing> = Vec::new();
+    let mut firing = false;
+    for (i, active) in active.enumerate() {
+        let at = (i as u64 + 1) * step;
+        if active && !firing {
+            firings.push(Firing {
+                fires_at_seconds: at,
+                resets_at_seconds: None,
+            });
+        } else if !active && firing {
+            if let Some(last) = firings.last_mut() {
+                last.resets_at_seconds = Some(at);
+            }
+        }
+        firing = active;
+    }
+    firings
+}
+
 /// Runs the scenario. Call `Scenario::validate` first: an invalid scenario gives
 /// meaningless numbers, never a panic.
 pub fn simulate(scenario: &Scenario) -> Simulation {
@@ -457,26 +479,10 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
                 series(tier.long_window_seconds),
                 series(tier.short_window_seconds),
             );
-            let mut firings: Vec<Firing> = Vec::new();
-            let mut firing = false;
-            for m in 0..minutes {
-                let active = busy
-                    && long[m] > 0.0
-                    && reaches(long[m], threshold)
-                    && reaches(short[m], threshold);
-                let at = (m as u64 + 1) * STEP;
-                if active && !firing {
-                    firings.push(Firing {
-                        fires_at_seconds: at,
-                        resets_at_seconds: None,
-                    });
-                } else if !active && firing {
-                    if let Some(last) = firings.last_mut() {
-                        last.resets_at_seconds = Some(at);
-                    }
-                }
-                firing = active;
-            }
+            let active = (0..minutes).map(|m| {
+                busy && long[m] > 0.0 && reaches(long[m], threshold) && reaches(short[m], threshold)
+            });
+            let firings = firings(active, STEP);
             TierTimeline {
                 name: tier.name.clone(),
                 severity: tier.severity,

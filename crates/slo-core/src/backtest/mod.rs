@@ -17,7 +17,7 @@ use crate::alerts::{least_error_ratio_reaching, AlertTier, Severity};
 use crate::decode::FieldError;
 use crate::duration::{format_duration, DAY};
 use crate::target::{format_target, is_valid_target};
-use crate::whatif::{Firing, TierTimeline};
+use crate::whatif::{firings, TierTimeline};
 use crate::window::{parse_utc, Window};
 
 /// Candidate targets one backtest compares, at most.
@@ -499,28 +499,11 @@ fn timeline(
     let threshold = tier.burn_rate(window.nominal_seconds());
     // Above zero, so a window without events (ratio 0) never fires.
     let least = least_error_ratio_reaching(threshold, 1.0 - target).max(f64::MIN_POSITIVE);
-    let mut firings: Vec<Firing> = Vec::new();
-    let mut firing = false;
-    for (i, &ratio) in signal.iter().enumerate() {
-        let active = ratio >= least;
-        let at = (i as u64 + 1) * step;
-        if active && !firing {
-            firings.push(Firing {
-                fires_at_seconds: at,
-                resets_at_seconds: None,
-            });
-        } else if !active && firing {
-            if let Some(last) = firings.last_mut() {
-                last.resets_at_seconds = Some(at);
-            }
-        }
-        firing = active;
-    }
     TierTimeline {
         name: tier.name.clone(),
         severity: tier.severity,
         burn_rate_threshold: threshold,
-        firings,
+        firings: firings(signal.iter().map(|&ratio| ratio >= least), step),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::duration::{HOUR, MINUTE};
+use crate::whatif::Firing;
 use crate::window::CalendarUnit;
 
 const PER_MINUTE: f64 = 1000.0;
