@@ -371,11 +371,17 @@ def shipped(path):
 
 
 def filter_configuration(config_text):
-    """The filter configuration JSON embedded in a generated Envoy config."""
+    """The filter configuration JSON embedded in a generated Envoy config: of the first
+    listener that has the filter (native counting may leave it on the status listener alone),
+    else of the singleton service that ticks."""
     config = yaml.safe_load(config_text)
-    hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
-    wasm = next(f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.wasm")
-    return wasm["typed_config"]["config"]["configuration"]["value"]
+    for listener in config["static_resources"]["listeners"]:
+        hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+        for f in hcm["http_filters"]:
+            if f["name"] == "envoy.filters.http.wasm":
+                return f["typed_config"]["config"]["configuration"]["value"]
+    service = config["bootstrap_extensions"][0]["typed_config"]
+    return service["config"]["configuration"]["value"]
 
 
 if __name__ == "__main__":

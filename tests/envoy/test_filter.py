@@ -16,12 +16,16 @@ TOKEN = "test-token-123"
 ORIGIN = "http://127.0.0.1:8080"
 
 
-def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, **options):
+# The status endpoint on the data plane, behind a token: what most tests read.
+STATUS_ON_DATA_PLANE = {"status_path": "/slo/status", "status_token": TOKEN, "status_cors_origin": ORIGIN,
+                        "status_on_data_plane": True}
+
+
+def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, status=STATUS_ON_DATA_PLANE, **options):
     listen, admin = harness.free_port(), harness.free_port()
     text = harness.envoy_config(
         spec, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
-        status_path="/slo/status", status_token=TOKEN, status_cors_origin=ORIGIN, status_on_data_plane=True,
-        tick_seconds=1, stats_flush_seconds=1, fault_injection=True, **options)
+        tick_seconds=1, stats_flush_seconds=1, fault_injection=True, **status, **options)
     envoy = Envoy(harness.add_unhealthy_route(text), concurrency=concurrency, workdir=tmp_path)
     envoy.listen_port = listen
     envoy.config_text = text

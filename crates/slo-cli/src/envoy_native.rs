@@ -222,4 +222,68 @@ mod tests {
             .unwrap()
             .contains("access_log"));
     }
+
+    fn filters_of(config: &serde_yaml_ng::Value, listener: usize) -> Vec<String> {
+        config["static_resources"]["listeners"][listener]["filter_chains"][0]["filters"][0]
+            ["typed_config"]["http_filters"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn with_the_status_elsewhere_or_off_native_counting_leaves_the_data_plane_without_wasm() {
+        let spec = Spec::from_json(r#"{"services":[{"name":"shop","slos":[
+            {"name":"checkout","target":0.999,"window":"30d","sli":{"bad":{"status":["5xx"]}}}]}]}"#).unwrap();
+        let native = EnvoyConfigOptions {
+            counting: Counting::Native,
+            ..Default::default()
+        };
+        // The status endpoint on a listener of its own: the filter is there, and only there.
+        let own = EnvoyConfigOptions {
+            status_path: Some("/slo/status".into()),
+            ..native.clone()
+        };
+        let config: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&render(&spec, &own).unwrap()).unwrap();
+        assert_eq!(filters_of(&config, 0), ["envoy.filters.http.router"]);
+        assert_eq!(
+            filters_of(&config, 1),
+            ["envoy.filters.http.wasm", "envoy.filters.http.router"]
+        );
+        assert!(config.get("bootstrap_extensions").is_none());
+        // No status endpoint: a singleton service runs the tick.
+        let config: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&render(&spec, &native).unwrap()).unwrap();
+        assert_eq!(filters_of(&config, 0), ["envoy.filters.http.router"]);
+        assert_eq!(
+            config["static_resources"]["listeners"]
+                .as_sequence()
+                .unwrap()
+                .len(),
+            1
+        );
+        let service = &config["bootstrap_extensions"][0]["typed_config"];
+        assert_eq!(service["singleton"], true);
+        assert_eq!(service["config"]["root_id"], "slo");
+        let configuration: Value = serde_json::from_str(
+            service["config"]["configuration"]["value"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(configuration["counting"], "native");
+        assert!(configuration.get("status").is_none());
+        // Counting in the VM keeps the filter on the data plane and needs no service.
+        let config: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&render(&spec, &EnvoyConfigOptions::default()).unwrap())
+                .unwrap();
+        assert_eq!(
+            filters_of(&config, 0),
+            ["envoy.filters.http.wasm", "envoy.filters.http.router"]
+        );
+        assert!(config.get("bootstrap_extensions").is_none());
+    }
 }
