@@ -117,7 +117,8 @@ pub fn access_log_yaml(logs: &[Value], indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envoy_config::{render, EnvoyConfigOptions, StatusListener};
+    use crate::envoy_config::render;
+    use crate::envoy_options::{EnvoyConfigOptions, StatusListener};
     use slo_filter::options::Counting;
 
     #[test]

@@ -6,6 +6,7 @@ mod backtest;
 mod calculators;
 mod envoy_config;
 mod envoy_native;
+mod envoy_options;
 mod rules;
 mod table;
 
@@ -42,7 +43,7 @@ commands:
 
 targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
 windows: a duration, or week, month, quarter (calendar, UTC)",
-        envoy_config::USAGE,
+        envoy_options::USAGE,
         backtest::USAGE
     )
 }
@@ -206,7 +207,7 @@ fn check(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn envoy_config(raw: &[String]) -> Result<String, Failure> {
-    let (path, options) = envoy_config::options_from(raw).map_err(Failure::Usage)?;
+    let (path, options) = envoy_options::options_from(raw).map_err(Failure::Usage)?;
     let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
     envoy_config::render(&spec, &options).map_err(|refused| {
         Failure::Invalid(
