@@ -1,6 +1,8 @@
 //! Reading a spec from JSON: every field checked, every problem reported with its path.
 
-use super::tiers::{read_alert_metadata, read_alerts, SLO_ALERTS_FIELDS};
+#[cfg(feature = "full-reader")]
+use super::tiers::read_alert_metadata;
+use super::tiers::{read_alerts, SLO_ALERTS_FIELDS};
 use super::{
     check_name, parse_grpc_status, Abandoned, Budgeting, Exclusions, RequestMatch, RequestSli,
     Service, Sli, Slo, Spec, StatusMatch,
