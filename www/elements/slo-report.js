@@ -120,7 +120,7 @@ td time { white-space: nowrap; }`;
     table.caption.textContent = `Per ${r.window} window: ${r.target_text} met or missed, and the budget spent`;
     table.tBodies[0].innerHTML = r.windows.map((w) => `<tr data-start="${esc(w.start_text)}">${windowCell(w)}` +
       `<td>${esc(w.coverage_text)}${w.no_data_seconds > 0 ? `<span class="first hint">no data for ${esc(w.no_data_text)}</span>` : ''}</td>` +
-      `<td class="num">${esc(w.good)}</td><td class="num">${esc(w.bad)}</td>` +
+      `<td class="num">${esc(w.good_text)}</td><td class="num">${esc(w.bad_text)}</td>` +
       `<td class="num">${esc(w.sli_text ?? '-')}</td><td data-value="verdict" class="${w.verdict === 'missed' ? 'missed' : ''}">${esc(w.verdict)}</td>` +
       `<td class="num">${esc(w.budget_spent_text)}</td><td class="num">${esc(w.out_of_slo_text)}</td></tr>`).join('');
     labelCells(table);

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT } from '../lib/harness.mjs';
+import { assertDocumented } from '../lib/results-doc.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -83,6 +84,10 @@ for (const [path, args] of [['/test/report.html', ['--target', '99.9', '--window
     await el.getByRole('button', { name: 'Copy Markdown' }).click();
     await page.waitForFunction((node) => /copied/.test(node.shadowRoot.querySelector('.done').textContent), await el.elementHandle());
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), md.text);
+    // The element's result is the documented one, and its bytes are what it saved.
+    const last = await el.evaluate((node) => node.last);
+    assertDocumented('compliance', [last.report]);
+    assert.deepEqual([last.csv, last.markdown], [csv.text, md.text]);
     // The table the reader sees holds one row per window, with the core's words.
     const rows = el.locator('table.windows tbody tr');
     assert.equal(await rows.count(), md.text.split('\n').filter((l) => /^\| \d{4}-/.test(l)).length);

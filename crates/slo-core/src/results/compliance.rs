@@ -64,7 +64,9 @@ result! {
         /// `full`, or `partial: 12 d of 30 d`.
         pub coverage_text: String,
         pub good: f64,
+        pub good_text: String,
         pub bad: f64,
+        pub bad_text: String,
         pub no_data_seconds: u64,
         pub no_data_text: String,
         /// Null when the window has no events.
@@ -196,7 +198,9 @@ fn window(
         full: w.full,
         coverage_text,
         good: w.good,
+        good_text: format::number(w.good),
         bad: w.bad,
+        bad_text: format::number(w.bad),
         no_data_seconds: w.no_data_seconds,
         no_data_text: humanize_steps(w.no_data_seconds as f64, step),
         sli: w.sli,
