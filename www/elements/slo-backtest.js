@@ -71,7 +71,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   }
 
   compute(lib, v) {
-    return this.noHistory(v) ?? this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages);
+    return this.explainNoHistory(v, this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
   }
 
   render(r, lib) {

@@ -23,7 +23,8 @@ export const HISTORY_CSS = `
 /**
  * Gives an SloElement subclass the history input. Its template places `historyHTML()` in
  * the form; its `connectedCallback` calls `wireHistory(url)` once built; `compute` reads
- * `historyText(values)` and calls `this.backtest` (the module) once `update` loaded it.
+ * `historyText(values)`, calls `this.backtest` (the module) once `update` loaded it, and
+ * passes the answer through `explainNoHistory`.
  */
 export const withHistory = (Base) => class extends Base {
   historyHTML() {
@@ -104,10 +105,11 @@ export const withHistory = (Base) => class extends Base {
     return v.history.trim() ? 'pasted rows' : this.history.name;
   }
 
-  /** The core's answer when there is no history yet, or null. */
-  noHistory(v) {
-    return this.historyText(v) ? null
-      : { errors: { history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
+  /** The core's answer, saying what to do where there is no history yet (the other
+   * fields' messages stay: every problem at once). */
+  explainNoHistory(v, answer) {
+    if (this.historyText(v)) return answer;
+    return { errors: { ...answer.errors, history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
   }
 
   /** The URL keeps the choices, never the history: it may be large, and it is the reader's. */

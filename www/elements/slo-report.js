@@ -22,6 +22,8 @@ export class SloReport extends withHistory(SloElement) {
 .header dd { margin: 0; overflow-wrap: anywhere; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .2rem 0 .6rem; }
 .actions .done { font-size: .85em; }
+.actions button:disabled { opacity: .45; cursor: not-allowed; }
+.actions[hidden] { display: none; }
 td.missed { color: var(--slo-error, light-dark(#b91c1c, #fca5a5)); font-weight: 600; }
 td .first { display: block; }
 td time { white-space: nowrap; }`;
@@ -39,17 +41,17 @@ td time { white-space: nowrap; }`;
   <p class="stale"></p>
   <p class="verdict"></p>
   <dl class="header"></dl>
-  <div class="actions">
-    <button type="button" data-save="csv">Download CSV</button>
-    <button type="button" data-save="markdown">Download Markdown</button>
-    <button type="button" class="secondary copy">Copy Markdown</button>
+  <div class="actions" hidden>
+    <button type="button" data-save="csv" disabled>Download CSV</button>
+    <button type="button" data-save="markdown" disabled>Download Markdown</button>
+    <button type="button" class="secondary copy" disabled>Copy Markdown</button>
     <span class="done hint" role="status"></span>
   </div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Windows table"><table class="windows stack"><caption></caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="Windows table" hidden><table class="windows stack"><caption></caption>
     <thead><tr><th scope="col">Window (UTC)</th><th scope="col">Coverage</th><th scope="col" class="num">Good</th>
     <th scope="col" class="num">Bad</th><th scope="col" class="num">SLI</th><th scope="col">Result</th><th scope="col" class="num">Budget spent</th>
     <th scope="col" class="num">Out of SLO</th></tr></thead><tbody></tbody></table></div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alerts table"><table class="alerts stack"><caption>Alerts that began firing in each window, per tier</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="Alerts table" hidden><table class="alerts stack"><caption>Alerts that began firing in each window, per tier</caption>
     <thead></thead><tbody></tbody></table></div>
 </div>`;
   }
@@ -67,7 +69,7 @@ td time { white-space: nowrap; }`;
   }
 
   compute(lib, v) {
-    return this.noHistory(v) ?? this.backtest.report(this.historyText(v), this.historyName(v), v.target, v.window);
+    return this.explainNoHistory(v, this.backtest.report(this.historyText(v), this.historyName(v), v.target, v.window));
   }
 
   /** The file name a download gets: the history's, the target and the window. */
@@ -99,6 +101,22 @@ td time { white-space: nowrap; }`;
     }
   }
 
+  /** A stale report (an input is being typed, or is not valid) cannot be saved: the file
+   * would not be what the fields say. */
+  showStale(why) {
+    super.showStale(why);
+    this.allowSaving(false);
+  }
+
+  clearStale() {
+    super.clearStale();
+    this.allowSaving(true);
+  }
+
+  allowSaving(allowed) {
+    for (const button of this.shadowRoot.querySelectorAll('.actions button')) button.disabled = !allowed;
+  }
+
   said(text) {
     this.shadowRoot.querySelector('.done').textContent = text;
   }
@@ -107,6 +125,8 @@ td time { white-space: nowrap; }`;
     const r = answer.report;
     const root = this.shadowRoot;
     this.said('');
+    // Shown from the first report on (before it, an empty table says nothing).
+    for (const part of root.querySelectorAll('.actions, .results .scroll')) part.hidden = false;
     root.querySelector('.verdict').textContent = `${r.target_text} over ${r.window_text}: ${r.summary_text}.`;
     const header = [
       ...(r.slo === null ? [] : [['SLO', r.slo]]),
@@ -127,7 +147,7 @@ td time { white-space: nowrap; }`;
     // The alerts in a table of their own: a column per tier beside the figures above would
     // push them past the width of most pages.
     const alerts = root.querySelector('table.alerts');
-    alerts.hidden = r.tiers.length === 0;
+    alerts.parentElement.hidden = r.tiers.length === 0;
     alerts.tHead.innerHTML = `<tr><th scope="col">Window (UTC)</th>${r.tiers.map((t) => `<th scope="col">${esc(t.name)} (${esc(t.severity)})</th>`).join('')}</tr>`;
     alerts.tBodies[0].innerHTML = r.windows.map((w) => `<tr>${windowCell(w)}` +
       w.alerts.map((a) => `<td>${a.fired === 0 ? '0' : `${a.fired}<span class="first hint">first <time>${esc(a.first_fired_text)}</time></span>`}</td>`).join('') +

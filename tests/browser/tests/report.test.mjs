@@ -122,6 +122,8 @@ test('a bad history line and bad attributes are named, never thrown', async () =
   await page.waitForFunction((node) => node.shadowRoot.querySelector('[name="history"] ~ .error').textContent !== '', await el.elementHandle());
   assert.match(await message('history').textContent(), /line 3, good: .ten. is not a count/);
   assert.equal(await el.getAttribute('data-stale'), 'true');
+  // The stale report cannot be saved: the file would not be what the fields say.
+  assert.equal(await el.getByRole('button', { name: 'Download CSV' }).isDisabled(), true);
   // A file the reader chooses is reported under its name: read in the page, no request.
   const before = requests.length;
   await el.locator('[name="history"]').fill('');
@@ -129,6 +131,7 @@ test('a bad history line and bad attributes are named, never thrown', async () =
     buffer: Buffer.from(Array.from({ length: 60 * 24 * 3 }, (_, m) => `${1785542400 + 60 * m},1000,${m < 30 ? 10 : 0}`).join('\n')) });
   await page.waitForFunction((node) => node.dataset.stale !== 'true' && /mine\.csv/.test(node.shadowRoot.querySelector('.header').textContent), await el.elementHandle());
   assert.match(await el.locator('.verdict').textContent(), /no full window in the history; 1 partial window/);
+  assert.equal(await el.getByRole('button', { name: 'Download CSV' }).isDisabled(), false);
   assert.equal(requests.length, before, `requests after the paste: ${requests.slice(before).join(', ')}`);
   assert.deepEqual(problems, []);
 });
