@@ -130,6 +130,7 @@ td time { white-space: nowrap; }`;
     root.querySelector('.verdict').textContent = `${r.target_text} over ${r.window_text}: ${r.summary_text}.`;
     const header = [
       ...(r.slo === null ? [] : [['SLO', r.slo]]),
+      ['Windows', r.windows_text],
       ['History', `${r.start_text} to ${r.end_text} (${r.history_text} of ${r.step} steps)`],
       ['Gaps', r.gap_seconds === 0 ? 'none' : `${r.gap_text} with no samples, not counted as good`],
       ['Input', r.source],

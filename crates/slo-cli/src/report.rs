@@ -32,7 +32,7 @@ enum Format {
 
 fn format_arg(text: &str) -> Result<Format, String> {
     match text {
-        "markdown" | "md" => Ok(Format::Markdown),
+        "markdown" => Ok(Format::Markdown),
         "csv" => Ok(Format::Csv),
         other => Err(format!("{other:?} is not a format; allowed: markdown, csv")),
     }

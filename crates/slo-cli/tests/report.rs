@@ -30,7 +30,10 @@ fn failure(args: &[&str]) -> (Option<i32>, String) {
 #[test]
 fn markdown_reports_every_30_day_window_of_the_example() {
     let md = run(&["report", HISTORY, "--target", "99.9", "--window", "30d"]);
-    assert!(md.starts_with("## SLO compliance report\n\n- Target: 99.9%\n- Window: 30d\n"));
+    assert!(md.starts_with(
+        "## SLO compliance report\n\n- Target: 99.9%\n- Window: 30d\n\
+         - Windows: back-to-back 30d periods from the history's start\n"
+    ));
     assert!(
         md.contains("- History: 2026-08-01T00:00:00Z to 2026-10-30T00:00:00Z (90 d of 1m steps)\n")
     );
@@ -78,6 +81,7 @@ fn a_calendar_month_cut_by_the_history_is_partial() {
         md.contains("| 2026-10-01T00:00:00Z | 2026-10-30T00:00:00Z | partial: 29 d of 31 d |"),
         "{md}"
     );
+    assert!(md.contains("- Windows: calendar months (UTC)\n"), "{md}");
     assert!(
         md.contains("- Verdict: met in 2 of 2 full windows; 1 partial window"),
         "{md}"

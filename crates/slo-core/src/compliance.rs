@@ -126,6 +126,7 @@ pub fn markdown(report: &Compliance) -> String {
     }
     out += &format!("- Target: {}\n", report.target_text);
     out += &format!("- Window: {}\n", report.window_text);
+    out += &format!("- Windows: {}\n", report.windows_text);
     out += &format!(
         "- History: {} to {} ({} of {} steps)\n",
         report.start_text, report.end_text, report.history_text, report.step

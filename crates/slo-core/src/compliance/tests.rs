@@ -129,6 +129,7 @@ fn markdown_has_the_header_block_above_the_table() {
 - SLO: checkout/availability
 - Target: 90%
 - Window: 4h
+- Windows: back-to-back 4h periods from the history's start
 - History: 2026-09-01T00:00:00Z to 2026-09-01T10:00:00Z (10 h of 1h steps)
 - Gaps: 1 h with no samples, not counted as good
 - Input: hand.csv

@@ -23,6 +23,9 @@ result! {
         pub target_text: String,
         pub window: String,
         pub window_text: String,
+        /// How the history is cut into windows: `calendar months (UTC)`, or `back-to-back
+        /// 30d periods from the history's start`.
+        pub windows_text: String,
         /// The history's first step's start and last step's end.
         pub start_seconds: u64,
         pub start_text: String,
@@ -121,6 +124,13 @@ impl Compliance {
             target_text: format_target(request.target),
             window: request.window.to_string(),
             window_text: request.window.describe(),
+            windows_text: match request.window {
+                Window::Rolling { .. } => format!(
+                    "back-to-back {} periods from the history's start",
+                    request.window
+                ),
+                Window::Calendar(_) => format!("calendar {}s (UTC)", request.window),
+            },
             start_seconds: start,
             start_text: format_utc(start),
             end_seconds: end,
