@@ -6,15 +6,8 @@
 // page and never uploaded; `src` (fetched once, from where the page says) is optional.
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
-import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
 import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
-
-let backtestReady;
-/** The backtest's own wasm module, loaded once per page. */
-function backtestCore() {
-  backtestReady ??= initBacktest({ module_or_path: new URL('../pkg/slo_web_backtest_bg.wasm', import.meta.url) }).then(() => backtestWasm);
-  return backtestReady;
-}
+import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 const DAY = 86400;
 const TIME_STEPS = [DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 15 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY];
@@ -22,7 +15,7 @@ const BUDGET_TICKS = [1, 0.5, 0, -0.5, -1, -2, -5, -10, -20, -50, -100];
 /** Line styles the theme defines; more targets reuse them in turn. */
 const SERIES = ['series-1', 'series-2', 'series-3', 'series-4'];
 
-export class SloBacktest extends SloElement {
+export class SloBacktest extends withHistory(SloElement) {
   static fields = [
     { name: 'targets', attr: 'targets', value: '99.5, 99.9, 99.95' },
     { name: 'window', attr: 'window', value: '30d' },
@@ -30,13 +23,7 @@ export class SloBacktest extends SloElement {
     { name: 'max_pages', attr: 'max-pages', value: '2' },
   ];
 
-  static css = `
-.drop { box-sizing: border-box; min-width: 0; max-width: 100%; border: 2px dashed var(--slo-border-strong, light-dark(#64748b, #94a3b8)); border-radius: calc(var(--slo-radius, 8px) / 2);
-  padding: .6rem .8rem; flex: 1 1 100%; display: flex; flex-direction: column; gap: .4rem; }
-.drop.over { background: var(--slo-highlight, light-dark(#eff6ff, #1e3a8a)); }
-.drop .source { margin: 0; font-size: .9em; }
-.drop input[type=file] { max-width: 100%; }
-.drop .field { min-width: 0; }
+  static css = `${HISTORY_CSS}
 .incident { --c: var(--slo-exhausted, light-dark(#6d28d9, #c4b5fd)); }
 svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
 .swatch.bar.incident { background: var(--c); }
@@ -49,15 +36,9 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
 
   template() {
     const v = Object.fromEntries(SloBacktest.fields.map((f) => [f.name, this.initial(f)]));
-    this.history = { text: '', name: '' };
     return `${titleHTML(this, 'Backtest targets on your history')}
 <form novalidate>
-  <div class="drop">
-    <label for="${this.idOf('file')}">History: a CSV file of <code>timestamp,good,bad</code> rows (Unix seconds, events in each step)</label>
-    <input id="${this.idOf('file')}" type="file" accept=".csv,text/csv,text/plain">
-    <p class="source hint" aria-live="polite">Drop a file here, choose one, or paste rows below. It is read in this page and never uploaded.</p>
-    ${this.fieldHTML('history', 'Or paste CSV rows', '', { wide: true, multiline: true, hint: 'e.g. 1785542400,5990,10 (one row per step)' })}
-  </div>
+  ${this.historyHTML()}
   ${this.fieldHTML('targets', 'Candidate targets (%)', v.targets, { hint: 'comma-separated, e.g. 99.5, 99.9, 99.95' })}
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d, 28d or month' })}
   ${this.fieldHTML('max_pages', 'Pages per 30 days you accept', v.max_pages, { inputmode: 'decimal', hint: 'the recommendation keeps to it' })}
@@ -86,80 +67,11 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   connectedCallback() {
     const first = !this.built;
     super.connectedCallback();
-    if (!first) return;
-    const root = this.shadowRoot;
-    const drop = root.querySelector('.drop');
-    root.getElementById(this.idOf('file')).addEventListener('change', (event) => {
-      const file = event.target.files?.[0];
-      if (file) this.readFile(file);
-    });
-    drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
-    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-    drop.addEventListener('drop', (event) => {
-      event.preventDefault();
-      drop.classList.remove('over');
-      const file = event.dataTransfer?.files?.[0];
-      if (file) this.readFile(file);
-    });
-    const src = this.getAttribute('src');
-    if (src) this.load(src);
-  }
-
-  /** A file the reader chose or dropped: read here, never sent anywhere. */
-  async readFile(file) {
-    this.useHistory(await file.text(), file.name);
-  }
-
-  /** The page's own history file (`src`): fetched because the page asks for it. */
-  async load(src) {
-    const source = this.shadowRoot.querySelector('.source');
-    try {
-      const response = await fetch(src);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.useHistory(await response.text(), src.split('/').pop());
-    } catch (error) {
-      source.textContent = `Could not load ${src} (${error.message}): drop or choose the file instead.`;
-      source.classList.add('error');
-    }
-  }
-
-  useHistory(text, name) {
-    this.history = { text, name };
-    this.input('history').value = '';
-    const source = this.shadowRoot.querySelector('.source');
-    source.classList.remove('error');
-    const rows = text.split('\n').filter((line) => /^\d/.test(line)).length;
-    source.textContent = `${name}: ${rows} rows, read in this page (nothing is uploaded).`;
-    this.settle();
-  }
-
-  /** Loads the backtest's module before the first computation; a failure shows like the core's. */
-  async update() {
-    try {
-      this.backtest = await backtestCore();
-    } catch (error) {
-      this.showLoadError(error);
-      return false;
-    }
-    return super.update();
-  }
-
-  /** Pasted rows win over a file: the reader typed them last. */
-  historyText(v) {
-    return v.history.trim() ? v.history : this.history.text;
+    if (first) this.wireHistory(this.getAttribute('src'));
   }
 
   compute(lib, v) {
-    if (!this.historyText(v)) {
-      return { errors: { history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
-    }
-    return this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages);
-  }
-
-  /** The URL keeps the choices, never the history: it may be large, and it is the reader's. */
-  state() {
-    const { history, ...rest } = this.values();
-    return rest;
+    return this.explainNoHistory(v, this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
   }
 
   render(r, lib) {

@@ -27,7 +27,7 @@ mkdirSync(out, { recursive: true });
 copy(join(www, 'elements'), 'elements');
 copy(join(www, 'pkg/slo_web.js'), 'pkg/slo_web.js');
 copy(join(www, 'pkg/slo_web_bg.wasm'), 'pkg/slo_web_bg.wasm');
-// <slo-backtest>'s own module, loaded only by pages that use it.
+// The backtest's own module, loaded only by pages with <slo-backtest> or <slo-report>.
 copy(join(www, 'pkg/slo_web_backtest.js'), 'pkg/slo_web_backtest.js');
 copy(join(www, 'pkg/slo_web_backtest_bg.wasm'), 'pkg/slo_web_backtest_bg.wasm');
 // The Hugo module: the shortcodes and their partial; config.toml mounts the files above
@@ -53,7 +53,7 @@ writeFileSync(join(out, 'README.md'), readme);
 const pkg = {
   name: 'slo-elements',
   version: crate.version,
-  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest); every figure from the Rust SLO core compiled to WebAssembly',
+  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest, compliance report); every figure from the Rust SLO core compiled to WebAssembly',
   license: crate.license,
   type: 'module',
   exports: {

@@ -44,7 +44,7 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     let window_and_tiers = window_and_tiers(&mut args)?;
     let source = history_source(&mut args);
     let read = targets.zip(window_and_tiers).zip(source);
-    let ((targets, (window, tiers)), source) = finish(&args, read)?;
+    let ((targets, (window, tiers, _)), source) = finish(&args, read)?;
     let history = source.read()?;
 
     let backtest = Backtest {
@@ -84,8 +84,12 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     })
 }
 
+/// The SLO window, its tiers, and the SLO's name (`service/slo`) when it is from a spec.
+pub(crate) type SloWindow = (Window, Vec<AlertTier>, Option<String>);
+
 /// `--window` with the default tiers, or an SLO's window and tiers from `--spec`/`--slo`.
-fn window_and_tiers(args: &mut Args) -> Result<Option<(Window, Vec<AlertTier>)>, Failure> {
+/// `slo report` reads them the same way.
+pub(crate) fn window_and_tiers(args: &mut Args) -> Result<Option<SloWindow>, Failure> {
     let spec_path = args.value("spec").map(str::to_string);
     let slo_name = args.value("slo").map(str::to_string);
     if spec_path.is_none() && slo_name.is_none() {
@@ -95,7 +99,9 @@ fn window_and_tiers(args: &mut Args) -> Result<Option<(Window, Vec<AlertTier>)>,
                 .map_err(|refused| args.problem(format!("--window: {refused}")))
                 .ok()
         });
-        return Ok(window.zip(tiers));
+        return Ok(window
+            .zip(tiers)
+            .map(|(window, tiers)| (window, tiers, None)));
     }
     if args.value("window").is_some() {
         args.problem("--window cannot be combined with --spec: the SLO's window is used");
@@ -119,7 +125,9 @@ fn window_and_tiers(args: &mut Args) -> Result<Option<(Window, Vec<AlertTier>)>,
         ));
         return Ok(None);
     }
-    Ok(Some((slo.window, slo.alerts.clone())))
+    let service = spec.services.iter().find(|s| s.slos.contains(slo));
+    let label = service.map_or(name.clone(), |s| format!("{}/{name}", s.name));
+    Ok(Some((slo.window, slo.alerts.clone(), Some(label))))
 }
 
 enum Source {

@@ -7,6 +7,7 @@ mod calculators;
 mod envoy_config;
 mod envoy_native;
 mod envoy_options;
+mod report;
 mod rules;
 mod table;
 
@@ -38,13 +39,15 @@ commands:
   rules SPEC [--format rule-file|prometheus-rule]
                                       Prometheus burn-rate recording and alerting rules
   {}
-{}
+  {}
+  {}
                                       a ready Envoy bootstrap with the SLO filter
 
 targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
 windows: a duration, or week, month, quarter (calendar, UTC)",
-        envoy_options::USAGE,
-        backtest::USAGE
+        backtest::USAGE,
+        report::USAGE,
+        envoy_options::USAGE
     )
 }
 
@@ -100,12 +103,13 @@ fn main() -> ExitCode {
         "envoy-config" => envoy_config(rest),
         "rules" => rules(rest),
         "backtest" => backtest::backtest(rest),
+        "report" => report::report(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, import, envoy-config, rules, backtest (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, import, envoy-config, rules, backtest, report (slo help lists their options)"
         ))),
     };
     match result {

@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod backtest;
 pub mod budget;
 pub mod classify;
+pub mod compliance;
 pub mod composite;
 pub mod counters;
 pub mod decode;

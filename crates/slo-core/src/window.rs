@@ -164,6 +164,19 @@ pub fn parse_utc(text: &str) -> Result<u64, String> {
     Ok(days as u64 * DAY + u64::from(*hour) * 3600 + u64::from(*minute) * 60 + u64::from(second))
 }
 
+/// Unix seconds as an ISO 8601 UTC time, `2026-09-03T14:00:00Z`: what reports print, and
+/// `parse_utc` reads back.
+pub fn format_utc(seconds: u64) -> String {
+    let (year, month, day) = civil_from_days((seconds / DAY) as i64);
+    let of_day = seconds % DAY;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
 // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -191,6 +204,19 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times_print_as_iso_8601() {
+        // 2026-09-01 is day 20697 since 1970-01-01 (56 years and 14 leap days, plus 243 days
+        // to September in a common year): 20697 x 86400 = 1_788_220_800.
+        assert_eq!(format_utc(1_788_220_800), "2026-09-01T00:00:00Z");
+        assert_eq!(
+            format_utc(1_788_220_800 + 14 * 3600 + 5 * 60 + 9),
+            "2026-09-01T14:05:09Z"
+        );
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
 
     #[test]
     fn utc_times_read_as_people_write_them() {

@@ -103,9 +103,9 @@ fn status() {
     assert_documented("status", &[results::to_json(&status)]);
 }
 
-fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
-    use slo_core::backtest::{run, Backtest as Input, Counts, History};
-    // One-minute steps at 100 requests; an outage on day 3; an hour with no samples.
+/// One-minute steps at 100 requests; an outage on day 3; an hour with no samples.
+fn history(days: u64) -> slo_core::backtest::History {
+    use slo_core::backtest::{Counts, History};
     let steps = (0..days * 24 * 60)
         .map(|m| match m {
             4320..4350 => Some(Counts {
@@ -119,11 +119,16 @@ fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
             }),
         })
         .collect();
-    let history = History {
+    History {
         start_seconds: 1_788_220_800,
         step_seconds: MINUTE,
         steps,
-    };
+    }
+}
+
+fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
+    use slo_core::backtest::{run, Backtest as Input};
+    let history = history(days);
     let input = Input {
         targets: vec![0.99, 0.999],
         window,
@@ -150,6 +155,46 @@ fn backtest_result() {
                 &[(outage, outage + 1800), (DAY, DAY + 60)],
             ),
             backtest(window("month"), 10, &[]),
+        ],
+    );
+}
+
+#[test]
+fn compliance() {
+    use slo_core::backtest::{Counts, History};
+    use slo_core::compliance::{report, Request};
+    // Ten days against a 7-day window: a full week with the outage and the gap, and a
+    // partial one.
+    let week = Request {
+        target: 0.999,
+        window: window("7d"),
+        tiers: AlertTier::defaults_for(7 * DAY, None, None).unwrap(),
+        slo: Some("shop/checkout".into()),
+        source: "history.csv".into(),
+    };
+    let history_10d = history(10);
+    assert!(week.validate(&history_10d).is_empty());
+    // A first hour without events: its window has no SLI.
+    let quiet = History {
+        start_seconds: 1_788_220_800,
+        step_seconds: 3600,
+        steps: [0.0, 10.0]
+            .iter()
+            .map(|&good| Some(Counts { good, bad: 0.0 }))
+            .collect(),
+    };
+    let hourly = Request {
+        window: window("1h"),
+        tiers: Vec::new(),
+        slo: None,
+        ..week.clone()
+    };
+    assert!(hourly.validate(&quiet).is_empty());
+    assert_documented(
+        "compliance",
+        &[
+            results::to_json(&report(&week, &history_10d)),
+            results::to_json(&report(&hourly, &quiet)),
         ],
     );
 }

@@ -91,9 +91,16 @@ pub struct WindowOutcome {
     pub end_seconds: u64,
     /// The history covers the whole window.
     pub full: bool,
+    pub good: f64,
+    pub bad: f64,
+    /// Time in the window with no sample (gaps), not counted as good.
+    pub no_data_seconds: u64,
     pub sli: Option<f64>,
     pub budget_remaining: f64,
     pub met: bool,
+    /// The part of the target's `out_of_slo_seconds` that falls in this window: the
+    /// windows' shares add up to it.
+    pub out_of_slo_seconds: u64,
 }
 
 /// A known incident and the first tier that fired during it (up to one step after it).
@@ -383,17 +390,19 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                 .iter()
                 .map(|&(good, bad)| budget_left(good, bad, target))
                 .collect();
+            let mut out_of_slo = vec![false; n];
             for &i in &counted {
                 let left = series[i];
                 if left < min {
                     (min, min_at) = (left, (i as u64 + 1) * step);
                 }
                 if !is_met(left) {
+                    out_of_slo[i] = true;
                     out_of_slo_steps += 1;
                     all_met = false;
                 }
             }
-            let windows = windows(backtest.window, history, &prefix, target);
+            let windows = windows(backtest.window, history, &prefix, target, &out_of_slo);
             let (met_every_full_window, worst_full_window) = match backtest.window {
                 // Every counted step ends a full window once the history holds one.
                 Window::Rolling { .. } => (has_full_rolling.then_some(all_met), worst_rolling),
@@ -462,7 +471,14 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
 }
 
 /// Calendar periods, or back-to-back rolling windows from the history's start.
-fn windows(window: Window, history: &History, prefix: &Prefix, target: f64) -> Vec<WindowOutcome> {
+/// `out_of_slo`: per step, whether the budget stood overspent at its end.
+fn windows(
+    window: Window,
+    history: &History,
+    prefix: &Prefix,
+    target: f64,
+    out_of_slo: &[bool],
+) -> Vec<WindowOutcome> {
     let step = history.step_seconds;
     let (start, end) = (history.start_seconds, history.end_seconds());
     let mut out = Vec::new();
@@ -480,9 +496,14 @@ fn windows(window: Window, history: &History, prefix: &Prefix, target: f64) -> V
             start_seconds: from.max(start) - start,
             end_seconds: to.min(end) - start,
             full: from >= start && to <= end,
+            good,
+            bad,
+            no_data_seconds: history.steps[lo..hi].iter().filter(|s| s.is_none()).count() as u64
+                * step,
             sli: sli_of(good, bad),
             budget_remaining: left,
             met: is_met(left),
+            out_of_slo_seconds: out_of_slo[lo..hi].iter().filter(|&&o| o).count() as u64 * step,
         });
         at = to;
     }

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 mod alerts;
 mod backtest;
 mod budget;
+mod compliance;
 mod composite;
 mod status;
 mod whatif;
@@ -26,6 +27,7 @@ pub use backtest::{
     Backtest, BacktestIncident, BacktestPercentile, BacktestSpan, BacktestTarget, BacktestWindow,
 };
 pub use budget::{Budget, BudgetPeriod};
+pub use compliance::{Compliance, ComplianceAlert, ComplianceTier, ComplianceWindow};
 pub use composite::{Composite, CompositeDependency};
 pub use status::{SloState, Status, StatusBurnRate, StatusTier};
 pub use whatif::{WhatIf, WhatIfFiring, WhatIfIncident, WhatIfTier, SERIES_POINTS};

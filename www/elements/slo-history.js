@@ -1,0 +1,120 @@
+// What the elements that read a service's history share (<slo-backtest>, <slo-report>):
+// the backtest's own wasm module, loaded once per page, and the history input: a drop
+// zone with a file picker and a paste field, plus the page's own history file, fetched
+// once because the page names it. The file the reader gives is read in the page and never
+// uploaded.
+import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
+
+let backtestReady;
+/** The backtest's wasm module (history reader, replay, report), loaded once per page. */
+export function backtestCore() {
+  backtestReady ??= initBacktest({ module_or_path: new URL('../pkg/slo_web_backtest_bg.wasm', import.meta.url) }).then(() => backtestWasm);
+  return backtestReady;
+}
+
+export const HISTORY_CSS = `
+.drop { box-sizing: border-box; min-width: 0; max-width: 100%; border: 2px dashed var(--slo-border-strong, light-dark(#64748b, #94a3b8)); border-radius: calc(var(--slo-radius, 8px) / 2);
+  padding: .6rem .8rem; flex: 1 1 100%; display: flex; flex-direction: column; gap: .4rem; }
+.drop.over { background: var(--slo-highlight, light-dark(#eff6ff, #1e3a8a)); }
+.drop .source { margin: 0; font-size: .9em; }
+.drop input[type=file] { max-width: 100%; }
+.drop .field { min-width: 0; }`;
+
+/**
+ * Gives an SloElement subclass the history input. Its template places `historyHTML()` in
+ * the form; its `connectedCallback` calls `wireHistory(url)` once built; `compute` reads
+ * `historyText(values)`, calls `this.backtest` (the module) once `update` loaded it, and
+ * passes the answer through `explainNoHistory`.
+ */
+export const withHistory = (Base) => class extends Base {
+  historyHTML() {
+    this.history = { text: '', name: '' };
+    return `<div class="drop">
+    <label for="${this.idOf('file')}">History: a CSV file of <code>timestamp,good,bad</code> rows (Unix seconds, events in each step)</label>
+    <input id="${this.idOf('file')}" type="file" accept=".csv,text/csv,text/plain">
+    <p class="source hint" aria-live="polite">Drop a file here, choose one, or paste rows below. It is read in this page and never uploaded.</p>
+    ${this.fieldHTML('history', 'Or paste CSV rows', '', { wide: true, multiline: true, hint: 'e.g. 1785542400,5990,10 (one row per step)' })}
+  </div>`;
+  }
+
+  /** Wires the drop zone and the file picker; loads `url` (the page's own file) if given. */
+  wireHistory(url) {
+    const root = this.shadowRoot;
+    const drop = root.querySelector('.drop');
+    root.getElementById(this.idOf('file')).addEventListener('change', (event) => {
+      const file = event.target.files?.[0];
+      if (file) this.readFile(file);
+    });
+    drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (event) => {
+      event.preventDefault();
+      drop.classList.remove('over');
+      const file = event.dataTransfer?.files?.[0];
+      if (file) this.readFile(file);
+    });
+    if (url) this.load(url);
+  }
+
+  /** A file the reader chose or dropped: read here, never sent anywhere. */
+  async readFile(file) {
+    this.useHistory(await file.text(), file.name);
+  }
+
+  /** The page's own history file: fetched because the page asks for it. */
+  async load(url) {
+    const source = this.shadowRoot.querySelector('.source');
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.useHistory(await response.text(), url.split('/').pop());
+    } catch (error) {
+      source.textContent = `Could not load ${url} (${error.message}): drop or choose the file instead.`;
+      source.classList.add('error');
+    }
+  }
+
+  useHistory(text, name) {
+    this.history = { text, name };
+    this.input('history').value = '';
+    const source = this.shadowRoot.querySelector('.source');
+    source.classList.remove('error');
+    const rows = text.split('\n').filter((line) => /^\d/.test(line)).length;
+    source.textContent = `${name}: ${rows} rows, read in this page (nothing is uploaded).`;
+    this.settle();
+  }
+
+  /** Loads the backtest's module before the first computation; a failure shows like the core's. */
+  async update() {
+    try {
+      this.backtest = await backtestCore();
+    } catch (error) {
+      this.showLoadError(error);
+      return false;
+    }
+    return super.update();
+  }
+
+  /** Pasted rows win over a file: the reader typed them last. */
+  historyText(v) {
+    return v.history.trim() ? v.history : this.history.text;
+  }
+
+  /** The history's name for a report: the file's, or "pasted rows". */
+  historyName(v) {
+    return v.history.trim() ? 'pasted rows' : this.history.name;
+  }
+
+  /** The core's answer, saying what to do where there is no history yet (the other
+   * fields' messages stay: every problem at once). */
+  explainNoHistory(v, answer) {
+    if (this.historyText(v)) return answer;
+    return { errors: { ...answer.errors, history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
+  }
+
+  /** The URL keeps the choices, never the history: it may be large, and it is the reader's. */
+  state() {
+    const { history, ...rest } = this.values();
+    return rest;
+  }
+};
