@@ -333,11 +333,14 @@ def get(port, path, headers=None, method="GET"):
         conn.close()
 
 
-def core_status(config_json_path, now, counts):
-    """The core's status and gauges for the given counts ({slo: (good, bad)}), from the
+def core_status(config_json_path, now, counts, totals=None):
+    """The core's status and gauges for the given counts ({slo: (good, bad)}) and, where
+    they differ from those, the events since Envoy started ({slo: (good, bad)}), from the
     Rust helper crates/slo-filter/examples/status.rs."""
     args = [str(require(STATUS_HELPER, "the status helper")), str(config_json_path), str(now)]
-    args += [f"{slo}={good}:{bad}" for slo, (good, bad) in counts.items()]
+    totals = totals or {}
+    args += [f"{slo}={good}:{bad}" + ("/%d:%d" % totals[slo] if slo in totals else "")
+             for slo, (good, bad) in counts.items()]
     done = subprocess.run(args, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -257,7 +257,7 @@ mod tests {
             "{}",
             status.budget_remaining
         );
-        let state = SloState::new(&slo, &status);
+        let state = SloState::new(&slo, &status, status.counts);
         assert_eq!((state.good_slices, state.bad_slices), (Some(2), Some(1)));
         assert_eq!(state.mean_slice_good_ratio, None);
         assert!(
@@ -331,7 +331,7 @@ mod tests {
         counters.record(T0 + 2 * MINUTE, 0, 0);
         let status = evaluate(&slo, &counters, T0 + 2 * MINUTE);
         assert!((status.budget_remaining - (1.0 - 0.25 / 0.001)).abs() < 1e-6);
-        let state = SloState::new(&slo, &status);
+        let state = SloState::new(&slo, &status, status.counts);
         assert_eq!(state.mean_slice_good_ratio, Some(0.75));
         assert_eq!((state.good_slices, state.bad_slices), (None, None));
     }
@@ -339,7 +339,8 @@ mod tests {
     #[test]
     fn the_state_names_every_figure_in_numbers_and_words() {
         let slo = slo("");
-        let state = SloState::new(&slo, &evaluate(&slo, &SloCounters::new(&slo), T0));
+        let status = evaluate(&slo, &SloCounters::new(&slo), T0);
+        let state = SloState::new(&slo, &status, status.counts);
         assert_eq!(
             (state.slo.as_str(), state.target_text.as_str()),
             ("a", "99.9%")

@@ -93,7 +93,9 @@ fn status() {
                 counters.record(now - 600 + minute * MINUTE, 95, 5);
             }
             counters.record(now, 0, 0);
-            SloState::new(slo, &evaluate(slo, &counters, now))
+            let status = evaluate(slo, &counters, now);
+            // The proxy started with this history.
+            SloState::new(slo, &status, status.counts)
         })
         .collect();
     let status = Status {

@@ -96,7 +96,9 @@ fn status(bad_minutes: u64, bad_per_minute: u32) -> Value {
                 };
                 counters.record(now - minute * 60, 600 - bad, bad);
             }
-            SloState::new(slo, &evaluate(slo, &counters, now))
+            let status = evaluate(slo, &counters, now);
+            // The proxy started with this history.
+            SloState::new(slo, &status, status.counts)
         })
         .collect();
     to_json(&Status {

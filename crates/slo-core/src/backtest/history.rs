@@ -247,7 +247,7 @@ impl EventKind {
     }
 }
 
-fn error(path: impl Into<String>, message: impl Into<String>) -> FieldError {
+pub(super) fn error(path: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
         path: path.into(),
         message: message.into(),

@@ -10,6 +10,7 @@
 //! which something happened: the history resolves nothing finer.
 
 mod history;
+mod saved_status;
 
 pub use history::{Counts, EventKind, History, MAX_STEPS};
 

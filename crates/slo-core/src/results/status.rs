@@ -1,6 +1,7 @@
 //! The status endpoint's result: each SLO's live state, as `status::evaluate` found it.
 
 use super::result;
+use crate::counters::Counts;
 use crate::duration::format_duration;
 use crate::format;
 use crate::spec::{Budgeting, Slo};
@@ -26,6 +27,11 @@ result! {
         pub window_start_seconds: u64,
         pub good: u64,
         pub bad: u64,
+        /// Every good and bad event counted since the proxy started (Envoy's counters, all
+        /// workers): two reports' difference is the events between them, which makes
+        /// reports saved over time a history for the backtest.
+        pub good_total: u64,
+        pub bad_total: u64,
         /// Judged slices of a `timeslices` SLO; null for other methods.
         pub good_slices: Option<u64>,
         pub bad_slices: Option<u64>,
@@ -66,7 +72,8 @@ result! {
 }
 
 impl SloState {
-    pub fn new(slo: &Slo, status: &SloStatus) -> SloState {
+    /// `since_start`: the events counted since the proxy started, as the counters read.
+    pub fn new(slo: &Slo, status: &SloStatus, since_start: Counts) -> SloState {
         let (slices, shares) = match (slo.budgeting, status.slices) {
             (Budgeting::Timeslices { .. }, Some(judged)) => (Some(judged), None),
             (Budgeting::RatioTimeslices { .. }, Some(shares)) if shares.total() > 0 => {
@@ -83,6 +90,8 @@ impl SloState {
             window_start_seconds: status.window_start,
             good: status.counts.good,
             bad: status.counts.bad,
+            good_total: since_start.good,
+            bad_total: since_start.bad,
             good_slices: slices.map(|s| s.good),
             bad_slices: slices.map(|s| s.bad),
             mean_slice_good_ratio: shares,

@@ -7,6 +7,7 @@ use crate::options::{Counting, FilterConfig, StatusEndpoint};
 use proxy_wasm::hostcalls;
 use proxy_wasm::types::{MetricType, Status};
 use slo_core::classify::Outcome;
+use slo_core::counters::Counts;
 use slo_core::spec::{RequestSli, Slo};
 use slo_core::status;
 use std::cell::RefCell;
@@ -269,7 +270,9 @@ impl Plugin {
 
     /// Flushes this worker's counts, feeds the change of the global counters since the
     /// last read into this VM's sliding counts, then returns every SLO's status.
-    pub(super) fn refresh(&self, now: u64) -> Vec<status::SloStatus> {
+    /// Every SLO's status at `now`, with the events Envoy's counters hold for it (since the
+    /// proxy started).
+    pub(super) fn refresh(&self, now: u64) -> Vec<(status::SloStatus, Counts)> {
         self.flush();
         let mut out = Vec::with_capacity(self.slos.len());
         for ((slo, _, metrics), window) in self.slos.iter().zip(&self.windows) {
@@ -295,18 +298,22 @@ impl Plugin {
                 }
                 _ => self.error(ErrorReason::Metric),
             }
-            out.push(status::evaluate(slo, &window.counters, now));
+            let since_start = Counts {
+                good: window.last_good,
+                bad: window.last_bad,
+            };
+            out.push((status::evaluate(slo, &window.counters, now), since_start));
         }
         out
     }
 
-    pub(super) fn publish(&self, statuses: &[status::SloStatus]) {
+    pub(super) fn publish(&self, statuses: &[(status::SloStatus, Counts)]) {
         const PAGE: u64 = 65_536;
         let pages = core::arch::wasm32::memory_size::<0>() as u64;
         if host::record_metric(self.vm_memory, pages * PAGE).is_err() {
             self.error(ErrorReason::Metric);
         }
-        for (((slo, _, metrics), window), state) in
+        for (((slo, _, metrics), window), (state, _)) in
             self.slos.iter().zip(&self.windows).zip(statuses)
         {
             if !publishes(slo, window) {

@@ -205,7 +205,9 @@ impl Request {
                 .slos
                 .iter()
                 .zip(&statuses)
-                .map(|((slo, _, _), state)| results::SloState::new(slo, state))
+                .map(|((slo, _, _), (state, since_start))| {
+                    results::SloState::new(slo, state, *since_start)
+                })
                 .collect(),
         };
         let text = serde_json::to_string(&results::to_json(&body))
