@@ -54,6 +54,7 @@ if [ "${1:-}" != "--no-hugo" ]; then
   # The figures the workshop's prose prints, computed by the core through the slo command.
   cargo build --quiet -p slo-cli
   node "$root/www/hugo/figures.mjs" "$target_dir/debug/slo" "$root/www/hugo/data/figures.json"
-  hugo --quiet --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
+  # Not --quiet: Hugo prints its errors (an unknown figure, with its page and line) on stdout.
+  hugo --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
 fi
 printf 'www/build.sh: built %s\n' "$out" >&2
