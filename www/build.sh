@@ -51,6 +51,10 @@ if [ "${1:-}" != "--no-hugo" ]; then
   # The example history the "Choosing a target" page backtests.
   mkdir -p "$static/history"
   cp "$root/examples/history/checkout-90d.csv" "$static/history/"
-  hugo --quiet --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
+  # The figures the workshop's prose prints, computed by the core through the slo command.
+  cargo build --quiet -p slo-cli
+  node "$root/www/hugo/figures.mjs" "$target_dir/debug/slo" "$root/www/hugo/data/figures.json"
+  # Not --quiet: Hugo prints its errors (an unknown figure, with its page and line) on stdout.
+  hugo --source "$root/www/hugo" --destination "$root/www/hugo/public" --cleanDestinationDir
 fi
 printf 'www/build.sh: built %s\n' "$out" >&2

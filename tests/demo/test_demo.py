@@ -50,9 +50,9 @@ def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):
         lines = out_path.read_text().splitlines()
         # The URLs are the last lines: nothing scrolls them away.
         assert lines[-1] == "Ctrl-C stops everything."
-        urls = dict(m.groups() for m in map(URL.match, lines[-7:-1]) if m)
+        urls = dict(m.groups() for m in map(URL.match, lines[-8:-1]) if m)
         assert list(urls) == ["calculators + live status", "Prometheus alerts", "Hugo workshop",
-                              "choosing a target", "filter status (JSON)", "Envoy's series"], lines[-9:]
+                              "workshop, live", "choosing a target", "filter status (JSON)", "Envoy's series"], lines[-9:]
         # Before the story, the backtest of the example history says what target it supports.
         assert any(line.startswith("recommendation: 99.5%") for line in lines), lines
         starts = next(re.match(r"incident starts at (\d\d:\d\d:\d\d), lasts 1 min: ", line)
@@ -63,6 +63,9 @@ def test_demo_story_urls_alerts_and_one_ctrl_c(tmp_path):
             assert status == 200, (name, url)
         assert "<slo-live" in fetch(urls["calculators + live status"])[1]
         assert "<slo-backtest" in fetch(urls["choosing a target"])[1]
+        # The workshop's live view reads this demo's Envoy (?live=), which allows its origin.
+        assert "<slo-live" in fetch(urls["workshop, live"])[1]
+        assert urls["workshop, live"].endswith("?live=" + urls["filter status (JSON)"])
         assert {s["slo"] for s in json.loads(fetch(urls["filter status (JSON)"])[1])["slos"]} == \
             {"checkout-availability", "checkout-latency"}
         assert 'slo_requests_total{slo="checkout-availability",outcome="good"}' in fetch(urls["Envoy's series"])[1]

@@ -1,7 +1,7 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML, regionLabel } from './slo-common.js';
 
 export class SloAlerts extends SloElement {
   static fields = [
@@ -21,10 +21,10 @@ export class SloAlerts extends SloElement {
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
   ${this.fieldHTML('error_ratio', 'Incident error ratio (optional)', errorRatio, { hint: 'e.g. 5% or 0.05: when would each tier fire?' })}
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="Alert tier results">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'Alert tier results')}">
   <p class="stale"></p>
   <div class="warnings"></div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alert tiers table"><table class="tiers stack"><caption></caption><thead></thead><tbody></tbody></table></div>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Alert tiers table')}"><table class="tiers stack"><caption></caption><thead></thead><tbody></tbody></table></div>
   <div class="chart"></div>
   <ul class="legend"></ul>
 </div>`;

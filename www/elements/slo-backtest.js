@@ -6,7 +6,7 @@
 // page and never uploaded; `src` (fetched once, from where the page says) is optional.
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
-import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML, regionLabel } from './slo-common.js';
 import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 const DAY = 86400;
@@ -45,11 +45,11 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   ${this.fieldHTML('incidents', 'Known incidents (optional)', v.incidents, { wide: true, hint: 'START..END in UTC, comma-separated, e.g. 2026-09-21T17:05Z..2026-09-21T17:17Z' })}
   <p class="error form-error" aria-live="polite"></p>
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="Backtest results">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'Backtest results')}">
   <p class="stale"></p>
   <p class="recommendation"></p>
   <p class="summary"></p>
-  <div class="scroll" tabindex="0" role="region" aria-label="Targets table"><table class="targets stack"><caption>Each candidate target over the history</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Targets table')}"><table class="targets stack"><caption>Each candidate target over the history</caption>
     <thead><tr><th scope="col">Target</th><th scope="col" class="num">SLI</th><th scope="col">Met in every window</th><th scope="col" class="num">Worst window</th>
     <th scope="col" class="num">Budget left (end)</th><th scope="col" class="num">Lowest (when)</th><th scope="col" class="num">Out of SLO</th>
     <th scope="col" class="num">Pages /30 d</th><th scope="col" class="num">Tickets /30 d</th></tr></thead><tbody></tbody></table></div>
@@ -59,7 +59,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   <ul class="bars"></ul>
   <div class="chart timeline"></div>
   <ul class="legend timeline-legend"></ul>
-  <div class="scroll" tabindex="0" role="region" aria-label="Known incidents table"><table class="incidents stack"><caption>Known incidents: the first alert that fired for each</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Known incidents table')}"><table class="incidents stack"><caption>Known incidents: the first alert that fired for each</caption>
     <thead></thead><tbody></tbody></table></div>
 </div>`;
   }

@@ -1,7 +1,7 @@
 // <slo-budget target="99.9" window="30d" requests="1000000">: allowed downtime per day,
 // week, 30-day month, 90-day quarter, 365-day year and the window; allowed bad requests;
 // the nines table.
-import { SloElement, esc, titleHTML } from './slo-common.js';
+import { SloElement, esc, titleHTML, regionLabel } from './slo-common.js';
 
 export class SloBudget extends SloElement {
   static fields = [
@@ -18,14 +18,14 @@ export class SloBudget extends SloElement {
   ${this.fieldHTML('window', 'Window', window, { hint: 'e.g. 30d, 28d, 4w, or month' })}
   ${this.fieldHTML('requests', 'Requests in the window (optional)', requests, { hint: 'a whole number, e.g. 1000000 or 1e6' })}
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="Error budget results">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'Error budget results')}">
   <p class="stale"></p>
   <p class="headline" part="headline"></p>
   <table class="periods"><caption>Allowed downtime</caption>
     <thead><tr><th scope="col">Period</th><th scope="col" class="num">Allowed downtime</th></tr></thead><tbody></tbody></table>
   <p class="bad-requests"></p>
 </div>
-<details class="nines"><summary>The nines table</summary><p class="hint scroll-hint">Scroll the table sideways for longer periods.</p><div class="nines-table scroll" tabindex="0" role="region" aria-label="The nines table"></div></details>`;
+<details class="nines"><summary>The nines table</summary><p class="hint scroll-hint">Scroll the table sideways for longer periods.</p><div class="nines-table scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'The nines table')}"></div></details>`;
   }
 
   compute(lib, v) {

@@ -21,6 +21,16 @@ export function titleHTML(element, fallback) {
   return text ? `<h3 class="title">${esc(text)}</h3>` : '';
 }
 
+/**
+ * A results region's accessible name, told apart from its twin's on a page with two
+ * elements of a kind (landmarks must be unique): the element's heading, else its id,
+ * follows the name. Escaped for an attribute.
+ */
+export function regionLabel(element, name) {
+  const which = element.getAttribute('heading') || element.id;
+  return esc(which ? `${name}: ${which}` : name);
+}
+
 /** Why the WebAssembly core did not load, in words a page author can act on. */
 export function loadErrorText(error) {
   const csp = /Content Security Policy|wasm-unsafe-eval|CompileError.*(eval|CSP)/i.test(String(error));

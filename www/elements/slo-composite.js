@@ -1,7 +1,7 @@
 // <slo-composite dependencies="load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2">
 // The availability of a service that needs all of its dependencies (in series), each run
 // as one or more redundant replicas, as the core computes it.
-import { SloElement, esc, labelCells, titleHTML } from './slo-common.js';
+import { SloElement, esc, labelCells, titleHTML, regionLabel } from './slo-common.js';
 
 /** "name: 99.9 x2; ..." -> [["name", "99.9", "2"], ...] */
 export function parseDependencies(text) {
@@ -33,7 +33,7 @@ button[data-remove] { margin-top: 1.55rem; }
   <p><button type="button" class="secondary add">Add dependency</button></p>
   <p class="error form-error" aria-live="polite"></p>
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="Composite availability results">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'Composite availability results')}">
   <p class="stale"></p>
   <p class="headline"></p>
   <p class="hint">Dependencies are taken to fail independently; one with replicas is up while any one replica is.</p>

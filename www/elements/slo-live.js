@@ -5,7 +5,7 @@
 // sparkline of the budget over the polls seen. The only element that touches the network,
 // and only its `src` URL. The endpoint sends the core's status result (docs/results.md),
 // words included, so this element needs no WebAssembly: it only lays the words out.
-import { adoptStyles, color, esc, titleHTML } from './slo-common.js';
+import { adoptStyles, color, esc, titleHTML, regionLabel } from './slo-common.js';
 
 const TIMEOUT_MS = 4000;
 /** Polls the sparkline remembers per SLO. */
@@ -64,7 +64,7 @@ export class SloLive extends HTMLElement {
       adoptStyles(this.shadowRoot, CSS);
       this.shadowRoot.innerHTML = `${titleHTML(this, 'Live SLO status')}
 <p class="state" role="status" aria-live="polite"></p>
-<div class="results" role="region" aria-label="Live SLO status"></div>
+<div class="results" role="region" aria-label="${regionLabel(this, 'Live SLO status')}"></div>
 <p class="hint">Source: <code class="src"></code></p>`;
     }
     this.start();

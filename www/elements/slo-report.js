@@ -1,12 +1,12 @@
-// <slo-report history="history.csv" target="99.9" window="30d">
+// <slo-report src="history.csv" target="99.9" window="30d">
 // A per-window compliance report of one target over a real history (CSV rows
 // timestamp,good,bad): SLI achieved, budget spent, time out of SLO and alerts fired in each
 // window, computed by the core from the backtest's figures. The reader saves it as CSV or
 // Markdown (the core's bytes, the very ones `slo report` prints) or copies the Markdown
-// into a ticket; nothing is sent anywhere. `history` (fetched once, from where the page
+// into a ticket; nothing is sent anywhere. `src` (fetched once, from where the page
 // says) is optional: the reader can drop, choose or paste a file instead.
 // Like <slo-backtest>, not part of slo-elements.js: it loads the backtest's wasm module.
-import { SloElement, esc, labelCells, titleHTML } from './slo-common.js';
+import { SloElement, esc, labelCells, titleHTML, regionLabel } from './slo-common.js';
 import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 export class SloReport extends withHistory(SloElement) {
@@ -37,7 +37,7 @@ td time { white-space: nowrap; }`;
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d, 28d or month' })}
   <p class="error form-error" aria-live="polite"></p>
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="Compliance report">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'Compliance report')}">
   <p class="stale"></p>
   <p class="verdict"></p>
   <dl class="header"></dl>
@@ -47,11 +47,11 @@ td time { white-space: nowrap; }`;
     <button type="button" class="secondary copy" disabled>Copy Markdown</button>
     <span class="done hint" role="status"></span>
   </div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Windows table" hidden><table class="windows stack"><caption></caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Windows table')}" hidden><table class="windows stack"><caption></caption>
     <thead><tr><th scope="col">Window (UTC)</th><th scope="col">Coverage</th><th scope="col" class="num">Good</th>
     <th scope="col" class="num">Bad</th><th scope="col" class="num">SLI</th><th scope="col">Result</th><th scope="col" class="num">Budget spent</th>
     <th scope="col" class="num">Out of SLO</th></tr></thead><tbody></tbody></table></div>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alerts table" hidden><table class="alerts stack"><caption>Alerts that began firing in each window, per tier</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Alerts table')}" hidden><table class="alerts stack"><caption>Alerts that began firing in each window, per tier</caption>
     <thead></thead><tbody></tbody></table></div>
 </div>`;
   }
@@ -60,7 +60,7 @@ td time { white-space: nowrap; }`;
     const first = !this.built;
     super.connectedCallback();
     if (!first) return;
-    this.wireHistory(this.getAttribute('history'));
+    this.wireHistory(this.getAttribute('src'));
     const root = this.shadowRoot;
     for (const button of root.querySelectorAll('[data-save]')) {
       button.addEventListener('click', () => this.save(button.dataset.save));

@@ -4,7 +4,7 @@
 // each alert tier fires and resets, and when the budget runs out. What the page does not
 // set is off: no baseline errors (0) and no latency scenario, so every figure comes from
 // values the reader sees in the form.
-import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, labelCells, pairs, within, titleHTML, regionLabel } from './slo-common.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -54,13 +54,13 @@ fieldset .field { min-width: 7rem; }`;
   </fieldset>
   <p class="error form-error" aria-live="polite"></p>
 </form>
-<div class="results" role="region" aria-live="polite" aria-label="What-if results">
+<div class="results" role="region" aria-live="polite" aria-label="${regionLabel(this, 'What-if results')}">
   <p class="stale"></p>
   <p class="headline"></p>
   <p class="latency"></p>
   <div class="chart"></div>
   <ul class="legend"></ul>
-  <div class="scroll" tabindex="0" role="region" aria-label="Alert timeline table"><table class="timeline stack"><caption>When each alert tier fires and resets (time since the window started)</caption>
+  <div class="scroll" tabindex="0" role="region" aria-label="${regionLabel(this, 'Alert timeline table')}"><table class="timeline stack"><caption>When each alert tier fires and resets (time since the window started)</caption>
     <thead><tr><th scope="col">Tier</th><th scope="col">Severity</th><th scope="col" class="num">Burn rate</th><th scope="col">Fires and resets</th></tr></thead><tbody></tbody></table></div>
 </div>`;
   }

@@ -32,7 +32,10 @@ copy(join(www, 'pkg/slo_web_backtest.js'), 'pkg/slo_web_backtest.js');
 copy(join(www, 'pkg/slo_web_backtest_bg.wasm'), 'pkg/slo_web_backtest_bg.wasm');
 // The Hugo module: the shortcodes and their partial; config.toml mounts the files above
 // into the site's static/slo/, where the partial loads them from.
-copy(join(www, 'hugo/layouts/shortcodes'), 'layouts/shortcodes');
+// One per element: the workshop's own slo-figure reads the workshop's build data.
+for (const name of readdirSync(join(www, 'hugo/layouts/shortcodes')).filter((n) => n !== 'slo-figure.html')) {
+  copy(join(www, 'hugo/layouts/shortcodes', name), `layouts/shortcodes/${name}`);
+}
 copy(join(www, 'hugo/layouts/partials/slo-element.html'), 'layouts/partials/slo-element.html');
 copy(join(here, 'hugo.toml'), 'config.toml');
 copy(join(www, 'README.md'), 'docs/elements.md');

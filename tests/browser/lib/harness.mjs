@@ -62,8 +62,8 @@ export async function launch() {
 }
 
 /** A fresh page that records console errors, page errors and every request it makes. */
-export async function open(browser, url, { viewport = { width: 1100, height: 900 }, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport, bypassCSP });
+export async function open(browser, url, { viewport = { width: 1100, height: 900 }, bypassCSP = false, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP, colorScheme });
   const page = await context.newPage();
   const problems = [];
   const requests = [];

@@ -1,5 +1,6 @@
 // The Hugo workshop site (built by www/build.sh with Debian's hugo) shows working
 // calculators: the shortcodes' attributes reach the elements, and the core answers.
+// workshop.test.mjs walks every page; this file checks the figures on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,18 +17,23 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await server?.close(); });
 
-test('the "Why SLOs" chapter is chapter 2 and its shortcodes became elements', () => {
+test('"Why Service Level Objectives?" is chapter 2 and its shortcodes became elements', () => {
   const html = readFileSync(join(PUBLIC, 'why-slos/index.html'), 'utf8');
   assert.match(html, /Chapter 2/);
-  assert.match(html, /<slo-budget requests="1000000" target="99.9" window="30d"><\/slo-budget>/);
-  assert.match(html, /<slo-alerts target="99.9" window="30d"><\/slo-alerts>/);
+  assert.match(html, /<h1>Why Service Level Objectives\?<\/h1>/);
+  assert.match(html, /<slo-budget heading="What a target allows" id="expectations" requests="1000000" target="99.9" window="30d"><\/slo-budget>/);
+  assert.match(html, /<slo-alerts error-ratio="5%" heading="[^"]+" target="99.9" window="30d"><\/slo-alerts>/);
+  for (const tag of ['slo-composite', 'slo-what-if', 'slo-backtest', 'slo-live']) assert.match(html, new RegExp(`<${tag} `), tag);
   assert.equal(html.match(/slo-elements\.js/g).length, 1, 'one module script per page, however many elements');
   assert.match(html, /'wasm-unsafe-eval'/);
+  // Only a page with a live view may connect to another port of this machine.
+  assert.match(html, /connect-src 'self' http:\/\/127\.0\.0\.1:\*/);
+  assert.match(readFileSync(join(PUBLIC, 'basics/error-budget/index.html'), 'utf8'), /connect-src 'self';/);
 });
 
 test('the workshop pages compute with the core in the browser', async () => {
   const core = coreValues();
-  const { page, problems, requests } = await open(browser, `${server.url}/hugo/public/why-slos/`);
+  const { page, problems, requests } = await open(browser, `${server.url}/hugo/public/basics/error-budget/`);
   const budget = await ready(page, 'slo-budget');
   assert.equal((await budget.locator('[data-value="downtime"]').textContent()).trim(), '43 min 12 s');
   assert.equal((await budget.locator('[data-value="allowed-bad"]').textContent()).trim(), String(core.budget_999_30d_1m.allowed_bad_requests));
@@ -35,15 +41,15 @@ test('the workshop pages compute with the core in the browser', async () => {
   await type(budget.getByLabel('Window', { exact: true }), '28d');
   await page.waitForFunction(() => document.querySelector('slo-budget').shadowRoot.querySelector('.headline').textContent.includes('28d'));
   assert.equal((await budget.locator('[data-value="downtime"]').textContent()).trim(), core.budget_9995_28d.allowed_downtime_text);
-  const alerts = await ready(page, 'slo-alerts');
-  assert.equal(await alerts.locator('tbody tr').count(), 4);
 
-  const next = await open(browser, `${server.url}/hugo/public/why-slos/what-if/`);
-  const whatif = await ready(next.page, 'slo-what-if');
-  const fires = await whatif.locator('svg rect.span').count();
-  assert.ok(fires > 0);
-  await ready(next.page, 'slo-composite');
-  // Everything came from the Hugo site's own files.
-  for (const url of [...requests, ...next.requests]) assert.ok(url.startsWith(`${server.url}/hugo/public/`), url);
-  assert.deepEqual([...problems, ...next.problems], []);
+  const chapter = await open(browser, `${server.url}/hugo/public/why-slos/`);
+  const alerts = await ready(chapter.page, 'slo-alerts');
+  assert.equal(await alerts.locator('tbody tr').count(), 4);
+  const whatif = await ready(chapter.page, '#incidents');
+  assert.ok(await whatif.locator('svg rect.span').count() > 0);
+  await ready(chapter.page, 'slo-composite');
+  // Everything came from the Hugo site's own files, but for the live view's one address.
+  const live = 'http://127.0.0.1:10000/slo/status';
+  for (const url of [...requests, ...chapter.requests]) assert.ok(url.startsWith(`${server.url}/hugo/public/`) || url === live, url);
+  assert.deepEqual([...problems, ...chapter.problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p))], []);
 });

@@ -164,7 +164,7 @@ test('dark scheme: the elements, the demo page and the Hugo site follow prefers-
   assert.equal((await backgrounds(page))[1], 'rgb(255, 255, 255)', '--slo-color-scheme: light pins light');
   await context.close();
 
-  const hugo = await open(browser, `${server.url}/hugo/public/why-slos/`);
+  const hugo = await open(browser, `${server.url}/hugo/public/basics/error-budget/`);
   await hugo.page.emulateMedia({ colorScheme: 'dark' });
   await ready(hugo.page, 'slo-budget');
   assert.equal(await hugo.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(15, 23, 42)');
@@ -183,9 +183,13 @@ const chartTextSizes = (page) => page.evaluate(() => {
 
 test('390 px phone: the Hugo sidebar folds into a menu, nothing scrolls sideways, tables stack, chart text >= 11 px', async () => {
   const phone = { viewport: { width: 390, height: 844 } };
+  // Chapter 2 holds every calculator (its live view has no Envoy to read: the browser logs
+  // the refused connection, the page nothing else).
   const { page, problems } = await open(browser, `${server.url}/hugo/public/why-slos/`, phone);
   await ready(page, 'slo-budget');
   await ready(page, 'slo-alerts');
+  await ready(page, '#incidents');
+  await ready(page, '#release');
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'the page lays out 390 px wide');
   // The chapters are a closed menu above the page; opened, they are there.
   const layout = await page.evaluate(() => ({ nav: document.querySelector('nav').getBoundingClientRect(), main: document.querySelector('main').getBoundingClientRect() }));
@@ -205,38 +209,31 @@ test('390 px phone: the Hugo sidebar folds into a menu, nothing scrolls sideways
   assert.ok(sizes.length > 0 && Math.min(...sizes) >= 11 - 1e-6, `smallest chart text ${Math.min(...sizes).toFixed(2)} px`);
   // The nines table scrolls sideways with its targets in view, and says so.
   const budget = page.locator('slo-budget');
-  await budget.locator('summary').click();
+  await budget.locator('summary').first().click();
   assert.equal(await budget.locator('.scroll-hint').isVisible(), true);
   assert.equal(await budget.locator('.nines-table th[scope="row"]').first().evaluate((th) => getComputedStyle(th).position), 'sticky');
 
-  const next = await open(browser, `${server.url}/hugo/public/why-slos/what-if/`, phone);
-  await ready(next.page, 'slo-what-if');
-  assert.equal(await next.page.evaluate(() => document.documentElement.scrollWidth), 390);
-  const whatIfSizes = await chartTextSizes(next.page);
-  assert.ok(Math.min(...whatIfSizes) >= 11 - 1e-6, `smallest chart text ${Math.min(...whatIfSizes).toFixed(2)} px`);
-  assert.deepEqual([...problems, ...next.problems], []);
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p)), []);
 });
 
 test('the workshop pages each have their own chapter label', async () => {
   const labels = [];
-  for (const path of ['basics/', 'why-slos/', 'why-slos/what-if/']) {
+  for (const path of ['basics/', 'basics/error-budget/', 'why-slos/', 'why-slos/choosing-a-target/']) {
     const { page, context } = await open(browser, `${server.url}/hugo/public/${path}`);
     labels.push(await page.locator('.chapter-label').textContent());
     await context.close();
   }
-  assert.deepEqual(labels, ['Chapter 1', 'Chapter 2', 'Chapter 2.1']);
+  assert.deepEqual(labels, ['Chapter 1', 'Chapter 1.1', 'Chapter 2', 'Chapter 2.1']);
 });
 
-test('screenshots: the demo page and a workshop page at 1280 and 390 px, light and dark', async () => {
+// Every workshop page is photographed by workshop.test.mjs.
+test('screenshots: the demo page at 1280 and 390 px, light and dark', async () => {
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     for (const scheme of ['light', 'dark']) {
       const { page, context, problems } = await open(browser, demoPage(server), { viewport: { width, height } });
       await page.emulateMedia({ colorScheme: scheme });
       for (const id of ELEMENTS) await ready(page, `#${id}`);
       await screenshot(page, `demo-${width}-${scheme}`, { fullPage: true });
-      await page.goto(`${server.url}/hugo/public/why-slos/what-if/`);
-      await ready(page, 'slo-what-if');
-      await screenshot(page, `hugo-what-if-${width}-${scheme}`, { fullPage: true });
       assert.deepEqual(problems, []);
       await context.close();
     }

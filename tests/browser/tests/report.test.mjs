@@ -25,9 +25,9 @@ before(async () => {
   requireBuilt();
   const csv = readFileSync(HISTORY);
   const pages = [
-    pageAt('/test/report.html', page(`history="${HISTORY_URL}" target="99.9" window="30d"`)),
-    pageAt('/test/report-month.html', page(`history="${HISTORY_URL}" target="99.95" window="month"`)),
-    pageAt('/test/report-bad.html', page(`history="${HISTORY_URL}" target="101" window="30x"`)),
+    pageAt('/test/report.html', page(`src="${HISTORY_URL}" target="99.9" window="30d"`)),
+    pageAt('/test/report-month.html', page(`src="${HISTORY_URL}" target="99.95" window="month"`)),
+    pageAt('/test/report-bad.html', page(`src="${HISTORY_URL}" target="101" window="30x"`)),
   ];
   server = await serve(undefined, (req, res) => {
     if (req.url === HISTORY_URL) {
