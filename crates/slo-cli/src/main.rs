@@ -6,6 +6,7 @@ mod backtest;
 mod calculators;
 mod envoy_config;
 mod envoy_native;
+mod http;
 mod rules;
 mod table;
 
