@@ -8,106 +8,30 @@ must equal the backtest of the same history from CSV."""
 
 import json
 import math
-import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-HISTORY = ROOT / "examples/history/checkout-90d.csv"
+from history_server import (HISTORY, METRIC, REQUEST_SLO, REQUEST_SPEC, ROOT, STEP, backfill, free_port,
+                            prometheus_command)
+
 SLO = ROOT / "target/debug/slo"
-STEP = 60
 CHUNK_STEPS = 10_000
-METRIC = "checkout_requests_total"
-# The same history as the filter's counter of a request SLO, and as an app's own counter
-# that examples/prometheus.json's Prometheus SLIs select.
-REQUEST_SPEC, REQUEST_SLO = ROOT / "examples/checkout.json", "checkout-availability"
 PROMETHEUS_SPEC = ROOT / "examples/prometheus.json"
-SERIES = [
-    ("checkout_requests", [('{outcome="good"}', "good"), ('{outcome="bad"}', "bad")]),
-    ("slo_requests", [(f'{{slo="{REQUEST_SLO}",outcome="good"}}', "good"),
-                      (f'{{slo="{REQUEST_SLO}",outcome="bad"}}', "bad")]),
-    ("http_requests", [('{job="orders",route="/orders",code="200"}', "good"),
-                       ('{job="orders",route="/orders",code="503"}', "bad")]),
-]
 ARGS = ["--targets", "99,99.5,99.9,99.95", "--window", "30d", "--json",
         "--incidents", "1786371000..1786372800,1790010300..1790011020"]
-
-
-def tool(name):
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: install Debian's `prometheus` package (scripts/setup.sh does)")
-    return path
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_history():
-    rows = {}
-    for line in HISTORY.read_text().splitlines()[1:]:
-        t, good, bad = (int(x) for x in line.split(","))
-        rows[t] = (good, bad)
-    start, end = min(rows), max(rows) + STEP
-    return start, end, rows
-
-
-def openmetrics_by_day(start, end, rows):
-    """Counters sampled at every step boundary, as a scrape each minute would see them,
-    except inside the history's gaps: there no scrape happened. One OpenMetrics text per
-    UTC day: promtool reads its whole input once per 2-hour block it writes, so 90 days in
-    one file take minutes, and a file a day seconds."""
-    cumulative = {"good": 0, "bad": 0}
-    days = {}
-    for boundary in range(start, end + 1, STEP):
-        before, after = rows.get(boundary - STEP), rows.get(boundary)
-        if before is not None:
-            cumulative["good"] += before[0]
-            cumulative["bad"] += before[1]
-        inside_gap = boundary != start and boundary != end and before is None and after is None
-        if not inside_gap:
-            day = days.setdefault(boundary // 86400, {labels: [] for _, series in SERIES for labels, _ in series})
-            for family, series in SERIES:
-                for labels, outcome in series:
-                    day[labels].append(f"{family}_total{labels} {cumulative[outcome]} {boundary}")
-    texts = []
-    for _, day in sorted(days.items()):
-        lines = []
-        for family, series in SERIES:
-            lines.append(f"# TYPE {family} counter")
-            for labels, _ in series:
-                lines.extend(day[labels])
-        texts.append("\n".join([*lines, "# EOF"]) + "\n")
-    return texts
 
 
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("prometheus")
-    start, end, rows = read_history()
-    data = tmp_path / "data"
-    for day, text in enumerate(openmetrics_by_day(start, end, rows)):
-        path = tmp_path / f"day-{day}.om"
-        path.write_text(text)
-        subprocess.run([tool("promtool"), "tsdb", "create-blocks-from", "openmetrics", "-q", str(path), str(data)],
-                       check=True, capture_output=True)
-    (tmp_path / "prometheus.yml").write_text("global: {}\n")
+    start, end = backfill(tmp_path)
     port = free_port()
     log = open(tmp_path / "prometheus.log", "w")
-    server = subprocess.Popen(
-        [tool("prometheus"), f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={data}",
-         # The history is months old: keep it.
-         "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(prometheus_command(tmp_path, port), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
