@@ -101,7 +101,11 @@ fn window_and_tiers(args: &mut Args, slo: Option<&Slo>) -> Option<(Window, Vec<A
     if let Some(slo) = slo {
         return Some((slo.window, slo.alerts.clone()));
     }
-    if args.value("spec").is_some() || args.value("slo").is_some() {
+    // A wrong --spec/--slo said so already; --prometheus asks for them.
+    if ["spec", "slo", "prometheus"]
+        .iter()
+        .any(|o| args.value(o).is_some())
+    {
         return None;
     }
     let window = args.required("window", Window::ALLOWED, window_arg);
@@ -232,7 +236,9 @@ fn server_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
         .map_err(|e| args.problem(format!("--start {start} --end {end} --step {step}s: {e}")))
         .ok();
     let Some(slo) = slo else {
-        args.problem("--prometheus needs --spec and --slo: the SLO whose series to read");
+        if args.value("spec").is_none() && args.value("slo").is_none() {
+            args.problem("--prometheus needs --spec and --slo: the SLO whose series to read");
+        }
         return None;
     };
     let queries = history_queries(slo, step)

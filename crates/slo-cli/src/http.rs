@@ -83,3 +83,35 @@ impl BaseUrl {
         Ok((status, body.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::BaseUrl;
+
+    fn parts(text: &str) -> (String, u16, String) {
+        let url = BaseUrl::parse(text).unwrap();
+        (url.host, url.port, url.prefix)
+    }
+
+    #[test]
+    fn base_urls_give_host_port_and_path_prefix() {
+        let p = |host: &str, port, prefix: &str| (host.to_string(), port, prefix.to_string());
+        assert_eq!(parts("http://127.0.0.1:9090"), p("127.0.0.1", 9090, ""));
+        assert_eq!(parts("http://prom/"), p("prom", 80, ""));
+        assert_eq!(
+            parts("http://prom:80/mon/prom/"),
+            p("prom", 80, "/mon/prom")
+        );
+        assert_eq!(parts("http://[::1]:9090"), p("[::1]", 9090, ""));
+        assert_eq!(parts("http://[::1]"), p("[::1]", 80, ""));
+    }
+
+    #[test]
+    fn other_urls_are_refused_saying_what_is_allowed() {
+        let error = |text: &str| BaseUrl::parse(text).err().unwrap();
+        assert!(error("https://prom:9090").contains("uses https"));
+        assert!(error("prom:9090").contains("is not an http:// URL"));
+        assert!(error("http://prom:port").contains("has port “port”"));
+        assert!(error("http://:9090").contains("names no host"));
+    }
+}
