@@ -11,7 +11,7 @@
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
 import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
-import { SloElement, chart, esc, labelCells, pairs, within, titleHTML } from './slo-common.js';
+import { SloElement, chart, esc, fetchRefusal, labelCells, pairs, within, titleHTML } from './slo-common.js';
 
 let backtestReady;
 /** The backtest's own wasm module, loaded once per page. */
@@ -21,6 +21,8 @@ function backtestCore() {
 }
 
 const DAY = 86400;
+/** How long the check of an unreadable server waits for any answer at all. */
+const PROMETHEUS_TIMEOUT_MS = 4000;
 const TIME_STEPS = [DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 15 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY];
 const BUDGET_TICKS = [1, 0.5, 0, -0.5, -1, -2, -5, -10, -20, -50, -100];
 /** Line styles the theme defines; more targets reuse them in turn. */
@@ -184,7 +186,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
             response = await fetch(url);
             body = await response.text();
           } catch (error) {
-            fail({ prom_url: `No answer from ${base.origin} (${error.message}): the server is down, or it does not allow this page's origin ${location.origin} (start Prometheus with --web.cors.origin).` });
+            fail({ prom_url: `Cannot read ${base.origin}: ${await this.whyNot(error, url)}.` });
             return;
           }
           const refused = backtest.prometheus_answer_error(body);
@@ -225,6 +227,16 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     } catch (error) {
       source.textContent = `Could not load ${src} (${error.message}): drop or choose the file instead.`;
       source.classList.add('error');
+    }
+  }
+
+  /** Why the server could not be read, in words: what the reader can change. */
+  async whyNot(error, url) {
+    switch (await fetchRefusal(error, url, PROMETHEUS_TIMEOUT_MS)) {
+      case 'csp': return "this page's Content Security Policy does not allow connecting to it (connect-src)";
+      case 'unreachable': return 'no connection (is the server running, and is the address right?)';
+      case 'cors': return `the server answers, but not to this page: it must allow the origin ${location.origin} (start Prometheus with --web.cors.origin)`;
+      default: return error.message;
     }
   }
 
