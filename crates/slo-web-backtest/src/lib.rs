@@ -1,5 +1,5 @@
 //! The browser shell of the core's backtest. A wasm module of its own, so that pages
-//! without `<slo-backtest>` do not load the history reader and the replay (about 30 KB
+//! without `<slo-backtest>` do not load the history readers and the replay (about 90 KB
 //! gzipped). Like slo-web, it only translates: text in, the core's result out as a JS
 //! object (`{ errors, result }`, docs/results.md).
 #![forbid(unsafe_code)]
