@@ -268,9 +268,11 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
   }
 
   compute(lib, v) {
-    if (this.readErrors) return { errors: this.readErrors, result: null };
+    // Pasted rows win over a failed or finished read: the reader typed them last.
+    const pasted = v.history.trim() !== '';
+    if (this.readErrors && !pasted) return { errors: this.readErrors, result: null };
     const read = this.history.prometheus;
-    if (read && !v.history.trim()) {
+    if (read && !pasted) {
       return this.backtest.backtest_prometheus(read.counts, read.events, read.total, v.targets, v.window, v.incidents, v.max_pages);
     }
     if (!this.historyText(v)) {

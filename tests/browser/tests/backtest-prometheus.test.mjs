@@ -145,6 +145,11 @@ test('a refused query, a refused origin and a bad URL are messages by their fiel
   await el.locator('[name="prom_url"]').fill(`http://127.0.0.1:${await freePort()}`);
   await el.locator('.read-prometheus').click();
   assert.match(await messageOf(el, 'prom_url'), /^Cannot read http:\/\/127\.0\.0\.1:\d+: no connection \(is the server running/);
+  // Rows pasted after a failed read are the history now (two minutes: no incident in them).
+  await el.locator('[name="incidents"]').fill('');
+  await el.locator('[name="history"]').fill('1785542400,100,0\n1785542460,99,1\n');
+  await tab.locator('#bt[data-ready="true"]').waitFor();
+  assert.equal(await el.locator('[name="prom_url"] ~ .error').textContent(), '');
   // The browser itself logs the refused query's 400 and the refused connection; nothing else may appear.
   assert.deepEqual(problems.filter((p) => !/status of 400 \(Bad Request\)|ERR_CONNECTION_REFUSED/.test(p)), []);
 
