@@ -1,91 +1,37 @@
 """The example history (examples/history/checkout-90d.csv) as a Prometheus server holds it:
 cumulative counters backfilled into a TSDB by `promtool tsdb create-blocks-from
-openmetrics`, served by the real `prometheus` on loopback, read back with query_range in
-chunks under Prometheus' 11,000-points-per-query cap, and backtested by `slo backtest
---good --total`. Every figure must equal the backtest of the same history from CSV."""
+openmetrics`, served by the real `prometheus` on loopback. Read back two ways: query_range
+answers saved to files for `slo backtest --good --total`, and `slo backtest --prometheus`
+reading the server itself with an SLO's own queries from a spec (the filter's
+slo_requests_total for a request SLO, the SLO's PromQL for a Prometheus SLI). Every figure
+must equal the backtest of the same history from CSV."""
 
 import json
 import math
-import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-HISTORY = ROOT / "examples/history/checkout-90d.csv"
+from history_server import (HISTORY, METRIC, REQUEST_SLO, REQUEST_SPEC, ROOT, STEP, backfill, free_port,
+                            prometheus_command)
+
 SLO = ROOT / "target/debug/slo"
-STEP = 60
 CHUNK_STEPS = 10_000
-METRIC = "checkout_requests_total"
+PROMETHEUS_SPEC = ROOT / "examples/prometheus.json"
 ARGS = ["--targets", "99,99.5,99.9,99.95", "--window", "30d", "--json",
         "--incidents", "1786371000..1786372800,1790010300..1790011020"]
 
 
-def tool(name):
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: install Debian's `prometheus` package (scripts/setup.sh does)")
-    return path
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_history():
-    rows = {}
-    for line in HISTORY.read_text().splitlines()[1:]:
-        t, good, bad = (int(x) for x in line.split(","))
-        rows[t] = (good, bad)
-    start, end = min(rows), max(rows) + STEP
-    return start, end, rows
-
-
-def openmetrics_by_day(start, end, rows):
-    """Counters sampled at every step boundary, as a scrape each minute would see them,
-    except inside the history's gaps: there no scrape happened. One OpenMetrics text per
-    UTC day: promtool reads its whole input once per 2-hour block it writes, so 90 days in
-    one file take minutes, and a file a day seconds."""
-    cumulative = {"good": 0, "bad": 0}
-    days = {}
-    for boundary in range(start, end + 1, STEP):
-        before, after = rows.get(boundary - STEP), rows.get(boundary)
-        if before is not None:
-            cumulative["good"] += before[0]
-            cumulative["bad"] += before[1]
-        inside_gap = boundary != start and boundary != end and before is None and after is None
-        if not inside_gap:
-            day = days.setdefault(boundary // 86400, {"good": [], "bad": []})
-            for outcome, lines in day.items():
-                lines.append(f'{METRIC}{{outcome="{outcome}"}} {cumulative[outcome]} {boundary}')
-    return ["\n".join(["# TYPE checkout_requests counter", *day["good"], *day["bad"], "# EOF"]) + "\n"
-            for _, day in sorted(days.items())]
-
-
-@pytest.fixture
-def prometheus(tmp_path):
-    start, end, rows = read_history()
-    data = tmp_path / "data"
-    for day, text in enumerate(openmetrics_by_day(start, end, rows)):
-        path = tmp_path / f"day-{day}.om"
-        path.write_text(text)
-        subprocess.run([tool("promtool"), "tsdb", "create-blocks-from", "openmetrics", "-q", str(path), str(data)],
-                       check=True, capture_output=True)
-    (tmp_path / "prometheus.yml").write_text("global: {}\n")
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("prometheus")
+    start, end = backfill(tmp_path)
     port = free_port()
     log = open(tmp_path / "prometheus.log", "w")
-    server = subprocess.Popen(
-        [tool("prometheus"), f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={data}",
-         # The history is months old: keep it.
-         "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(prometheus_command(tmp_path, port), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -114,8 +60,8 @@ def query_range(url, query, start, end, path):
             first = last + STEP
 
 
-def backtest(*args):
-    out = subprocess.run([str(SLO), "backtest", *args, *ARGS], capture_output=True, text=True)
+def backtest(*args, common=ARGS):
+    out = subprocess.run([str(SLO), "backtest", *args, *common], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -147,3 +93,73 @@ def test_a_history_read_from_prometheus_backtests_exactly_as_its_csv(prometheus,
     # The gap came through as a gap, not as good minutes.
     assert from_prometheus["gaps"] == from_csv["gaps"] and from_csv["gap_seconds"] == 5400
     assert_same(from_prometheus, from_csv)
+
+
+def query_range_requests(url):
+    """How many query_range calls the server has answered, from its own metrics."""
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as answer:
+        lines = answer.read().decode().splitlines()
+    return sum(int(float(line.split()[-1])) for line in lines  # one line per status code
+               if line.startswith("prometheus_http_requests_total{") and 'handler="/api/v1/query_range"' in line)
+
+
+def spec_args(spec, slo):
+    return ["--spec", str(spec), "--slo", slo, "--targets", "99,99.5,99.9,99.95", "--json",
+            "--incidents", "1786371000..1786372800,1790010300..1790011020"]
+
+
+def read_server(url, start, end, spec, slo, *extra):
+    args = ["--prometheus", url, "--start", str(start), "--end", str(end), *extra]
+    return backtest(*args, common=spec_args(spec, slo))
+
+
+def test_a_request_slo_read_from_the_server_backtests_exactly_as_its_csv(prometheus):
+    url, start, end = prometheus
+    before = query_range_requests(url)
+    began = time.monotonic()
+    from_server = read_server(url, start, end, REQUEST_SPEC, REQUEST_SLO)
+    took = time.monotonic() - began
+    # 90 days of minutes is 129,600 points: 12 calls of at most 11,000 for each of the
+    # good and the total query.
+    assert query_range_requests(url) - before == 24
+    print(f"90 days read from Prometheus and backtested in {took:.2f} s")
+    from_csv = backtest(str(HISTORY), common=spec_args(REQUEST_SPEC, REQUEST_SLO))
+    assert from_server["gaps"] == from_csv["gaps"] and from_csv["gap_seconds"] == 5400
+    assert_same(from_server, from_csv)
+
+
+@pytest.mark.parametrize("slo", ["orders-availability", "orders-by-route"])
+def test_a_prometheus_sli_read_with_its_own_queries_backtests_as_its_csv(prometheus, slo):
+    url, start, end = prometheus
+    from_server = read_server(url, start, end, PROMETHEUS_SPEC, slo)
+    from_csv = backtest(str(HISTORY), common=spec_args(PROMETHEUS_SPEC, slo))
+    assert from_server["gaps"] == from_csv["gaps"]
+    assert_same(from_server, from_csv)
+
+
+def failure(*args):
+    out = subprocess.run([str(SLO), "backtest", *args], capture_output=True, text=True)
+    assert out.returncode != 0 and out.stdout == "", out.stdout
+    return out.stderr
+
+
+def test_server_failures_are_one_line_naming_the_query(prometheus, tmp_path):
+    url, start, end = prometheus
+    common = ["--start", str(start), "--end", str(end), "--targets", "99.9"]
+    # Nothing listens there.
+    err = failure("--prometheus", f"http://127.0.0.1:{free_port()}", "--spec", str(REQUEST_SPEC),
+                  "--slo", REQUEST_SLO, *common)
+    assert "the good query failed: cannot reach 127.0.0.1" in err, err
+    # An SLO the server has no series for.
+    err = failure("--prometheus", url, "--spec", str(REQUEST_SPEC), "--slo", "checkout-latency", *common)
+    assert "the good query returned no series from" in err and 'slo="checkout-latency"' in err, err
+    # A query Prometheus refuses: a function the offline check cannot know is missing.
+    spec = json.loads(PROMETHEUS_SPEC.read_text())
+    slo = spec["services"][0]["slos"][0]
+    slo["sli"]["prometheus"]["total"] = "sum(no_such_function(http_requests_total[{{window}}]))"
+    path = tmp_path / "refused.json"
+    path.write_text(json.dumps(spec))
+    err = failure("--prometheus", url, "--spec", str(path), "--slo", slo["name"], *common)
+    assert "the bad query was refused (HTTP 400): bad_data:" in err and "no_such_function" in err, err
+    err = failure("--prometheus", "https://127.0.0.1:1", "--spec", str(REQUEST_SPEC), "--slo", REQUEST_SLO, *common)
+    assert err.startswith("slo backtest: --prometheus: “https://127.0.0.1:1” uses https"), err

@@ -182,6 +182,32 @@ let uid = 0;
  * "10", and a reader who types it should never be shown 27 days of downtime for a value
  * they never meant. Pasted, picked or scripted values are computed at once.
  */
+/** URLs the page's Content Security Policy refused to connect to, from its violation reports. */
+const blockedByCsp = new Set();
+document.addEventListener('securitypolicyviolation', (event) => {
+  if (event.effectiveDirective === 'connect-src') blockedByCsp.add(event.blockedURI);
+});
+
+/**
+ * Why a fetch of `url` that threw `error` failed, as far as a page can tell: the browser reports
+ * a refused connection, a CORS refusal and a CSP refusal alike (a TypeError), so the CSP's own
+ * report is checked, then whether the server answers at all without CORS. 'csp', 'unreachable'
+ * or 'cors'; null for any other error.
+ */
+export async function fetchRefusal(error, url, timeoutMs) {
+  if (!(error instanceof TypeError)) return null;
+  const href = new URL(url, location.href).href;
+  // The violation report is queued as a task: let it arrive.
+  await new Promise((ok) => setTimeout(ok, 0));
+  if ([...blockedByCsp].some((b) => href.startsWith(b) || b.startsWith(href))) return 'csp';
+  try {
+    await fetch(url, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    return 'unreachable';
+  }
+  return 'cors';
+}
+
 export const TYPING_PAUSE_MS = 350;
 /** Keystroke edits (typing, deleting), as opposed to a paste, a drop or a script. */
 const isKeystroke = (event) => /^(insert(Text|CompositionText|LineBreak)|delete)/.test(event.inputType ?? '');

@@ -27,6 +27,9 @@ export const HISTORY_CSS = `
  * passes the answer through `explainNoHistory`.
  */
 export const withHistory = (Base) => class extends Base {
+  /** What the element says before it has a history: where one can come from. */
+  static noHistory = 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.';
+
   historyHTML() {
     this.history = { text: '', name: '' };
     return `<div class="drop">
@@ -76,6 +79,7 @@ export const withHistory = (Base) => class extends Base {
 
   useHistory(text, name) {
     this.history = { text, name };
+    this.readErrors = null;
     this.input('history').value = '';
     const source = this.shadowRoot.querySelector('.source');
     source.classList.remove('error');
@@ -109,7 +113,7 @@ export const withHistory = (Base) => class extends Base {
    * fields' messages stay: every problem at once). */
   explainNoHistory(v, answer) {
     if (this.historyText(v)) return answer;
-    return { errors: { ...answer.errors, history: 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.' }, result: null };
+    return { errors: { ...answer.errors, history: this.constructor.noHistory }, result: null };
   }
 
   /** The URL keeps the choices, never the history: it may be large, and it is the reader's. */

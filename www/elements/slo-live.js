@@ -5,7 +5,7 @@
 // sparkline of the budget over the polls seen. The only element that touches the network,
 // and only its `src` URL. The endpoint sends the core's status result (docs/results.md),
 // words included, so this element needs no WebAssembly: it only lays the words out.
-import { adoptStyles, color, esc, titleHTML, regionLabel } from './slo-common.js';
+import { adoptStyles, color, esc, fetchRefusal, titleHTML, regionLabel } from './slo-common.js';
 
 const TIMEOUT_MS = 4000;
 /** Polls the sparkline remembers per SLO. */
@@ -51,15 +51,9 @@ export class SloLive extends HTMLElement {
     this.generation = 0;
     /** SLO name -> the last polls' budget left, for the sparklines. */
     this.history = new Map();
-    /** URLs the page's Content Security Policy refused to connect to. */
-    this.blocked = new Set();
-    this.onViolation = (event) => {
-      if (event.effectiveDirective === 'connect-src') this.blocked.add(event.blockedURI);
-    };
   }
 
   connectedCallback() {
-    document.addEventListener('securitypolicyviolation', this.onViolation);
     if (!this.shadowRoot.firstChild) {
       adoptStyles(this.shadowRoot, CSS);
       this.shadowRoot.innerHTML = `${titleHTML(this, 'Live SLO status')}
@@ -71,7 +65,6 @@ export class SloLive extends HTMLElement {
   }
 
   disconnectedCallback() {
-    document.removeEventListener('securitypolicyviolation', this.onViolation);
     this.stop();
   }
 
@@ -134,26 +127,15 @@ export class SloLive extends HTMLElement {
     if (generation === this.generation) this.timer = setTimeout(() => this.poll(generation), this.interval * 1000);
   }
 
-  /**
-   * Why a fetch failed, as far as a page can tell: the browser reports a refused connection,
-   * a CORS refusal and a CSP refusal alike (a TypeError), so the CSP's own report is
-   * checked, then whether the endpoint answers at all without CORS.
-   */
+  /** Why a fetch failed, as far as a page can tell (`fetchRefusal`), in words. */
   async explain(error, src, token) {
-    if (!(error instanceof TypeError)) return error.message;
-    const url = new URL(src, location.href).href;
-    // The violation report is queued as a task: let it arrive.
-    await new Promise((ok) => setTimeout(ok, 0));
-    if ([...this.blocked].some((b) => url.startsWith(b) || b.startsWith(url))) {
-      return "the page's Content Security Policy does not allow it: add its origin to connect-src";
+    switch (await fetchRefusal(error, src, TIMEOUT_MS)) {
+      case 'csp': return "the page's Content Security Policy does not allow it: add its origin to connect-src";
+      case 'unreachable': return 'no connection (is the proxy running, and is the address right?)';
+      case 'cors': return `the endpoint answers, but not to this page: it must allow the origin ${location.origin} (CORS, Access-Control-Allow-Origin)` +
+        (token ? ' and the Authorization header (Access-Control-Allow-Headers)' : '');
+      default: return error.message;
     }
-    try {
-      await fetch(src, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    } catch {
-      return 'no connection (is the proxy running, and is the address right?)';
-    }
-    return `the endpoint answers, but not to this page: it must allow the origin ${location.origin} (CORS, Access-Control-Allow-Origin)` +
-      (token ? ' and the Authorization header (Access-Control-Allow-Headers)' : '');
   }
 
   showError(message) {

@@ -94,6 +94,11 @@ impl Args {
         }
     }
 
+    /// The subcommand these arguments are for.
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
     pub fn value(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }

@@ -2,25 +2,32 @@
 //! recommendation for people or, with `--json`, as the result itself (docs/results.md).
 
 use crate::args::Args;
+use crate::http::BaseUrl;
 use crate::{file, finish, pretty, read_spec, table, window_arg, Failure};
 use slo_core::alerts::AlertTier;
 use slo_core::backtest::{
-    parse_incidents, parse_max_pages, parse_targets, run, Backtest, EventKind, History,
-    DEFAULT_MAX_PAGES_PER_30D,
+    answer_error, answer_is_empty, history_queries, parse_incidents, parse_max_pages,
+    parse_targets, plan_range_queries, run, Backtest, EventKind, History, RangeQuery,
+    DEFAULT_MAX_PAGES_PER_30D, DEFAULT_RANGE_SECONDS, DEFAULT_STEP_SECONDS,
 };
+use slo_core::duration::parse_duration;
 use slo_core::results::{self, Backtest as Result_};
-use slo_core::spec::Budgeting;
-use slo_core::window::Window;
+use slo_core::spec::{Budgeting, Slo};
+use slo_core::window::{parse_utc, Window};
 
 pub const USAGE: &str = "\
   backtest HISTORY.csv --targets T,T,... (--window W | --spec SPEC --slo NAME)
            [--incidents START..END,...] [--max-pages N] [--json]
   backtest (--good FILE | --bad FILE) --total FILE ...
+  backtest --prometheus http://HOST:PORT --spec SPEC --slo NAME --targets T,...
+           [--start TIME] [--end TIME] [--step 1m]
                                       what candidate targets would have meant over a
-                                      history: CSV rows timestamp,good,bad, or Prometheus
-                                      query_range answers of events per step";
+                                      history: CSV rows timestamp,good,bad, Prometheus
+                                      query_range answers of events per step, or the
+                                      SLO's own series read from a Prometheus server
+                                      (plain http; default the last 90 days)";
 
-const OPTIONS: [(&str, bool); 10] = [
+const OPTIONS: [(&str, bool); 14] = [
     ("targets", true),
     ("window", true),
     ("spec", true),
@@ -30,6 +37,10 @@ const OPTIONS: [(&str, bool); 10] = [
     ("good", true),
     ("bad", true),
     ("total", true),
+    ("prometheus", true),
+    ("start", true),
+    ("end", true),
+    ("step", true),
     ("json", false),
 ];
 pub fn backtest(raw: &[String]) -> Result<String, Failure> {
@@ -41,8 +52,9 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     );
     let max_pages = args.optional("max-pages", parse_max_pages);
     let incidents = args.optional("incidents", parse_incidents);
-    let window_and_tiers = window_and_tiers(&mut args)?;
-    let source = history_source(&mut args);
+    let slo = spec_slo(&mut args)?;
+    let window_and_tiers = window_and_tiers(&mut args, slo.as_ref());
+    let source = history_source(&mut args, slo.as_ref().map(|(slo, _)| slo));
     let read = targets.zip(window_and_tiers).zip(source);
     let ((targets, (window, tiers, _)), source) = finish(&args, read)?;
     let history = source.read()?;
@@ -87,21 +99,40 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
 /// The SLO window, its tiers, and the SLO's name (`service/slo`) when it is from a spec.
 pub(crate) type SloWindow = (Window, Vec<AlertTier>, Option<String>);
 
-/// `--window` with the default tiers, or an SLO's window and tiers from `--spec`/`--slo`.
+/// `--window` with the default tiers, or the window and tiers of the SLO from `--spec`.
 /// `slo report` reads them the same way.
-pub(crate) fn window_and_tiers(args: &mut Args) -> Result<Option<SloWindow>, Failure> {
+pub(crate) fn window_and_tiers(args: &mut Args, slo: Option<&SpecSlo>) -> Option<SloWindow> {
+    if let Some((slo, label)) = slo {
+        return Some((slo.window, slo.alerts.clone(), Some(label.clone())));
+    }
+    // A wrong --spec/--slo said so already; --prometheus asks for them.
+    if ["spec", "slo", "prometheus"]
+        .iter()
+        .any(|o| args.value(o).is_some())
+    {
+        return None;
+    }
+    let window = args.required("window", Window::ALLOWED, window_arg);
+    let tiers = window.and_then(|w| {
+        AlertTier::defaults_for(w.nominal_seconds(), None, None)
+            .map_err(|refused| args.problem(format!("--window: {refused}")))
+            .ok()
+    });
+    window
+        .zip(tiers)
+        .map(|(window, tiers)| (window, tiers, None))
+}
+
+/// An SLO from `--spec`/`--slo`, with its name as `service/slo`.
+pub(crate) type SpecSlo = (Slo, String);
+
+/// The SLO named by `--spec`/`--slo`: its window and tiers, and its series for
+/// `--prometheus`. None (with a problem filed when one was wrong) without them.
+pub(crate) fn spec_slo(args: &mut Args) -> Result<Option<SpecSlo>, Failure> {
     let spec_path = args.value("spec").map(str::to_string);
     let slo_name = args.value("slo").map(str::to_string);
     if spec_path.is_none() && slo_name.is_none() {
-        let window = args.required("window", Window::ALLOWED, window_arg);
-        let tiers = window.and_then(|w| {
-            AlertTier::defaults_for(w.nominal_seconds(), None, None)
-                .map_err(|refused| args.problem(format!("--window: {refused}")))
-                .ok()
-        });
-        return Ok(window
-            .zip(tiers)
-            .map(|(window, tiers)| (window, tiers, None)));
+        return Ok(None);
     }
     if args.value("window").is_some() {
         args.problem("--window cannot be combined with --spec: the SLO's window is used");
@@ -110,7 +141,7 @@ pub(crate) fn window_and_tiers(args: &mut Args) -> Result<Option<SloWindow>, Fai
         args.problem("--spec and --slo go together: the SLO whose window and tiers to use");
         return Ok(None);
     };
-    let spec = read_spec("backtest", &path)?.map_err(Failure::Invalid)?;
+    let spec = read_spec(args.command(), &path)?.map_err(Failure::Invalid)?;
     let Some(slo) = spec.slos().find(|s| s.name == name) else {
         let names: Vec<&str> = spec.slos().map(|s| s.name.as_str()).collect();
         args.problem(format!(
@@ -127,7 +158,7 @@ pub(crate) fn window_and_tiers(args: &mut Args) -> Result<Option<SloWindow>, Fai
     }
     let service = spec.services.iter().find(|s| s.slos.contains(slo));
     let label = service.map_or(name.clone(), |s| format!("{}/{name}", s.name));
-    Ok(Some((slo.window, slo.alerts.clone(), Some(label))))
+    Ok(Some((slo.clone(), label)))
 }
 
 enum Source {
@@ -137,9 +168,26 @@ enum Source {
         kind: EventKind,
         total: String,
     },
+    /// The SLO's series read from a Prometheus server, query by query.
+    Server {
+        url: String,
+        base: BaseUrl,
+        queries: slo_core::backtest::HistoryQueries,
+        plan: Vec<RangeQuery>,
+    },
 }
 
-fn history_source(args: &mut Args) -> Option<Source> {
+fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
+    if args.value("prometheus").is_some() {
+        return server_source(args, slo);
+    }
+    for option in ["start", "end", "step"] {
+        if args.value(option).is_some() {
+            args.problem(format!(
+                "--{option} goes with --prometheus: a file holds its own range"
+            ));
+        }
+    }
     let csv = args.positionals.first().cloned();
     let (good, bad, total) = (
         args.value("good").map(str::to_string),
@@ -171,6 +219,93 @@ fn history_source(args: &mut Args) -> Option<Source> {
     }
 }
 
+/// `--prometheus URL` with the SLO's queries, over `--start`..`--end` (default the last 90
+/// days ending now) at `--step`.
+fn server_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
+    if !args.positionals.is_empty()
+        || ["good", "bad", "total"]
+            .iter()
+            .any(|o| args.value(o).is_some())
+    {
+        args.problem("--prometheus reads the history from the server: give no history file, --good, --bad or --total with it");
+    }
+    let url = args.value("prometheus").unwrap_or_default().to_string();
+    let base = args.optional("prometheus", BaseUrl::parse);
+    let step = args
+        .optional("step", |text| {
+            parse_duration(text).map_err(|e| e.to_string())
+        })
+        .unwrap_or(DEFAULT_STEP_SECONDS);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let end = args.optional("end", parse_utc).unwrap_or(now);
+    let start = args
+        .optional("start", parse_utc)
+        .unwrap_or(end.saturating_sub(DEFAULT_RANGE_SECONDS));
+    let plan = plan_range_queries(start, end, step)
+        .map_err(|e| args.problem(format!("--start {start} --end {end} --step {step}s: {e}")))
+        .ok();
+    let Some(slo) = slo else {
+        if args.value("spec").is_none() && args.value("slo").is_none() {
+            args.problem("--prometheus needs --spec and --slo: the SLO whose series to read");
+        }
+        return None;
+    };
+    let queries = history_queries(slo, step)
+        .map_err(|e| args.problem(format!("--slo: {e}")))
+        .ok();
+    let ((base, queries), plan) = base.zip(queries).zip(plan)?;
+    Some(Source::Server {
+        url,
+        base,
+        queries,
+        plan,
+    })
+}
+
+/// Every answer of one query over the plan, one after another, as the Prometheus reader
+/// takes them; an unreachable server, a refusal or no series at all is one line naming
+/// the query.
+fn fetch_all(
+    url: &str,
+    base: &BaseUrl,
+    name: &str,
+    query: &str,
+    plan: &[RangeQuery],
+) -> Result<String, Failure> {
+    let fail = |what: String| {
+        Failure::Invalid(format!(
+            "slo backtest: --prometheus {url}: the {name} query {what}\n  query: {}\n",
+            query.replace('\n', " ")
+        ))
+    };
+    let mut answers = String::new();
+    let mut any_series = false;
+    for range in plan {
+        let (status, body) = base
+            .get(&range.path(query))
+            .map_err(|e| fail(format!("failed: {e}")))?;
+        if let Some(error) = answer_error(&body) {
+            return Err(fail(format!("was refused (HTTP {status}): {error}")));
+        }
+        if status != 200 {
+            let start = body.chars().take(200).collect::<String>();
+            return Err(fail(format!("got HTTP {status}: {}", start.trim())));
+        }
+        any_series |= !answer_is_empty(&body);
+        answers += &body;
+        answers.push('\n');
+    }
+    if !any_series {
+        let (first, last) = (plan[0].first, plan[plan.len() - 1].last);
+        return Err(fail(format!(
+            "returned no series from {first} to {last} (Unix seconds); allowed: a query that matches series in the range (check the SLO's name and the range)"
+        )));
+    }
+    Ok(answers)
+}
+
 impl Source {
     fn read(&self) -> Result<History, Failure> {
         let invalid = |errors: Vec<slo_core::decode::FieldError>, label: &str| {
@@ -192,6 +327,18 @@ impl Source {
                     &file("backtest", total)?,
                 )
                 .map_err(|e| invalid(e, &label))
+            }
+            Source::Server {
+                url,
+                base,
+                queries,
+                plan,
+            } => {
+                let kind = queries.events_are;
+                let events = fetch_all(url, base, kind.as_str(), &queries.events, plan)?;
+                let total = fetch_all(url, base, "total", &queries.total, plan)?;
+                History::from_prometheus(&events, kind, &total)
+                    .map_err(|e| invalid(e, &format!("--prometheus {url}")))
             }
         }
     }

@@ -7,6 +7,7 @@ mod calculators;
 mod envoy_config;
 mod envoy_native;
 mod envoy_options;
+mod http;
 mod report;
 mod rules;
 mod table;

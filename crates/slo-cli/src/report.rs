@@ -2,7 +2,7 @@
 //! Markdown (for a ticket) or CSV (for a spreadsheet): the same bytes `<slo-report>` saves.
 
 use crate::args::Args;
-use crate::backtest::window_and_tiers;
+use crate::backtest::{spec_slo, window_and_tiers};
 use crate::{file, finish, target_arg, Failure, TARGET};
 use slo_core::backtest::History;
 use slo_core::compliance::{self, Request};
@@ -42,7 +42,8 @@ pub fn report(raw: &[String]) -> Result<String, Failure> {
     let mut args = Args::parse("report", raw, &OPTIONS);
     let target = args.required("target", TARGET, target_arg);
     let format = args.optional("format", format_arg);
-    let window_and_tiers = window_and_tiers(&mut args)?;
+    let slo = spec_slo(&mut args)?;
+    let window_and_tiers = window_and_tiers(&mut args, slo.as_ref());
     let path = match args.positionals.as_slice() {
         [path] => Some(path.clone()),
         [] => {

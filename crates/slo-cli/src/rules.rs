@@ -11,7 +11,7 @@ use slo_core::alert_metadata::Extras;
 use slo_core::alerts::{analyze_tiers, tier_windows, Severity};
 use slo_core::duration::format_duration;
 use slo_core::format;
-use slo_core::prometheus::ALERT_TIER_LABEL;
+use slo_core::prometheus::{ALERT_TIER_LABEL, FILTER_REQUESTS_METRIC, OUTCOME_LABEL, SLO_LABEL};
 use slo_core::spec::{Budgeting, Sli, Slo, Spec};
 use slo_core::target::format_target;
 
@@ -67,7 +67,7 @@ fn burn_record(slo: &Slo, window: u64) -> String {
 /// Prometheus SLI's own query.
 fn event_error_ratio(slo: &Slo, range: &str) -> String {
     match &slo.sli {
-        Sli::Request(_) => error_ratio_expr(&format!("slo=\"{}\"", slo.name), range),
+        Sli::Request(_) => error_ratio_expr(&format!("{SLO_LABEL}=\"{}\"", slo.name), range),
         Sli::Prometheus(sli) => sli.error_ratio(range),
     }
 }
@@ -75,7 +75,7 @@ fn event_error_ratio(slo: &Slo, range: &str) -> String {
 /// What the "no data" alert watches: empty exactly when the source has no series.
 fn presence_expr(slo: &Slo, range: &str) -> String {
     match &slo.sli {
-        Sli::Request(_) => format!("slo_requests_total{{slo=\"{}\"}}", slo.name),
+        Sli::Request(_) => format!("{FILTER_REQUESTS_METRIC}{{{SLO_LABEL}=\"{}\"}}", slo.name),
         Sli::Prometheus(sli) => sli.presence(range),
     }
 }
@@ -83,7 +83,7 @@ fn presence_expr(slo: &Slo, range: &str) -> String {
 /// The filter's event error ratio over `range`, summed across instances.
 fn error_ratio_expr(selector: &str, range: &str) -> String {
     format!(
-        "sum by (slo) (rate(slo_requests_total{{{selector},outcome=\"bad\"}}[{range}]))\n/\nsum by (slo) (rate(slo_requests_total{{{selector}}}[{range}]))"
+        "sum by ({SLO_LABEL}) (rate({FILTER_REQUESTS_METRIC}{{{selector},{OUTCOME_LABEL}=\"bad\"}}[{range}]))\n/\nsum by ({SLO_LABEL}) (rate({FILTER_REQUESTS_METRIC}{{{selector}}}[{range}]))"
     )
 }
 
@@ -185,7 +185,7 @@ fn extras_of(slo: &Slo, severity: Severity) -> &Extras {
 }
 
 fn slo_rules(service: &str, slo: &Slo) -> Value {
-    let selector = format!("slo=\"{}\"", slo.name);
+    let selector = format!("{SLO_LABEL}=\"{}\"", slo.name);
     let labels = Value::Object(identity(service, slo));
     let mut rules = Vec::new();
     let window_seconds = slo.window.nominal_seconds();
@@ -211,7 +211,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
         let record = requests_record(tier.long_window_seconds);
         let expr = match &slo.sli {
             Sli::Request(_) => Some(format!(
-                "sum by (slo) (increase(slo_requests_total{{{selector}}}[{range}]))"
+                "sum by ({SLO_LABEL}) (increase({FILTER_REQUESTS_METRIC}{{{selector}}}[{range}]))"
             )),
             // The spec refuses a minimum rate for sources without an event count.
             Sli::Prometheus(sli) => sli

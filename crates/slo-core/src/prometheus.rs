@@ -23,9 +23,18 @@ pub const MAX_GROUPING_LABELS: usize = 3;
 /// many teams use for their own service tiers (Sloth's examples do).
 pub const ALERT_TIER_LABEL: &str = "slo_tier";
 
+/// The filter's request counter as Prometheus sees it (Envoy's tag extraction turns the
+/// stat's `.slo=` and `.outcome=` segments into these labels): the rules and the backtest
+/// read the filter's events through it.
+pub const FILTER_REQUESTS_METRIC: &str = "slo_requests_total";
+/// The label carrying the SLO's name on the filter's series.
+pub const SLO_LABEL: &str = "slo";
+/// The label carrying a request's outcome (`classify::Outcome`) on the filter's counter.
+pub const OUTCOME_LABEL: &str = "outcome";
+
 /// Labels the rules set themselves: a grouping label or an alert label may not take them.
 pub const RESERVED_LABELS: &[&str] = &[
-    "slo",
+    SLO_LABEL,
     "service",
     ALERT_TIER_LABEL,
     "severity",
@@ -138,6 +147,29 @@ impl PrometheusSli {
                 &latency.total_selector(),
                 range,
                 &self.grouping,
+            )),
+        }
+    }
+
+    /// The counted events (good or bad) and all events, each per second over `range` and
+    /// summed over every group; None for an error-ratio expression, which counts no events.
+    pub fn event_rates(&self, range: &str) -> Option<(Counted, String, String)> {
+        let overall = |query: String| format!("sum (\n{query}\n)");
+        match &self.source {
+            Source::Ratio {
+                counted,
+                events,
+                total,
+            } => Some((
+                *counted,
+                overall(events.rate(range, &self.grouping)),
+                overall(total.rate(range, &self.grouping)),
+            )),
+            Source::ErrorRatio(_) => None,
+            Source::Latency(latency) => Some((
+                Counted::Good,
+                summed_rate(&latency.good_selector(), range, &[]),
+                summed_rate(&latency.total_selector(), range, &[]),
             )),
         }
     }

@@ -1,18 +1,21 @@
 //! The browser shell of the core's backtest and of its compliance report. A wasm module of
-//! its own, so that pages without `<slo-backtest>` or `<slo-report>` do not load the
-//! history reader and the replay (about 30 KB gzipped). Like slo-web, it only translates: text in, the core's result out as a JS
+//! its own, so that pages without `<slo-backtest>` or `<slo-report>` do not load the history
+//! readers and the replay (about 90 KB gzipped). Like slo-web, it only translates: text in, the core's result out as a JS
 //! object (`{ errors, result }`, docs/results.md).
 #![forbid(unsafe_code)]
 
 use slo_core::alerts::AlertTier;
 use slo_core::backtest::{
-    self, parse_incidents, parse_max_pages, parse_targets, History, DEFAULT_MAX_PAGES_PER_30D,
+    self, answer_error, parse_incidents, parse_max_pages, parse_targets, plan_range_queries,
+    EventKind, History, DEFAULT_MAX_PAGES_PER_30D, DEFAULT_RANGE_SECONDS, DEFAULT_STEP_SECONDS,
 };
 use slo_core::compliance::{self, Request};
+use slo_core::decode::FieldError;
+use slo_core::duration::parse_duration;
 use slo_core::results::Backtest;
 use slo_core::target::parse_target;
-use slo_core::window::Window;
-use slo_web_js::{render, Form};
+use slo_core::window::{parse_utc, Window};
+use slo_web_js::{array, render, Form, Obj};
 use wasm_bindgen::prelude::*;
 
 /// A history's errors shown at once, as far as a message under one field can hold them.
@@ -29,7 +32,137 @@ pub fn backtest(
     max_pages: &str,
 ) -> JsValue {
     let form = Form::new();
-    let history = read_history(&form, history);
+    let history = form.field("history", History::from_csv(history).map_err(shown));
+    replay(
+        form,
+        (history, "history"),
+        targets,
+        window,
+        incidents,
+        max_pages,
+    )
+}
+
+/// Backtests a history read from a Prometheus server: the answers of the events query
+/// (`counts`: "good" or "bad") and of the total query, each the `query_range` answers of
+/// `prometheus_requests`' calls one after another. A reader's error names the query field.
+#[wasm_bindgen]
+pub fn backtest_prometheus(
+    counts: &str,
+    events: &str,
+    total: &str,
+    targets: &str,
+    window: &str,
+    incidents: &str,
+    max_pages: &str,
+) -> JsValue {
+    let form = Form::new();
+    let kind = form.field("prom_counts", event_kind(counts));
+    let history = kind.and_then(|kind| match History::from_prometheus(events, kind, total) {
+        Ok(history) => Some(history),
+        Err(errors) => {
+            let (of_total, of_events): (Vec<FieldError>, Vec<FieldError>) = errors
+                .into_iter()
+                .partition(|e| e.path.starts_with("total"));
+            for (field, errors) in [("prom_events", of_events), ("prom_total", of_total)] {
+                if !errors.is_empty() {
+                    form.errors.set(field, shown(errors));
+                }
+            }
+            None
+        }
+    });
+    // Tier windows the step does not divide are the step's problem.
+    replay(
+        form,
+        (history, "prom_step"),
+        targets,
+        window,
+        incidents,
+        max_pages,
+    )
+}
+
+/// The `query_range` calls (path and query string, for the server's base URL) that read
+/// the events and total queries from `start` to `end` at `step`: a long range split under
+/// Prometheus' points-per-query cap. Empty start/end: the 90 days ending `now` (Unix
+/// seconds, the page's clock); empty step: one minute.
+#[wasm_bindgen]
+pub fn prometheus_requests(
+    events: &str,
+    total: &str,
+    start: &str,
+    end: &str,
+    step: &str,
+    now: f64,
+) -> JsValue {
+    let form = Form::new();
+    let required = |text: &str| {
+        Some(text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| "required: a PromQL query giving events per step".to_string())
+    };
+    let events = form.field("prom_events", required(events));
+    let total = form.field("prom_total", required(total));
+    let step = form.optional("prom_step", step, |t| {
+        parse_duration(t).map_err(|e| e.to_string())
+    });
+    let end = form.optional("prom_end", end, parse_utc);
+    let start = form.optional("prom_start", start, parse_utc);
+    let (Some(events), Some(total), Some(step), Some(end), Some(start)) =
+        (events, total, step, end, start)
+    else {
+        return form.answer(None);
+    };
+    let end = end.unwrap_or(now as u64);
+    let start = start.unwrap_or(end.saturating_sub(DEFAULT_RANGE_SECONDS));
+    let step = step.unwrap_or(DEFAULT_STEP_SECONDS);
+    let Some(plan) = form.field("prom_start", plan_range_queries(start, end, step)) else {
+        return form.answer(None);
+    };
+    let paths = |query: &str| array(&plan, |range| range.path(query).into());
+    let result = Obj::new();
+    result.set("events", paths(&events));
+    result.set("total", paths(&total));
+    form.answer(Some(result))
+}
+
+/// What a Prometheus answer says went wrong (its errorType and error), or null.
+#[wasm_bindgen]
+pub fn prometheus_answer_error(body: &str) -> Option<String> {
+    answer_error(body)
+}
+
+fn event_kind(counts: &str) -> Result<EventKind, String> {
+    [EventKind::Good, EventKind::Bad]
+        .into_iter()
+        .find(|kind| kind.as_str() == counts)
+        .ok_or_else(|| format!("“{counts}”; allowed: good or bad"))
+}
+
+/// A reader's errors as one message, as many as a message under one field can hold.
+fn shown(errors: Vec<FieldError>) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(HISTORY_ERRORS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if errors.len() > HISTORY_ERRORS_SHOWN {
+        lines.push(format!("and {} more", errors.len() - HISTORY_ERRORS_SHOWN));
+    }
+    lines.join("; ")
+}
+
+/// The backtest of `history` (None: its errors are in `form`) against the choices;
+/// `history_field` takes what is the history's problem.
+fn replay(
+    form: Form,
+    (history, history_field): (Option<History>, &str),
+    targets: &str,
+    window: &str,
+    incidents: &str,
+    max_pages: &str,
+) -> JsValue {
     let targets = form.field("targets", parse_targets(targets));
     let window = form.field("window", Window::parse(window));
     let incidents = form.field("incidents", parse_incidents(incidents));
@@ -54,10 +187,9 @@ pub fn backtest(
     for problem in input.validate(&history) {
         // Tier windows the history's step does not divide are the history's problem.
         let field = match problem.path.split(['[', '.']).next() {
-            Some("tiers") => "history",
+            Some("tiers") | None => history_field,
             Some("max_pages_per_30d") => "max_pages",
             Some(field) => field,
-            None => "history",
         };
         form.errors.set(field, problem.message);
     }
@@ -68,25 +200,6 @@ pub fn backtest(
     form.answer(Some(render(&result)))
 }
 
-/// The history's CSV text read into the form's `history` field: its first errors, each
-/// naming its line.
-fn read_history(form: &Form, text: &str) -> Option<History> {
-    form.field(
-        "history",
-        History::from_csv(text).map_err(|errors| {
-            let mut lines: Vec<String> = errors
-                .iter()
-                .take(HISTORY_ERRORS_SHOWN)
-                .map(ToString::to_string)
-                .collect();
-            if errors.len() > HISTORY_ERRORS_SHOWN {
-                lines.push(format!("and {} more", errors.len() - HISTORY_ERRORS_SHOWN));
-            }
-            lines.join("; ")
-        }),
-    )
-}
-
 /// The compliance report of one target over a history (CSV text), with the window's
 /// default tiers: `{ errors, result: { report, csv, markdown } }`, `report` the core's
 /// result and `csv`/`markdown` the very bytes `slo report` prints. `source` names the
@@ -94,7 +207,7 @@ fn read_history(form: &Form, text: &str) -> Option<History> {
 #[wasm_bindgen]
 pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValue {
     let form = Form::new();
-    let history = read_history(&form, history);
+    let history = form.field("history", History::from_csv(history).map_err(shown));
     let target = form.field("target", parse_target(target).map_err(|e| e.to_string()));
     let window = form.field("window", Window::parse(window));
     let tiers = window.and_then(|window| {

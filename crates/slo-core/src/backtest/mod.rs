@@ -10,9 +10,14 @@
 //! which something happened: the history resolves nothing finer.
 
 mod history;
+mod query_range;
 mod saved_status;
 
 pub use history::{Counts, EventKind, History, MAX_STEPS};
+pub use query_range::{
+    answer_error, answer_is_empty, history_queries, plan_range_queries, HistoryQueries, RangeQuery,
+    DEFAULT_RANGE_SECONDS, DEFAULT_STEP_SECONDS, MAX_POINTS_PER_QUERY,
+};
 
 use crate::alerts::{least_error_ratio_reaching, AlertTier, Severity};
 use crate::decode::FieldError;
