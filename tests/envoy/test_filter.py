@@ -3,6 +3,7 @@
 import json
 import re
 import socket
+import subprocess
 import time
 
 import pytest
@@ -155,6 +156,42 @@ def test_status_endpoint_and_gauges_agree_with_the_core_after_a_burst_of_errors(
     assert severities == {"page-fast": "page", "page-slow": "page", "ticket-fast": "ticket", "ticket-slow": "ticket"}
     # The endpoint's own requests are not SLI events.
     assert seen_counts(prometheus(proxy)) == seen_counts(series)
+
+
+def test_status_reports_saved_over_time_replay_as_the_backtests_history(proxy, tmp_path):
+    """Reports saved as a loop would save them (`curl URL >> status.json` every step) are a
+    history: `slo backtest --status` finds exactly the events Envoy counted between the first
+    report and the last, from the reports' totals since the proxy started."""
+    saved = tmp_path / "status.json"
+
+    def save():
+        code, _, body = get(proxy.listen_port, "/slo/status", {"authorization": f"Bearer {TOKEN}"})
+        assert code == 200, body
+        with saved.open("ab") as out:
+            out.write(body + b"\n")
+
+    send(proxy.listen_port, requests_of([(7, "GET", "/api/checkout/cart", {}, {})]))  # before: not in the history
+    # Each worker adds its requests to Envoy's counters on its tick (1 s here): a report
+    # lags by up to a tick, and what it has not seen yet the next report brings.
+    time.sleep(1.2)
+    save()
+    rounds = [(30, 0), (20, 5), (0, 0), (40, 2)]
+    for good, bad in rounds:
+        burst = [(good, "GET", "/api/checkout/cart", {}, {}), (bad, "GET", "/api/checkout/status/503", {}, {})]
+        send(proxy.listen_port, requests_of(burst))
+        time.sleep(1.2)
+        save()
+    reports = [json.loads(line) for line in saved.read_text().splitlines()]
+    assert [r["slos"][0]["good_total"] for r in reports] == [7, 37, 57, 57, 97]
+    done = subprocess.run([str(harness.require(harness.SLO, "the slo command")), "backtest", "--status", str(saved),
+                           "--slo", "checkout-availability", "--window", "30d", "--targets", "99,99.9",
+                           "--step", "1s", "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    good, bad = sum(g for g, _ in rounds), sum(b for _, b in rounds)
+    assert all(abs(t["sli"] - good / (good + bad)) < 1e-12 for t in result["targets"]), result["targets"]
+    span = reports[-1]["generated_at_seconds"] - reports[0]["generated_at_seconds"]
+    assert result["history_seconds"] == span + 1, (result["history_seconds"], span)
 
 
 def test_status_endpoint_needs_the_token_and_answers_cors_preflight(proxy):

@@ -21,13 +21,15 @@ pub const USAGE: &str = "\
   backtest (--good FILE | --bad FILE) --total FILE ...
   backtest --prometheus http://HOST:PORT --spec SPEC --slo NAME --targets T,...
            [--start TIME] [--end TIME] [--step 1m]
+  backtest --status FILE --slo NAME --targets T,... (--window W | --spec SPEC) [--step 1m]
                                       what candidate targets would have meant over a
                                       history: CSV rows timestamp,good,bad, Prometheus
-                                      query_range answers of events per step, or the
+                                      query_range answers of events per step, the
                                       SLO's own series read from a Prometheus server
-                                      (plain http; default the last 90 days)";
+                                      (plain http; default the last 90 days), or the
+                                      filter's status reports saved over time";
 
-const OPTIONS: [(&str, bool); 14] = [
+const OPTIONS: [(&str, bool); 15] = [
     ("targets", true),
     ("window", true),
     ("spec", true),
@@ -38,6 +40,7 @@ const OPTIONS: [(&str, bool); 14] = [
     ("bad", true),
     ("total", true),
     ("prometheus", true),
+    ("status", true),
     ("start", true),
     ("end", true),
     ("step", true),
@@ -105,10 +108,13 @@ pub(crate) fn window_and_tiers(args: &mut Args, slo: Option<&SpecSlo>) -> Option
     if let Some((slo, label)) = slo {
         return Some((slo.window, slo.alerts.clone(), Some(label.clone())));
     }
-    // A wrong --spec/--slo said so already; --prometheus asks for them.
-    if ["spec", "slo", "prometheus"]
-        .iter()
-        .any(|o| args.value(o).is_some())
+    // A wrong --spec/--slo said so already; --prometheus asks for them. With --status and
+    // no --spec, --slo names the SLO in the reports and --window is needed.
+    let slo_of_spec = args.value("slo").is_some() && args.value("status").is_none();
+    if slo_of_spec
+        || ["spec", "prometheus"]
+            .iter()
+            .any(|o| args.value(o).is_some())
     {
         return None;
     }
@@ -131,7 +137,8 @@ pub(crate) type SpecSlo = (Slo, String);
 pub(crate) fn spec_slo(args: &mut Args) -> Result<Option<SpecSlo>, Failure> {
     let spec_path = args.value("spec").map(str::to_string);
     let slo_name = args.value("slo").map(str::to_string);
-    if spec_path.is_none() && slo_name.is_none() {
+    // With --status, --slo alone names the SLO in the saved reports.
+    if spec_path.is_none() && (slo_name.is_none() || args.value("status").is_some()) {
         return Ok(None);
     }
     if args.value("window").is_some() {
@@ -168,6 +175,12 @@ enum Source {
         kind: EventKind,
         total: String,
     },
+    /// The filter's status reports saved over time, for one SLO, in steps of `step`.
+    Status {
+        path: String,
+        slo: String,
+        step: u64,
+    },
     /// The SLO's series read from a Prometheus server, query by query.
     Server {
         url: String,
@@ -181,10 +194,17 @@ fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
     if args.value("prometheus").is_some() {
         return server_source(args, slo);
     }
-    for option in ["start", "end", "step"] {
+    if args.value("status").is_some() {
+        return status_source(args);
+    }
+    for (option, goes_with) in [
+        ("start", "--prometheus"),
+        ("end", "--prometheus"),
+        ("step", "--prometheus or --status"),
+    ] {
         if args.value(option).is_some() {
             args.problem(format!(
-                "--{option} goes with --prometheus: a file holds its own range"
+                "--{option} goes with {goes_with}: a file holds its own range"
             ));
         }
     }
@@ -217,6 +237,31 @@ fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
             None
         }
     }
+}
+
+/// `--status FILE`: the status reports of `--slo`, in steps of `--step`.
+fn status_source(args: &mut Args) -> Option<Source> {
+    if !args.positionals.is_empty()
+        || ["good", "bad", "total", "start", "end"]
+            .iter()
+            .any(|o| args.value(o).is_some())
+    {
+        args.problem("--status reads the history from saved status reports: give no history file, --good, --bad, --total, --start or --end with it");
+    }
+    let step = args
+        .optional("step", |text| {
+            parse_duration(text).map_err(|e| e.to_string())
+        })
+        .unwrap_or(DEFAULT_STEP_SECONDS);
+    let Some(slo) = args.value("slo").map(str::to_string) else {
+        args.problem("--status needs --slo: the SLO of the reports to read");
+        return None;
+    };
+    Some(Source::Status {
+        path: args.value("status").unwrap_or_default().to_string(),
+        slo,
+        step,
+    })
 }
 
 /// `--prometheus URL` with the SLO's queries, over `--start`..`--end` (default the last 90
@@ -327,6 +372,10 @@ impl Source {
                     &file("backtest", total)?,
                 )
                 .map_err(|e| invalid(e, &label))
+            }
+            Source::Status { path, slo, step } => {
+                History::from_status_reports(&file("backtest", path)?, slo, *step)
+                    .map_err(|e| invalid(e, &format!("--status {path}")))
             }
             Source::Server {
                 url,

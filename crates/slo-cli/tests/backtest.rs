@@ -151,3 +151,90 @@ fn bad_input_names_each_argument_and_line_at_once() {
     assert!(err.contains("the tiers (tiers[0].short_window): page-fast's 1m is not a whole number of the history's 5m steps"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn saved_status_reports_are_a_history_and_their_options_are_checked() {
+    let dir = scratch("backtest-status");
+    let saved = dir.join("status.json");
+    // Totals since the proxy started, one report a minute; the third minute saw none.
+    let report = |at: u64, good: u64, bad: u64| {
+        format!(
+            r#"{{"generated_at_seconds":{at},"slos":[{{"slo":"checkout","good_total":{good},"bad_total":{bad}}}]}}"#
+        )
+    };
+    let reports = [
+        report(1_800_000_000, 100, 0),
+        report(1_800_000_060, 1_100, 1),
+        report(1_800_000_180, 2_990, 10),
+    ];
+    std::fs::write(&saved, reports.join("\n")).unwrap();
+    let path = saved.to_str().unwrap();
+    let out = slo(&[
+        "backtest",
+        "--status",
+        path,
+        "--slo",
+        "checkout",
+        "--window",
+        "30d",
+        "--targets",
+        "99",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 2,890 good and 10 bad after the first report; the minute without a report is a gap.
+    assert!(
+        close(&result["targets"][0]["sli"], 2_890.0 / 2_900.0),
+        "{result}"
+    );
+    assert_eq!(result["gap_seconds"], 120, "{result}");
+
+    let (code, err) = failure(&[
+        "backtest",
+        "--status",
+        path,
+        "--targets",
+        "99",
+        "--window",
+        "30d",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--status needs --slo"), "{err}");
+    let (code, err) = failure(&[
+        "backtest",
+        HISTORY,
+        "--targets",
+        "99",
+        "--window",
+        "30d",
+        "--step",
+        "5m",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("--step goes with --prometheus or --status"),
+        "{err}"
+    );
+    let (code, err) = failure(&[
+        "backtest",
+        "--status",
+        path,
+        "--slo",
+        "cart",
+        "--targets",
+        "99",
+        "--window",
+        "30d",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("report 1.slos: no SLO “cart”; allowed: one of the report's SLOs: checkout"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

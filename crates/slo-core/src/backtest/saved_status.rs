@@ -9,6 +9,9 @@
 //! reads a counter reset.
 
 use super::history::{error, Counts, History, MAX_STEPS};
+
+/// Problems reported before the reader stops: a wrong SLO name is wrong in every report.
+const MAX_ERRORS: usize = 3;
 use crate::decode::FieldError;
 use serde_json::Value;
 
@@ -31,6 +34,14 @@ impl History {
         let mut errors = Vec::new();
         let mut readings = Vec::new();
         for (k, report) in reports(text, &mut errors).into_iter().enumerate() {
+            // A wrong SLO name or an old filter is wrong in every report: the first say so.
+            if errors.len() >= MAX_ERRORS {
+                errors.push(error(
+                    "reports",
+                    "more problems after these; fix them first",
+                ));
+                break;
+            }
             if let Some(reading) = read_report(&report, k + 1, slo, &mut errors) {
                 readings.push(reading);
             }
