@@ -163,3 +163,20 @@ def test_server_failures_are_one_line_naming_the_query(prometheus, tmp_path):
     assert "the bad query was refused (HTTP 400): bad_data:" in err and "no_such_function" in err, err
     err = failure("--prometheus", "https://127.0.0.1:1", "--spec", str(REQUEST_SPEC), "--slo", REQUEST_SLO, *common)
     assert err.startswith("slo backtest: --prometheus: “https://127.0.0.1:1” uses https"), err
+
+
+def report(*args):
+    out = subprocess.run([str(SLO), "report", *args, "--target", "99.9", "--format", "csv"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_the_compliance_report_read_from_the_server_is_the_csvs(prometheus):
+    """`slo report --prometheus` files the same windows, figure for figure, as the report of
+    the history's CSV (only the header's input differs, and the CSV output has none)."""
+    url, start, end = prometheus
+    spec = ["--spec", str(REQUEST_SPEC), "--slo", REQUEST_SLO]
+    from_server = report("--prometheus", url, "--start", str(start), "--end", str(end), *spec)
+    assert from_server == report(str(HISTORY), *spec)
+    assert len(from_server.splitlines()) == 4  # the header and three 30-day windows

@@ -29,13 +29,19 @@ pub const USAGE: &str = "\
                                       (plain http; default the last 90 days), or the
                                       filter's status reports saved over time";
 
-const OPTIONS: [(&str, bool); 15] = [
+const OPTIONS: [(&str, bool); 4] = [
     ("targets", true),
+    ("incidents", true),
+    ("max-pages", true),
+    ("json", false),
+];
+
+/// Where a history comes from, and the SLO's window: `slo backtest` and `slo report` read
+/// them alike.
+pub(crate) const HISTORY_OPTIONS: [(&str, bool); 11] = [
     ("window", true),
     ("spec", true),
     ("slo", true),
-    ("incidents", true),
-    ("max-pages", true),
     ("good", true),
     ("bad", true),
     ("total", true),
@@ -44,10 +50,10 @@ const OPTIONS: [(&str, bool); 15] = [
     ("start", true),
     ("end", true),
     ("step", true),
-    ("json", false),
 ];
 pub fn backtest(raw: &[String]) -> Result<String, Failure> {
-    let mut args = Args::parse("backtest", raw, &OPTIONS);
+    let options: Vec<_> = OPTIONS.iter().chain(&HISTORY_OPTIONS).copied().collect();
+    let mut args = Args::parse("backtest", raw, &options);
     let targets = args.required(
         "targets",
         "candidate targets such as 99.5,99.9,99.95",
@@ -60,7 +66,7 @@ pub fn backtest(raw: &[String]) -> Result<String, Failure> {
     let source = history_source(&mut args, slo.as_ref().map(|(slo, _)| slo));
     let read = targets.zip(window_and_tiers).zip(source);
     let ((targets, (window, tiers, _)), source) = finish(&args, read)?;
-    let history = source.read()?;
+    let history = source.read(args.command())?;
 
     let backtest = Backtest {
         targets,
@@ -168,7 +174,7 @@ pub(crate) fn spec_slo(args: &mut Args) -> Result<Option<SpecSlo>, Failure> {
     Ok(Some((slo.clone(), label)))
 }
 
-enum Source {
+pub(crate) enum Source {
     Csv(String),
     Prometheus {
         events: String,
@@ -190,7 +196,7 @@ enum Source {
     },
 }
 
-fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
+pub(crate) fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
     if args.value("prometheus").is_some() {
         return server_source(args, slo);
     }
@@ -233,7 +239,7 @@ fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
             total,
         }),
         _ => {
-            args.problem("give the history as one CSV file, or as --good FILE --total FILE, or as --bad FILE --total FILE (Prometheus query_range answers)");
+            args.problem("give the history: one CSV file of timestamp,good,bad rows, --good FILE or --bad FILE with --total FILE (Prometheus query_range answers), --prometheus URL, or --status FILE (saved status reports)");
             None
         }
     }
@@ -352,13 +358,30 @@ fn fetch_all(
 }
 
 impl Source {
-    fn read(&self) -> Result<History, Failure> {
+    /// What the history is called in a report's header: the file's name (not its path:
+    /// the browser knows only the name, and both print the same report), or the server.
+    pub(crate) fn name(&self) -> String {
+        let file_name = |path: &str| {
+            std::path::Path::new(path)
+                .file_name()
+                .map_or(path.to_string(), |name| name.to_string_lossy().into_owned())
+        };
+        match self {
+            Source::Csv(path) | Source::Status { path, .. } => file_name(path),
+            Source::Prometheus { events, total, .. } => {
+                format!("{} and {}", file_name(events), file_name(total))
+            }
+            Source::Server { url, .. } => url.clone(),
+        }
+    }
+
+    pub(crate) fn read(&self, command: &str) -> Result<History, Failure> {
         let invalid = |errors: Vec<slo_core::decode::FieldError>, label: &str| {
             Failure::Invalid(errors.iter().map(|e| format!("{label}: {e}\n")).collect())
         };
         match self {
             Source::Csv(path) => {
-                History::from_csv(&file("backtest", path)?).map_err(|e| invalid(e, path))
+                History::from_csv(&file(command, path)?).map_err(|e| invalid(e, path))
             }
             Source::Prometheus {
                 events,
@@ -366,15 +389,11 @@ impl Source {
                 total,
             } => {
                 let label = format!("--{} {events} --total {total}", kind.as_str());
-                History::from_prometheus(
-                    &file("backtest", events)?,
-                    *kind,
-                    &file("backtest", total)?,
-                )
-                .map_err(|e| invalid(e, &label))
+                History::from_prometheus(&file(command, events)?, *kind, &file(command, total)?)
+                    .map_err(|e| invalid(e, &label))
             }
             Source::Status { path, slo, step } => {
-                History::from_status_reports(&file("backtest", path)?, slo, *step)
+                History::from_status_reports(&file(command, path)?, slo, *step)
                     .map_err(|e| invalid(e, &format!("--status {path}")))
             }
             Source::Server {

@@ -2,27 +2,20 @@
 //! Markdown (for a ticket) or CSV (for a spreadsheet): the same bytes `<slo-report>` saves.
 
 use crate::args::Args;
-use crate::backtest::{spec_slo, window_and_tiers};
-use crate::{file, finish, target_arg, Failure, TARGET};
-use slo_core::backtest::History;
+use crate::backtest::{history_source, spec_slo, window_and_tiers, HISTORY_OPTIONS};
+use crate::{finish, target_arg, Failure, TARGET};
 use slo_core::compliance::{self, Request};
-use std::path::Path;
 
 pub const USAGE: &str = "\
   report HISTORY.csv --target T (--window W | --spec SPEC --slo NAME)
          [--format markdown|csv] [--output FILE]
+  report (--good F | --bad F --total F | --prometheus URL | --status F) ...
                                       a per-window compliance report of one target over a
                                       history (SLI, budget spent, alerts fired): Markdown
-                                      to paste into a ticket, or CSV; to stdout or FILE";
+                                      to paste into a ticket, or CSV; to stdout or FILE;
+                                      the history from any of backtest's sources";
 
-const OPTIONS: [(&str, bool); 6] = [
-    ("target", true),
-    ("window", true),
-    ("spec", true),
-    ("slo", true),
-    ("format", true),
-    ("output", true),
-];
+const OPTIONS: [(&str, bool); 3] = [("target", true), ("format", true), ("output", true)];
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -39,37 +32,22 @@ fn format_arg(text: &str) -> Result<Format, String> {
 }
 
 pub fn report(raw: &[String]) -> Result<String, Failure> {
-    let mut args = Args::parse("report", raw, &OPTIONS);
+    let options: Vec<_> = OPTIONS.iter().chain(&HISTORY_OPTIONS).copied().collect();
+    let mut args = Args::parse("report", raw, &options);
     let target = args.required("target", TARGET, target_arg);
     let format = args.optional("format", format_arg);
     let slo = spec_slo(&mut args)?;
     let window_and_tiers = window_and_tiers(&mut args, slo.as_ref());
-    let path = match args.positionals.as_slice() {
-        [path] => Some(path.clone()),
-        [] => {
-            args.problem("give the history: a CSV file of timestamp,good,bad rows");
-            None
-        }
-        more => {
-            args.problem(format!("give one history file; got {}", more.join(" ")));
-            None
-        }
-    };
-    let ((target, (window, tiers, slo)), path) =
-        finish(&args, target.zip(window_and_tiers).zip(path))?;
-    let history = History::from_csv(&file("report", &path)?).map_err(|errors| {
-        Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
-    })?;
+    let source = history_source(&mut args, slo.as_ref().map(|(slo, _)| slo));
+    let ((target, (window, tiers, slo)), source) =
+        finish(&args, target.zip(window_and_tiers).zip(source))?;
+    let history = source.read(args.command())?;
     let request = Request {
         target,
         window,
         tiers,
         slo,
-        // The file's name, not its path: the browser knows only the name, and both print
-        // the same report.
-        source: Path::new(&path)
-            .file_name()
-            .map_or(path.clone(), |name| name.to_string_lossy().into_owned()),
+        source: source.name(),
     };
     let errors = request.validate(&history);
     if !errors.is_empty() {

@@ -121,7 +121,7 @@ fn bad_arguments_are_named_all_at_once() {
         "slo report: --target: “150” is not a valid target",
         "slo report: --format: \"pdf\" is not a format; allowed: markdown, csv",
         "slo report: --spec and --slo go together",
-        "slo report: give the history: a CSV file of timestamp,good,bad rows",
+        "slo report: give the history: one CSV file of timestamp,good,bad rows",
     ] {
         assert!(err.contains(expected), "{expected} missing from\n{err}");
     }
@@ -150,5 +150,77 @@ fn a_bad_history_line_is_named() {
         err.contains("slo report: the tiers (tiers[0].short_window)"),
         "{err}"
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn saved_status_reports_give_the_same_report_as_their_rows_in_csv() {
+    let dir = scratch("report-status");
+    let saved = dir.join("status.json");
+    let report = |at: u64, good: u64, bad: u64| {
+        format!(
+            r#"{{"generated_at_seconds":{at},"slos":[{{"slo":"checkout","good_total":{good},"bad_total":{bad}}}]}}"#
+        )
+    };
+    let at = 1_800_000_000;
+    std::fs::write(
+        &saved,
+        [
+            report(at, 5, 0),
+            report(at + 60, 1_005, 2),
+            report(at + 120, 1_995, 12),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    // The same history as CSV rows: the first report's minute is a gap (no row).
+    let csv = dir.join("status.csv");
+    std::fs::write(&csv, format!("{},1000,2\n{},990,10\n", at + 60, at + 120)).unwrap();
+    let from_reports = run(&[
+        "report",
+        "--status",
+        saved.to_str().unwrap(),
+        "--slo",
+        "checkout",
+        "--target",
+        "99",
+        "--window",
+        "30d",
+        "--format",
+        "csv",
+    ]);
+    let from_csv = run(&[
+        "report",
+        csv.to_str().unwrap(),
+        "--target",
+        "99",
+        "--window",
+        "30d",
+        "--format",
+        "csv",
+    ]);
+    // good, bad, sli (1990 / 2002), target, result, budget spent (12 / 2002 / 0.01): the CSV's rows start a minute later
+    // (no gap to report), so the window's start and its no-data time differ.
+    let judged = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .skip(1)
+            .map(|row| {
+                let fields: Vec<&str> = row.split(',').collect();
+                [3, 4, 6, 7, 8, 9].map(|i| fields[i].to_string()).to_vec()
+            })
+            .collect()
+    };
+    assert_eq!(
+        judged(&from_reports),
+        [[
+            "1990",
+            "12",
+            "0.994005994006",
+            "0.99",
+            "met",
+            "0.599400599401"
+        ]]
+    );
+    assert_eq!(judged(&from_reports), judged(&from_csv));
     std::fs::remove_dir_all(dir).unwrap();
 }
