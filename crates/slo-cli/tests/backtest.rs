@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{scratch, slo};
+use common::{scratch, slo, status_report};
 use serde_json::Value;
 
 const HISTORY: &str = "examples/history/checkout-90d.csv";
@@ -157,15 +157,10 @@ fn saved_status_reports_are_a_history_and_their_options_are_checked() {
     let dir = scratch("backtest-status");
     let saved = dir.join("status.json");
     // Totals since the proxy started, one report a minute; the third minute saw none.
-    let report = |at: u64, good: u64, bad: u64| {
-        format!(
-            r#"{{"generated_at_seconds":{at},"slos":[{{"slo":"checkout","good_total":{good},"bad_total":{bad}}}]}}"#
-        )
-    };
     let reports = [
-        report(1_800_000_000, 100, 0),
-        report(1_800_000_060, 1_100, 1),
-        report(1_800_000_180, 2_990, 10),
+        status_report(1_800_000_000, 100, 0),
+        status_report(1_800_000_060, 1_100, 1),
+        status_report(1_800_000_180, 2_990, 10),
     ];
     std::fs::write(&saved, reports.join("\n")).unwrap();
     let path = saved.to_str().unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{scratch, slo};
+use common::{scratch, slo, status_report};
 
 const HISTORY: &str = "examples/history/checkout-90d.csv";
 
@@ -157,18 +157,13 @@ fn a_bad_history_line_is_named() {
 fn saved_status_reports_give_the_same_report_as_their_rows_in_csv() {
     let dir = scratch("report-status");
     let saved = dir.join("status.json");
-    let report = |at: u64, good: u64, bad: u64| {
-        format!(
-            r#"{{"generated_at_seconds":{at},"slos":[{{"slo":"checkout","good_total":{good},"bad_total":{bad}}}]}}"#
-        )
-    };
     let at = 1_800_000_000;
     std::fs::write(
         &saved,
         [
-            report(at, 5, 0),
-            report(at + 60, 1_005, 2),
-            report(at + 120, 1_995, 12),
+            status_report(at, 5, 0),
+            status_report(at + 60, 1_005, 2),
+            status_report(at + 120, 1_995, 12),
         ]
         .join("\n"),
     )

@@ -111,3 +111,11 @@ pub fn imported_rules(dir: &Path, import: &[&str]) -> (slo_core::spec::Spec, Pat
     promtool(&["check", "rules"], &rules);
     (spec, rules)
 }
+
+/// A status report of one SLO, `checkout`, as the filter's endpoint serves it: only the
+/// fields the backtest reads, with Envoy's totals since the proxy started.
+pub fn status_report(at: u64, good: u64, bad: u64) -> String {
+    format!(
+        r#"{{"generated_at_seconds":{at},"slos":[{{"slo":"checkout","good_total":{good},"bad_total":{bad}}}]}}"#
+    )
+}
