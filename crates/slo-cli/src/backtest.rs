@@ -245,6 +245,14 @@ pub(crate) fn history_source(args: &mut Args, slo: Option<&Slo>) -> Option<Sourc
     }
 }
 
+/// `--step` (default one minute): the history's step read from a server or saved reports.
+fn step_arg(args: &mut Args) -> u64 {
+    args.optional("step", |text| {
+        parse_duration(text).map_err(|e| e.to_string())
+    })
+    .unwrap_or(DEFAULT_STEP_SECONDS)
+}
+
 /// `--status FILE`: the status reports of `--slo`, in steps of `--step`.
 fn status_source(args: &mut Args) -> Option<Source> {
     if !args.positionals.is_empty()
@@ -254,11 +262,7 @@ fn status_source(args: &mut Args) -> Option<Source> {
     {
         args.problem("--status reads the history from saved status reports: give no history file, --good, --bad, --total, --start or --end with it");
     }
-    let step = args
-        .optional("step", |text| {
-            parse_duration(text).map_err(|e| e.to_string())
-        })
-        .unwrap_or(DEFAULT_STEP_SECONDS);
+    let step = step_arg(args);
     let Some(slo) = args.value("slo").map(str::to_string) else {
         args.problem("--status needs --slo: the SLO of the reports to read");
         return None;
@@ -282,11 +286,7 @@ fn server_source(args: &mut Args, slo: Option<&Slo>) -> Option<Source> {
     }
     let url = args.value("prometheus").unwrap_or_default().to_string();
     let base = args.optional("prometheus", BaseUrl::parse);
-    let step = args
-        .optional("step", |text| {
-            parse_duration(text).map_err(|e| e.to_string())
-        })
-        .unwrap_or(DEFAULT_STEP_SECONDS);
+    let step = step_arg(args);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -153,6 +153,29 @@ fn shown(errors: Vec<FieldError>) -> String {
     lines.join("; ")
 }
 
+/// The window and its default tiers, each problem under the `window` field.
+fn window_and_tiers(form: &Form, window: &str) -> Option<(Window, Vec<AlertTier>)> {
+    let window = form.field("window", Window::parse(window))?;
+    let tiers = form.field(
+        "window",
+        AlertTier::defaults_for(window.nominal_seconds(), None, None).map_err(|e| e.to_string()),
+    )?;
+    Some((window, tiers))
+}
+
+/// A request's problems under the fields they concern. Tier windows the history's step
+/// does not divide are the history's problem (`history_field`).
+fn set_problems(form: &Form, problems: Vec<FieldError>, history_field: &str) {
+    for problem in problems {
+        let field = match problem.path.split(['[', '.']).next() {
+            Some("tiers") | None => history_field,
+            Some("max_pages_per_30d") => "max_pages",
+            Some(field) => field,
+        };
+        form.errors.set(field, problem.message);
+    }
+}
+
 /// The backtest of `history` (None: its errors are in `form`) against the choices;
 /// `history_field` takes what is the history's problem.
 fn replay(
@@ -164,19 +187,15 @@ fn replay(
     max_pages: &str,
 ) -> JsValue {
     let targets = form.field("targets", parse_targets(targets));
-    let window = form.field("window", Window::parse(window));
+    let window = window_and_tiers(&form, window);
     let incidents = form.field("incidents", parse_incidents(incidents));
     let max_pages = form.optional("max_pages", max_pages, parse_max_pages);
     let input = (|| {
-        let window = window?;
+        let (window, tiers) = window?;
         Some(backtest::Backtest {
             targets: targets?,
             window,
-            tiers: form.field(
-                "window",
-                AlertTier::defaults_for(window.nominal_seconds(), None, None)
-                    .map_err(|e| e.to_string()),
-            )?,
+            tiers,
             incidents: incidents?,
             max_pages_per_30d: max_pages?.unwrap_or(DEFAULT_MAX_PAGES_PER_30D),
         })
@@ -184,15 +203,7 @@ fn replay(
     let (Some(input), Some(history)) = (input, history) else {
         return form.answer(None);
     };
-    for problem in input.validate(&history) {
-        // Tier windows the history's step does not divide are the history's problem.
-        let field = match problem.path.split(['[', '.']).next() {
-            Some("tiers") | None => history_field,
-            Some("max_pages_per_30d") => "max_pages",
-            Some(field) => field,
-        };
-        form.errors.set(field, problem.message);
-    }
+    set_problems(&form, input.validate(&history), history_field);
     if !form.errors.is_empty() {
         return form.answer(None);
     }
@@ -209,16 +220,8 @@ pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValu
     let form = Form::new();
     let history = form.field("history", History::from_csv(history).map_err(shown));
     let target = form.field("target", parse_target(target).map_err(|e| e.to_string()));
-    let window = form.field("window", Window::parse(window));
-    let tiers = window.and_then(|window| {
-        form.field(
-            "window",
-            AlertTier::defaults_for(window.nominal_seconds(), None, None)
-                .map_err(|e| e.to_string()),
-        )
-    });
-    let (Some(history), Some(target), Some(window), Some(tiers)) = (history, target, window, tiers)
-    else {
+    let window = window_and_tiers(&form, window);
+    let (Some(history), Some(target), Some((window, tiers))) = (history, target, window) else {
         return form.answer(None);
     };
     let request = Request {
@@ -228,14 +231,7 @@ pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValu
         slo: None,
         source: source.to_string(),
     };
-    for problem in request.validate(&history) {
-        // Tier windows the history's step does not divide are the history's problem.
-        let field = match problem.path.split(['[', '.']).next() {
-            Some("tiers") | None => "history",
-            Some(field) => field,
-        };
-        form.errors.set(field, problem.message);
-    }
+    set_problems(&form, request.validate(&history), "history");
     if !form.errors.is_empty() {
         return form.answer(None);
     }

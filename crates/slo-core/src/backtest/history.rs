@@ -85,12 +85,7 @@ impl History {
             }
         }
         let len = ((samples.last().expect("two samples or more").0 - start) / step + 1) as usize;
-        if len > MAX_STEPS {
-            errors.push(error(
-                source,
-                format!("{len} steps of {step} s; allowed: at most {MAX_STEPS} (a year of minutes): use a longer step"),
-            ));
-        }
+        errors.extend(too_many_steps(len, step, source));
         if !errors.is_empty() {
             return None;
         }
@@ -245,6 +240,16 @@ impl EventKind {
             EventKind::Bad => "bad",
         }
     }
+}
+
+/// A history of `len` steps of `step` seconds is refused past `MAX_STEPS`.
+pub(super) fn too_many_steps(len: usize, step: u64, source: &str) -> Option<FieldError> {
+    (len > MAX_STEPS).then(|| {
+        error(
+            source,
+            format!("{len} steps of {step} s; allowed: at most {MAX_STEPS} (a year of minutes): use a longer step"),
+        )
+    })
 }
 
 pub(super) fn error(path: impl Into<String>, message: impl Into<String>) -> FieldError {

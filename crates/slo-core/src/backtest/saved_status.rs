@@ -8,7 +8,7 @@
 //! report's totals are then all events since that restart, as Prometheus' `increase()`
 //! reads a counter reset.
 
-use super::history::{error, Counts, History, MAX_STEPS};
+use super::history::{error, too_many_steps, Counts, History};
 
 /// Problems reported before the reader stops: a wrong SLO name is wrong in every report.
 const MAX_ERRORS: usize = 3;
@@ -64,11 +64,8 @@ impl History {
         let start = readings[0].at - readings[0].at % step_seconds;
         let last = readings.last().expect("two readings or more").at;
         let len = ((last - start) / step_seconds + 1) as usize;
-        if len > MAX_STEPS {
-            return Err(vec![error(
-                "reports",
-                format!("{len} steps of {step_seconds} s; allowed: at most {MAX_STEPS} (a year of minutes): use a longer step"),
-            )]);
+        if let Some(too_long) = too_many_steps(len, step_seconds, "reports") {
+            return Err(vec![too_long]);
         }
         let mut steps: Vec<Option<Counts>> = vec![None; len];
         for pair in readings.windows(2) {
