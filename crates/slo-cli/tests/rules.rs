@@ -44,7 +44,7 @@ fn expected_alert(tier: &TierAnalysis) -> String {
         r#"          - exp_labels: {{slo: checkout-availability, service: shop, slo_tier: {name}, severity: {severity}}}
             exp_annotations:
               summary: "checkout-availability: burning the error budget {rate} faster than sustainable over {long} and {short}"
-              description: "The error ratio is at or above {ratio} (target 99.9%); at this rate {spent} of the 30d budget is spent in {long}."
+              description: "The error ratio is above {ratio} (target 99.9%); at this rate {spent} of the 30d budget is spent in {long}."
 "#,
         name = tier.name,
         severity = tier.severity.as_str(),
@@ -107,5 +107,35 @@ fn a_burst_of_errors_fires_the_tiers_the_core_predicts() {
         "the burst should reach every tier:\n{cases}"
     );
     common::promtool_test(&dir, &rules, &series, "alert_rule_test", &cases);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Sloth and Pyrra compare burn with `>`: an SLO sitting exactly on its objective (0.1%
+/// errors against 99.9%, a burn of exactly 1x) raises no ticket, and a hair more does.
+#[test]
+fn a_burn_exactly_at_a_tiers_rate_does_not_fire() {
+    const MINUTES: u64 = 4400; // more than the longest (3-day) alert window
+    let dir = scratch("threshold");
+    let rules = availability_rules(&dir);
+    let case = |bad_per_minute: u64, firing: &str| {
+        let label = |outcome| {
+            format!("slo_requests_total{{slo=\"checkout-availability\",outcome=\"{outcome}\",instance=\"envoy-a\"}}")
+        };
+        let series = format!(
+            "      - series: '{}'\n        values: '0+{}x{MINUTES}'\n      - series: '{}'\n        values: '0+{bad_per_minute}x{MINUTES}'\n",
+            label("good"),
+            10_000 - bad_per_minute,
+            label("bad"),
+        );
+        let cases = format!(
+            "      - eval_time: {MINUTES}m\n        alertname: SloErrorBudgetBurn\n        exp_alerts:{firing}\n"
+        );
+        common::promtool_test(&dir, &rules, &series, "alert_rule_test", &cases);
+    };
+    case(10, " []");
+    case(
+        11,
+        "\n          - exp_labels: {slo: checkout-availability, service: shop, slo_tier: ticket-slow, severity: ticket}\n            exp_annotations:\n              summary: \"checkout-availability: burning the error budget 1x faster than sustainable over 3d and 6h\"\n              description: \"The error ratio is above 0.1% (target 99.9%); at this rate 10% of the 30d budget is spent in 3d.\"",
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -241,8 +241,8 @@ impl AlertTier {
         let (detection_seconds, reset_seconds) = match error_ratio {
             Some(e) => {
                 let actual = e / budget;
-                if e > 0.0 && reaches(actual, burn_rate) && error_ratio_threshold <= 1.0 {
-                    // The long window's mean reaches the threshold after long x B / b; the
+                if e > 0.0 && exceeds(actual, burn_rate) {
+                    // The long window's mean passes the threshold after long x B / b; the
                     // short window gets there sooner. Once errors stop, the short window
                     // drops below the threshold after short x (1 - B / b).
                     let detection = self.long_window_seconds as f64 * burn_rate / actual;
@@ -262,7 +262,7 @@ impl AlertTier {
             burn_rate,
             error_ratio_threshold,
             budget_consumed: self.budget_fraction,
-            can_fire: error_ratio_threshold <= 1.0,
+            can_fire: exceeds(1.0, error_ratio_threshold),
             detection_seconds,
             reset_seconds,
         }
@@ -293,13 +293,25 @@ pub fn reaches(rate: f64, threshold: f64) -> bool {
     rate >= threshold * (1.0 - BURN_RATE_SLACK)
 }
 
-/// The relative float error `reaches` forgives.
+/// `rate > threshold`, a tier's firing condition (as Sloth's and Pyrra's rules compare):
+/// an SLO burning exactly at a tier's rate, such as one sitting on its objective under a
+/// 1x tier, does not alert forever. Float error on the threshold itself counts as equal:
+/// 0.006 / (1 - 0.999) is 5.999999999999995 and 0.0060000000001 / 0.001 is not above 6.
+pub fn exceeds(rate: f64, threshold: f64) -> bool {
+    rate > threshold * (1.0 + BURN_RATE_SLACK)
+}
+
+/// How far above a tier's threshold its detection curve starts, relatively: past the float
+/// error `exceeds` forgives, and close enough that the first point is the long window.
+const CURVE_START_ABOVE: f64 = 1e-9;
+
+/// The relative float error `reaches` and `exceeds` forgive.
 const BURN_RATE_SLACK: f64 = 1e-12;
 
-/// The least error ratio whose burn rate `reaches` `threshold` under `budget`: loops over
-/// long histories compare ratios with it instead of dividing at every step.
-pub fn least_error_ratio_reaching(threshold: f64, budget: f64) -> f64 {
-    threshold * budget * (1.0 - BURN_RATE_SLACK)
+/// The greatest error ratio whose burn rate does not exceed `threshold` under `budget`:
+/// loops over long histories compare ratios with it instead of dividing at every step.
+pub fn greatest_error_ratio_not_exceeding(threshold: f64, budget: f64) -> f64 {
+    threshold * budget * (1.0 + BURN_RATE_SLACK)
 }
 
 /// A tier's figures for one target and window.
@@ -355,10 +367,11 @@ pub fn detection_curve(
     points: usize,
 ) -> Vec<(f64, f64)> {
     let threshold = tier.burn_rate(window_seconds) * (1.0 - target);
-    if threshold > 1.0 || points < 2 {
+    if !exceeds(1.0, threshold) || points < 2 {
         return Vec::new();
     }
-    let (lo, hi) = (threshold.ln(), 0.0f64);
+    // From just above the threshold (a ratio at it never fires) to a full outage.
+    let (lo, hi) = ((threshold * (1.0 + CURVE_START_ABOVE)).ln(), 0.0f64);
     (0..points)
         .filter_map(|i| {
             let e = (lo + (hi - lo) * i as f64 / (points - 1) as f64)
@@ -475,9 +488,12 @@ mod tests {
         assert!(close(fast.detection_seconds.unwrap(), 51.84));
         assert!(close(fast.error_ratio_threshold, 0.0144));
         assert!(close(fast.budget_consumed, 0.02));
-        // An error ratio of exactly the threshold fires after the full long window.
+        // An error ratio of exactly the threshold never fires (a burn at a tier's rate is
+        // not above it); a hair above, it fires after the full long window.
         let edge = tiers[1].analyze(0.999, MONTH, Some(0.006));
-        assert!(close(edge.detection_seconds.unwrap(), 6.0 * 3600.0));
+        assert_eq!(edge.detection_seconds, None);
+        let above = tiers[1].analyze(0.999, MONTH, Some(0.006 * (1.0 + 1e-9)));
+        assert!((above.detection_seconds.unwrap() - 6.0 * 3600.0).abs() < 1e-3);
         // Below every threshold nothing fires.
         assert!(tiers[0]
             .analyze(0.999, MONTH, Some(0.01))
@@ -507,6 +523,7 @@ mod tests {
         let curve = detection_curve(tier, 0.999, MONTH, 20);
         assert_eq!(curve.len(), 20);
         assert!(curve.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1));
-        assert!(close(curve[0].1, 3600.0));
+        // It starts a hair above the threshold, where detection takes the long window.
+        assert!((curve[0].1 - 3600.0).abs() < 1e-3);
     }
 }

@@ -2,7 +2,7 @@
 //! alert window, which tiers are firing. The filter publishes this as gauges and as the
 //! status endpoint's JSON; anything else holding the same counts gets the same answer.
 
-use crate::alerts::{reaches, tier_windows, Severity};
+use crate::alerts::{exceeds, tier_windows, Severity};
 use crate::budget::{budget_remaining, burn_rate, timeslice_budget_remaining, timeslice_burn_rate};
 use crate::counters::{Counts, SliceRule, SliceVerdicts, SlidingCounts};
 use crate::duration::{DAY, HOUR, MINUTE};
@@ -36,7 +36,7 @@ pub struct TierStatus {
     pub short_window_seconds: u64,
     pub long_burn_rate: f64,
     pub short_burn_rate: f64,
-    /// Both windows at or above the threshold, and the long window busy enough.
+    /// Both windows above the threshold, and the long window busy enough.
     pub active: bool,
 }
 
@@ -150,7 +150,7 @@ pub fn evaluate(slo: &Slo, counters: &SloCounters, now: u64) -> SloStatus {
                 short_window_seconds: tier.short_window_seconds,
                 long_burn_rate: long,
                 short_burn_rate: short,
-                active: busy && long > 0.0 && reaches(long, threshold) && reaches(short, threshold),
+                active: busy && exceeds(long, threshold) && exceeds(short, threshold),
             }
         })
         .collect();
@@ -224,6 +224,28 @@ mod tests {
         );
         let expected_remaining = 1.0 - (600.0 / (24.0 * 60.0 * 600.0 + 6000.0)) / (1.0 - 0.999);
         assert!((status.budget_remaining - expected_remaining).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_slo_sitting_exactly_on_its_objective_raises_no_ticket() {
+        let slo = slo("");
+        let firing = |bad_per_minute: u32| {
+            let mut counters = SloCounters::new(&slo);
+            for minute in 0..4 * 24 * 60 {
+                counters.record(T0 + minute * MINUTE, 1000 - bad_per_minute, bad_per_minute);
+            }
+            let status = evaluate(&slo, &counters, T0 + 4 * DAY - 1);
+            let active: Vec<String> = status
+                .tiers
+                .iter()
+                .filter(|t| t.active)
+                .map(|t| t.name.clone())
+                .collect();
+            active
+        };
+        // 0.1% errors against 99.9%: burn rate exactly 1, the 3d/6h ticket's threshold.
+        assert!(firing(1).is_empty(), "{:?}", firing(1));
+        assert_eq!(firing(2), ["ticket-slow"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! full from the first minute. Error sources combine as independent failures:
 //! `1 - (1 - a)(1 - b)`, for the baseline, each incident and slow requests.
 
-use crate::alerts::{reaches, AlertTier, Severity};
+use crate::alerts::{exceeds, AlertTier, Severity};
 use crate::decode::{as_number, Errors, FieldError, Object};
 use crate::duration::MINUTE;
 use crate::duration::{parse_duration, parse_offset};
@@ -479,9 +479,8 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
                 series(tier.long_window_seconds),
                 series(tier.short_window_seconds),
             );
-            let active = (0..minutes).map(|m| {
-                busy && long[m] > 0.0 && reaches(long[m], threshold) && reaches(short[m], threshold)
-            });
+            let active = (0..minutes)
+                .map(|m| busy && exceeds(long[m], threshold) && exceeds(short[m], threshold));
             let firings = firings(active, STEP);
             TierTimeline {
                 name: tier.name.clone(),

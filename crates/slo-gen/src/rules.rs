@@ -242,7 +242,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
     {
         let threshold = format::number(analysis.error_ratio_threshold);
         let mut expr = format!(
-            "{long}{{{selector}}} >= {threshold}\nand\n{short}{{{selector}}} >= {threshold}",
+            "{long}{{{selector}}} > {threshold}\nand\n{short}{{{selector}}} > {threshold}",
             long = burn_record(slo, tier.long_window_seconds),
             short = burn_record(slo, tier.short_window_seconds),
         );
@@ -266,7 +266,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
                     format_duration(tier.short_window_seconds),
                 )),
                 ("description", format!(
-                    "The error ratio is at or above {} (target {}); at this rate {} of the {} budget is spent in {}.",
+                    "The error ratio is above {} (target {}); at this rate {} of the {} budget is spent in {}.",
                     format::percent(analysis.error_ratio_threshold),
                     format_target(slo.target),
                     format::percent(analysis.budget_consumed),

@@ -19,7 +19,7 @@ pub use query_range::{
     DEFAULT_RANGE_SECONDS, DEFAULT_STEP_SECONDS, MAX_POINTS_PER_QUERY,
 };
 
-use crate::alerts::{least_error_ratio_reaching, AlertTier, Severity};
+use crate::alerts::{greatest_error_ratio_not_exceeding, AlertTier, Severity};
 use crate::decode::FieldError;
 use crate::duration::{format_duration, DAY};
 use crate::target::{format_target, is_valid_target};
@@ -524,13 +524,13 @@ fn timeline(
     step: u64,
 ) -> TierTimeline {
     let threshold = tier.burn_rate(window.nominal_seconds());
-    // Above zero, so a window without events (ratio 0) never fires.
-    let least = least_error_ratio_reaching(threshold, 1.0 - target).max(f64::MIN_POSITIVE);
+    // Not below zero, so a window without events (ratio 0) never fires.
+    let most_quiet = greatest_error_ratio_not_exceeding(threshold, 1.0 - target).max(0.0);
     TierTimeline {
         name: tier.name.clone(),
         severity: tier.severity,
         burn_rate_threshold: threshold,
-        firings: firings(signal.iter().map(|&ratio| ratio >= least), step),
+        firings: firings(signal.iter().map(|&ratio| ratio > most_quiet), step),
     }
 }
 

@@ -309,9 +309,9 @@ fn check_tier(tier: &AlertTier, slo: &TierContext, path: &str, label: &str, erro
     }
     let burn_rate = tier.burn_rate(slo.window_seconds);
     let target = slo.target;
-    if burn_rate * (1.0 - target) > 1.0 {
+    if !crate::alerts::exceeds(1.0, burn_rate * (1.0 - target)) {
         errors.push(path, format!(
-            "{label}can never fire: burn rate {burn_rate:.3} needs an error ratio of {:.3}, above 100%, with a target of {target}; allowed: a burn rate of at most {:.3} (1 / error budget), or switch the tier off in alerts.disable",
+            "{label}can never fire: burn rate {burn_rate:.3} fires above an error ratio of {:.3}, and no ratio is above 100%, with a target of {target}; allowed: a burn rate below {:.3} (1 / error budget), or switch the tier off in alerts.disable",
             burn_rate * (1.0 - target), 1.0 / (1.0 - target)
         ));
     }
