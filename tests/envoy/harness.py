@@ -49,9 +49,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+HANG_SECONDS = 5
+
+
 class Upstream:
     """A demo service: `/status/<code>` answers that code, `/grpc/<code>` a gRPC
-    trailers-only response with that grpc-status, anything else 200."""
+    trailers-only response with that grpc-status, a path with a `/hang/` segment only after
+    HANG_SECONDS (a hung service: every client gives up first), anything else 200."""
 
     def __init__(self, port=0):
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,6 +69,8 @@ class Upstream:
                 if length:
                     self.rfile.read(length)
                 parts = self.path.split("?")[0].split("/")
+                if "hang" in parts[:-1]:
+                    time.sleep(HANG_SECONDS)
                 code, headers = 200, {"content-type": "text/plain"}
                 if "status" in parts[:-1]:
                     code = int(parts[parts.index("status") + 1])

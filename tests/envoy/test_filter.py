@@ -4,6 +4,7 @@ import json
 import re
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -237,30 +238,61 @@ def test_by_default_the_status_endpoint_has_a_listener_of_its_own(upstream, tmp_
 
 
 def abandon(port, path, delay_ms, after_s):
-    """A request the upstream answers after delay_ms (fault filter), abandoned by the
-    client after after_s seconds: the connection closes before any response."""
+    """A request the upstream answers after delay_ms (fault filter; None: no delay asked),
+    abandoned by the client after after_s seconds: the connection closes before any
+    response."""
     sock = socket.create_connection(("127.0.0.1", port))
-    sock.sendall(f"GET {path} HTTP/1.1\r\nhost: shop\r\nx-envoy-fault-delay-request: {delay_ms}\r\n\r\n".encode())
+    delay = f"x-envoy-fault-delay-request: {delay_ms}\r\n" if delay_ms is not None else ""
+    sock.sendall(f"GET {path} HTTP/1.1\r\nhost: shop\r\n{delay}\r\n".encode())
     time.sleep(after_s)
     sock.close()
 
 
-def test_abandoned_requests_count_as_the_spec_says(proxy):
-    # Defaults: checkout-availability (no latency threshold) excludes them; checkout-latency
-    # (250 ms) excludes one abandoned at 100 ms and counts one abandoned at 400 ms as bad.
-    before = prometheus(proxy)
-    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.1)
-    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.4)
+def deltas_since(proxy, before):
+    """The rise of a filter series since `before`: (name, slo, outcome or None) -> count."""
     def delta(name, slo, outcome=None):
         labels = (("outcome", outcome), ("slo", slo)) if outcome else (("slo", slo),)
         return prometheus(proxy).get((name, labels), 0) - before.get((name, labels), 0)
-    expected = {("slo_requests_excluded_total", "checkout-availability", None): 2,
-                ("slo_requests_total", "checkout-availability", "bad"): 0,
-                ("slo_requests_excluded_total", "checkout-latency", None): 1,
-                ("slo_requests_total", "checkout-latency", "bad"): 1}
-    wait_for(lambda: (all(delta(*k) == v for k, v in expected.items()),
-                      {k: delta(*k) for k in expected}), what="abandoned requests counted")
+    return delta
+
+
+# Two requests abandoned with the defaults: checkout-availability (no latency threshold)
+# excludes the one given up on at once (20 ms) and counts the one waited on for 400 ms as
+# bad; checkout-latency (250 ms) does the same at its threshold.
+ABANDONED = {("slo_requests_excluded_total", "checkout-availability", None): 1,
+             ("slo_requests_total", "checkout-availability", "bad"): 1,
+             ("slo_requests_excluded_total", "checkout-latency", None): 1,
+             ("slo_requests_total", "checkout-latency", "bad"): 1}
+
+
+def test_abandoned_requests_count_as_the_spec_says(proxy):
+    before = prometheus(proxy)
+    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.02)
+    abandon(proxy.listen_port, "/api/checkout/wait", 2000, 0.4)
+    delta = deltas_since(proxy, before)
+    wait_for(lambda: (all(delta(*k) == v for k, v in ABANDONED.items()),
+                      {k: delta(*k) for k in ABANDONED}), what="abandoned requests counted")
     assert all(v == 0 for (name, _), v in prometheus(proxy).items() if name == "slo_filter_errors_total")
+
+
+def test_a_hung_upstream_whose_clients_all_give_up_burns_the_availability_slo(proxy):
+    """The upstream never answers in time and every client cancels on a 300 ms deadline:
+    no status is ever sent, yet the availability SLO must see the outage."""
+    before = prometheus(proxy)
+    clients = [threading.Thread(target=abandon, args=(proxy.listen_port, "/api/checkout/hang/pay", None, 0.3))
+               for _ in range(20)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    delta = deltas_since(proxy, before)
+    wait_for(lambda: (delta("slo_requests_total", "checkout-availability", "bad") == 20,
+                      delta("slo_requests_total", "checkout-availability", "bad")),
+             what="every abandoned request counted bad")
+    assert delta("slo_requests_excluded_total", "checkout-availability") == 0
+    burn = ("slo_burn_rate_milli", (("slo", "checkout-availability"), ("window", "5m")))
+    wait_for(lambda: (prometheus(proxy).get(burn, 0) > 0, prometheus(proxy).get(burn)),
+             what="the availability SLO burning its budget")
 
 
 def stat_names(envoy):

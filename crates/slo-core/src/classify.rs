@@ -2,7 +2,7 @@
 //! The filter calls `matches` when the request headers arrive and `judge` once the
 //! response is complete.
 
-use crate::spec::{Abandoned, RequestMatch, RequestSli, Spec};
+use crate::spec::{RequestMatch, RequestSli, Spec};
 
 /// What the proxy knows about a request when its headers arrive.
 #[derive(Debug, Clone, Copy)]
@@ -94,9 +94,10 @@ impl RequestSli {
             .latency_threshold_ms
             .is_some_and(|t| response.duration_ms > u64::from(t));
         if response.status == 0 {
-            return match (self.abandoned, slow) {
-                (Abandoned::Bad, _) | (Abandoned::Latency, true) => Outcome::Bad,
-                (Abandoned::Exclude, _) | (Abandoned::Latency, false) => Outcome::Excluded,
+            let threshold = self.bad.latency_threshold_ms;
+            return match self.abandoned.is_bad(response.duration_ms, threshold) {
+                true => Outcome::Bad,
+                false => Outcome::Excluded,
             };
         }
         let bad_status = self.bad.statuses.iter().any(|s| s.matches(response.status));
@@ -225,13 +226,13 @@ mod tests {
 
     #[test]
     fn abandoned_requests_count_as_the_spec_chooses() {
-        let judge = |abandoned: Option<&str>, latency: bool, waited_ms| {
+        let judge = |abandoned: Option<serde_json::Value>, latency: bool, waited_ms| {
             let mut sli = serde_json::json!({"bad": {"status": ["5xx"]}});
             if latency {
                 sli["latency"] = serde_json::json!({"threshold_ms": 100});
             }
             if let Some(a) = abandoned {
-                sli["abandoned"] = serde_json::json!(a);
+                sli["abandoned"] = a;
             }
             let doc = serde_json::json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d", "sli": sli}]}]});
             let spec = Spec::from_value(&doc, "").unwrap();
@@ -250,16 +251,39 @@ mod tests {
                 .judge("/", &response(0, None, waited_ms));
             outcome
         };
-        // Defaults: availability leaves them out; latency counts a wait past the threshold.
-        assert_eq!(judge(None, false, 5_000), Outcome::Excluded);
+        use serde_json::json;
+        // Defaults: availability counts a client that waited longer than 100 ms and gave up
+        // (a hung upstream, a deadline) as bad, one that left at once as excluded; latency
+        // counts a wait past its threshold.
+        assert_eq!(judge(None, false, 5_000), Outcome::Bad);
+        assert_eq!(judge(None, false, 101), Outcome::Bad);
+        assert_eq!(judge(None, false, 100), Outcome::Excluded);
         assert_eq!(judge(None, true, 50), Outcome::Excluded);
         assert_eq!(judge(None, true, 150), Outcome::Bad);
-        assert_eq!(judge(Some("bad"), false, 1), Outcome::Bad);
-        assert_eq!(judge(Some("exclude"), true, 150), Outcome::Excluded);
+        assert_eq!(judge(Some(json!("bad")), false, 1), Outcome::Bad);
+        assert_eq!(
+            judge(Some(json!("exclude")), false, 5_000),
+            Outcome::Excluded
+        );
+        assert_eq!(judge(Some(json!("exclude")), true, 150), Outcome::Excluded);
+        let after_a_second = || Some(json!({"bad_after_ms": 1000}));
+        assert_eq!(judge(after_a_second(), false, 1000), Outcome::Excluded);
+        assert_eq!(judge(after_a_second(), true, 1001), Outcome::Bad);
         let doc = serde_json::json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d",
             "sli": {"bad": {"status": ["5xx"]}, "abandoned": "latency"}}]}]});
         let errors = Spec::from_value(&doc, "").unwrap_err();
         assert_eq!(errors[0].to_string(), "services[0].slos[0].sli.abandoned: \"latency\" needs latency.threshold_ms; allowed: \"exclude\" or \"bad\" for an SLO without a latency threshold");
+        let doc = json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d",
+            "sli": {"bad": {"status": ["5xx"]}, "abandoned": {"bad_after_ms": -1, "after": 3}}}]}]});
+        let errors: Vec<String> = Spec::from_value(&doc, "")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors, [
+            "services[0].slos[0].sli.abandoned.after: unknown field “after”; allowed fields: bad_after_ms",
+            "services[0].slos[0].sli.abandoned.bad_after_ms: -1 is not allowed; allowed: a whole number of milliseconds from 0 to 3600000 (an hour)",
+        ]);
     }
 
     #[test]
@@ -277,9 +301,9 @@ mod tests {
         assert_eq!(sli.judge(path, &response(200, Some(14), 1)), Outcome::Bad);
         assert_eq!(sli.judge(path, &response(200, Some(5), 1)), Outcome::Good);
         assert_eq!(
-            sli.judge(path, &response(0, None, 1)),
+            sli.judge(path, &response(0, None, 300)),
             Outcome::Excluded,
-            "abandoned before the 300 ms threshold"
+            "abandoned within the 300 ms threshold"
         );
         assert_eq!(sli.judge(path, &response(0, None, 301)), Outcome::Bad);
         assert_eq!(

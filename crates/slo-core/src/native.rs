@@ -151,6 +151,10 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
             status(abandoned.clone()),
             slow.clone().unwrap_or(Filter::Never),
         ]),
+        Abandoned::BadAfterMs(ms) => all(vec![
+            status(abandoned.clone()),
+            Filter::DurationAtLeast(ms + 1),
+        ]),
         Abandoned::Exclude => Filter::Never,
     };
     let grpc = |negate| {
@@ -202,6 +206,9 @@ pub fn compile(sli: &RequestSli, path: &str) -> Result<OutcomeFilters, Vec<Refus
         Abandoned::Exclude => excluded_ways.push(status(abandoned)),
         Abandoned::Latency => {
             excluded_ways.push(all(vec![status(abandoned), fast.unwrap_or(Filter::Never)]))
+        }
+        Abandoned::BadAfterMs(ms) => {
+            excluded_ways.push(all(vec![status(abandoned), Filter::DurationAtMost(ms)]))
         }
         Abandoned::Bad => {}
     }

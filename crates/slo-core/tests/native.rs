@@ -180,15 +180,16 @@ fn sli_strategy() -> impl Strategy<Value = RequestSli> {
             prop::option::of(prop::sample::select(vec![1u32, 100, 250, u32::MAX - 1])),
         ),
         (subset(STATUSES, 2), strings(PREFIXES, 2)),
-        0usize..3,
+        0usize..4,
     )
         .prop_map(
             |((routes, hosts, prefixes, methods), (bad, grpc, threshold), (ex, ex_paths), a)| {
                 let abandoned = match (a, threshold) {
                     (0, _) => Abandoned::Exclude,
                     (1, _) => Abandoned::Bad,
-                    (_, Some(_)) => Abandoned::Latency,
-                    (_, None) => Abandoned::Exclude,
+                    (2, Some(_)) => Abandoned::Latency,
+                    (2, None) => Abandoned::Exclude,
+                    _ => Abandoned::BadAfterMs(250),
                 };
                 RequestSli {
                     matcher: RequestMatch {

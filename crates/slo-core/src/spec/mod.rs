@@ -104,35 +104,63 @@ pub struct RequestSli {
 }
 
 /// What a request the client abandoned before any response (Envoy's DC: no `:status` was
-/// sent) counts as. Nobody saw a failure, so availability usually leaves it out; but a
-/// client that waited past the latency threshold before giving up did see a slow service.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// sent) counts as. A client that gave up at once saw no failure; one that waited and then
+/// gave up did: a hung upstream whose clients all cancel on their deadlines (gRPC's 300 ms,
+/// say) sends no status at all, and an SLO that left those out would read 100% through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Abandoned {
     /// Excluded, like a request that never reached the service.
-    #[default]
     Exclude,
     /// Bad, as if the service had failed it.
     Bad,
     /// Bad when the client waited longer than the latency threshold, else excluded.
     Latency,
+    /// Bad when the client waited longer than this many ms, else excluded.
+    BadAfterMs(u32),
+}
+
+/// Without a latency threshold, a request abandoned after waiting longer than this counts
+/// bad: past what a healthy answer takes, short of the shortest deadlines clients set.
+pub const DEFAULT_ABANDONED_BAD_AFTER_MS: u32 = 100;
+
+/// The longest wait `abandoned.bad_after_ms` takes: an hour.
+pub const MAX_ABANDONED_BAD_AFTER_MS: u32 = 3_600_000;
+
+impl Default for Abandoned {
+    fn default() -> Self {
+        Abandoned::BadAfterMs(DEFAULT_ABANDONED_BAD_AFTER_MS)
+    }
 }
 
 impl Abandoned {
-    pub const ALLOWED: &'static str = "\"exclude\", \"bad\" or \"latency\" (bad only when the client waited past latency.threshold_ms)";
+    pub const ALLOWED: &'static str = "\"exclude\", \"bad\", \"latency\" (bad only when the client waited past latency.threshold_ms) or {\"bad_after_ms\": N} (bad only when the client waited longer than N ms)";
 
-    /// The default: `latency` for an SLO with a latency threshold, `exclude` otherwise.
+    /// The default: `latency` for an SLO with a latency threshold, otherwise bad after
+    /// waiting longer than `DEFAULT_ABANDONED_BAD_AFTER_MS`.
     pub fn default_for(bad: &BadOutcomes) -> Abandoned {
         match bad.latency_threshold_ms {
             Some(_) => Abandoned::Latency,
-            None => Abandoned::Exclude,
+            None => Abandoned::default(),
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    /// How the spec writes it.
+    pub fn to_json(self) -> Value {
         match self {
-            Abandoned::Exclude => "exclude",
-            Abandoned::Bad => "bad",
-            Abandoned::Latency => "latency",
+            Abandoned::Exclude => json!("exclude"),
+            Abandoned::Bad => json!("bad"),
+            Abandoned::Latency => json!("latency"),
+            Abandoned::BadAfterMs(ms) => json!({ "bad_after_ms": ms }),
+        }
+    }
+
+    /// Whether a request abandoned after `waited_ms` counts bad (else it is excluded).
+    pub fn is_bad(self, waited_ms: u64, latency_threshold_ms: Option<u32>) -> bool {
+        match self {
+            Abandoned::Exclude => false,
+            Abandoned::Bad => true,
+            Abandoned::Latency => latency_threshold_ms.is_some_and(|t| waited_ms > u64::from(t)),
+            Abandoned::BadAfterMs(ms) => waited_ms > u64::from(ms),
         }
     }
 }
@@ -428,7 +456,7 @@ impl RequestSli {
             out.insert("latency".into(), json!({"threshold_ms": ms}));
         }
         if self.abandoned != Abandoned::default_for(&self.bad) {
-            out.insert("abandoned".into(), json!(self.abandoned.as_str()));
+            out.insert("abandoned".into(), self.abandoned.to_json());
         }
         let mut exclude = Map::new();
         if !self.exclude.statuses.is_empty() {

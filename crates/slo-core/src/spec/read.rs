@@ -4,8 +4,8 @@
 use super::tiers::read_alert_metadata;
 use super::tiers::{read_alerts, SLO_ALERTS_FIELDS};
 use super::{
-    check_name, parse_grpc_status, Abandoned, Budgeting, Exclusions, RequestMatch, RequestSli,
-    Service, Sli, Slo, Spec, StatusMatch,
+    check_name, parse_grpc_status, Abandoned, BadOutcomes, Budgeting, Exclusions, RequestMatch,
+    RequestSli, Service, Sli, Slo, Spec, StatusMatch, MAX_ABANDONED_BAD_AFTER_MS,
 };
 use crate::decode::{kind, Errors, Object};
 use crate::duration::{format_duration, parse_duration};
@@ -318,26 +318,11 @@ fn read_request_sli(obj: &Object, path: &str, errors: &mut Errors) -> Option<Req
             };
         }
     }
-    sli.abandoned = match obj.string("abandoned", errors) {
-        None => Abandoned::default_for(&sli.bad),
-        Some("exclude") => Abandoned::Exclude,
-        Some("bad") => Abandoned::Bad,
-        Some("latency") if sli.bad.latency_threshold_ms.is_some() => Abandoned::Latency,
-        Some("latency") => {
-            errors.push(
-                &obj.path_of("abandoned"),
-                "\"latency\" needs latency.threshold_ms; allowed: \"exclude\" or \"bad\" for an SLO without a latency threshold",
-            );
-            Abandoned::Exclude
-        }
-        Some(other) => {
-            errors.push(
-                &obj.path_of("abandoned"),
-                format!("{other:?} is not allowed; allowed: {}", Abandoned::ALLOWED),
-            );
-            Abandoned::Exclude
-        }
+    sli.abandoned = match obj.get("abandoned").filter(|v| v.is_object()) {
+        Some(wait) => read_abandoned_wait(wait, &obj.path_of("abandoned"), errors),
+        None => read_abandoned_word(obj, &sli.bad, errors),
     };
+
     if sli.bad.statuses.is_empty()
         && sli.bad.grpc_statuses.is_empty()
         && sli.bad.latency_threshold_ms.is_none()
@@ -417,5 +402,53 @@ pub(super) fn check_unique_names(spec: &Spec, value: &Value, path: &str, errors:
                 errors.push(&format!("{service_path}.slos[{j}].name"), format!("{:?} names another SLO too; SLO names are metric labels and must be unique across the spec", slo.name));
             }
         }
+    }
+}
+
+/// `abandoned` as a word: `exclude`, `bad` or `latency`; the default when absent.
+fn read_abandoned_word(obj: &Object, bad: &BadOutcomes, errors: &mut Errors) -> Abandoned {
+    match obj.string("abandoned", errors) {
+        None => Abandoned::default_for(bad),
+        Some("exclude") => Abandoned::Exclude,
+        Some("bad") => Abandoned::Bad,
+        Some("latency") if bad.latency_threshold_ms.is_some() => Abandoned::Latency,
+        Some("latency") => {
+            errors.push(
+                &obj.path_of("abandoned"),
+                "\"latency\" needs latency.threshold_ms; allowed: \"exclude\" or \"bad\" for an SLO without a latency threshold",
+            );
+            Abandoned::Exclude
+        }
+        Some(other) => {
+            errors.push(
+                &obj.path_of("abandoned"),
+                format!("{other:?} is not allowed; allowed: {}", Abandoned::ALLOWED),
+            );
+            Abandoned::Exclude
+        }
+    }
+}
+
+/// `abandoned` as `{"bad_after_ms": N}`: bad once the client waited longer than N ms.
+fn read_abandoned_wait(value: &Value, path: &str, errors: &mut Errors) -> Abandoned {
+    let fallback = Abandoned::default();
+    let Some(wait) = Object::read(value, path, &["bad_after_ms"], errors) else {
+        return fallback;
+    };
+    let allowed =
+        format!("a whole number of milliseconds from 0 to {MAX_ABANDONED_BAD_AFTER_MS} (an hour)");
+    wait.required("bad_after_ms", &allowed, errors);
+    match wait.number("bad_after_ms", errors) {
+        Some(ms)
+            if (0.0..=f64::from(MAX_ABANDONED_BAD_AFTER_MS)).contains(&ms) && ms.fract() == 0.0 =>
+        {
+            Abandoned::BadAfterMs(ms as u32)
+        }
+        Some(ms) => {
+            let message = format!("{ms} is not allowed; allowed: {allowed}");
+            errors.push(&wait.path_of("bad_after_ms"), message);
+            fallback
+        }
+        None => fallback,
     }
 }
