@@ -1,76 +1,7 @@
-//! The documents of a stream: splitting it, reading each document's kind and metadata,
-//! resolving references between documents, and building the spec from the SLOs.
+//! The documents of a stream: reading each document's kind and metadata, resolving
+//! references between documents, and building the spec from the SLOs.
 
 use super::*;
-
-/// The non-empty documents of the stream as JSON values, numbered from 1, and the errors
-/// of those that could not be read.
-/// `allowed` names the documents the stream should hold, for the messages.
-pub(crate) fn split_documents(
-    yaml: &str,
-    allowed: &str,
-) -> (Vec<(usize, Value)>, Vec<OpenSloError>) {
-    use serde::Deserialize;
-    let (mut docs, mut errors) = (Vec::new(), Vec::new());
-    let (mut rest, mut first) = (yaml, 1);
-    'stream: loop {
-        for (i, doc) in serde_yaml_ng::Deserializer::from_str(rest).enumerate() {
-            let number = first + i;
-            match Value::deserialize(doc) {
-                Ok(Value::Null) => {}
-                Ok(value) => docs.push((number, value)),
-                Err(e) => {
-                    errors.push(OpenSloError {
-                        document: Some(number),
-                        kind: None,
-                        name: None,
-                        path: String::new(),
-                        message: format!(
-                            "not valid YAML: {e}; allowed: {allowed} separated by ---"
-                        ),
-                    });
-                    // The parser gives up on the rest of the stream at its first error, so
-                    // the documents after a broken one are read on their own.
-                    match e.location().and_then(|at| next_document(rest, at.line())) {
-                        Some(offset) => {
-                            rest = &rest[offset..];
-                            first = number + 1;
-                            continue 'stream;
-                        }
-                        None => break 'stream,
-                    }
-                }
-            }
-        }
-        break;
-    }
-    if docs.is_empty() && errors.is_empty() {
-        errors.push(OpenSloError {
-            document: None,
-            kind: None,
-            name: None,
-            path: String::new(),
-            message: format!("holds no document; allowed: {allowed} separated by ---"),
-        });
-    }
-    (docs, errors)
-}
-
-/// Where the first `---` line at or after line `line` (counted from 1) of `text` starts,
-/// if it is past the start of `text`.
-pub(super) fn next_document(text: &str, line: usize) -> Option<usize> {
-    let mut offset = 0;
-    for (n, l) in text.split_inclusive('\n').enumerate() {
-        let marker = l
-            .strip_prefix("---")
-            .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace));
-        if marker && n + 1 >= line && offset > 0 {
-            return Some(offset);
-        }
-        offset += l.len();
-    }
-    None
-}
 
 pub(super) struct Doc<'a> {
     pub(super) number: usize,

@@ -90,13 +90,15 @@
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
 //!
+//! A key written twice in one mapping is refused with both its lines (a YAML parser keeps
+//! the last one silently); merge keys (`<<: *anchor`) are applied.
+//!
 //! Every document is either imported or named by an error, and one error hides no other:
 //! the documents after one that is not valid YAML are read, and an SLO with a field that
 //! cannot be read still has its other fields checked.
 
 mod alert_policies;
 mod documents;
-pub(crate) use documents::split_documents;
 pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
 mod origins;
@@ -104,6 +106,8 @@ mod sli;
 mod slo;
 #[cfg(test)]
 mod tests;
+mod yaml;
+pub(crate) use yaml::split_documents;
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
