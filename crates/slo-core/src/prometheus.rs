@@ -438,7 +438,7 @@ fn read_expression(obj: &Object, key: &str, errors: &mut Errors) -> Option<Strin
         return None;
     }
     // A duration as long as the placeholder keeps the error's character positions.
-    match promql::check_expression(&in_range(text, "000000005m")) {
+    match promql::check_expression_with(text, WINDOW_PLACEHOLDER, "000000005m") {
         Ok(()) => Some(text.trim().to_string()),
         Err(e) => {
             errors.push(&path, format!("{e}; allowed: a PromQL expression"));
@@ -606,6 +606,21 @@ mod tests {
             "1 - (\nsum (rate(http_request_duration_seconds_bucket{job=\"api\",le=\"0.3\"}[5m]))\n/\nsum (rate(http_request_duration_seconds_count{job=\"api\"}[5m]))\n)"
         );
         assert_eq!(read_one(sli.to_json()), Ok(sli));
+    }
+
+    #[test]
+    fn a_syntax_error_quotes_the_query_as_written() {
+        // The check puts a duration where {{window}} is; the message shows the placeholder.
+        let errors =
+            read_one(json!({"error_ratio": "rate(x[{{window}}]) ) / rate(y[{{window}}])"}))
+                .unwrap_err();
+        assert_eq!(
+            errors,
+            ["sli.prometheus.error_ratio: does not parse as PromQL: at character 21 expected an operator or the end, found \") / rate(y[{\"; allowed: a PromQL expression"]
+        );
+        let errors =
+            read_one(json!({"error_ratio": "rate(x[{{window}}]) {{window}}"})).unwrap_err();
+        assert!(errors[0].contains("found \"{{window}}\""), "{errors:?}");
     }
 
     #[test]
