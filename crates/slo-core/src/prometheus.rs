@@ -307,6 +307,11 @@ pub fn rated_counter_expression(text: &str) -> Option<String> {
     Some(format!("rate(({})[{WINDOW_PLACEHOLDER}:1m])", text.trim()))
 }
 
+/// Whether a query has a window's placeholder: an expression the rules use as written.
+pub fn has_window(text: &str) -> bool {
+    text.contains(WINDOW_PLACEHOLDER) || text.contains(SLOTH_PLACEHOLDER)
+}
+
 fn summed_rate(selector: &str, range: &str, grouping: &[String]) -> String {
     let by = if grouping.is_empty() {
         String::new()
@@ -408,7 +413,7 @@ fn read_query(obj: &Object, key: &str, errors: &mut Errors) -> Option<Query> {
     if promql::check_selector(text).is_ok() {
         return Some(Query::Selector(text.trim().to_string()));
     }
-    if !text.contains(WINDOW_PLACEHOLDER) && !text.contains(SLOTH_PLACEHOLDER) {
+    if !has_window(text) {
         let problem = match promql::check_expression(text) {
             Ok(()) => {
                 "is an expression without {{window}}, so no rule can rate it over its windows"

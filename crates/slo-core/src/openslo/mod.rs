@@ -49,7 +49,10 @@
 //! error ratio) or `success` (its complement). Each query is a counter selector or an
 //! expression with `{{window}}` as its range; with `counter: true`, an instant expression
 //! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
-//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec. A `good` histogram `_bucket{..., le="X"}`
+//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec.
+//! With `counter: false` the queries are gauges, which must not be rated: only
+//! expressions that aggregate over `{{window}}` themselves are taken (as written), and a
+//! selector or instant expression is refused at `counter`. A `good` histogram `_bucket{..., le="X"}`
 //! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
 //! field for travels as SLO annotations of JSON text: [`ALERT_METADATA_ANNOTATION`],
 //! [`GROUPING_ANNOTATION`] and

@@ -174,7 +174,7 @@ impl<'a> Reader<'a> {
             }
         }
         if sources.iter().any(|(_, read)| read.prometheus) {
-            let sli = self.prometheus_ratio(d, &obj, &sources, path, counter == Some(true));
+            let sli = self.prometheus_ratio(d, &obj, &sources, path, counter);
             return sli.filter(|_| complete);
         }
         let mut e = Errors::default();
@@ -223,7 +223,7 @@ impl<'a> Reader<'a> {
         obj: &Object<'a>,
         sources: &[(&str, SourceRead)],
         path: &str,
-        counter: bool,
+        counter: Option<bool>,
     ) -> Option<SliDraft> {
         let mut e = Errors::default();
         if let Some((role, _)) = sources.iter().find(|(_, read)| !read.prometheus) {
@@ -288,13 +288,16 @@ impl<'a> Reader<'a> {
             if obj.get("good").is_none() && obj.get("bad").is_none() {
                 e.push(&obj.path_of("good"), "is required (or bad): the good events, a metricSource of type Prometheus with a query");
             }
+            if counter == Some(false) {
+                check_gauges(obj, &query, &mut e);
+            }
             for role in ["good", "bad", "total"] {
                 // A counter's instant expression (sum of a counter) is rated over each
                 // window as a subquery; the printed spec shows the expression used.
                 let rated = query(role)
                     .as_ref()
                     .and_then(Value::as_str)
-                    .filter(|_| counter)
+                    .filter(|_| counter == Some(true))
                     .and_then(crate::prometheus::rated_counter_expression);
                 if let Some(q) = rated.map(Value::from).or_else(|| query(role)) {
                     json.insert(role.into(), q);
@@ -402,5 +405,25 @@ impl<'a> Reader<'a> {
             fields,
             spec_path,
         })
+    }
+}
+
+/// With `counter: false` the queries are gauges. The rules rate a selector (and an
+/// instant expression, once rated as a subquery) as a counter, which would make a wrong
+/// SLI of a gauge; only expressions that aggregate over each window themselves fit.
+fn check_gauges(obj: &Object, query: &dyn Fn(&str) -> Option<Value>, e: &mut Errors) {
+    let rated: Vec<&str> = ["good", "bad", "total"]
+        .into_iter()
+        .filter(|role| {
+            query(role)
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|q| {
+                    crate::promql::check_selector(q).is_ok() || !crate::prometheus::has_window(q)
+                })
+        })
+        .collect();
+    if !rated.is_empty() {
+        e.push(&obj.path_of("counter"), format!("false (the queries are gauges) does not fit {}: a selector or an expression without {{{{window}}}} is a counter the rules rate over each window; allowed: true for counters, or, for gauges, expressions that aggregate them over {{{{window}}}} themselves, such as sum(sum_over_time(queue_ok[{{{{window}}}}]))", rated.join(" and ")));
     }
 }
