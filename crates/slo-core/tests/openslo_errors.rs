@@ -103,9 +103,9 @@ fn assert_accounted(docs: &[String]) {
         let stream: Vec<&str> = left.iter().map(|&i| docs[i].as_str()).collect();
         let stream = stream.join("---\n");
         let errors = match import(&stream) {
-            Ok(spec) => {
+            Ok(imported) => {
                 let values: Vec<Value> = left.iter().map(|&i| yaml_value(&docs[i])).collect();
-                let held = in_spec(&values, &spec);
+                let held = in_spec(&values, &imported.spec);
                 for (k, value) in values.iter().enumerate() {
                     assert!(
                         value.is_null() || held.contains(&k),

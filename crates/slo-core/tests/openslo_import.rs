@@ -2,7 +2,7 @@
 //! a word (what has no place in the spec is said as a warning), and the OpenSLO project's
 //! own documents taken as they are.
 
-use slo_core::openslo::{import, OpenSloError};
+use slo_core::openslo::{export, import, OpenSloError};
 use slo_core::spec::Spec;
 
 fn fixture(name: &str) -> String {
@@ -22,7 +22,7 @@ fn example(name: &str) -> String {
 }
 
 fn spec(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    import(yaml)
+    import(yaml).map(|i| i.spec)
 }
 
 fn errors(yaml: &str) -> Vec<String> {
@@ -59,4 +59,93 @@ fn a_gauge_is_not_rated_as_a_counter() {
         sli["good"],
         "sum(sum_over_time(orders_ok{job=\"orders\"}[{{window}}]))"
     );
+}
+
+/// The OpenSLO example with metadata of every kind on its SLO.
+fn with_metadata() -> String {
+    example("orders-prometheus.yaml").replace(
+        "  displayName: Orders availability\n",
+        "  displayName: Orders availability\n  labels:\n    team: orders\n    tier: \"1\"\n    tags: [checkout, revenue]\n    app.kubernetes.io/part-of: shop\n  annotations:\n    dashboard_url: https://grafana.example/d/orders\n    openslo.com/owner: orders@example.com\n",
+    )
+}
+
+#[test]
+fn an_slos_display_name_labels_and_annotations_are_carried() {
+    let spec = spec(&with_metadata()).unwrap();
+    let slo = spec.slos().next().unwrap().to_json();
+    assert_eq!(slo["display_name"], "Orders availability");
+    assert_eq!(
+        slo["labels"],
+        serde_json::json!({"team": "orders", "tier": "1"})
+    );
+    assert_eq!(
+        slo["annotations"],
+        serde_json::json!({"dashboard_url": "https://grafana.example/d/orders"})
+    );
+}
+
+fn warnings(yaml: &str) -> Vec<String> {
+    let imported = import(yaml).unwrap_or_else(|e| panic!("{e:#?}\n{yaml}"));
+    imported.warnings.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn what_the_spec_has_no_place_for_is_said() {
+    assert_eq!(
+        warnings(&with_metadata()),
+        [
+            "document 2 (SLO orders-availability): spec.objectives[0].displayName: is not carried: the SLO has one objective, whose name is the SLO's; give the SLO a display name (metadata.displayName) instead",
+            "document 2 (SLO orders-availability): metadata.labels.tags: is not carried: a list is not text; the spec's labels are Prometheus labels with text values, which the SLO's rules and alerts can carry",
+            "document 2 (SLO orders-availability): metadata.labels.app.kubernetes.io/part-of: is not carried: \"app.kubernetes.io/part-of\" is not a label name; allowed: letters, digits and '_', not starting with a digit or \"__\"; the spec's labels are Prometheus labels with text values, which the SLO's rules and alerts can carry",
+            "document 2 (SLO orders-availability): metadata.annotations.openslo.com/owner: is not carried: \"openslo.com/owner\" is not an annotation name; allowed: letters, digits and '_', not starting with a digit, such as runbook_url; the spec's annotations are Prometheus annotations with text values, which the SLO's rules and alerts can carry",
+        ]
+    );
+}
+
+#[test]
+fn metadata_of_other_documents_and_routing_are_said_not_carried() {
+    let yaml = example("orders-prometheus.yaml")
+        .replace(
+            "metadata:\n  name: orders\n",
+            "metadata:\n  name: orders\n  displayName: Orders\n  labels: {team: orders}\n",
+        )
+        .replace("    - displayName: Good\n", "    - ")
+        .replace(
+            "    metadata:\n      name: orders-good-requests\n",
+            "    metadata:\n      name: orders-good-requests\n      annotations: {note: counted at the load balancer}\n",
+        )
+        + "  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {name: fast, displayName: Fast burn}
+      spec:
+        alertWhenResolved: true
+        notificationTargets: [{targetRef: pager}]
+        conditions:
+          - kind: AlertCondition
+            metadata: {name: fast-burn}
+            spec:
+              severity: page
+              condition: {kind: burnrate, op: gte, threshold: 13.44, lookbackWindow: 1h, alertAfter: 5m}
+";
+    assert_eq!(
+        warnings(&yaml),
+        [
+            "document 1 (Service orders): metadata.displayName: is not carried: the spec keeps the display name, labels and annotations of SLOs only, not of a Service; put them on the SLO to have them carried",
+            "document 1 (Service orders): metadata.labels: is not carried: the spec keeps the display name, labels and annotations of SLOs only, not of a Service; put them on the SLO to have them carried",
+            "document 2 (SLO orders-availability): spec.indicator.metadata.annotations: is not carried: the spec keeps the display name, labels and annotations of SLOs only, not of an SLI; put them on the SLO to have them carried",
+            "document 2 (SLO orders-availability): spec.alertPolicies[0].metadata.displayName: is not carried: the spec keeps the display name, labels and annotations of SLOs only, not of an AlertPolicy; put them on the SLO to have them carried",
+            "document 2 (SLO orders-availability): spec.alertPolicies[0].spec.alertWhenResolved: is not carried: whether resolved alerts are notified is set on the Alertmanager receiver (send_resolved)",
+            "document 2 (SLO orders-availability): spec.alertPolicies[0].spec.notificationTargets[0].targetRef: no AlertNotificationTarget document is named \"pager\"; notification targets are not carried either way: routing stays with Alertmanager",
+        ]
+    );
+}
+
+#[test]
+fn an_slos_metadata_round_trips() {
+    let spec = spec(&with_metadata()).unwrap();
+    let yaml = export(&spec);
+    let again = import(&yaml).unwrap();
+    assert_eq!(again.warnings, [], "{yaml}");
+    assert_eq!(again.spec, spec, "{yaml}");
+    assert!(yaml.contains("displayName: Orders availability"), "{yaml}");
 }

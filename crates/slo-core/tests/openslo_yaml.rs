@@ -25,7 +25,7 @@ spec:
 ";
 
 fn spec(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    import(yaml)
+    import(yaml).map(|i| i.spec)
 }
 
 fn errors(yaml: &str) -> Vec<String> {

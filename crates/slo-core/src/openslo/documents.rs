@@ -15,20 +15,32 @@ pub(super) struct Doc<'a> {
 pub(super) struct Reader<'a> {
     pub(super) docs: Vec<Doc<'a>>,
     pub(super) problems: Vec<OpenSloError>,
+    /// What the spec has no place for, said rather than dropped.
+    pub(super) warnings: Vec<OpenSloError>,
     /// Documents referred to by an SLO.
     pub(super) used: BTreeSet<usize>,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn error(&mut self, doc: usize, path: &str, message: impl Into<String>) {
+        let e = self.at_document(doc, path, message.into());
+        self.problems.push(e);
+    }
+
+    pub(super) fn warn(&mut self, doc: usize, path: &str, message: impl Into<String>) {
+        let w = self.at_document(doc, path, message.into());
+        self.warnings.push(w);
+    }
+
+    fn at_document(&self, doc: usize, path: &str, message: String) -> OpenSloError {
         let d = &self.docs[doc];
-        self.problems.push(OpenSloError {
+        OpenSloError {
             document: Some(d.number),
             kind: d.kind.clone(),
             name: d.name.clone(),
             path: path.to_string(),
-            message: message.into(),
-        });
+            message,
+        }
     }
 
     pub(super) fn report(&mut self, doc: usize, errors: Errors) {
@@ -99,10 +111,13 @@ impl<'a> Reader<'a> {
                 .get("metadata")
                 .and_then(|m| read_metadata(m, "metadata", annotations, &mut errors));
             let doc = &mut self.docs[index];
-            doc.kind = kind_name;
+            doc.kind = kind_name.clone();
             doc.name = name;
             doc.metadata = obj.get("metadata");
             doc.spec = obj.get("spec");
+            if let Some(k) = kind_name.filter(|k| k != "SLO") {
+                self.warn_metadata(index, obj.get("metadata"), "metadata", &format!("a {k}"));
+            }
             let duplicate = self.docs[..index].iter().any(|d| {
                 d.kind.is_some()
                     && d.kind == self.docs[index].kind

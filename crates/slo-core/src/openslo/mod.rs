@@ -76,8 +76,18 @@
 //! switches every tier off. A policy must alert when breaching (`alertWhenBreaching` true
 //! or omitted) and not on missing data. Notification routing stays with Alertmanager:
 //! `notificationTargets` and `AlertNotificationTarget` documents are accepted and not
-//! carried, and so are display names, labels, other annotations and the descriptions of
-//! Service, SLI and alert documents (the SLO's description is carried).
+//! carried, and neither are the descriptions of Service, SLI and alert documents.
+//!
+//! ## Metadata, and the warnings
+//!
+//! An SLO's `metadata.displayName`, `labels` and `annotations` become the spec SLO's
+//! `display_name`, `labels` and `annotations` (the SLO's description is carried too).
+//! What has no place in the spec imports with a warning ([`Imported::warnings`], which the
+//! command prints on stderr) naming its document and field: labels that are not
+//! Prometheus labels with text values (a list, `app.kubernetes.io/name`), annotations whose
+//! names are not Prometheus annotation names, the display names, labels and annotations of
+//! other documents and of objectives, `alertWhenResolved`, and a `targetRef` that names no
+//! AlertNotificationTarget document.
 //!
 //! Durations are written as OpenSLO shorthands (`30d`, `6h`, `5m`), or in seconds (`90s`, an
 //! extension) when they are not whole minutes. Calendar windows are written with
@@ -104,6 +114,7 @@ mod alert_policies;
 mod documents;
 pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
+mod metadata;
 mod origins;
 mod sli;
 mod slo;
@@ -230,29 +241,42 @@ impl fmt::Display for OpenSloError {
 
 impl std::error::Error for OpenSloError {}
 
+/// A spec read from OpenSLO, and what the spec has no place for, each warning naming its
+/// document and field as an error does (the command prints them on stderr).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub spec: Spec,
+    pub warnings: Vec<OpenSloError>,
+}
+
 /// Reads OpenSLO v1 YAML (one or more `---`-separated documents) into a validated spec.
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
-pub fn import(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
+pub fn import(yaml: &str) -> Result<Imported, Vec<OpenSloError>> {
     let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
     let mut reader = Reader {
         docs: Vec::new(),
         problems: unreadable,
+        warnings: Vec::new(),
         used: BTreeSet::new(),
     };
     for (number, value) in &values {
         reader.read_document(*number, value);
     }
     let result = reader.build();
-    let mut seen = BTreeSet::new();
-    let mut problems: Vec<OpenSloError> = Vec::new();
-    for p in reader.problems {
-        if seen.insert(p.to_string()) {
-            problems.push(p);
-        }
-    }
+    // A document that several SLOs refer to is read, and says its problems, once for each.
+    let once = |list: Vec<OpenSloError>| {
+        let mut seen = BTreeSet::new();
+        list.into_iter()
+            .filter(|p| seen.insert(p.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let problems = once(reader.problems);
     match result {
-        Some(spec) if problems.is_empty() => Ok(spec),
+        Some(spec) if problems.is_empty() => Ok(Imported {
+            spec,
+            warnings: once(reader.warnings),
+        }),
         _ => Err(problems),
     }
 }
@@ -264,8 +288,7 @@ pub fn export(spec: &Spec) -> String {
     for service in &spec.services {
         docs.push(document(
             "Service",
-            &service.name,
-            Vec::new(),
+            metadata(&service.name, Vec::new()),
             map(Vec::new()),
         ));
     }

@@ -40,6 +40,12 @@ impl<'a> Reader<'a> {
             (Some(inline), None) => {
                 let sli_spec =
                     self.within(d, |e| read_inline(inline, "spec.indicator", "SLI", &[], e))?;
+                self.warn_metadata(
+                    d,
+                    inline.get("metadata"),
+                    "spec.indicator.metadata",
+                    "an SLI",
+                );
                 self.read_sli_spec(d, sli_spec, "spec.indicator.spec")
             }
             (None, Some(reference)) => {

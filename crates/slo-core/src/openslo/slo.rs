@@ -65,6 +65,13 @@ impl<'a> Reader<'a> {
             None => reported.push((".window", Reported::AndUnder)),
         }
         let objective = read_objective(&spec, &mut e);
+        if let Some(name) = objective.as_ref().and_then(|o| {
+            o.obj
+                .get("displayName")
+                .map(|_| o.obj.path_of("displayName"))
+        }) {
+            self.warn(d, &name, "is not carried: the SLO has one objective, whose name is the SLO's; give the SLO a display name (metadata.displayName) instead");
+        }
         match objective.as_ref().and_then(|o| Some((o, o.target?))) {
             Some((o, target)) => {
                 json.insert("target".into(), json!(target));
@@ -160,6 +167,7 @@ impl<'a> Reader<'a> {
             None => reported.push((".alerts", Reported::AndUnder)),
         }
         self.apply_slo_annotations(d, &mut json, &mut paths);
+        self.carry_slo_metadata(d, &mut json, &mut paths);
         Some(SloDraft {
             service,
             json: Value::Object(json),
