@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use slo_filter::options::FilterConfig;
+use slo_core::filter_config::FilterConfig;
 use slo_fuzz::{assert_refusal_explained, assert_spec_promises, text};
 
 fuzz_target!(|data: &[u8]| {

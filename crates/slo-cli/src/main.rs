@@ -4,12 +4,9 @@
 mod args;
 mod backtest;
 mod calculators;
-mod envoy_config;
-mod envoy_native;
 mod envoy_options;
 mod http;
 mod report;
-mod rules;
 mod table;
 
 use args::Args;
@@ -18,6 +15,7 @@ use slo_core::openslo;
 use slo_core::spec::Spec;
 use slo_core::target::parse_target;
 use slo_core::window::Window;
+use slo_gen::rules;
 use std::process::ExitCode;
 
 fn usage() -> String {
@@ -222,11 +220,13 @@ fn check(raw: &[String]) -> Result<String, Failure> {
 fn envoy_config(raw: &[String]) -> Result<String, Failure> {
     let (path, options) = envoy_options::options_from(raw).map_err(Failure::Usage)?;
     let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
-    envoy_config::render(&spec, &options).map_err(|refused| {
+    slo_gen::envoy::render(&spec, &options).map_err(|refused| {
         Failure::Invalid(
             refused
                 .lines()
-                .map(|line| format!("{path}: cannot count natively: {line}\n"))
+                .map(|line| {
+                    format!("{path}: cannot count natively: {line} (or use --counting wasm)\n")
+                })
                 .collect(),
         )
     })

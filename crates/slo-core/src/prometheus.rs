@@ -5,6 +5,7 @@
 // Without the full reader (the filter) nothing reads these sources.
 #![cfg_attr(not(feature = "full-reader"), allow(dead_code))]
 
+use crate::conventions::RESERVED_LABELS;
 use crate::decode::{as_string, kind, Errors, Object};
 use crate::promql;
 use serde_json::{json, Map, Value};
@@ -18,31 +19,6 @@ const SLOTH_PLACEHOLDER: &str = "{{.window}}";
 /// Every group is a separate set of series, burn rates and alerts: a few labels with a
 /// bounded set of values (route, method), never one per user or request.
 pub const MAX_GROUPING_LABELS: usize = 3;
-
-/// The label naming the tier of a burn-rate alert; prefixed, because `tier` is a label
-/// many teams use for their own service tiers (Sloth's examples do).
-pub const ALERT_TIER_LABEL: &str = "slo_tier";
-
-/// The filter's request counter as Prometheus sees it (Envoy's tag extraction turns the
-/// stat's `.slo=` and `.outcome=` segments into these labels): the rules and the backtest
-/// read the filter's events through it.
-pub const FILTER_REQUESTS_METRIC: &str = "slo_requests_total";
-/// The label carrying the SLO's name on the filter's series.
-pub const SLO_LABEL: &str = "slo";
-/// The label carrying a request's outcome (`classify::Outcome`) on the filter's counter.
-pub const OUTCOME_LABEL: &str = "outcome";
-
-/// Labels the rules set themselves: a grouping label or an alert label may not take them.
-pub const RESERVED_LABELS: &[&str] = &[
-    SLO_LABEL,
-    "service",
-    ALERT_TIER_LABEL,
-    "severity",
-    "window",
-    "le",
-    "alertname",
-    "__name__",
-];
 
 const FIELDS: &[&str] = &["good", "bad", "total", "error_ratio", "latency", "grouping"];
 const LATENCY_FIELDS: &[&str] = &["histogram", "selector", "le", "bounds"];

@@ -9,9 +9,9 @@
 use serde_json::{json, Map, Value};
 use slo_core::counters::Counts;
 use slo_core::duration::format_duration;
+use slo_core::filter_config::FilterConfig;
+use slo_core::stat_names::milli;
 use slo_core::{results, status};
-use slo_filter::names::milli;
-use slo_filter::options::FilterConfig;
 use std::process::ExitCode;
 
 mod helper;

@@ -15,8 +15,6 @@
 //! `slo_filter_errors_total{reason}` and the request continues untouched.
 
 pub mod host;
-pub mod names;
-pub mod options;
 
 #[cfg(target_arch = "wasm32")]
 mod shell;

@@ -4,8 +4,9 @@
 //! sends the requests and hands the answers to `History::from_prometheus`.
 
 use super::history::EventKind;
+use crate::conventions::{OUTCOME_LABEL, REQUESTS_METRIC, SLO_LABEL};
 use crate::duration::{format_duration, DAY};
-use crate::prometheus::{Counted, FILTER_REQUESTS_METRIC, OUTCOME_LABEL, SLO_LABEL};
+use crate::prometheus::Counted;
 use crate::spec::{Sli, Slo};
 use serde_json::Value;
 
@@ -95,9 +96,8 @@ pub fn history_queries(slo: &Slo, step: u64) -> Result<HistoryQueries, String> {
     let (events_are, events, total) = match &slo.sli {
         Sli::Request(_) => {
             let selector = format!("{SLO_LABEL}=\"{}\"", slo.name);
-            let increase = |matchers: &str| {
-                format!("sum(increase({FILTER_REQUESTS_METRIC}{{{matchers}}}[{range}]))")
-            };
+            let increase =
+                |matchers: &str| format!("sum(increase({REQUESTS_METRIC}{{{matchers}}}[{range}]))");
             (
                 EventKind::Good,
                 increase(&format!(

@@ -1,10 +1,10 @@
 //! The proxy-wasm shell: the root context (configuration, tick) of each VM; what it keeps
 //! per SLO is in `plugin`, what each request does in `request`.
 
-use crate::options::FilterConfig;
 use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{ContextType, LogLevel};
+use slo_core::filter_config::FilterConfig;
 use std::rc::Rc;
 use std::time::Duration;
 

@@ -2,13 +2,13 @@
 //! reloads) and the requests judged since the last tick; the tick's refresh and publish.
 
 use crate::host;
-use crate::names::{self, ErrorReason};
-use crate::options::{Counting, FilterConfig, StatusEndpoint};
 use proxy_wasm::hostcalls;
 use proxy_wasm::types::{MetricType, Status};
 use slo_core::classify::Outcome;
 use slo_core::counters::Counts;
+use slo_core::filter_config::{Counting, FilterConfig, StatusEndpoint};
 use slo_core::spec::{RequestSli, Slo};
+use slo_core::stat_names::{self as names, ErrorReason};
 use slo_core::status;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

@@ -3,12 +3,12 @@
 
 use super::plugin::{Needs, Plugin};
 use crate::host;
-use crate::names::ErrorReason;
-use crate::options::{Counting, StatusEndpoint};
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, MapType, Status};
 use slo_core::classify::{RequestFacts, ResponseFacts};
+use slo_core::filter_config::{Counting, StatusEndpoint};
 use slo_core::results;
+use slo_core::stat_names::ErrorReason;
 use std::rc::Rc;
 
 pub(super) struct Request {

@@ -16,9 +16,9 @@
 //! with native counting, `"duration_buckets": true` says the loggers count the duration
 //! buckets too (`--native-duration-buckets`), so the filter defines them.
 
+use crate::decode::{Errors, FieldError, Object};
+use crate::spec::Spec;
 use serde_json::Value;
-use slo_core::decode::{Errors, FieldError, Object};
-use slo_core::spec::Spec;
 
 pub const DEFAULT_TICK_SECONDS: u64 = 5;
 const MAX_TICK_SECONDS: u64 = 3600;

@@ -1,4 +1,4 @@
-//! `slo envoy-config SPEC --counting native`: the HTTP connection manager's access logs that
+//! Native counting: the HTTP connection manager's access logs that
 //! count every request SLO natively. Each SLO's outcome is one `envoy.access_loggers.stats`
 //! logger whose filter is the core's tree for that outcome (`slo_core::native`); its
 //! counters carry the filter's own stat names under the `wasmcustom` prefix, so they are the
@@ -10,7 +10,7 @@ use slo_core::classify::Outcome;
 use slo_core::histogram::bucket_bounds;
 use slo_core::native::{compile_spec, duration_buckets, Filter};
 use slo_core::spec::Spec;
-use slo_filter::names;
+use slo_core::stat_names as names;
 
 /// Envoy's namespace for Wasm-defined stats: a stats logger with this prefix increments
 /// the filter's counters.
@@ -64,7 +64,7 @@ pub fn access_logs(spec: &Spec, options: NativeOptions) -> Result<Vec<Value>, St
     let compiled = compile_spec(spec).map_err(|refusals| {
         refusals
             .iter()
-            .map(|r| format!("{r} (or use --counting wasm)\n"))
+            .map(|r| format!("{r}\n"))
             .collect::<String>()
     })?;
     let mut logs = Vec::new();
@@ -117,9 +117,9 @@ pub fn access_log_yaml(logs: &[Value], indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envoy_config::render;
-    use crate::envoy_options::{EnvoyConfigOptions, StatusListener};
-    use slo_filter::options::Counting;
+    use crate::envoy::options::{EnvoyConfigOptions, StatusListener};
+    use crate::envoy::render;
+    use slo_core::filter_config::Counting;
 
     #[test]
     fn each_outcome_is_one_logger_with_the_filters_stat_names() {
@@ -184,7 +184,7 @@ mod tests {
         let message = access_logs(&spec, NativeOptions::default()).unwrap_err();
         assert_eq!(message.lines().count(), 2, "{message}");
         assert!(message.starts_with("services[0].slos[0].sli.match.path_prefixes[0]: "));
-        assert!(message.ends_with("(or use --counting wasm)\n"));
+        assert!(message.ends_with('\n'));
     }
 
     #[test]

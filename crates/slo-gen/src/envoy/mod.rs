@@ -1,14 +1,16 @@
-//! `slo envoy-config SPEC`: a ready Envoy bootstrap with the SLO filter in front of one
+//! A ready Envoy bootstrap with the SLO filter in front of one
 //! upstream. It carries the spec as the filter's configuration, the `stats_config` tag
 //! extraction that turns the filter's stat names into Prometheus labels. The end-to-end tests, the demo and
 //! `filters/envoy/` all use this output, so the documented configuration is the tested one.
 
-use crate::envoy_native;
-use crate::envoy_options::{EnvoyConfigOptions, StatusListener, UpstreamProtocol};
+pub mod native;
+pub mod options;
+
+use options::{EnvoyConfigOptions, StatusListener, UpstreamProtocol};
 use serde_json::{json, Map, Value};
 use slo_core::classify::judged_path_prefixes;
+use slo_core::filter_config::Counting;
 use slo_core::spec::Spec;
-use slo_filter::options::Counting;
 
 /// Tag extraction for the filter's stat names (`<metric>.label=value...`, under Envoy's
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
@@ -68,14 +70,13 @@ fn filter_on_data_plane(options: &EnvoyConfigOptions) -> bool {
 }
 
 /// The Envoy bootstrap YAML, or (native counting) every reason the spec cannot be counted
-/// natively, one line each.
+/// natively, one line each, naming its field.
 pub fn render(spec: &Spec, options: &EnvoyConfigOptions) -> Result<String, String> {
     let access_log = match options.counting {
         Counting::Wasm => String::new(),
-        Counting::Native => envoy_native::access_log_yaml(
-            &envoy_native::access_logs(spec, options.native)?,
-            "          ",
-        ),
+        Counting::Native => {
+            native::access_log_yaml(&native::access_logs(spec, options.native)?, "          ")
+        }
     };
     let tags: String = STATS_TAGS
         .iter()
@@ -349,7 +350,6 @@ fn status_routes(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envoy_options::options_from;
 
     fn spec() -> Spec {
         Spec::from_json(r#"{"services":[{"name":"shop","slos":[
@@ -432,12 +432,10 @@ mod tests {
 
     #[test]
     fn a_grpc_upstream_gets_explicit_http2_and_the_default_stays_http1() {
-        let raw: Vec<String> = ["s.json", "--upstream-protocol", "http2"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let (_, options) = options_from(&raw).unwrap();
-        assert_eq!(options.upstream_protocol, UpstreamProtocol::Http2);
+        let options = EnvoyConfigOptions {
+            upstream_protocol: UpstreamProtocol::parse("http2").unwrap(),
+            ..Default::default()
+        };
         let protocol = &upstream_cluster(&options)["typed_extension_protocol_options"]
             ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
         assert_eq!(

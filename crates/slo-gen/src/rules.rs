@@ -1,4 +1,4 @@
-//! `slo rules SPEC`: Prometheus recording and alerting rules for every SLO: over the
+//! Prometheus recording and alerting rules for every SLO: over the
 //! filter's series for request SLIs, over the spec's own queries for Prometheus SLIs.
 //!
 //! The rules sum over every label but `slo` (and a Prometheus SLI's grouping labels), so
@@ -9,17 +9,11 @@
 use serde_json::{json, Map, Value};
 use slo_core::alert_metadata::Extras;
 use slo_core::alerts::{analyze_tiers, tier_windows, Severity};
+use slo_core::conventions::*;
 use slo_core::duration::format_duration;
 use slo_core::format;
-use slo_core::prometheus::{ALERT_TIER_LABEL, FILTER_REQUESTS_METRIC, OUTCOME_LABEL, SLO_LABEL};
 use slo_core::spec::{Budgeting, Sli, Slo, Spec};
 use slo_core::target::format_target;
-
-/// The alert every tier raises; `tier` and `severity` labels tell them apart.
-pub const ALERT_NAME: &str = "SloErrorBudgetBurn";
-/// The alert raised when an SLO's source has no series at all (Pyrra's "absent" alert):
-/// without it, a source that stopped reporting would look like a perfect one.
-pub const ABSENT_ALERT_NAME: &str = "SloMetricAbsent";
 
 /// Output formats: a plain rule file, or a Prometheus operator resource.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,14 +38,14 @@ impl Format {
 }
 
 fn error_ratio_record(window: u64) -> String {
-    format!("slo:error_ratio:rate{}", format_duration(window))
+    format!("{ERROR_RATIO_RECORD}{}", format_duration(window))
 }
 
 /// A timeslice SLO's burn over a window: the share of bad slices (`timeslices`) or the
 /// mean slice error ratio (`ratio_timeslices`), which alerts compare with the thresholds
 /// as occurrence SLOs compare their event error ratio.
 fn slice_ratio_record(window: u64) -> String {
-    format!("slo:bad_slices:ratio{}", format_duration(window))
+    format!("{BAD_SLICES_RECORD}{}", format_duration(window))
 }
 
 /// What an SLO's alerts and budget read over a window: events, or slices as the core
@@ -75,7 +69,7 @@ fn event_error_ratio(slo: &Slo, range: &str) -> String {
 /// What the "no data" alert watches: empty exactly when the source has no series.
 fn presence_expr(slo: &Slo, range: &str) -> String {
     match &slo.sli {
-        Sli::Request(_) => format!("{FILTER_REQUESTS_METRIC}{{{SLO_LABEL}=\"{}\"}}", slo.name),
+        Sli::Request(_) => format!("{REQUESTS_METRIC}{{{SLO_LABEL}=\"{}\"}}", slo.name),
         Sli::Prometheus(sli) => sli.presence(range),
     }
 }
@@ -83,7 +77,7 @@ fn presence_expr(slo: &Slo, range: &str) -> String {
 /// The filter's event error ratio over `range`, summed across instances.
 fn error_ratio_expr(selector: &str, range: &str) -> String {
     format!(
-        "sum by ({SLO_LABEL}) (rate({FILTER_REQUESTS_METRIC}{{{selector},{OUTCOME_LABEL}=\"bad\"}}[{range}]))\n/\nsum by ({SLO_LABEL}) (rate({FILTER_REQUESTS_METRIC}{{{selector}}}[{range}]))"
+        "sum by ({SLO_LABEL}) (rate({REQUESTS_METRIC}{{{selector},{OUTCOME_LABEL}=\"bad\"}}[{range}]))\n/\nsum by ({SLO_LABEL}) (rate({REQUESTS_METRIC}{{{selector}}}[{range}]))"
     )
 }
 
@@ -112,14 +106,14 @@ fn slice_ratio_expr(slo: &Slo, window: u64) -> Option<String> {
 }
 
 fn requests_record(window: u64) -> String {
-    format!("slo:requests:increase{}", format_duration(window))
+    format!("{REQUESTS_RECORD}{}", format_duration(window))
 }
 
 /// The labels every series and alert of an SLO carries.
 fn identity(service: &str, slo: &Slo) -> Map<String, Value> {
     let mut labels = Map::new();
-    labels.insert("slo".into(), json!(slo.name));
-    labels.insert("service".into(), json!(service));
+    labels.insert(SLO_LABEL.into(), json!(slo.name));
+    labels.insert(SERVICE_LABEL.into(), json!(service));
     labels
 }
 
@@ -131,13 +125,13 @@ fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
     let window_days = slo.window.nominal_seconds() as f64 / 86_400.0;
     let mut info = identity(service, slo);
     info.insert("sli".into(), json!(slo.sli.kind()));
-    info.insert("window".into(), json!(slo.window.to_string()));
+    info.insert(WINDOW_LABEL.into(), json!(slo.window.to_string()));
     info.insert("objective".into(), json!(format_target(slo.target)));
     vec![
-        json!({"record": "slo:objective:ratio", "expr": format!("vector({})", format::number(slo.target)), "labels": labels}),
-        json!({"record": "slo:error_budget:ratio", "expr": format!("vector({})", format::number(1.0 - slo.target)), "labels": labels}),
-        json!({"record": "slo:time_period:days", "expr": format!("vector({})", format::number(window_days)), "labels": labels}),
-        json!({"record": "slo:info", "expr": "vector(1)", "labels": info}),
+        json!({"record": OBJECTIVE_RECORD, "expr": format!("vector({})", format::number(slo.target)), "labels": labels}),
+        json!({"record": ERROR_BUDGET_RECORD, "expr": format!("vector({})", format::number(1.0 - slo.target)), "labels": labels}),
+        json!({"record": PERIOD_DAYS_RECORD, "expr": format!("vector({})", format::number(window_days)), "labels": labels}),
+        json!({"record": INFO_RECORD, "expr": "vector(1)", "labels": info}),
     ]
 }
 
@@ -148,7 +142,7 @@ fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &s
     for (key, value) in extra {
         labels.insert(key.to_string(), json!(value));
     }
-    labels.insert("severity".into(), json!(severity.as_str()));
+    labels.insert(SEVERITY_LABEL.into(), json!(severity.as_str()));
     let meta = &slo.alert_metadata;
     for (key, value) in meta.labels.iter() {
         labels.entry(key).or_insert_with(|| json!(value));
@@ -211,7 +205,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
         let record = requests_record(tier.long_window_seconds);
         let expr = match &slo.sli {
             Sli::Request(_) => Some(format!(
-                "sum by ({SLO_LABEL}) (increase({FILTER_REQUESTS_METRIC}{{{selector}}}[{range}]))"
+                "sum by ({SLO_LABEL}) (increase({REQUESTS_METRIC}{{{selector}}}[{range}]))"
             )),
             // The spec refuses a minimum rate for sources without an event count.
             Sli::Prometheus(sli) => sli
@@ -225,11 +219,8 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
     // Envoy gauges hold whole numbers, so the filter publishes thousandths; these give the
     // ratios their contract names back.
     let gauges = [
-        ("slo_burn_rate", "slo_burn_rate_milli"),
-        (
-            "slo_error_budget_remaining_ratio",
-            "slo_error_budget_remaining_milli",
-        ),
+        (BURN_RATE_RECORD, BURN_RATE_MILLI_METRIC),
+        (BUDGET_REMAINING_RECORD, BUDGET_REMAINING_MILLI_METRIC),
     ];
     for (record, gauge) in gauges.iter().filter(|_| slo.sli.request().is_some()) {
         rules.push(json!({
@@ -239,7 +230,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
         }));
     }
     rules.push(json!({
-        "record": "slo:error_budget_remaining:ratio",
+        "record": BUDGET_REMAINING_RATIO_RECORD,
         "expr": format!("1 - {}{{{selector}}} / {}", burn_record(slo, window_seconds), format::number(1.0 - slo.target)),
         "labels": labels,
     }));
@@ -263,7 +254,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
             );
         }
         rules.push(json!({
-            "alert": slo.alert_metadata.name.as_deref().unwrap_or(ALERT_NAME),
+            "alert": slo.alert_metadata.name.as_deref().unwrap_or(BURN_ALERT),
             "expr": expr,
             "labels": alert_labels(service, slo, tier.severity, &[(ALERT_TIER_LABEL, &tier.name)]),
             "annotations": alert_annotations(slo, tier.severity, [
@@ -307,7 +298,7 @@ fn absent_alert(service: &str, slo: &Slo) -> Value {
         Severity::Ticket
     };
     json!({
-        "alert": ABSENT_ALERT_NAME,
+        "alert": ABSENT_ALERT,
         "expr": format!("absent(\n{}\n)", presence_expr(slo, &format_duration(wait))),
         "for": format_duration(wait),
         "labels": alert_labels(service, slo, severity, &[]),

@@ -6,51 +6,55 @@
 //! configuration (SLO, tier and window names are checked by the core: lower-case letters,
 //! digits, `_`, `-`), never from request data.
 
-use slo_core::alerts::AlertTier;
-use slo_core::classify::Outcome;
-use slo_core::duration::format_duration;
+use crate::alerts::AlertTier;
+use crate::classify::Outcome;
+use crate::conventions::*;
+use crate::duration::format_duration;
 
 pub fn requests(slo: &str, outcome: Outcome) -> String {
-    format!("slo_requests_total.slo={slo}.outcome={}", outcome.as_str())
+    format!(
+        "{REQUESTS_METRIC}.{SLO_LABEL}={slo}.{OUTCOME_LABEL}={}",
+        outcome.as_str()
+    )
 }
 
 pub fn excluded(slo: &str) -> String {
-    format!("slo_requests_excluded_total.slo={slo}")
+    format!("{EXCLUDED_METRIC}.{SLO_LABEL}={slo}")
 }
 
 /// A cumulative bucket of the duration histogram, kept as a counter (the filter counts the
 /// buckets itself, exactly): `le` is the bound in ms, `None` for `+Inf`.
 pub fn duration_bucket(slo: &str, le: Option<u32>) -> String {
     match le {
-        Some(bound) => format!("slo_request_duration_milliseconds_bucket.slo={slo}.le={bound}"),
-        None => format!("slo_request_duration_milliseconds_bucket.slo={slo}.le=+Inf"),
+        Some(bound) => format!("{DURATION_METRIC}_bucket.{SLO_LABEL}={slo}.{BUCKET_LABEL}={bound}"),
+        None => format!("{DURATION_METRIC}_bucket.{SLO_LABEL}={slo}.{BUCKET_LABEL}=+Inf"),
     }
 }
 
 pub fn duration_sum(slo: &str) -> String {
-    format!("slo_request_duration_milliseconds_sum.slo={slo}")
+    format!("{DURATION_METRIC}_sum.{SLO_LABEL}={slo}")
 }
 
 pub fn duration_count(slo: &str) -> String {
-    format!("slo_request_duration_milliseconds_count.slo={slo}")
+    format!("{DURATION_METRIC}_count.{SLO_LABEL}={slo}")
 }
 
 /// Envoy gauges hold unsigned integers: burn rates are published in thousandths.
 pub fn burn_rate(slo: &str, window_seconds: u64) -> String {
     format!(
-        "slo_burn_rate_milli.slo={slo}.window={}",
+        "{BURN_RATE_MILLI_METRIC}.{SLO_LABEL}={slo}.{WINDOW_LABEL}={}",
         format_duration(window_seconds)
     )
 }
 
 /// In thousandths of the budget, floored at 0 (the status endpoint has the signed ratio).
 pub fn budget_remaining(slo: &str) -> String {
-    format!("slo_error_budget_remaining_milli.slo={slo}")
+    format!("{BUDGET_REMAINING_MILLI_METRIC}.{SLO_LABEL}={slo}")
 }
 
 pub fn alert_active(slo: &str, tier: &AlertTier) -> String {
     format!(
-        "slo_alert_active.slo={slo}.tier={}.severity={}",
+        "{ALERT_ACTIVE_METRIC}.{SLO_LABEL}={slo}.{TIER_LABEL}={}.{SEVERITY_LABEL}={}",
         tier.name,
         tier.severity.as_str()
     )
@@ -58,7 +62,7 @@ pub fn alert_active(slo: &str, tier: &AlertTier) -> String {
 
 /// The filter VM's linear memory on the worker that last ticked: the SLOs' sliding
 /// windows live there, so it grows with their number and length.
-pub const VM_MEMORY: &str = "slo_filter_vm_memory_bytes";
+pub const VM_MEMORY: &str = VM_MEMORY_METRIC;
 
 /// Why the filter let a request pass without counting it, or failed to publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +96,7 @@ impl ErrorReason {
 }
 
 pub fn filter_errors(reason: ErrorReason) -> String {
-    format!("slo_filter_errors_total.reason={}", reason.as_str())
+    format!("{FILTER_ERRORS_METRIC}.{REASON_LABEL}={}", reason.as_str())
 }
 
 /// A gauge value in thousandths: rounded, floored at 0, capped at the gauge's range.

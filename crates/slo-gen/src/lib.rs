@@ -1,0 +1,8 @@
+//! Generators: pure functions from a spec (and typed options) to the text a deployment
+//! loads: Prometheus rules (`rules`), Envoy's bootstrap with the filter and, for native
+//! counting, its stats access loggers (`envoy`). No I/O: the `slo` command and the browser
+//! call the same functions, so they give the same bytes.
+#![forbid(unsafe_code)]
+
+pub mod envoy;
+pub mod rules;
