@@ -291,7 +291,7 @@ fn the_base_stream_imports_every_document() {
 fn malformed() -> Vec<(Vec<String>, &'static str)> {
     vec![
         // Any document.
-        (case(4, SLO, "- a list\n- of strings\n"), "document 4: expected an object, found a list"),
+        (case(4, SLO, "- a list\n- of strings\n"), "document 4: [0]: expected an object, found the string \"a list\""),
         (case(4, SLO, "just words\n"), "document 4: expected an object, found the string"),
         (case(4, "apiVersion: openslo/v1", "apiVersion: openslo/v2"), "document 4 (SLO shop-availability): apiVersion: \"openslo/v2\" is not supported"),
         (case(4, "apiVersion: openslo/v1\n", ""), "document 4 (SLO shop-availability): apiVersion: is required"),

@@ -104,3 +104,21 @@ fn a_tab_on_the_first_line_has_its_line() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].contains("at line 1 column 1"), "{found:#?}");
 }
+
+#[test]
+fn a_list_of_documents_is_read_as_the_documents() {
+    let service = "apiVersion: openslo/v1\nkind: Service\nmetadata: {name: shop}\nspec: {}\n";
+    let indent = |doc: &str| {
+        let mut lines = doc.lines();
+        let first = format!("- {}\n", lines.next().unwrap());
+        first + &lines.map(|l| format!("  {l}\n")).collect::<String>()
+    };
+    let yaml = indent(service) + &indent(SLO);
+    assert_eq!(spec(&yaml), spec(&format!("{service}---\n{SLO}")));
+    // An error names the item.
+    let yaml = indent(service) + &indent(&SLO.replace("service: shop", "service: shops"));
+    assert_eq!(
+        errors(&yaml),
+        ["document 1 (SLO shop-availability): [1].spec.service: no Service document is named \"shops\"; did you mean “shop”? allowed: shop"]
+    );
+}

@@ -5,6 +5,8 @@ use super::*;
 
 pub(super) struct Doc<'a> {
     pub(super) number: usize,
+    /// Its place in a list of documents written as one YAML document.
+    pub(super) item: Option<usize>,
     pub(super) value: &'a Value,
     pub(super) kind: Option<String>,
     pub(super) name: Option<String>,
@@ -34,11 +36,16 @@ impl<'a> Reader<'a> {
 
     fn at_document(&self, doc: usize, path: &str, message: String) -> OpenSloError {
         let d = &self.docs[doc];
+        let path = match d.item {
+            Some(i) if path.is_empty() => format!("[{i}]"),
+            Some(i) => format!("[{i}].{path}"),
+            None => path.to_string(),
+        };
         OpenSloError {
             document: Some(d.number),
             kind: d.kind.clone(),
             name: d.name.clone(),
-            path: path.to_string(),
+            path,
             message,
         }
     }
@@ -57,10 +64,11 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub(super) fn read_document(&mut self, number: usize, value: &'a Value) {
+    pub(super) fn read_document(&mut self, number: usize, item: Option<usize>, value: &'a Value) {
         let index = self.docs.len();
         self.docs.push(Doc {
             number,
+            item,
             value,
             kind: None,
             name: None,

@@ -103,6 +103,9 @@
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
 //!
+//! A YAML document may also hold a list of documents; an error then names the item
+//! (`document 1 (SLO checkout): [2].spec.service: ...`).
+//!
 //! A key written twice in one mapping is refused with both its lines (a YAML parser keeps
 //! the last one silently); merge keys (`<<: *anchor`) are applied.
 //!
@@ -261,7 +264,23 @@ pub fn import(yaml: &str) -> Result<Imported, Vec<OpenSloError>> {
         used: BTreeSet::new(),
     };
     for (number, value) in &values {
-        reader.read_document(*number, value);
+        match value {
+            // A list holding nothing would be a document lost without a word.
+            Value::Array(items) if items.is_empty() => reader.problems.push(OpenSloError {
+                document: Some(*number),
+                kind: None,
+                name: None,
+                path: String::new(),
+                message: "is an empty list; allowed: a document, or a list of documents".into(),
+            }),
+            // Documents written as one list, as some tools write a stream.
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    reader.read_document(*number, Some(i), item);
+                }
+            }
+            _ => reader.read_document(*number, None, value),
+        }
     }
     let result = reader.build();
     // A document that several SLOs refer to is read, and says its problems, once for each.
