@@ -283,6 +283,36 @@ pub fn rated_counter_expression(text: &str) -> Option<String> {
     Some(format!("rate(({})[{WINDOW_PLACEHOLDER}:1m])", text.trim()))
 }
 
+/// `text` with each window placeholder as Go templates write it (`{{.window}}`, Sloth's,
+/// and `{{ .window }}` or `{{ window }}`, spaced) spelled `{{window}}`, as the spec has it.
+pub fn canonical_window(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let (before, after) = rest.split_at(start);
+        out.push_str(before);
+        let inner = &after[2..];
+        let name = inner.trim_start();
+        let name = name.strip_prefix('.').unwrap_or(name);
+        match name
+            .strip_prefix("window")
+            .map(str::trim_start)
+            .and_then(|tail| tail.strip_prefix("}}"))
+        {
+            Some(tail) => {
+                out.push_str(WINDOW_PLACEHOLDER);
+                rest = tail;
+            }
+            None => {
+                out.push_str("{{");
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether a query has a window's placeholder: an expression the rules use as written.
 pub fn has_window(text: &str) -> bool {
     text.contains(WINDOW_PLACEHOLDER) || text.contains(SLOTH_PLACEHOLDER)
@@ -411,7 +441,7 @@ fn read_expression(obj: &Object, key: &str, errors: &mut Errors) -> Option<Strin
     let text = obj.string(key, errors)?;
     let path = obj.path_of(key);
     if text.contains(SLOTH_PLACEHOLDER) {
-        errors.push(&path, format!("writes Sloth's {SLOTH_PLACEHOLDER}; allowed: {WINDOW_PLACEHOLDER} (slo import sloth converts Sloth specs)"));
+        errors.push(&path, format!("writes {SLOTH_PLACEHOLDER}, as Go templates do; allowed: {WINDOW_PLACEHOLDER} (slo openslo import and slo import sloth spell it so)"));
         return None;
     }
     if !text.contains(WINDOW_PLACEHOLDER) {
@@ -623,7 +653,7 @@ mod tests {
             ),
             (
                 json!({"error_ratio": "rate(x[{{.window}}])"}),
-                "sli.prometheus.error_ratio: writes Sloth's {{.window}}",
+                "sli.prometheus.error_ratio: writes {{.window}}, as Go templates do",
             ),
             (
                 json!({"error_ratio": "x", "latency": {}}),

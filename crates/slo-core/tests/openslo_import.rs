@@ -149,3 +149,28 @@ fn an_slos_metadata_round_trips() {
     assert_eq!(again.spec, spec, "{yaml}");
     assert!(yaml.contains("displayName: Orders availability"), "{yaml}");
 }
+
+#[test]
+fn the_window_placeholder_is_read_as_go_templates_write_it() {
+    let written = |placeholder: &str| {
+        example("orders-prometheus.yaml").replace(
+            "query: http_requests_total{job=\"orders\"}",
+            &format!("query: sum(rate(http_requests_total{{job=\"orders\"}}[{placeholder}]))"),
+        )
+    };
+    let canonical = spec(&written("{{window}}")).unwrap();
+    for placeholder in ["{{.window}}", "{{ .window }}", "{{ window }}"] {
+        assert_eq!(
+            spec(&written(placeholder)),
+            Ok(canonical.clone()),
+            "{placeholder}"
+        );
+    }
+    // A placeholder misspelt is refused with what OpenSLO users write, not the Sloth import.
+    let found = errors(&written("{{.windw}}"));
+    assert!(
+        found[0].contains("found \"{{.windw}}])\"; allowed: a counter selector"),
+        "{found:?}"
+    );
+    assert!(!found[0].contains("slo import sloth"), "{found:?}");
+}

@@ -47,7 +47,8 @@
 //! A `ratioMetric` whose sources have type `Prometheus` (spec: `query`) becomes the spec's
 //! `sli.prometheus`: `good` or `bad` with `total`, or `raw` with `rawType: failure` (the
 //! error ratio) or `success` (its complement). Each query is a counter selector or an
-//! expression with `{{window}}` as its range; with `counter: true`, an instant expression
+//! expression with `{{window}}` as its range (`{{.window}}` and `{{ .window }}`, as Go
+//! templates write it, are read as `{{window}}`); with `counter: true`, an instant expression
 //! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
 //! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec.
 //! With `counter: false` the queries are gauges, which must not be rated: only

@@ -400,11 +400,13 @@ impl<'a> Reader<'a> {
                 return None;
             };
             let read = Object::read(spec, &spec_path, keys, e)?;
+            let mut fields = spec.as_object().cloned()?;
             if prometheus {
                 read.required("query", "the PromQL query", e);
-                read.string("query", e)?;
+                let query = crate::prometheus::canonical_window(read.string("query", e)?);
+                fields.insert("query".into(), Value::String(query));
             }
-            spec.as_object().cloned()
+            Some(fields)
         })?;
         Some(SourceRead {
             prometheus,
