@@ -174,3 +174,16 @@ fn the_window_placeholder_is_read_as_go_templates_write_it() {
     );
     assert!(!found[0].contains("slo import sloth"), "{found:?}");
 }
+
+#[test]
+fn an_slo_without_a_time_window_gets_30_days_rolling_said_as_a_warning() {
+    let with = example("orders-prometheus.yaml");
+    let without = with.replace(
+        "  timeWindow:\n    - duration: 28d\n      isRolling: true\n",
+        "",
+    );
+    let imported = import(&without).unwrap_or_else(|e| panic!("{e:#?}"));
+    let expected = spec(&with.replace("duration: 28d", "duration: 30d")).unwrap();
+    assert_eq!(imported.spec, expected);
+    assert!(imported.warnings.iter().any(|w| w.to_string() == "document 2 (SLO orders-availability): spec.timeWindow: is not given: the window is 30 days, rolling (the toolkit's default); allowed: give it, such as [{duration: 30d, isRolling: true}]"), "{:#?}", imported.warnings);
+}

@@ -15,7 +15,7 @@
 //! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
 //! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
 //! | `objectives` | exactly one objective: `target` or `targetPercent` is the target |
-//! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y) |
+//! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y); omitted, `30d` with a warning |
 //! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
 //! | `budgetingMethod: Occurrences` | occurrences |
 //! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio |
