@@ -7,7 +7,7 @@ use slo_fuzz::{assert_refusal_explained, assert_spec_promises, text};
 
 fuzz_target!(|data: &[u8]| {
     match openslo::import(&text(data)) {
-        Ok(spec) => assert_spec_promises(&spec),
+        Ok(imported) => assert_spec_promises(&imported.spec),
         Err(errors) => assert_refusal_explained(errors.iter().map(|e| e.message.as_str())),
     }
 });

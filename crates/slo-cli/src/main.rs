@@ -160,7 +160,7 @@ pub(crate) fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String
     let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
     let errors: Vec<String> = match is_yaml {
         true => match openslo::import(&text) {
-            Ok(spec) => return Ok(Ok(spec)),
+            Ok(imported) => return Ok(Ok(warned(path, imported))),
             Err(errors) => errors.iter().map(ToString::to_string).collect(),
         },
         false => match Spec::from_json(&text) {
@@ -172,6 +172,14 @@ pub(crate) fn read_spec(command: &str, path: &str) -> Result<Result<Spec, String
         .iter()
         .map(|e| format!("{path}: {e}\n"))
         .collect()))
+}
+
+/// The imported spec, once what it has no place for is said on stderr.
+fn warned(path: &str, imported: openslo::Imported) -> Spec {
+    for warning in &imported.warnings {
+        eprintln!("{path}: warning: {warning}");
+    }
+    imported.spec
 }
 
 fn check(raw: &[String]) -> Result<String, Failure> {
@@ -276,9 +284,9 @@ fn openslo(raw: &[String]) -> Result<String, Failure> {
         Failure::Invalid(lines.iter().map(|e| format!("{path}: {e}\n")).collect())
     };
     if import {
-        let spec = openslo::import(&text)
+        let imported = openslo::import(&text)
             .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
-        Ok(pretty(&spec.to_json()))
+        Ok(pretty(&warned(&path, imported).to_json()))
     } else {
         let spec = Spec::from_json(&text)
             .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;

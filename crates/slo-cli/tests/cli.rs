@@ -317,6 +317,38 @@ fn check_warns_about_a_bad_status_an_exclusion_shadows_and_still_passes() {
 }
 
 #[test]
+fn openslo_import_says_on_stderr_what_the_spec_has_no_place_for() {
+    // The example's objective has a display name, which the spec has no place for.
+    for args in [
+        [
+            "openslo",
+            "import",
+            "examples/openslo/orders-prometheus.yaml",
+        ]
+        .as_slice(),
+        &["check", "examples/openslo/orders-prometheus.yaml"],
+    ] {
+        let out = slo(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "examples/openslo/orders-prometheus.yaml: warning: document 2 (SLO orders-availability): spec.objectives[0].displayName: is not carried: the SLO has one objective, whose name is the SLO's; give the SLO a display name (metadata.displayName) instead\n",
+            "{args:?}"
+        );
+    }
+    let out = slo(&[
+        "openslo",
+        "import",
+        "examples/openslo/orders-prometheus.yaml",
+    ]);
+    let spec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        spec["services"][0]["slos"][0]["display_name"],
+        "Orders availability"
+    );
+}
+
+#[test]
 fn every_bad_argument_is_reported_at_once() {
     let target = "“100” is not a valid target: 100% leaves no error budget; write a percentage below 100 such as 99.9, or a ratio between 0 and 1 such as 0.999";
     let error_ratio = |text: &str| {

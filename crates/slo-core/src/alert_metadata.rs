@@ -32,7 +32,7 @@ impl Texts {
         self.0.is_empty()
     }
 
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         Value::Object(
             self.iter()
                 .map(|(n, t)| (n.to_string(), json!(t)))
@@ -139,7 +139,7 @@ fn check_severity_label(name: &str) -> Result<(), String> {
     }
 }
 
-fn check_annotation_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_annotation_name(name: &str) -> Result<(), String> {
     if promql::is_label_name(name) {
         Ok(())
     } else {
@@ -148,7 +148,7 @@ fn check_annotation_name(name: &str) -> Result<(), String> {
 }
 
 /// A map of names to text; each name checked by `check_name`.
-fn read_texts(
+pub(crate) fn read_texts(
     obj: &Object,
     key: &str,
     check_name: fn(&str) -> Result<(), String>,

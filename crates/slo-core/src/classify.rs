@@ -239,8 +239,11 @@ mod tests {
             assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec.clone()));
             let openslo = crate::openslo::export(&spec);
             assert_eq!(
-                crate::openslo::import(&openslo).as_ref(),
-                Ok(&spec),
+                crate::openslo::import(&openslo),
+                Ok(crate::openslo::Imported {
+                    spec: spec.clone(),
+                    warnings: Vec::new()
+                }),
                 "{openslo}"
             );
             let outcome = spec

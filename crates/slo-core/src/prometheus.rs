@@ -283,6 +283,41 @@ pub fn rated_counter_expression(text: &str) -> Option<String> {
     Some(format!("rate(({})[{WINDOW_PLACEHOLDER}:1m])", text.trim()))
 }
 
+/// `text` with each window placeholder as Go templates write it (`{{.window}}`, Sloth's,
+/// and `{{ .window }}` or `{{ window }}`, spaced) spelled `{{window}}`, as the spec has it.
+pub fn canonical_window(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let (before, after) = rest.split_at(start);
+        out.push_str(before);
+        let inner = &after[2..];
+        let name = inner.trim_start();
+        let name = name.strip_prefix('.').unwrap_or(name);
+        match name
+            .strip_prefix("window")
+            .map(str::trim_start)
+            .and_then(|tail| tail.strip_prefix("}}"))
+        {
+            Some(tail) => {
+                out.push_str(WINDOW_PLACEHOLDER);
+                rest = tail;
+            }
+            None => {
+                out.push_str("{{");
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a query has a window's placeholder: an expression the rules use as written.
+pub fn has_window(text: &str) -> bool {
+    text.contains(WINDOW_PLACEHOLDER) || text.contains(SLOTH_PLACEHOLDER)
+}
+
 fn summed_rate(selector: &str, range: &str, grouping: &[String]) -> String {
     let by = if grouping.is_empty() {
         String::new()
@@ -384,7 +419,7 @@ fn read_query(obj: &Object, key: &str, errors: &mut Errors) -> Option<Query> {
     if promql::check_selector(text).is_ok() {
         return Some(Query::Selector(text.trim().to_string()));
     }
-    if !text.contains(WINDOW_PLACEHOLDER) && !text.contains(SLOTH_PLACEHOLDER) {
+    if !has_window(text) {
         let problem = match promql::check_expression(text) {
             Ok(()) => {
                 "is an expression without {{window}}, so no rule can rate it over its windows"
@@ -406,7 +441,7 @@ fn read_expression(obj: &Object, key: &str, errors: &mut Errors) -> Option<Strin
     let text = obj.string(key, errors)?;
     let path = obj.path_of(key);
     if text.contains(SLOTH_PLACEHOLDER) {
-        errors.push(&path, format!("writes Sloth's {SLOTH_PLACEHOLDER}; allowed: {WINDOW_PLACEHOLDER} (slo import sloth converts Sloth specs)"));
+        errors.push(&path, format!("writes {SLOTH_PLACEHOLDER}, as Go templates do; allowed: {WINDOW_PLACEHOLDER} (slo openslo import and slo import sloth spell it so)"));
         return None;
     }
     if !text.contains(WINDOW_PLACEHOLDER) {
@@ -414,7 +449,7 @@ fn read_expression(obj: &Object, key: &str, errors: &mut Errors) -> Option<Strin
         return None;
     }
     // A duration as long as the placeholder keeps the error's character positions.
-    match promql::check_expression(&in_range(text, "000000005m")) {
+    match promql::check_expression_with(text, WINDOW_PLACEHOLDER, "000000005m") {
         Ok(()) => Some(text.trim().to_string()),
         Err(e) => {
             errors.push(&path, format!("{e}; allowed: a PromQL expression"));
@@ -585,6 +620,21 @@ mod tests {
     }
 
     #[test]
+    fn a_syntax_error_quotes_the_query_as_written() {
+        // The check puts a duration where {{window}} is; the message shows the placeholder.
+        let errors =
+            read_one(json!({"error_ratio": "rate(x[{{window}}]) ) / rate(y[{{window}}])"}))
+                .unwrap_err();
+        assert_eq!(
+            errors,
+            ["sli.prometheus.error_ratio: does not parse as PromQL: at character 21 expected an operator or the end, found \") / rate(y[{\"; allowed: a PromQL expression"]
+        );
+        let errors =
+            read_one(json!({"error_ratio": "rate(x[{{window}}]) {{window}}"})).unwrap_err();
+        assert!(errors[0].contains("found \"{{window}}\""), "{errors:?}");
+    }
+
+    #[test]
     fn every_problem_is_named_with_its_path() {
         for (doc, wanted) in [
             (json!({}), "sli.prometheus: names no source"),
@@ -603,7 +653,7 @@ mod tests {
             ),
             (
                 json!({"error_ratio": "rate(x[{{.window}}])"}),
-                "sli.prometheus.error_ratio: writes Sloth's {{.window}}",
+                "sli.prometheus.error_ratio: writes {{.window}}, as Go templates do",
             ),
             (
                 json!({"error_ratio": "x", "latency": {}}),

@@ -45,6 +45,18 @@ pub fn check_expression(text: &str) -> Result<(), String> {
     parser.end()
 }
 
+/// Checks `text` with `stand_in` put for each `placeholder` (such as a duration for
+/// `{{window}}`), quoting `text` as written in the error. The two must be as long, so
+/// that character positions hold in both.
+pub fn check_expression_with(text: &str, placeholder: &str, stand_in: &str) -> Result<(), String> {
+    debug_assert_eq!(placeholder.chars().count(), stand_in.chars().count());
+    let checked = text.replace(placeholder, stand_in);
+    let mut parser = Parser::new(&checked);
+    parser.shown = text.chars().collect();
+    parser.expression()?;
+    parser.end()
+}
+
 /// Checks `text` as one instant vector selector (`metric{label="value"}` or `{...}` with
 /// a metric name matcher) and nothing else.
 pub fn check_selector(text: &str) -> Result<(), String> {
@@ -108,6 +120,8 @@ pub fn has_range(text: &str) -> Result<bool, String> {
 
 struct Parser<'a> {
     chars: Vec<char>,
+    /// The text as its author wrote it, for the messages.
+    shown: Vec<char>,
     at: usize,
     text: &'a str,
     /// Range and subquery brackets read so far.
@@ -118,6 +132,7 @@ impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
         Parser {
             chars: text.chars().collect(),
+            shown: text.chars().collect(),
             at: 0,
             text,
             ranges: 0,
@@ -147,7 +162,8 @@ impl<'a> Parser<'a> {
         let found = match self.peek() {
             None => "the end".to_string(),
             Some(_) => {
-                let rest: String = self.chars[self.at..].iter().take(12).collect();
+                let shown = self.shown.get(self.at..).unwrap_or_default();
+                let rest: String = shown.iter().take(12).collect();
                 format!("{rest:?}")
             }
         };

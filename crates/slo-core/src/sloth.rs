@@ -23,12 +23,9 @@
 
 use crate::decode::{as_string, Errors, Object};
 use crate::openslo::{at, split_documents, OpenSloError, Origins, Reported};
-use crate::prometheus::WINDOW_PLACEHOLDER;
+use crate::prometheus::canonical_window;
 use crate::spec::Spec;
 use serde_json::{json, Map, Value};
-
-/// Sloth's placeholder for the range of each window.
-const SLOTH_WINDOW: &str = "{{.window}}";
 
 /// Sloth's alert windows (its `google-30d.yaml` and `google-28d.yaml`): per tier, the
 /// budget percent, long window and short window. The same for both periods; Sloth's burn
@@ -444,10 +441,7 @@ fn read_sli(
             .get(key)
             .and_then(|v| as_string(v, &o.path_of(key), errors))?;
         fields.push((format!(".sli.prometheus.{ours}"), o.path_of(key)));
-        sli.insert(
-            ours.into(),
-            json!(text.trim().replace(SLOTH_WINDOW, WINDOW_PLACEHOLDER)),
-        );
+        sli.insert(ours.into(), json!(canonical_window(text.trim())));
         Some(())
     };
     match (obj.get("events"), obj.get("raw")) {

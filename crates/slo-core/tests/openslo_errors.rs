@@ -103,9 +103,9 @@ fn assert_accounted(docs: &[String]) {
         let stream: Vec<&str> = left.iter().map(|&i| docs[i].as_str()).collect();
         let stream = stream.join("---\n");
         let errors = match import(&stream) {
-            Ok(spec) => {
+            Ok(imported) => {
                 let values: Vec<Value> = left.iter().map(|&i| yaml_value(&docs[i])).collect();
-                let held = in_spec(&values, &spec);
+                let held = in_spec(&values, &imported.spec);
                 for (k, value) in values.iter().enumerate() {
                     assert!(
                         value.is_null() || held.contains(&k),
@@ -291,7 +291,7 @@ fn the_base_stream_imports_every_document() {
 fn malformed() -> Vec<(Vec<String>, &'static str)> {
     vec![
         // Any document.
-        (case(4, SLO, "- a list\n- of strings\n"), "document 4: expected an object, found a list"),
+        (case(4, SLO, "- a list\n- of strings\n"), "document 4: [0]: expected an object, found the string \"a list\""),
         (case(4, SLO, "just words\n"), "document 4: expected an object, found the string"),
         (case(4, "apiVersion: openslo/v1", "apiVersion: openslo/v2"), "document 4 (SLO shop-availability): apiVersion: \"openslo/v2\" is not supported"),
         (case(4, "apiVersion: openslo/v1\n", ""), "document 4 (SLO shop-availability): apiVersion: is required"),

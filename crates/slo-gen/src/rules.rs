@@ -136,15 +136,20 @@ fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
 }
 
 /// Alert labels: the SLO's identity and the rules' own, then what the spec adds for every
-/// alert and for this severity (which may rename the severity itself).
+/// alert (the alerts' labels before the SLO's, being more particular) and for this
+/// severity (which may rename the severity itself).
 fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &str)]) -> Value {
     let mut labels = identity(service, slo);
     for (key, value) in extra {
         labels.insert(key.to_string(), json!(value));
     }
     labels.insert(SEVERITY_LABEL.into(), json!(severity.as_str()));
-    let meta = &slo.alert_metadata;
-    for (key, value) in meta.labels.iter() {
+    for (key, value) in slo
+        .alert_metadata
+        .labels
+        .iter()
+        .chain(slo.metadata.labels.iter())
+    {
         labels.entry(key).or_insert_with(|| json!(value));
     }
     for (key, value) in extras_of(slo, severity).labels.iter() {
@@ -153,17 +158,18 @@ fn alert_labels(service: &str, slo: &Slo, severity: Severity, extra: &[(&str, &s
     Value::Object(labels)
 }
 
-/// Alert annotations: the generated ones, replaced or joined by the spec's own, for every
-/// alert and then for this severity.
+/// Alert annotations: the generated ones, replaced or joined by the spec's own, the SLO's,
+/// then those for every alert, then those for this severity.
 fn alert_annotations(slo: &Slo, severity: Severity, generated: [(&str, String); 2]) -> Value {
     let mut annotations = Map::new();
     for (key, value) in generated {
         annotations.insert(key.into(), json!(value));
     }
-    let meta = &slo.alert_metadata;
-    for (key, value) in meta
+    for (key, value) in slo
+        .metadata
         .annotations
         .iter()
+        .chain(slo.alert_metadata.annotations.iter())
         .chain(extras_of(slo, severity).annotations.iter())
     {
         annotations.insert(key.into(), json!(value));
@@ -331,4 +337,41 @@ pub fn render(spec: &Spec, format: Format) -> String {
     };
     let body = serde_yaml_ng::to_string(&document).unwrap_or_default();
     format!("{header}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alerts_of(spec: &str) -> Vec<Value> {
+        let spec = Spec::from_json(spec).unwrap();
+        let yaml = render(&spec, Format::RuleFile);
+        let rules: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        rules["groups"][0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r.get("alert").is_some())
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn an_slos_labels_and_annotations_are_on_its_alerts() {
+        let alerts = alerts_of(
+            r#"{"services":[{"name":"shop","slos":[{"name":"checkout","target":0.999,"window":"30d",
+                "labels":{"team":"orders","owner":"slo"},"annotations":{"dashboard_url":"d","summary":"s"},
+                "alerts":{"labels":{"owner":"alerts"}},
+                "sli":{"bad":{"status":["5xx"]}}}]}]}"#,
+        );
+        assert!(!alerts.is_empty());
+        for alert in &alerts {
+            assert_eq!(alert["labels"]["team"], "orders", "{alert}");
+            // The alerts' own labels are more particular than the SLO's.
+            assert_eq!(alert["labels"]["owner"], "alerts", "{alert}");
+            assert_eq!(alert["labels"]["slo"], "checkout", "{alert}");
+            assert_eq!(alert["annotations"]["dashboard_url"], "d", "{alert}");
+            assert_eq!(alert["annotations"]["summary"], "s", "{alert}");
+        }
+    }
 }

@@ -57,6 +57,12 @@ impl<'a> Reader<'a> {
         }
         let mut e = Errors::default();
         let spec = read_inline(item, path, "AlertPolicy", &[], &mut e);
+        self.warn_metadata(
+            d,
+            item.get("metadata"),
+            &join(path, "metadata"),
+            "an AlertPolicy",
+        );
         let name = item
             .get("metadata")
             .and_then(|m| m.get("name"))
@@ -91,17 +97,25 @@ impl<'a> Reader<'a> {
             if obj.boolean("alertWhenNoData", &mut e) == Some(true) {
                 e.push(&obj.path_of("alertWhenNoData"), "true is not supported: tiers do not alert on missing data; allowed: false or omitted");
             }
-            obj.boolean("alertWhenResolved", &mut e);
-            obj.array("notificationTargets", &mut e);
+            let resolved = obj.boolean("alertWhenResolved", &mut e).map(|_| obj.path_of("alertWhenResolved"));
+            let targets: Vec<(String, &str)> = obj
+                .array("notificationTargets", &mut e)
+                .into_iter()
+                .filter_map(|(path, t)| Some((join(&path, "targetRef"), t.get("targetRef")?.as_str()?)))
+                .collect();
             obj.required("conditions", "a list with one burn-rate condition", &mut e);
             let list = obj.array("conditions", &mut e);
             if obj.get("conditions").is_some_and(Value::is_array) && list.len() != 1 {
                 e.push(&obj.path_of("conditions"), format!("has {} conditions; allowed: exactly one, as OpenSLO v1 requires", list.len()));
             }
-            list
+            (list, resolved, targets)
         });
         let mut complete = e.is_empty();
         self.report(d, e);
+        let conditions = conditions.map(|(list, resolved, targets)| {
+            self.warn_routing(d, resolved, targets);
+            list
+        });
         // Every condition is read, though only one can make the tier: so each is checked,
         // and the documents it refers to are not taken for unreferenced ones.
         let mut tiers = Vec::new();
@@ -118,6 +132,23 @@ impl<'a> Reader<'a> {
         tier.paths
             .push((".name".into(), at(d, join(base, "metadata.name"))));
         Some(tier)
+    }
+
+    /// What routing a policy asks for, which stays with Alertmanager: said, since the
+    /// spec drops it, and a target that names no document said as such.
+    fn warn_routing(&mut self, d: usize, resolved: Option<String>, targets: Vec<(String, &str)>) {
+        if let Some(path) = resolved {
+            self.warn(d, &path, "is not carried: whether resolved alerts are notified is set on the Alertmanager receiver (send_resolved)");
+        }
+        for (path, name) in targets {
+            if self
+                .of_kind("AlertNotificationTarget")
+                .into_iter()
+                .all(|t| self.docs[t].name.as_deref() != Some(name))
+            {
+                self.warn(d, &path, format!("no AlertNotificationTarget document is named {name:?}; notification targets are not carried either way: routing stays with Alertmanager"));
+            }
+        }
     }
 
     /// The condition at `path` of policy document `d`: inline, or a document it refers to.
@@ -145,6 +176,12 @@ impl<'a> Reader<'a> {
                 let spec = self.within(d, |e| {
                     read_inline(item, path, "AlertCondition", CONDITION_ANNOTATIONS, e)
                 })?;
+                self.warn_metadata(
+                    d,
+                    item.get("metadata"),
+                    &join(path, "metadata"),
+                    "an AlertCondition",
+                );
                 (d, path.to_string(), spec)
             }
         };

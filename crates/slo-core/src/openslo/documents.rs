@@ -1,79 +1,12 @@
-//! The documents of a stream: splitting it, reading each document's kind and metadata,
-//! resolving references between documents, and building the spec from the SLOs.
+//! The documents of a stream: reading each document's kind and metadata, resolving
+//! references between documents, and building the spec from the SLOs.
 
 use super::*;
 
-/// The non-empty documents of the stream as JSON values, numbered from 1, and the errors
-/// of those that could not be read.
-/// `allowed` names the documents the stream should hold, for the messages.
-pub(crate) fn split_documents(
-    yaml: &str,
-    allowed: &str,
-) -> (Vec<(usize, Value)>, Vec<OpenSloError>) {
-    use serde::Deserialize;
-    let (mut docs, mut errors) = (Vec::new(), Vec::new());
-    let (mut rest, mut first) = (yaml, 1);
-    'stream: loop {
-        for (i, doc) in serde_yaml_ng::Deserializer::from_str(rest).enumerate() {
-            let number = first + i;
-            match Value::deserialize(doc) {
-                Ok(Value::Null) => {}
-                Ok(value) => docs.push((number, value)),
-                Err(e) => {
-                    errors.push(OpenSloError {
-                        document: Some(number),
-                        kind: None,
-                        name: None,
-                        path: String::new(),
-                        message: format!(
-                            "not valid YAML: {e}; allowed: {allowed} separated by ---"
-                        ),
-                    });
-                    // The parser gives up on the rest of the stream at its first error, so
-                    // the documents after a broken one are read on their own.
-                    match e.location().and_then(|at| next_document(rest, at.line())) {
-                        Some(offset) => {
-                            rest = &rest[offset..];
-                            first = number + 1;
-                            continue 'stream;
-                        }
-                        None => break 'stream,
-                    }
-                }
-            }
-        }
-        break;
-    }
-    if docs.is_empty() && errors.is_empty() {
-        errors.push(OpenSloError {
-            document: None,
-            kind: None,
-            name: None,
-            path: String::new(),
-            message: format!("holds no document; allowed: {allowed} separated by ---"),
-        });
-    }
-    (docs, errors)
-}
-
-/// Where the first `---` line at or after line `line` (counted from 1) of `text` starts,
-/// if it is past the start of `text`.
-pub(super) fn next_document(text: &str, line: usize) -> Option<usize> {
-    let mut offset = 0;
-    for (n, l) in text.split_inclusive('\n').enumerate() {
-        let marker = l
-            .strip_prefix("---")
-            .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace));
-        if marker && n + 1 >= line && offset > 0 {
-            return Some(offset);
-        }
-        offset += l.len();
-    }
-    None
-}
-
 pub(super) struct Doc<'a> {
     pub(super) number: usize,
+    /// Its place in a list of documents written as one YAML document.
+    pub(super) item: Option<usize>,
     pub(super) value: &'a Value,
     pub(super) kind: Option<String>,
     pub(super) name: Option<String>,
@@ -84,20 +17,37 @@ pub(super) struct Doc<'a> {
 pub(super) struct Reader<'a> {
     pub(super) docs: Vec<Doc<'a>>,
     pub(super) problems: Vec<OpenSloError>,
+    /// What the spec has no place for, said rather than dropped.
+    pub(super) warnings: Vec<OpenSloError>,
     /// Documents referred to by an SLO.
     pub(super) used: BTreeSet<usize>,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn error(&mut self, doc: usize, path: &str, message: impl Into<String>) {
+        let e = self.at_document(doc, path, message.into());
+        self.problems.push(e);
+    }
+
+    pub(super) fn warn(&mut self, doc: usize, path: &str, message: impl Into<String>) {
+        let w = self.at_document(doc, path, message.into());
+        self.warnings.push(w);
+    }
+
+    fn at_document(&self, doc: usize, path: &str, message: String) -> OpenSloError {
         let d = &self.docs[doc];
-        self.problems.push(OpenSloError {
+        let path = match d.item {
+            Some(i) if path.is_empty() => format!("[{i}]"),
+            Some(i) => format!("[{i}].{path}"),
+            None => path.to_string(),
+        };
+        OpenSloError {
             document: Some(d.number),
             kind: d.kind.clone(),
             name: d.name.clone(),
-            path: path.to_string(),
-            message: message.into(),
-        });
+            path,
+            message,
+        }
     }
 
     pub(super) fn report(&mut self, doc: usize, errors: Errors) {
@@ -114,10 +64,11 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub(super) fn read_document(&mut self, number: usize, value: &'a Value) {
+    pub(super) fn read_document(&mut self, number: usize, item: Option<usize>, value: &'a Value) {
         let index = self.docs.len();
         self.docs.push(Doc {
             number,
+            item,
             value,
             kind: None,
             name: None,
@@ -168,10 +119,13 @@ impl<'a> Reader<'a> {
                 .get("metadata")
                 .and_then(|m| read_metadata(m, "metadata", annotations, &mut errors));
             let doc = &mut self.docs[index];
-            doc.kind = kind_name;
+            doc.kind = kind_name.clone();
             doc.name = name;
             doc.metadata = obj.get("metadata");
             doc.spec = obj.get("spec");
+            if let Some(k) = kind_name.filter(|k| k != "SLO") {
+                self.warn_metadata(index, obj.get("metadata"), "metadata", &format!("a {k}"));
+            }
             let duplicate = self.docs[..index].iter().any(|d| {
                 d.kind.is_some()
                     && d.kind == self.docs[index].kind

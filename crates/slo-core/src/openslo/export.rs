@@ -18,11 +18,11 @@ pub(super) fn from_json(value: &Value) -> Yaml {
     serde_yaml_ng::to_value(value).expect("JSON values always convert to YAML")
 }
 
-pub(super) fn document(kind: &str, name: &str, annotations: Vec<(&str, Yaml)>, spec: Yaml) -> Yaml {
+pub(super) fn document(kind: &str, metadata: Yaml, spec: Yaml) -> Yaml {
     map(vec![
         ("apiVersion", s(API_VERSION)),
         ("kind", s(kind)),
-        ("metadata", metadata(name, annotations)),
+        ("metadata", metadata),
         ("spec", spec),
     ])
 }
@@ -231,7 +231,33 @@ pub(super) fn slo_document(service: &str, slo: &Slo) -> Yaml {
         ("objectives", Yaml::Sequence(vec![map(objective)])),
         ("alertPolicies", Yaml::Sequence(policies)),
     ]);
-    document("SLO", &slo.name, slo_annotations(slo), map(spec))
+    document("SLO", slo_metadata(slo), map(spec))
+}
+
+/// The SLO's name, display name, labels and annotations: the spec's own, and ours.
+// Without the full reader the spec holds only ours.
+#[cfg_attr(not(feature = "full-reader"), allow(unused_mut))]
+pub(super) fn slo_metadata(slo: &Slo) -> Yaml {
+    let mut pairs = vec![("name", s(&slo.name))];
+    let mut annotations: Vec<(&str, Yaml)> = slo_annotations(slo);
+    #[cfg(feature = "full-reader")]
+    {
+        let own = &slo.metadata;
+        if let Some(name) = &own.display_name {
+            pairs.push(("displayName", s(name)));
+        }
+        if !own.labels.is_empty() {
+            pairs.push((
+                "labels",
+                map(own.labels.iter().map(|(k, v)| (k, s(v))).collect()),
+            ));
+        }
+        annotations.extend(own.annotations.iter().map(|(k, v)| (k, s(v))));
+    }
+    if !annotations.is_empty() {
+        pairs.push(("annotations", map(annotations)));
+    }
+    map(pairs)
 }
 
 pub(super) fn alert_policy(tier: &AlertTier, window: u64) -> Yaml {

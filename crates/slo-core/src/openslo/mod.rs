@@ -15,7 +15,7 @@
 //! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
 //! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
 //! | `objectives` | exactly one objective: `target` or `targetPercent` is the target |
-//! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y) |
+//! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y); omitted, `30d` with a warning |
 //! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
 //! | `budgetingMethod: Occurrences` | occurrences |
 //! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio |
@@ -47,9 +47,13 @@
 //! A `ratioMetric` whose sources have type `Prometheus` (spec: `query`) becomes the spec's
 //! `sli.prometheus`: `good` or `bad` with `total`, or `raw` with `rawType: failure` (the
 //! error ratio) or `success` (its complement). Each query is a counter selector or an
-//! expression with `{{window}}` as its range; with `counter: true`, an instant expression
+//! expression with `{{window}}` as its range (`{{.window}}` and `{{ .window }}`, as Go
+//! templates write it, are read as `{{window}}`); with `counter: true`, an instant expression
 //! of counters (`sum(requests_total{...})`, as OpenSLO's own example writes) is rated over
-//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec. A `good` histogram `_bucket{..., le="X"}`
+//! each window as the subquery `rate((EXPR)[{{window}}:1m])`, shown in the printed spec.
+//! With `counter: false` the queries are gauges, which must not be rated: only
+//! expressions that aggregate over `{{window}}` themselves are taken (as written), and a
+//! selector or instant expression is refused at `counter`. A `good` histogram `_bucket{..., le="X"}`
 //! over the same histogram's `_count{...}` is read as a latency source. What OpenSLO has no
 //! field for travels as SLO annotations of JSON text: [`ALERT_METADATA_ANNOTATION`],
 //! [`GROUPING_ANNOTATION`] and
@@ -73,8 +77,18 @@
 //! switches every tier off. A policy must alert when breaching (`alertWhenBreaching` true
 //! or omitted) and not on missing data. Notification routing stays with Alertmanager:
 //! `notificationTargets` and `AlertNotificationTarget` documents are accepted and not
-//! carried, and so are display names, labels, other annotations and the descriptions of
-//! Service, SLI and alert documents (the SLO's description is carried).
+//! carried, and neither are the descriptions of Service, SLI and alert documents.
+//!
+//! ## Metadata, and the warnings
+//!
+//! An SLO's `metadata.displayName`, `labels` and `annotations` become the spec SLO's
+//! `display_name`, `labels` and `annotations` (the SLO's description is carried too).
+//! What has no place in the spec imports with a warning ([`Imported::warnings`], which the
+//! command prints on stderr) naming its document and field: labels that are not
+//! Prometheus labels with text values (a list, `app.kubernetes.io/name`), annotations whose
+//! names are not Prometheus annotation names, the display names, labels and annotations of
+//! other documents and of objectives, `alertWhenResolved`, and a `targetRef` that names no
+//! AlertNotificationTarget document.
 //!
 //! Durations are written as OpenSLO shorthands (`30d`, `6h`, `5m`), or in seconds (`90s`, an
 //! extension) when they are not whole minutes. Calendar windows are written with
@@ -90,20 +104,28 @@
 //! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
 //!
+//! A YAML document may also hold a list of documents; an error then names the item
+//! (`document 1 (SLO checkout): [2].spec.service: ...`).
+//!
+//! A key written twice in one mapping is refused with both its lines (a YAML parser keeps
+//! the last one silently); merge keys (`<<: *anchor`) are applied.
+//!
 //! Every document is either imported or named by an error, and one error hides no other:
 //! the documents after one that is not valid YAML are read, and an SLO with a field that
 //! cannot be read still has its other fields checked.
 
 mod alert_policies;
 mod documents;
-pub(crate) use documents::split_documents;
 pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
+mod metadata;
 mod origins;
 mod sli;
 mod slo;
 #[cfg(test)]
 mod tests;
+mod yaml;
+pub(crate) use yaml::split_documents;
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
@@ -223,29 +245,58 @@ impl fmt::Display for OpenSloError {
 
 impl std::error::Error for OpenSloError {}
 
+/// A spec read from OpenSLO, and what the spec has no place for, each warning naming its
+/// document and field as an error does (the command prints them on stderr).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub spec: Spec,
+    pub warnings: Vec<OpenSloError>,
+}
+
 /// Reads OpenSLO v1 YAML (one or more `---`-separated documents) into a validated spec.
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
-pub fn import(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
+pub fn import(yaml: &str) -> Result<Imported, Vec<OpenSloError>> {
     let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
     let mut reader = Reader {
         docs: Vec::new(),
         problems: unreadable,
+        warnings: Vec::new(),
         used: BTreeSet::new(),
     };
     for (number, value) in &values {
-        reader.read_document(*number, value);
-    }
-    let result = reader.build();
-    let mut seen = BTreeSet::new();
-    let mut problems: Vec<OpenSloError> = Vec::new();
-    for p in reader.problems {
-        if seen.insert(p.to_string()) {
-            problems.push(p);
+        match value {
+            // A list holding nothing would be a document lost without a word.
+            Value::Array(items) if items.is_empty() => reader.problems.push(OpenSloError {
+                document: Some(*number),
+                kind: None,
+                name: None,
+                path: String::new(),
+                message: "is an empty list; allowed: a document, or a list of documents".into(),
+            }),
+            // Documents written as one list, as some tools write a stream.
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    reader.read_document(*number, Some(i), item);
+                }
+            }
+            _ => reader.read_document(*number, None, value),
         }
     }
+    let result = reader.build();
+    // A document that several SLOs refer to is read, and says its problems, once for each.
+    let once = |list: Vec<OpenSloError>| {
+        let mut seen = BTreeSet::new();
+        list.into_iter()
+            .filter(|p| seen.insert(p.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let problems = once(reader.problems);
     match result {
-        Some(spec) if problems.is_empty() => Ok(spec),
+        Some(spec) if problems.is_empty() => Ok(Imported {
+            spec,
+            warnings: once(reader.warnings),
+        }),
         _ => Err(problems),
     }
 }
@@ -257,8 +308,7 @@ pub fn export(spec: &Spec) -> String {
     for service in &spec.services {
         docs.push(document(
             "Service",
-            &service.name,
-            Vec::new(),
+            metadata(&service.name, Vec::new()),
             map(Vec::new()),
         ));
     }

@@ -40,6 +40,12 @@ impl<'a> Reader<'a> {
             (Some(inline), None) => {
                 let sli_spec =
                     self.within(d, |e| read_inline(inline, "spec.indicator", "SLI", &[], e))?;
+                self.warn_metadata(
+                    d,
+                    inline.get("metadata"),
+                    "spec.indicator.metadata",
+                    "an SLI",
+                );
                 self.read_sli_spec(d, sli_spec, "spec.indicator.spec")
             }
             (None, Some(reference)) => {
@@ -174,7 +180,7 @@ impl<'a> Reader<'a> {
             }
         }
         if sources.iter().any(|(_, read)| read.prometheus) {
-            let sli = self.prometheus_ratio(d, &obj, &sources, path, counter == Some(true));
+            let sli = self.prometheus_ratio(d, &obj, &sources, path, counter);
             return sli.filter(|_| complete);
         }
         let mut e = Errors::default();
@@ -223,7 +229,7 @@ impl<'a> Reader<'a> {
         obj: &Object<'a>,
         sources: &[(&str, SourceRead)],
         path: &str,
-        counter: bool,
+        counter: Option<bool>,
     ) -> Option<SliDraft> {
         let mut e = Errors::default();
         if let Some((role, _)) = sources.iter().find(|(_, read)| !read.prometheus) {
@@ -288,13 +294,16 @@ impl<'a> Reader<'a> {
             if obj.get("good").is_none() && obj.get("bad").is_none() {
                 e.push(&obj.path_of("good"), "is required (or bad): the good events, a metricSource of type Prometheus with a query");
             }
+            if counter == Some(false) {
+                check_gauges(obj, &query, &mut e);
+            }
             for role in ["good", "bad", "total"] {
                 // A counter's instant expression (sum of a counter) is rated over each
                 // window as a subquery; the printed spec shows the expression used.
                 let rated = query(role)
                     .as_ref()
                     .and_then(Value::as_str)
-                    .filter(|_| counter)
+                    .filter(|_| counter == Some(true))
                     .and_then(crate::prometheus::rated_counter_expression);
                 if let Some(q) = rated.map(Value::from).or_else(|| query(role)) {
                     json.insert(role.into(), q);
@@ -391,16 +400,38 @@ impl<'a> Reader<'a> {
                 return None;
             };
             let read = Object::read(spec, &spec_path, keys, e)?;
+            let mut fields = spec.as_object().cloned()?;
             if prometheus {
                 read.required("query", "the PromQL query", e);
-                read.string("query", e)?;
+                let query = crate::prometheus::canonical_window(read.string("query", e)?);
+                fields.insert("query".into(), Value::String(query));
             }
-            spec.as_object().cloned()
+            Some(fields)
         })?;
         Some(SourceRead {
             prometheus,
             fields,
             spec_path,
         })
+    }
+}
+
+/// With `counter: false` the queries are gauges. The rules rate a selector (and an
+/// instant expression, once rated as a subquery) as a counter, which would make a wrong
+/// SLI of a gauge; only expressions that aggregate over each window themselves fit.
+fn check_gauges(obj: &Object, query: &dyn Fn(&str) -> Option<Value>, e: &mut Errors) {
+    let rated: Vec<&str> = ["good", "bad", "total"]
+        .into_iter()
+        .filter(|role| {
+            query(role)
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|q| {
+                    crate::promql::check_selector(q).is_ok() || !crate::prometheus::has_window(q)
+                })
+        })
+        .collect();
+    if !rated.is_empty() {
+        e.push(&obj.path_of("counter"), format!("false (the queries are gauges) does not fit {}: a selector or an expression without {{{{window}}}} is a counter the rules rate over each window; allowed: true for counters, or, for gauges, expressions that aggregate them over {{{{window}}}} themselves, such as sum(sum_over_time(queue_ok[{{{{window}}}}]))", rated.join(" and ")));
     }
 }

@@ -56,7 +56,13 @@ impl<'a> Reader<'a> {
             &mut e,
         );
         let service = spec.string("service", &mut e).map(str::to_string);
-        let window = read_time_window(&spec, &mut e);
+        let window = if spec.get("timeWindow").is_none() {
+            // OpenSLO leaves the window optional; the toolkit's default is said, not assumed.
+            self.warn(d, "spec.timeWindow", "is not given: the window is 30 days, rolling (the toolkit's default); allowed: give it, such as [{duration: 30d, isRolling: true}]");
+            Some(Window::Rolling { seconds: 30 * DAY })
+        } else {
+            read_time_window(&spec, &mut e)
+        };
         match window {
             Some(w) => {
                 json.insert("window".into(), json!(w.to_string()));
@@ -65,6 +71,13 @@ impl<'a> Reader<'a> {
             None => reported.push((".window", Reported::AndUnder)),
         }
         let objective = read_objective(&spec, &mut e);
+        if let Some(name) = objective.as_ref().and_then(|o| {
+            o.obj
+                .get("displayName")
+                .map(|_| o.obj.path_of("displayName"))
+        }) {
+            self.warn(d, &name, "is not carried: the SLO has one objective, whose name is the SLO's; give the SLO a display name (metadata.displayName) instead");
+        }
         match objective.as_ref().and_then(|o| Some((o, o.target?))) {
             Some((o, target)) => {
                 json.insert("target".into(), json!(target));
@@ -160,6 +173,7 @@ impl<'a> Reader<'a> {
             None => reported.push((".alerts", Reported::AndUnder)),
         }
         self.apply_slo_annotations(d, &mut json, &mut paths);
+        self.carry_slo_metadata(d, &mut json, &mut paths);
         Some(SloDraft {
             service,
             json: Value::Object(json),
@@ -232,11 +246,6 @@ pub(super) fn read_shorthand(obj: &Object, key: &str, e: &mut Errors) -> Option<
 
 pub(super) fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> {
     let before = e.0.len();
-    spec.required(
-        "timeWindow",
-        "one rolling window (duration, isRolling: true) or calendar window (duration, calendar)",
-        e,
-    );
     let items = spec.array("timeWindow", e);
     if spec.get("timeWindow").is_some_and(Value::is_array) && items.len() != 1 {
         e.push(

@@ -33,7 +33,7 @@ spec:
 
 #[test]
 fn reads_a_ratio_slo_with_default_tiers() {
-    let spec = import(RATIO).unwrap();
+    let spec = import(RATIO).unwrap().spec;
     assert_eq!(spec.services[0].name, "checkout");
     let slo = &spec.services[0].slos[0];
     assert_eq!(slo.target, 0.999);
@@ -108,7 +108,7 @@ fn an_inexact_threshold_travels_with_the_budget_fraction_annotation() {
     }]}]}));
     let yaml = export(&spec);
     assert!(yaml.contains(BUDGET_FRACTION_ANNOTATION), "{yaml}");
-    assert_eq!(import(&yaml), Ok(spec));
+    assert_eq!(import(&yaml).map(|i| i.spec), Ok(spec));
 }
 
 #[test]
@@ -197,7 +197,7 @@ spec:
     lookbackWindow: 3d
 "
     );
-    let spec = import(&yaml).unwrap();
+    let spec = import(&yaml).unwrap().spec;
     let tiers = &spec.services[0].slos[0].alerts;
     assert_eq!(tiers.len(), 2);
     assert_eq!(
@@ -220,9 +220,11 @@ spec:
 
 #[test]
 fn an_empty_policy_list_switches_tiers_off() {
-    let spec = import(&format!("{RATIO}  alertPolicies: []\n")).unwrap();
+    let spec = import(&format!("{RATIO}  alertPolicies: []\n"))
+        .unwrap()
+        .spec;
     assert!(spec.services[0].slos[0].alerts.is_empty());
-    assert_eq!(import(&export(&spec)), Ok(spec));
+    assert_eq!(import(&export(&spec)).map(|i| i.spec), Ok(spec));
 }
 
 #[test]

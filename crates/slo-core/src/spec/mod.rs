@@ -10,8 +10,13 @@ use crate::prometheus::PrometheusSli;
 use crate::window::Window;
 use serde_json::{json, Map, Value};
 
+#[cfg(feature = "full-reader")]
+mod metadata;
 mod read;
 mod tiers;
+
+#[cfg(feature = "full-reader")]
+pub use metadata::SloMetadata;
 
 use read::{check_unique_names, read_spec};
 pub(crate) use tiers::{read_alerts, TIER_FIELDS_OF_ALERTS};
@@ -44,6 +49,9 @@ pub struct Slo {
     /// Not read without the full reader (the filter, which raises no alerts of its own).
     #[cfg(feature = "full-reader")]
     pub alert_metadata: AlertMetadata,
+    /// Its display name, labels and annotations. Not read without the full reader either.
+    #[cfg(feature = "full-reader")]
+    pub metadata: SloMetadata,
 }
 
 /// Where an SLO's good and bad events come from.
@@ -339,6 +347,10 @@ impl Slo {
     pub fn to_json(&self) -> Value {
         let mut out = Map::new();
         out.insert("name".into(), json!(self.name));
+        #[cfg(feature = "full-reader")]
+        if let Some(name) = &self.metadata.display_name {
+            out.insert("display_name".into(), json!(name));
+        }
         if let Some(d) = &self.description {
             out.insert("description".into(), json!(d));
         }
@@ -362,6 +374,12 @@ impl Slo {
         alerts.extend(self.alert_metadata.to_json());
         if !alerts.is_empty() {
             out.insert("alerts".into(), Value::Object(alerts));
+        }
+        #[cfg(feature = "full-reader")]
+        for (key, value) in self.metadata.to_json() {
+            if key != "display_name" {
+                out.insert(key, value);
+            }
         }
         Value::Object(out)
     }

@@ -66,12 +66,15 @@ pub(super) fn read_name(obj: &Object, errors: &mut Errors) -> Option<String> {
 
 const SLO_FIELDS: &[&str] = &[
     "name",
+    "display_name",
     "description",
     "target",
     "window",
     "budgeting",
     "sli",
     "alerts",
+    "labels",
+    "annotations",
 ];
 
 fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
@@ -116,6 +119,8 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
     };
     #[cfg(feature = "full-reader")]
     let alert_metadata = read_alert_metadata(&obj, errors);
+    #[cfg(feature = "full-reader")]
+    let metadata = super::SloMetadata::read(&obj, errors);
     if let (Some(Sli::Prometheus(source)), Some(tiers)) = (&sli, &alerts) {
         if !source.has_event_count() && tiers.iter().any(|t| t.min_events_per_second.is_some()) {
             errors.push(&obj.path_of("alerts"), "sets min_events_per_second, but an error_ratio source has no event count to guard with; allowed: no minimum rate, or good or bad with total");
@@ -134,6 +139,8 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
         alerts: alerts?,
         #[cfg(feature = "full-reader")]
         alert_metadata,
+        #[cfg(feature = "full-reader")]
+        metadata,
     })
 }
 
