@@ -20,7 +20,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
 step "cargo clippy (wasm shells)"
-for crate_target in slo-filter:wasm32-wasip1 slo-web:wasm32-unknown-unknown slo-web-backtest:wasm32-unknown-unknown; do
+for crate_target in slo-filter:wasm32-wasip1 slo-web:wasm32-unknown-unknown slo-web-backtest:wasm32-unknown-unknown slo-web-editor:wasm32-unknown-unknown; do
   crate=${crate_target%%:*}
   cargo clippy -p "$crate" --target "${crate_target#*:}" -- -D warnings
 done

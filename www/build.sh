@@ -18,10 +18,11 @@ have=$(wasm-bindgen --version | awk '{print $2}')
 [ "$want" = "$have" ] || die "wasm-bindgen CLI is $have but Cargo.lock pins the crate at $want; run scripts/setup.sh"
 
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-# Two wasm modules: slo_web for every calculator, and slo_web_backtest, loaded only by
-# <slo-backtest> (its history reader and replay would add a third to every page).
-crates=(slo_web slo_web_backtest)
-cargo build --quiet -p slo-web -p slo-web-backtest --target wasm32-unknown-unknown --profile release-wasm
+# Three wasm modules: slo_web for every calculator; slo_web_backtest, loaded only by
+# <slo-backtest> and <slo-report> (its history reader and replay would add a third to every
+# page); slo_web_editor, loaded only by <slo-editor> (the spec readers and generators).
+crates=(slo_web slo_web_backtest slo_web_editor)
+cargo build --quiet -p slo-web -p slo-web-backtest -p slo-web-editor --target wasm32-unknown-unknown --profile release-wasm
 
 out="$root/www/pkg"
 rm -rf "$out"

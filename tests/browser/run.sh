@@ -18,6 +18,9 @@ for module in playwright-core axe-core; do
 done
 
 bash www/build.sh
+# The editor's downloaded Envoy configuration is validated by Envoy, which loads the filter.
+cargo build --quiet --profile release-filter --target wasm32-wasip1 -p slo-filter
+export SLO_FILTER_WASM="${CARGO_TARGET_DIR:-$root/target}/wasm32-wasip1/release-filter/slo_filter.wasm"
 
 artifacts="$root/tests/artifacts/browser"
 mkdir -p "$artifacts"

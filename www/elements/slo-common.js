@@ -38,6 +38,13 @@ export function loadErrorText(error) {
     (csp ? " The page's Content Security Policy must allow 'wasm-unsafe-eval' in script-src." : '');
 }
 
+/** Saves `text` as a file named `name`, from memory (a Blob): nothing goes over the network. */
+export function saveText(text, type, name) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  Object.assign(document.createElement('a'), { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text made safe for HTML. */
 export const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);

@@ -6,7 +6,7 @@
 // into a ticket; nothing is sent anywhere. `src` (fetched once, from where the page
 // says) is optional: the reader can drop, choose or paste a file instead.
 // Like <slo-backtest>, not part of slo-elements.js: it loads the backtest's wasm module.
-import { SloElement, esc, labelCells, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement, esc, labelCells, saveText, titleHTML, regionLabel } from './slo-common.js';
 import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 export class SloReport extends withHistory(SloElement) {
@@ -84,11 +84,9 @@ td time { white-space: nowrap; }`;
     if (!this.last) return;
     const [text, type, extension] = format === 'csv'
       ? [this.last.csv, 'text/csv;charset=utf-8', 'csv'] : [this.last.markdown, 'text/markdown;charset=utf-8', 'md'];
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: this.fileName(extension) });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-    this.said(`Saved ${link.download}.`);
+    const name = this.fileName(extension);
+    saveText(text, type, name);
+    this.said(`Saved ${name}.`);
   }
 
   async copy() {

@@ -30,6 +30,9 @@ copy(join(www, 'pkg/slo_web_bg.wasm'), 'pkg/slo_web_bg.wasm');
 // The backtest's own module, loaded only by pages with <slo-backtest> or <slo-report>.
 copy(join(www, 'pkg/slo_web_backtest.js'), 'pkg/slo_web_backtest.js');
 copy(join(www, 'pkg/slo_web_backtest_bg.wasm'), 'pkg/slo_web_backtest_bg.wasm');
+// The editor's own module (spec readers and generators), loaded only by <slo-editor>.
+copy(join(www, 'pkg/slo_web_editor.js'), 'pkg/slo_web_editor.js');
+copy(join(www, 'pkg/slo_web_editor_bg.wasm'), 'pkg/slo_web_editor_bg.wasm');
 // The Hugo module: the shortcodes and their partial; config.toml mounts the files above
 // into the site's static/slo/, where the partial loads them from.
 // One per element: the workshop's own slo-figure reads the workshop's build data.
@@ -56,7 +59,7 @@ writeFileSync(join(out, 'README.md'), readme);
 const pkg = {
   name: 'slo-elements',
   version: crate.version,
-  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest, compliance report); every figure from the Rust SLO core compiled to WebAssembly',
+  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest, compliance report) and a spec editor; every figure from the Rust SLO core compiled to WebAssembly',
   license: crate.license,
   type: 'module',
   exports: {

@@ -265,7 +265,7 @@ fn import(raw: &[String]) -> Result<String, Failure> {
     let spec = slo_core::sloth::import(&text, period).map_err(|errors| {
         Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
     })?;
-    Ok(pretty(&spec.to_json()))
+    Ok(spec.to_json_text())
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {
@@ -286,7 +286,7 @@ fn openslo(raw: &[String]) -> Result<String, Failure> {
     if import {
         let imported = openslo::import(&text)
             .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
-        Ok(pretty(&warned(&path, imported).to_json()))
+        Ok(warned(&path, imported).to_json_text())
     } else {
         let spec = Spec::from_json(&text)
             .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;

@@ -13,6 +13,7 @@ pub mod composite;
 pub mod conventions;
 pub mod counters;
 pub mod decode;
+pub mod draft;
 pub mod duration;
 pub mod filter_config;
 pub mod format;

@@ -200,3 +200,22 @@ fn compliance() {
         ],
     );
 }
+
+#[test]
+fn draft() {
+    use slo_core::draft::Draft;
+    use slo_core::results::DraftReport;
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/checkout.json"
+    ))
+    .unwrap();
+    // A valid draft with a dead exclusion (a warning), and a broken one.
+    let warned = example.replace("\"5xx\"", "\"5xx\", 404");
+    let broken = r#"{"services": [{"name": "s", "slos": [{"name": "X", "target": 2}]}]}"#;
+    let reports: Vec<Value> = [example.as_str(), warned.as_str(), broken]
+        .iter()
+        .map(|text| results::to_json(&DraftReport::new(&Draft::read(text))))
+        .collect();
+    assert_documented("draft", &reports);
+}

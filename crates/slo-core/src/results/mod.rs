@@ -19,6 +19,7 @@ mod backtest;
 mod budget;
 mod compliance;
 mod composite;
+mod draft;
 mod status;
 mod whatif;
 
@@ -29,6 +30,7 @@ pub use backtest::{
 pub use budget::{Budget, BudgetPeriod};
 pub use compliance::{Compliance, ComplianceAlert, ComplianceTier, ComplianceWindow};
 pub use composite::{Composite, CompositeDependency};
+pub use draft::{DraftIssue, DraftReport, DraftSlo};
 pub use status::{SloState, Status, StatusBurnRate, StatusTier};
 pub use whatif::{WhatIf, WhatIfFiring, WhatIfIncident, WhatIfTier, SERIES_POINTS};
 

@@ -332,6 +332,11 @@ impl Spec {
             .filter_map(|slo| slo.sli.request().map(|sli| (slo, sli)))
     }
 
+    /// The spec's canonical JSON text, as the command writes and the editor downloads it.
+    pub fn to_json_text(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default() + "\n"
+    }
+
     /// The spec in its canonical JSON form; reading it back gives the same spec.
     pub fn to_json(&self) -> Value {
         json!({

@@ -1,0 +1,44 @@
+//! The browser shell of the spec editor: a draft's text in, the core's `DraftReport` or a
+//! generated file out. A wasm module of its own, so that only pages with `<slo-editor>`
+//! load the OpenSLO and Sloth readers and the generators. Like the other browser shells it
+//! only translates; the draft never leaves the page.
+#![forbid(unsafe_code)]
+
+use slo_core::draft::Draft;
+use slo_core::results::DraftReport;
+use slo_gen::export::{export, Artifact};
+use slo_web_js::{render, Form, Obj};
+use wasm_bindgen::prelude::*;
+
+/// Reads a draft (the JSON spec, OpenSLO YAML or a Sloth file): `{errors: {}, result:
+/// DraftReport}`, the draft's own problems being part of the result, each on its line.
+#[wasm_bindgen]
+pub fn read_draft(text: &str) -> JsValue {
+    let report = DraftReport::new(&Draft::read(text));
+    Form::new().answer(Some(render(&report)))
+}
+
+/// The file a valid draft exports as (`artifact`: envoy-wasm, envoy-native, rule-file,
+/// prometheus-rule, openslo or spec): `{errors, result: {text, file_name}}`. An invalid
+/// draft or a spec the artifact cannot state is an error under `draft`.
+#[wasm_bindgen]
+pub fn export_draft(text: &str, artifact: &str) -> JsValue {
+    let form = Form::new();
+    let artifact = form.field("artifact", Artifact::parse(artifact));
+    let spec = form.field(
+        "draft",
+        Draft::read(text)
+            .spec
+            .ok_or_else(|| "the draft has problems; fix them to export it".to_string()),
+    );
+    let (Some(artifact), Some(spec)) = (artifact, spec) else {
+        return form.answer(None);
+    };
+    let Some(text) = form.field("draft", export(&spec, artifact)) else {
+        return form.answer(None);
+    };
+    let file = Obj::new();
+    file.set("text", text);
+    file.set("file_name", artifact.file_name());
+    form.answer(Some(file))
+}
