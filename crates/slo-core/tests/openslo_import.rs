@@ -125,7 +125,7 @@ fn metadata_of_other_documents_and_routing_are_said_not_carried() {
             metadata: {name: fast-burn}
             spec:
               severity: page
-              condition: {kind: burnrate, op: gte, threshold: 13.44, lookbackWindow: 1h, alertAfter: 5m}
+              condition: {kind: burnrate, op: gt, threshold: 13.44, lookbackWindow: 1h, alertAfter: 5m}
 ";
     assert_eq!(
         warnings(&yaml),

@@ -65,17 +65,19 @@
 //! | AlertPolicy / AlertCondition | tier |
 //! | --- | --- |
 //! | policy `metadata.name` | tier name |
-//! | condition `spec.severity` | `page` or `ticket` |
-//! | `condition.kind: burnrate`, `op: gte`, `threshold` | the burn-rate threshold; the budget fraction is threshold x lookbackWindow / SLO window |
+//! | condition `spec.severity` | `page` or `ticket`; another word maps by a rule (critical, high, urgent, emergency, error, fatal, major, p0, p1, sev0, sev1, sev2 page; any other word tickets), said as a warning, and is kept as the `severity` label of that tier severity's alerts (`alerts.page.labels.severity`) |
+//! | `condition.kind: burnrate`, `op: gt`, `threshold` | the burn-rate threshold (a tier fires above it); the budget fraction is threshold x lookbackWindow / SLO window. `op: gte` is read as `gt`, with a warning; `lt` and `lte` are refused |
 //! | `condition.lookbackWindow` | long window |
-//! | `condition.alertAfter` | short window; when omitted, 1/12 of the long window (the SRE Workbook's ratio) |
+//! | `condition.alertAfter` | the tier's hold time `for` (Prometheus' `for:`: how long the condition must hold before the alert fires); omitted, none |
+//! | condition annotation `slo-toolkit/short-window` | short window, written by [`export`] only when it is not 1/12 of the long window (the SRE Workbook's ratio, and the default) |
 //! | condition annotation `slo-toolkit/min-events-per-second` | minimum event rate |
 //! | condition annotation `slo-toolkit/allow-burn-rate-below-one: "true"` | a threshold below 1x is intended |
 //! | condition annotation `slo-toolkit/budget-fraction` | the exact budget fraction, written by [`export`] only when no decimal threshold gives it back exactly; it must agree with `threshold` |
 //!
 //! `alertPolicies` omitted means the default tiers scaled to the window; `alertPolicies: []`
 //! switches every tier off. A policy must alert when breaching (`alertWhenBreaching` true
-//! or omitted) and not on missing data. Notification routing stays with Alertmanager:
+//! or omitted); `alertWhenNoData` is taken either way, since the rules' absent-data alert
+//! fires on missing data for every SLO. Notification routing stays with Alertmanager:
 //! `notificationTargets` and `AlertNotificationTarget` documents are accepted and not
 //! carried, and neither are the descriptions of Service, SLI and alert documents.
 //!
@@ -101,7 +103,7 @@
 //! other than Prometheus, `good` or `raw` ratios of request sources, Prometheus
 //! thresholdMetrics, Prometheus expressions without `{{window}}`, non-UTC time zones, months or years
 //! as rolling windows, more than one objective, alert conditions other than `burnrate` with
-//! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
+//! `op: gt` or `gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
 //!
 //! A YAML document may also hold a list of documents; an error then names the item
@@ -133,6 +135,7 @@ use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::prometheus::{PrometheusSli, Source};
 use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
 use crate::window::{CalendarUnit, Window};
+use alert_policies::default_short_window;
 use documents::*;
 use export::*;
 use origins::*;
@@ -155,11 +158,15 @@ pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
 pub const BUDGET_FRACTION_ANNOTATION: &str = "slo-toolkit/budget-fraction";
 /// AlertCondition annotation: `"true"` when a threshold below 1x is intended.
 pub const ALLOW_BELOW_ONE_ANNOTATION: &str = "slo-toolkit/allow-burn-rate-below-one";
+/// AlertCondition annotation: a tier's short window, written by [`export`] only when it is
+/// not 1/12 of the long one (OpenSLO has no field for it: `alertAfter` is a hold time).
+pub const SHORT_WINDOW_ANNOTATION: &str = "slo-toolkit/short-window";
 /// Every annotation of ours an AlertCondition may carry, inline or as a document of its own.
 const CONDITION_ANNOTATIONS: &[&str] = &[
     MIN_EVENTS_ANNOTATION,
     BUDGET_FRACTION_ANNOTATION,
     ALLOW_BELOW_ONE_ANNOTATION,
+    SHORT_WINDOW_ANNOTATION,
 ];
 /// SLO annotations carrying what OpenSLO has no field for, each as JSON text: the alerts'
 /// metadata (the spec's `alerts` fields name, labels, annotations, page and ticket, as an

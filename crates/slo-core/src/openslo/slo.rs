@@ -160,14 +160,16 @@ impl<'a> Reader<'a> {
         match self.read_alert_policies(d, &spec, window) {
             Some(Some(tiers)) => {
                 paths.push((".alerts".into(), at(d, "spec.alertPolicies")));
-                let mut list = Vec::new();
+                let (mut alerts, mut list) = (json!({}), Vec::new());
                 for (k, tier) in tiers.into_iter().enumerate() {
                     for (suffix, origin) in tier.paths {
                         paths.push((format!(".alerts.tiers[{k}]{suffix}"), origin));
                     }
+                    self.keep_severity_word(d, &mut alerts, &tier.json, tier.severity_word);
                     list.push(tier.json);
                 }
-                json.insert("alerts".into(), json!({ "tiers": list }));
+                alerts["tiers"] = json!(list);
+                json.insert("alerts".into(), alerts);
             }
             Some(None) => {}
             None => reported.push((".alerts", Reported::AndUnder)),
@@ -180,6 +182,27 @@ impl<'a> Reader<'a> {
             paths,
             reported,
         })
+    }
+
+    /// A severity word other than page or ticket becomes the `severity` label of its tier
+    /// severity's alerts (`alerts.page.labels`), as Sloth's custom severities do; a second
+    /// word for the same tier severity has no label left, and that is said.
+    fn keep_severity_word(
+        &mut self,
+        d: usize,
+        alerts: &mut Value,
+        tier: &Value,
+        word: Option<String>,
+    ) {
+        let (Some(word), Some(severity)) = (word, tier["severity"].as_str()) else {
+            return;
+        };
+        let label = &mut alerts[severity]["labels"]["severity"];
+        match label.as_str() {
+            None => *label = json!(word),
+            Some(kept) if kept == word => {}
+            Some(kept) => self.warn(d, "spec.alertPolicies", format!("severity {word:?} of tier {} is not kept as a label: the {severity} alerts carry {kept:?}, the first severity read as {severity}; allowed: one word per tier severity", tier["name"])),
+        }
     }
 
     /// Puts the SLO annotations' values where they go in the spec's SLO; the spec's reader

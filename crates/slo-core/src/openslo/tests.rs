@@ -168,7 +168,7 @@ fn alert_policies_become_tiers() {
               severity: page
               condition:
                 kind: burnrate
-                op: gte
+                op: gt
                 threshold: 13.44
                 lookbackWindow: 1h
                 alertAfter: 5m
@@ -192,7 +192,7 @@ spec:
   severity: ticket
   condition:
     kind: burnrate
-    op: gte
+    op: gt
     threshold: 1
     lookbackWindow: 3d
 "
@@ -211,7 +211,7 @@ spec:
         (tiers[1].name.as_str(), tiers[1].severity),
         ("slow-burn", Severity::Ticket)
     );
-    // Without alertAfter the short window is 1/12 of the long one.
+    // The short window is 1/12 of the long one (alertAfter is a hold time).
     assert_eq!(
         (tiers[1].long_window_seconds, tiers[1].short_window_seconds),
         (3 * DAY, 6 * HOUR)
