@@ -370,15 +370,28 @@ fn a_rolling_month_is_refused() {
 }
 
 #[test]
-fn several_objectives_are_refused() {
+fn several_objectives_become_one_slo_each() {
     let yaml = changed(
         SLO,
         "    - target: 0.999\n",
         "    - target: 0.999\n    - target: 0.99\n",
     );
-    assert_refused(
-        &yaml,
-        &format!("{WHERE}spec.objectives: has 2 objectives; allowed: exactly one"),
+    let imported = import(&yaml).unwrap();
+    let slos: Vec<(&str, f64)> = imported
+        .spec
+        .slos()
+        .map(|slo| (slo.name.as_str(), slo.target))
+        .collect();
+    assert_eq!(
+        slos,
+        [
+            ("checkout-availability-1", 0.999),
+            ("checkout-availability-2", 0.99)
+        ]
+    );
+    assert_eq!(
+        imported.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [format!("{WHERE}spec.objectives: has 2 objectives: read as 2 SLOs, one per objective, named checkout-availability-1, checkout-availability-2 (an SLO has one target)")]
     );
 }
 
@@ -422,11 +435,11 @@ fn another_api_version_is_refused() {
     let yaml = changed(
         SLO,
         "apiVersion: openslo/v1\nkind: SLO",
-        "apiVersion: openslo/v1alpha\nkind: SLO",
+        "apiVersion: openslo.com/v2alpha\nkind: SLO",
     );
     assert_refused(
         &yaml,
-        &format!("{WHERE}apiVersion: \"openslo/v1alpha\" is not supported; allowed: openslo/v1"),
+        &format!("{WHERE}apiVersion: \"openslo.com/v2alpha\" is not supported; allowed: openslo/v1 or openslo/v1alpha"),
     );
 }
 

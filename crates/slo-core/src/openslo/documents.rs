@@ -84,10 +84,13 @@ impl<'a> Reader<'a> {
         ) {
             obj.required("apiVersion", API_VERSION, &mut errors);
             if let Some(version) = obj.string("apiVersion", &mut errors) {
-                if version != API_VERSION {
+                if version != API_VERSION && version != alpha::ALPHA_VERSION {
                     errors.push(
                         "apiVersion",
-                        format!("{version:?} is not supported; allowed: {API_VERSION}"),
+                        format!(
+                            "{version:?} is not supported; allowed: {API_VERSION} or {}",
+                            alpha::ALPHA_VERSION
+                        ),
                     );
                 }
             }
@@ -215,10 +218,17 @@ impl<'a> Reader<'a> {
         // SLOs with no service to join, checked all the same.
         let mut orphans = Vec::new();
         let slo_docs = self.of_kind("SLO");
-        for d in slo_docs.iter().copied() {
-            let Some(draft) = self.read_slo(d) else {
-                continue;
-            };
+        let drafts: Vec<(usize, SloDraft)> = slo_docs
+            .iter()
+            .flat_map(|&d| {
+                self.objective_picks(d)
+                    .into_iter()
+                    .filter_map(|pick| self.read_slo(d, pick))
+                    .map(|draft| (d, draft))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (d, draft) in drafts {
             let Some(service) = draft.service.clone() else {
                 orphans.push(draft);
                 continue;
@@ -293,6 +303,23 @@ impl<'a> Reader<'a> {
                 None
             }
         }
+    }
+
+    /// Which objectives of SLO document `d` to read as SLOs: `[None]` for one (the SLO
+    /// keeps its name), each by number when there are several, said in a warning.
+    fn objective_picks(&mut self, d: usize) -> Vec<Option<usize>> {
+        let count = self.docs[d]
+            .spec
+            .and_then(|s| s.get("objectives"))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count < 2 {
+            return vec![None];
+        }
+        let name = self.docs[d].name.clone().unwrap_or_default();
+        let names: Vec<String> = (1..=count).map(|i| format!("{name}-{i}")).collect();
+        self.warn(d, "spec.objectives", format!("has {count} objectives: read as {count} SLOs, one per objective, named {} (an SLO has one target)", names.join(", ")));
+        (0..count).map(Some).collect()
     }
 
     /// Documents that only count through a reference: each one nothing refers to would be

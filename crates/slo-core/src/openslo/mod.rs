@@ -117,6 +117,7 @@
 //! cannot be read still has its other fields checked.
 
 mod alert_policies;
+mod alpha;
 mod documents;
 pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
@@ -264,7 +265,13 @@ pub struct Imported {
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
 pub fn import(yaml: &str) -> Result<Imported, Vec<OpenSloError>> {
-    let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
+    let (mut values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
+    for (_, value) in &mut values {
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(alpha::rewrite),
+            one => alpha::rewrite(one),
+        }
+    }
     let mut reader = Reader {
         docs: Vec::new(),
         problems: unreadable,
