@@ -4,6 +4,8 @@
 use super::*;
 
 pub(super) struct Doc<'a> {
+    /// The file it was read from, when several were.
+    pub(super) file: Option<&'a str>,
     pub(super) number: usize,
     /// Its place in a list of documents written as one YAML document.
     pub(super) item: Option<usize>,
@@ -42,6 +44,7 @@ impl<'a> Reader<'a> {
             None => path.to_string(),
         };
         OpenSloError {
+            file: d.file.map(str::to_string),
             document: Some(d.number),
             kind: d.kind.clone(),
             name: d.name.clone(),
@@ -64,9 +67,16 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub(super) fn read_document(&mut self, number: usize, item: Option<usize>, value: &'a Value) {
+    pub(super) fn read_document(
+        &mut self,
+        file: Option<&'a str>,
+        number: usize,
+        item: Option<usize>,
+        value: &'a Value,
+    ) {
         let index = self.docs.len();
         self.docs.push(Doc {
+            file,
             number,
             item,
             value,
@@ -246,6 +256,7 @@ impl<'a> Reader<'a> {
         }
         if slo_docs.is_empty() && services.is_empty() && self.problems.is_empty() {
             self.problems.push(OpenSloError {
+                file: None,
                 document: None,
                 kind: None,
                 name: None,
@@ -329,7 +340,11 @@ impl<'a> Reader<'a> {
         let mut excused: BTreeSet<usize> = self
             .problems
             .iter()
-            .filter_map(|p| self.docs.iter().position(|d| Some(d.number) == p.document))
+            .filter_map(|p| {
+                self.docs.iter().position(|d| {
+                    Some(d.number) == p.document && d.file.map(str::to_string) == p.file
+                })
+            })
             .collect();
         let unused: Vec<usize> = (0..self.docs.len())
             .filter(|d| !self.used.contains(d))

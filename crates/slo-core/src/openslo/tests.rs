@@ -51,6 +51,7 @@ fn reads_a_ratio_slo_with_default_tiers() {
 #[test]
 fn error_display_names_document_and_field() {
     let e = OpenSloError {
+        file: None,
         document: Some(2),
         kind: Some("SLO".into()),
         name: Some("checkout-availability".into()),
