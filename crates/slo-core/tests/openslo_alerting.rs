@@ -129,7 +129,7 @@ fn other_severities_map_to_tiers_and_keep_their_word_as_the_label() {
         slo.to_json()["alerts"]["page"]["labels"]["severity"],
         "critical"
     );
-    assert_eq!(warnings(&yaml), [format!("document 1 (SLO checkout-availability): spec.alertPolicies[0].spec.conditions[0].spec.severity: \"critical\" is read as a page tier (critical, high, urgent, emergency, error, fatal, major, p0, p1, sev0, sev1 and sev2 page; every other word tickets); the alerts carry severity \"critical\" as their label")]);
+    assert_eq!(warnings(&yaml), ["document 1 (SLO checkout-availability): spec.alertPolicies[0].spec.conditions[0].spec.severity: \"critical\" is read as a page tier (critical, high, urgent, emergency, error, fatal, major, p0, p1, sev0, sev1 and sev2 page; every other word tickets); the alerts carry severity \"critical\" as their label"]);
     round_trip(&spec);
     let warning = imported(&SLO.replace("severity: page", "severity: warning")).spec;
     assert_eq!(
