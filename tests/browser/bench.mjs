@@ -3,8 +3,10 @@
 //   - recomputing the 30-day what-if after an input change (budget 16 ms),
 //   - <slo-backtest> on the 90-day example history: reading the CSV and replaying 4 targets
 //     in the page (budget 100 ms),
-//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>,
-//     which loads a wasm module of its own, counted apart).
+//   - <slo-editor> with a 30-SLO spec: re-validation and re-generation per keystroke (budget
+//     16 ms), and its own wasm module's size (budget 300 KB gzipped),
+//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>
+//     and <slo-editor>, which load wasm modules of their own, counted apart).
 // Build first (tests/browser/run.sh or www/build.sh --no-hugo), then: node tests/browser/bench.mjs
 // Prints Markdown table rows; exits 1 if a budget is exceeded.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { serve, launch, open, requireBuilt, pageAt, WWW, ROOT, STATUS_PATH } from './lib/harness.mjs';
+import { generatedSpec } from './lib/specs.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
@@ -20,6 +23,8 @@ const HISTORY = readFileSync(join(ROOT, 'examples/history/checkout-90d.csv'));
 const BACKTEST_PAGE = `<!doctype html><html lang="en"><head><title>backtest</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-backtest.js"></script></head>
 <body><slo-backtest id="bt" src="/bench/history.csv" targets="99, 99.5, 99.9, 99.95" window="30d"></slo-backtest></body></html>`;
+const EDITOR_PAGE = `<!doctype html><html lang="en"><head><title>editor</title><link rel="icon" href="data:,">
+<script type="module" src="/elements/slo-editor.js"></script></head><body><slo-editor id="ed"></slo-editor></body></html>`;
 const ELEMENTS = ['budget', 'alerts', 'whatif', 'composite', 'live'];
 const KB = 1024;
 
@@ -32,6 +37,8 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 /** The elements that read a history: their own wasm module, loaded by no other page. */
 const HISTORY_ELEMENTS = ['slo-history.js', 'slo-backtest.js', 'slo-report.js'];
+/** The editor: its own wasm module too. */
+const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js'];
 
 /** Gzipped sizes of what a page loads: the wasm plus either the separate modules or the bundle. */
 function sizes() {
@@ -41,17 +48,20 @@ function sizes() {
   };
   const wasm = size('pkg/slo_web_bg.wasm');
   const modules = [size('pkg/slo_web.js'), ...readdirSync(join(WWW, 'elements'))
-    .filter((f) => f.endsWith('.js') && !f.includes('.bundle.') && !HISTORY_ELEMENTS.includes(f)).map((f) => size(join('elements', f)))];
+    .filter((f) => f.endsWith('.js') && !f.includes('.bundle.') && ![...HISTORY_ELEMENTS, ...EDITOR_ELEMENTS].includes(f)).map((f) => size(join('elements', f)))];
   const bundle = size('elements/slo-elements.bundle.js');
   // A page with <slo-backtest> alone: both wasm modules, their glue, the shared modules and its own.
   const backtest = [wasm, size('pkg/slo_web.js'), size('elements/slo-common.js'), size('pkg/slo_web_backtest_bg.wasm'),
     size('pkg/slo_web_backtest.js'), size('elements/slo-history.js'), size('elements/slo-backtest.js')];
-  return { wasm, modules, bundle, backtest };
+  const editor = [size('pkg/slo_web_editor_bg.wasm'), size('pkg/slo_web_editor.js'), ...EDITOR_ELEMENTS.map((f) => size(join('elements', f)))];
+  return { wasm, modules, bundle, backtest, editor };
 }
 
 requireBuilt();
 const backtestPage = pageAt('/bench/backtest.html', BACKTEST_PAGE);
+const editorPage = pageAt('/bench/editor.html', EDITOR_PAGE);
 const server = await serve(undefined, (req, res) => {
+  if (req.url === '/bench/editor.html') return editorPage(req, res);
   if (req.url !== '/bench/history.csv') return backtestPage(req, res);
   res.writeHead(200, { 'content-type': 'text/csv' }).end(HISTORY);
   return true;
@@ -160,12 +170,45 @@ try {
   over ||= br.median > 100;
   rows.push(`| <slo-backtest>, 90 days at 1 min (2.2 MB CSV), 4 targets: core read + replay alone (wasm call) | ${ms(bc.median)} | ${ms(bc.p90)} | ${ms(bc.max)} | |`);
   rows.push(`| <slo-backtest>, the same: history in -> result and charts in the DOM | ${ms(br.median)} | ${ms(br.p90)} | ${ms(br.max)} | 100 ms (median) ${br.median <= 100 ? 'met' : 'MISSED'} |`);
+
+  // <slo-editor> with 30 SLOs: one keystroke's work in the core (reading the draft and
+  // generating the previewed file, two wasm calls), and an edit -> report, table and
+  // preview in the DOM (a paste: no typing pause).
+  const ed = await open(browser, `${server.url}/bench/editor.html`);
+  await ed.page.locator('#ed[data-ready="true"]').waitFor();
+  const edits = await ed.page.evaluate(async ([runs, spec]) => {
+    const el = document.getElementById('ed');
+    const lib = await import('/pkg/slo_web_editor.js');
+    await lib.default();
+    const draft = el.shadowRoot.querySelector('textarea.draft');
+    const core = [];
+    const toResult = [];
+    for (let i = 0; i < runs; i++) {
+      const text = spec.replace('"target": 0.999', `"target": 0.99${i % 2 ? 9 : 8}`);
+      const t0 = performance.now();
+      lib.read_draft(text);
+      lib.export_draft(text, 'envoy-wasm');
+      core.push(performance.now() - t0);
+      const done = new Promise((ok) => el.addEventListener('change', () => ok(performance.now()), { once: true }));
+      const start = performance.now();
+      draft.value = text;
+      draft.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste' }));
+      toResult.push((await done) - start);
+    }
+    return { core, toResult };
+  }, [EDITS, generatedSpec()]);
+  await ed.context.close();
+  const ec = stats(edits.core);
+  const er = stats(edits.toResult);
+  over ||= er.median > 16;
+  rows.push(`| <slo-editor>, 30 SLOs: core re-validation + re-generation per edit (two wasm calls) | ${ms(ec.median)} | ${ms(ec.p90)} | ${ms(ec.max)} | |`);
+  rows.push(`| <slo-editor>, 30 SLOs: edit -> report, table and preview in the DOM | ${ms(er.median)} | ${ms(er.p90)} | ${ms(er.max)} | 16 ms (median) ${er.median <= 16 ? 'met' : 'MISSED'} |`);
 } finally {
   await browser.close();
   await server.close();
 }
 
-const { wasm, modules, bundle, backtest } = sizes();
+const { wasm, modules, bundle, backtest, editor } = sizes();
 const sum = (files, key) => files.reduce((a, f) => a + f[key], 0);
 const asModules = [wasm, ...modules];
 const asBundle = [wasm, bundle];
@@ -185,4 +228,7 @@ console.log(`| **total, separate modules: wasm + glue + elements** | ${sum(asMod
 console.log(`| **total, bundle: wasm + slo-elements.bundle.js** (the demo page) | ${sum(asBundle, 'raw')} | ${verdict(asBundle)} |`);
 console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load) | ${sum(backtest.slice(3), 'raw')} | ${sum(backtest.slice(3), 'gzip')} |`);
 console.log(`| total, a page with <slo-backtest> alone (both wasm modules; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
+const editorGzip = sum(editor, 'gzip');
+over ||= editorGzip > 300 * KB;
+console.log(`| www/pkg/slo_web_editor_bg.wasm + slo_web_editor.js + elements/slo-editor*.js (what only editor pages load) | ${sum(editor, 'raw')} | ${editorGzip} (${(editorGzip / KB).toFixed(1)} KB of the 300 KB budget: ${editorGzip <= 300 * KB ? 'met' : 'MISSED'}) |`);
 process.exit(over ? 1 : 0);

@@ -30,7 +30,8 @@ commands:
   whatif --target T --window W --error-ratio R --duration D --rps N [--start S]
          [--baseline R] [--json]      one incident on an otherwise steady window
   whatif --scenario FILE [--json]     baseline, incidents and latency from a file
-  openslo import FILE                 OpenSLO v1 YAML to the JSON spec
+  openslo import FILE|DIR...          OpenSLO v1 YAML to the JSON spec (files and
+                                      directories read as one input)
   openslo export FILE                 JSON spec to OpenSLO v1 YAML
   import sloth FILE [--period 30d|28d]
                                       Sloth prometheus/v1 or PrometheusServiceLevel YAML
@@ -270,26 +271,87 @@ fn import(raw: &[String]) -> Result<String, Failure> {
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {
     let mut args = Args::parse("openslo", raw, &[]);
-    let command = match args.positionals.as_slice() {
-        [direction, path] if direction == "import" => Some((true, path.clone())),
-        [direction, path] if direction == "export" => Some((false, path.clone())),
+    let command = match args.positionals.split_first() {
+        Some((direction, paths)) if direction == "import" && !paths.is_empty() => {
+            Some((true, paths.to_vec()))
+        }
+        Some((direction, [path])) if direction == "export" => Some((false, vec![path.clone()])),
         _ => {
-            args.problem("expected “import FILE.yaml” or “export FILE.json”");
+            args.problem(
+                "expected “import FILE.yaml...” (files or directories) or “export FILE.json”",
+            );
             None
         }
     };
-    let (import, path) = finish(&args, command)?;
-    let text = file("openslo", &path)?;
-    let invalid = |lines: Vec<String>| {
-        Failure::Invalid(lines.iter().map(|e| format!("{path}: {e}\n")).collect())
-    };
+    let (import, paths) = finish(&args, command)?;
     if import {
-        let imported = openslo::import(&text)
-            .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
-        Ok(warned(&path, imported).to_json_text())
-    } else {
-        let spec = Spec::from_json(&text)
-            .map_err(|errors| invalid(errors.iter().map(ToString::to_string).collect()))?;
-        Ok(openslo::export(&spec))
+        return openslo_import(&paths);
     }
+    let path = &paths[0];
+    let text = file("openslo", path)?;
+    let spec = Spec::from_json(&text).map_err(|errors| {
+        Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+    })?;
+    Ok(openslo::export(&spec))
+}
+
+/// Imports the OpenSLO files given, and those under the directories given (`.yaml` and
+/// `.yml`, in name order), as one input: documents refer to each other across files.
+fn openslo_import(paths: &[String]) -> Result<String, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect_yaml(std::path::Path::new(path), &mut files)?;
+    }
+    let mut texts = Vec::new();
+    for path in &files {
+        texts.push((path.as_str(), file("openslo", path)?));
+    }
+    let streams: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    // Each line starts with its file, as the other commands' lines do; what concerns the
+    // whole input names the file when there is only one.
+    let line = |e: &openslo::OpenSloError, tag: &str| {
+        let file = e.file.clone().or_else(|| match files.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        });
+        let bare = openslo::OpenSloError {
+            file: None,
+            ..e.clone()
+        };
+        match file {
+            Some(file) => format!("{file}: {tag}{bare}\n"),
+            None => format!("{tag}{bare}\n"),
+        }
+    };
+    let imported = openslo::import_files(&streams)
+        .map_err(|errors| Failure::Invalid(errors.iter().map(|e| line(e, "")).collect()))?;
+    for warning in &imported.warnings {
+        eprint!("{}", line(warning, "warning: "));
+    }
+    Ok(imported.spec.to_json_text())
+}
+
+/// `path` itself when it is a file; the YAML files under it, in name order, when it is a
+/// directory.
+fn collect_yaml(path: &std::path::Path, out: &mut Vec<String>) -> Result<(), Failure> {
+    if !path.is_dir() {
+        out.push(path.display().to_string());
+        return Ok(());
+    }
+    let cannot = |e: std::io::Error| {
+        Failure::Usage(format!("slo openslo: cannot read {}: {e}", path.display()))
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(path)
+        .map_err(cannot)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(cannot)?;
+    entries.sort();
+    for entry in entries {
+        let yaml = entry.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if entry.is_dir() || yaml {
+            collect_yaml(&entry, out)?;
+        }
+    }
+    Ok(())
 }

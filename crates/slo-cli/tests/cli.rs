@@ -439,3 +439,54 @@ fn every_command_answers_help_with_its_own_usage() {
         }
     }
 }
+
+#[test]
+fn openslo_import_reads_files_and_directories_as_one_input() {
+    let dir = std::env::temp_dir().join(format!("slo-cli-openslo-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let source = dir.join("sources/prometheus.yaml");
+    std::fs::write(&source, "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: prom}\nspec: {type: Prometheus}\n").unwrap();
+    let slo_file = dir.join("slo.yaml");
+    std::fs::write(
+        &slo_file,
+        "\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: orders-availability}
+spec:
+  service: orders
+  indicator:
+    metadata: {name: orders-requests}
+    spec:
+      ratioMetric:
+        counter: true
+        good: {metricSource: {metricSourceRef: prom, spec: {query: 'ok_total'}}}
+        total: {metricSource: {metricSourceRef: prom, spec: {query: 'all_total'}}}
+  timeWindow: [{duration: 28d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+",
+    )
+    .unwrap();
+    let (slo_path, source_path) = (slo_file.to_str().unwrap(), source.to_str().unwrap());
+    // The SLO's DataSource is in another file: given both, or their directory, it imports.
+    for args in [
+        vec!["openslo", "import", slo_path, source_path],
+        vec!["openslo", "import", dir.to_str().unwrap()],
+    ] {
+        let spec = json(&args);
+        assert_eq!(
+            spec["services"][0]["slos"][0]["sli"]["prometheus"]["good"],
+            "ok_total"
+        );
+    }
+    // Alone, the SLO's error names its file.
+    let out = slo(&["openslo", "import", slo_path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!("{slo_path}: document 1 (SLO orders-availability): spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef: no DataSource document is named \"prom\"")),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -28,6 +28,10 @@ pub struct AlertTier {
     pub budget_fraction: f64,
     pub long_window_seconds: u64,
     pub short_window_seconds: u64,
+    /// How long the condition must hold before the alert fires (Prometheus' `for:`,
+    /// OpenSLO's `alertAfter`); 0 fires on the first evaluation that meets it. The rules
+    /// carry it; the core's detection times do not add it.
+    pub hold_seconds: u64,
     /// Guard against paging on a handful of requests: the long window must have seen at
     /// least this many events per second on average.
     pub min_events_per_second: Option<f64>,
@@ -193,6 +197,7 @@ impl AlertTier {
                     budget_fraction: budget_fraction_of(t.burn_rate, long, window_seconds),
                     long_window_seconds: long,
                     short_window_seconds: round_to_minutes(short).max(shortest),
+                    hold_seconds: 0,
                     min_events_per_second,
                     allow_burn_rate_below_one: false,
                 }
@@ -218,6 +223,9 @@ impl AlertTier {
             "long_window": format_duration(self.long_window_seconds),
             "short_window": format_duration(self.short_window_seconds),
         });
+        if self.hold_seconds > 0 {
+            tier["for"] = json!(format_duration(self.hold_seconds));
+        }
         if let Some(rate) = self.min_events_per_second {
             tier["min_events_per_second"] = json!(rate);
         }

@@ -78,6 +78,7 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
     );
     if !PERIODS.contains(&period) {
         problems.push(OpenSloError {
+            file: None,
             document: None,
             kind: None,
             name: None,
@@ -137,6 +138,7 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
                     },
                 )),
                 Ok(None) => problems.push(OpenSloError {
+                    file: None,
                     document: None,
                     kind: None,
                     name: None,
@@ -161,6 +163,7 @@ fn error_at(
     error: crate::decode::FieldError,
 ) -> OpenSloError {
     OpenSloError {
+        file: None,
         document: Some(*number),
         kind: kind.clone(),
         name: name.clone(),

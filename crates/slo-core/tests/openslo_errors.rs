@@ -427,14 +427,14 @@ spec:
         (
             missing_indicator,
             [
-                "document 1 (SLO shop-availability): spec.indicator: is required (or indicatorRef): an SLI whose metricSource has type slo-toolkit.request",
+                "document 1 (SLO shop-availability): spec.indicator: is required (or indicatorRef): an SLI whose metricSource has type slo-toolkit.request or Prometheus",
                 "document 1 (SLO shop-availability): spec.objectives[0].target: 1.5 is out of range; allowed: a ratio between 0 and 1 exclusive, such as 0.999",
             ],
         ),
         (
             no_objective,
             [
-                "document 1 (SLO latency): spec.objectives: has 0 objectives; allowed: exactly one (the filter judges each request against one target; write one SLO per objective)",
+                "document 1 (SLO latency): spec.objectives: has 0 objectives; allowed: at least one (each becomes an SLO of its own)",
                 "document 1 (SLO latency): spec.indicator.spec.thresholdMetric.metricSource.spec.bad.status[0]: \"6xx\" is not a status class; allowed: a code from 100 to 599 such as 429, or a class such as \"5xx\"",
             ],
         ),

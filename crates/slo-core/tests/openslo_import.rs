@@ -125,7 +125,7 @@ fn metadata_of_other_documents_and_routing_are_said_not_carried() {
             metadata: {name: fast-burn}
             spec:
               severity: page
-              condition: {kind: burnrate, op: gte, threshold: 13.44, lookbackWindow: 1h, alertAfter: 5m}
+              condition: {kind: burnrate, op: gt, threshold: 13.44, lookbackWindow: 1h, alertAfter: 5m}
 ";
     assert_eq!(
         warnings(&yaml),
@@ -186,4 +186,64 @@ fn an_slo_without_a_time_window_gets_30_days_rolling_said_as_a_warning() {
     let expected = spec(&with.replace("duration: 28d", "duration: 30d")).unwrap();
     assert_eq!(imported.spec, expected);
     assert!(imported.warnings.iter().any(|w| w.to_string() == "document 2 (SLO orders-availability): spec.timeWindow: is not given: the window is 30 days, rolling (the toolkit's default); allowed: give it, such as [{duration: 30d, isRolling: true}]"), "{:#?}", imported.warnings);
+}
+
+#[test]
+fn v1alpha_documents_import_as_v1() {
+    // The v1alpha shape Sloth's OpenSLO examples use: timeWindows by count and unit, no
+    // budgetingMethod, and each objective with its own ratioMetrics.
+    let yaml = r#"
+apiVersion: openslo/v1alpha
+kind: SLO
+metadata: {name: api-latency, displayName: API latency}
+spec:
+  service: api
+  objectives:
+    - ratioMetrics:
+        good: {source: prometheus, queryType: promql, query: 'sum(rate(req_duration_seconds_bucket{le="0.4"}[{{.window}}]))'}
+        total: {source: prometheus, queryType: promql, query: 'sum(rate(req_duration_seconds_count[{{.window}}]))'}
+      target: 0.99
+    - ratioMetrics:
+        incremental: true
+        good: {source: prometheus, queryType: promql, query: 'req_duration_seconds_bucket{le="5"}'}
+        total: {source: prometheus, queryType: promql, query: 'req_duration_seconds_count'}
+      target: 0.999
+  timeWindows:
+    - count: 28
+      unit: Day
+"#;
+    let imported = import(yaml).unwrap_or_else(|e| panic!("{e:#?}"));
+    let slos: Vec<_> = imported.spec.slos().map(|slo| slo.to_json()).collect();
+    assert_eq!(slos.len(), 2);
+    assert_eq!(slos[0]["name"], "api-latency-1");
+    assert_eq!(slos[0]["window"], "28d");
+    assert_eq!(slos[0]["target"], 0.99);
+    assert_eq!(slos[0]["display_name"], "API latency");
+    assert_eq!(
+        slos[0]["sli"]["prometheus"]["good"],
+        "sum(rate(req_duration_seconds_bucket{le=\"0.4\"}[{{window}}]))"
+    );
+    assert_eq!(slos[1]["name"], "api-latency-2");
+    // incremental: true is v1's counter: true (false would refuse these selectors).
+    assert_eq!(
+        slos[1]["sli"]["prometheus"]["good"],
+        "req_duration_seconds_bucket{le=\"5\"}"
+    );
+    assert!(spec(&yaml.replace("incremental: true", "incremental: false")).is_err());
+    let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, [
+        "document 1 (SLO api-latency): spec.objectives: has 2 objectives: read as 2 SLOs, one per objective, named api-latency-1, api-latency-2 (an SLO has one target)",
+        "document 1 (SLO api-latency): spec.budgetingMethod: is not given: the budget counts events (Occurrences, the toolkit's default); allowed: give it, such as Occurrences",
+    ]);
+}
+
+#[test]
+fn a_slice_target_of_one_needs_every_request_good() {
+    let yaml = example("catalog-timeslices.yaml");
+    let one = yaml.replacen("timeSliceTarget: 0.95", "timeSliceTarget: 1", 1);
+    assert_ne!(yaml, one);
+    let spec = spec(&one).unwrap();
+    let slo = spec.slos().next().unwrap();
+    assert_eq!(slo.to_json()["budgeting"]["slice_good_ratio"], 1.0);
+    assert_eq!(import(&export(&spec)).map(|i| i.spec), Ok(spec));
 }

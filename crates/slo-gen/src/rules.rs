@@ -259,7 +259,7 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
                 format::number(tier.min_events())
             );
         }
-        rules.push(json!({
+        let mut alert = json!({
             "alert": slo.alert_metadata.name.as_deref().unwrap_or(BURN_ALERT),
             "expr": expr,
             "labels": alert_labels(service, slo, tier.severity, &[(ALERT_TIER_LABEL, &tier.name)]),
@@ -280,7 +280,12 @@ fn slo_rules(service: &str, slo: &Slo) -> Value {
                     format_duration(tier.long_window_seconds),
                 )),
             ]),
-        }));
+        });
+        // The tier's hold time (OpenSLO's alertAfter).
+        if tier.hold_seconds > 0 {
+            alert["for"] = json!(format_duration(tier.hold_seconds));
+        }
+        rules.push(alert);
     }
     rules.push(absent_alert(service, slo));
     let mut group = json!({"name": format!("slo-{}", slo.name), "rules": rules});
@@ -373,5 +378,16 @@ mod tests {
             assert_eq!(alert["annotations"]["dashboard_url"], "d", "{alert}");
             assert_eq!(alert["annotations"]["summary"], "s", "{alert}");
         }
+    }
+
+    #[test]
+    fn a_tiers_hold_time_is_its_alerts_for() {
+        let alerts = alerts_of(
+            r#"{"services":[{"name":"shop","slos":[{"name":"checkout","target":0.999,"window":"30d",
+                "alerts":{"tiers":[{"name":"page","severity":"page","burn_rate":14.4,
+                    "long_window":"1h","short_window":"5m","for":"2m"}]},
+                "sli":{"bad":{"status":["5xx"]}}}]}]}"#,
+        );
+        assert_eq!(alerts[0]["for"], "2m", "{}", alerts[0]);
     }
 }

@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT } from '../lib/harness.mjs';
+import { generatedSpec } from '../lib/specs.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SLO = join(ROOT, 'target/debug/slo');
@@ -39,21 +40,6 @@ after(async () => { await browser?.close(); await server?.close(); });
 function slo(...args) {
   const done = spawnSync(SLO, args, { encoding: 'utf8' });
   return done.status === 0 ? { text: done.stdout } : { error: done.stderr };
-}
-
-/** Thirty SLOs of every kind the filter and the rules serve, written as a person would. */
-function generatedSpec() {
-  const slos = Array.from({ length: 30 }, (_, i) => {
-    const base = { name: `svc-${i}`, target: [0.999, 0.99, 0.995][i % 3], window: ['30d', '28d', 'month'][i % 3] };
-    switch (i % 5) {
-      case 0: return { ...base, sli: { match: { path_prefixes: [`/svc${i}`] }, bad: { status: ['5xx', 429] } } };
-      case 1: return { ...base, sli: { match: { path_prefixes: [`/svc${i}`], methods: ['GET'] }, latency: { threshold_ms: 100 + i } } };
-      case 2: return { ...base, budgeting: { method: 'timeslices', slice: '5m', slice_good_ratio: 0.95 }, sli: { bad: { status: ['5xx'] } } };
-      case 3: return { ...base, sli: { prometheus: { bad: `http_requests_total{job="j${i}",code=~"5.."}`, total: `http_requests_total{job="j${i}"}` } } };
-      default: return { ...base, sli: { match: { path_prefixes: [`/grpc${i}/`] }, bad: { grpc_status: ['UNAVAILABLE'] } } };
-    }
-  });
-  return `${JSON.stringify({ services: [{ name: 'fleet', slos }] }, null, 2)}\n`;
 }
 
 async function editorPage(options = {}) {

@@ -24,6 +24,7 @@ fn tier(name: &str, severity: Severity, budget_fraction: f64, long: u64, short: 
         budget_fraction,
         long_window_seconds: long,
         short_window_seconds: short,
+        hold_seconds: 0,
         min_events_per_second: None,
         allow_burn_rate_below_one: false,
     }

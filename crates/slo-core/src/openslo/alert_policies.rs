@@ -5,6 +5,9 @@ use super::*;
 pub(super) struct TierDraft {
     pub(super) json: Value,
     pub(super) paths: PathMap,
+    /// The condition's severity when it is neither page nor ticket, kept as the label
+    /// `severity` of its tier severity's alerts.
+    pub(super) severity_word: Option<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -94,9 +97,9 @@ impl<'a> Reader<'a> {
             if obj.boolean("alertWhenBreaching", &mut e) == Some(false) {
                 e.push(&obj.path_of("alertWhenBreaching"), "false is not supported: a tier alerts when the burn rate breaches its threshold; allowed: true or omitted");
             }
-            if obj.boolean("alertWhenNoData", &mut e) == Some(true) {
-                e.push(&obj.path_of("alertWhenNoData"), "true is not supported: tiers do not alert on missing data; allowed: false or omitted");
-            }
+            // Either value is taken: the rules' absent-data alert fires on missing data
+            // for every SLO, which is what true asks for.
+            obj.boolean("alertWhenNoData", &mut e);
             let resolved = obj.boolean("alertWhenResolved", &mut e).map(|_| obj.path_of("alertWhenResolved"));
             let targets: Vec<(String, &str)> = obj
                 .array("notificationTargets", &mut e)
@@ -190,9 +193,12 @@ impl<'a> Reader<'a> {
         } else {
             item.get("metadata")
         };
-        let mut e = Errors::default();
-        let tier = read_condition(&cbase, metadata, cspec, window, &mut e);
+        let (mut e, mut warnings) = (Errors::default(), Errors::default());
+        let tier = read_condition(&cbase, metadata, cspec, window, &mut e, &mut warnings);
         self.report(cd, e);
+        for w in warnings.0 {
+            self.warn(cd, &w.path, w.message);
+        }
         let mut tier = tier?;
         for (_, origin) in &mut tier.paths {
             origin.doc = cd;
@@ -201,13 +207,15 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A condition's tier, without its name (the policy's).
+/// A condition's tier, without its name (the policy's); what it reads differently from
+/// what was written goes to `warnings`.
 pub(super) fn read_condition(
     base: &str,
     metadata: Option<&Value>,
     spec: &Value,
     window: Option<Window>,
     e: &mut Errors,
+    warnings: &mut Errors,
 ) -> Option<TierDraft> {
     let before = e.0.len();
     let annotations = metadata.and_then(|m| m.get("annotations"));
@@ -225,6 +233,7 @@ pub(super) fn read_condition(
         ALLOW_BELOW_ONE_ANNOTATION,
         e,
     );
+    let short_window = annotation_duration(annotations, &annotations_path, e);
     let spec_path = join(base, "spec");
     let obj = Object::read(
         spec,
@@ -233,30 +242,32 @@ pub(super) fn read_condition(
         e,
     )?;
     obj.string("description", e);
-    obj.required("severity", "page or ticket", e);
-    let severity = obj.string("severity", e).and_then(|s| match s {
-        "page" | "ticket" => Some(s),
-        other => {
-            e.push(
-                &obj.path_of("severity"),
-                format!("{other:?} is not a severity of ours; allowed: page or ticket"),
-            );
-            None
+    obj.required(
+        "severity",
+        "page or ticket, or another word (see severity_tier)",
+        e,
+    );
+    let severity = obj.string("severity", e).map(|word| {
+        let tier = severity_tier(word);
+        if word != tier {
+            warnings.push(&obj.path_of("severity"), format!("{word:?} is read as a {tier} tier ({}); the alerts carry severity {word:?} as their label", SEVERITY_RULE));
         }
+        (tier, word)
     });
     obj.required(
         "condition",
-        "a burnrate condition with op, threshold, lookbackWindow and alertAfter",
+        "a burnrate condition with op, threshold and lookbackWindow",
         e,
     );
     let condition_path = obj.path_of("condition");
     let burn_rate = obj
         .get("condition")
-        .and_then(|c| read_burn_rate(c, &condition_path, e));
+        .and_then(|c| read_burn_rate(c, &condition_path, e, warnings));
     if e.0.len() > before {
         return None;
     }
-    let ((threshold, long, short), window) = (burn_rate?, window?.nominal_seconds());
+    let (burn, window) = (burn_rate?, window?.nominal_seconds());
+    let (threshold, long) = (burn.threshold, burn.long);
     let threshold_path = join(&condition_path, "threshold");
     let budget_fraction = match exact_fraction {
         Some(f) => {
@@ -276,18 +287,26 @@ pub(super) fn read_condition(
         ));
         return None;
     }
+    let (tier_severity, word) = severity?;
     let mut json = json!({
-        "severity": severity?,
+        "severity": tier_severity,
         "budget_fraction": budget_fraction,
         "long_window": format_duration(long),
-        "short_window": format_duration(short),
+        "short_window": format_duration(short_window.unwrap_or_else(|| default_short_window(long))),
     });
+    if let Some(hold) = burn.hold {
+        json["for"] = json!(format_duration(hold));
+    }
     if let Some(rate) = min_rate {
         json["min_events_per_second"] = json!(rate);
     }
     if allow_below_one {
         json["allow_burn_rate_below_one"] = json!(true);
     }
+    let short_path = match short_window {
+        Some(_) => format!("{annotations_path}.{SHORT_WINDOW_ANNOTATION}"),
+        None => join(&condition_path, "lookbackWindow"),
+    };
     let paths: PathMap = vec![
         (String::new(), at(0, condition_path.clone())),
         (".severity".into(), at(0, obj.path_of("severity"))),
@@ -296,20 +315,70 @@ pub(super) fn read_condition(
             ".long_window".into(),
             at(0, join(&condition_path, "lookbackWindow")),
         ),
-        (
-            ".short_window".into(),
-            at(0, join(&condition_path, "alertAfter")),
-        ),
+        (".short_window".into(), at(0, short_path)),
+        (".for".into(), at(0, join(&condition_path, "alertAfter"))),
         (
             ".min_events_per_second".into(),
             at(0, format!("{annotations_path}.{MIN_EVENTS_ANNOTATION}")),
         ),
     ];
-    Some(TierDraft { json, paths })
+    Some(TierDraft {
+        json,
+        paths,
+        severity_word: (word != tier_severity).then(|| word.to_string()),
+    })
 }
 
-/// A `burnrate` condition: its threshold, and its long and short windows in seconds.
-pub(super) fn read_burn_rate(value: &Value, path: &str, e: &mut Errors) -> Option<(f64, u64, u64)> {
+/// The short window a condition gets when it does not name one: 1/12 of the long window,
+/// the SRE Workbook's ratio (every default tier has it).
+pub(super) fn default_short_window(long: u64) -> u64 {
+    (long / 12).max(1)
+}
+
+/// How severities other than page and ticket map to tiers, as the warnings say it.
+pub(super) const SEVERITY_RULE: &str = "critical, high, urgent, emergency, error, fatal, major, p0, p1, sev0, sev1 and sev2 page; every other word tickets";
+
+/// The tier a condition's severity maps to (see [`SEVERITY_RULE`]), case-insensitively.
+pub(super) fn severity_tier(word: &str) -> &'static str {
+    const PAGING: [&str; 13] = [
+        "page",
+        "critical",
+        "high",
+        "urgent",
+        "emergency",
+        "error",
+        "fatal",
+        "major",
+        "p0",
+        "p1",
+        "sev0",
+        "sev1",
+        "sev2",
+    ];
+    if PAGING.iter().any(|p| p.eq_ignore_ascii_case(word.trim())) {
+        "page"
+    } else {
+        "ticket"
+    }
+}
+
+/// A `burnrate` condition as read.
+pub(super) struct BurnRate {
+    pub(super) threshold: f64,
+    /// The long window, in seconds.
+    pub(super) long: u64,
+    /// `alertAfter`: how long the condition must hold before the alert fires.
+    pub(super) hold: Option<u64>,
+}
+
+/// A `burnrate` condition. `op: gt` is what a tier does (it fires when the burn rate is
+/// above its threshold); `gte` is taken with a warning, the lower bounds refused.
+pub(super) fn read_burn_rate(
+    value: &Value,
+    path: &str,
+    e: &mut Errors,
+    warnings: &mut Errors,
+) -> Option<BurnRate> {
     let c = Object::read(
         value,
         path,
@@ -326,17 +395,18 @@ pub(super) fn read_burn_rate(value: &Value, path: &str, e: &mut Errors) -> Optio
     }
     c.required(
         "op",
-        "gte: the tier fires when the burn rate reaches threshold",
+        "gt: the tier fires when the burn rate is above threshold",
         e,
     );
-    if let Some(op) = c.string("op", e) {
-        if op != "gte" {
-            e.push(&c.path_of("op"), format!("{op:?} is not supported: a tier fires when the burn rate reaches its threshold; allowed: gte"));
-        }
+    match c.string("op", e) {
+        Some("gt") | None => {}
+        Some("gte") => warnings.push(&c.path_of("op"), "gte is read as gt: a tier fires when the burn rate is above its threshold, not at it (as Sloth's and Pyrra's rules compare); the export writes gt"),
+        Some(op @ ("lt" | "lte")) => e.push(&c.path_of("op"), format!("{op:?} is not supported: a burn-rate tier alerts when the budget burns too fast, not too slowly; allowed: gt (or gte)")),
+        Some(op) => e.push(&c.path_of("op"), format!("{op:?} is not an operator; allowed: gt (or gte)")),
     }
     c.required(
         "threshold",
-        "the burn rate at which the tier fires, such as 14.4",
+        "the burn rate above which the tier fires, such as 14.4",
         e,
     );
     let threshold = c.number("threshold", e).and_then(|t| {
@@ -352,11 +422,29 @@ pub(super) fn read_burn_rate(value: &Value, path: &str, e: &mut Errors) -> Optio
     });
     c.required("lookbackWindow", "the tier's long window, such as 1h", e);
     let long = read_shorthand(&c, "lookbackWindow", e);
-    let short = match c.get("alertAfter") {
-        Some(_) => read_shorthand(&c, "alertAfter", e),
-        None => long.map(|l| (l / 12).max(1)),
+    let hold = match c.get("alertAfter") {
+        Some(_) => Some(read_shorthand(&c, "alertAfter", e)?),
+        None => None,
     };
-    Some((threshold?, long?, short?))
+    Some(BurnRate {
+        threshold: threshold?,
+        long: long?,
+        hold,
+    })
+}
+
+/// The short-window annotation: a duration the condition's fields have no place for.
+pub(super) fn annotation_duration(
+    annotations: Option<&Value>,
+    path: &str,
+    e: &mut Errors,
+) -> Option<u64> {
+    let value = annotations?.get(SHORT_WINDOW_ANNOTATION)?;
+    let path = format!("{path}.{SHORT_WINDOW_ANNOTATION}");
+    let text = crate::decode::as_string(value, &path, e)?;
+    parse_duration(text)
+        .map_err(|err| e.push(&path, err.to_string()))
+        .ok()
 }
 
 /// `"true"` or `"false"` (a YAML boolean too); absent is false.

@@ -4,6 +4,8 @@
 use super::*;
 
 pub(super) struct Doc<'a> {
+    /// The file it was read from, when several were.
+    pub(super) file: Option<&'a str>,
     pub(super) number: usize,
     /// Its place in a list of documents written as one YAML document.
     pub(super) item: Option<usize>,
@@ -42,6 +44,7 @@ impl<'a> Reader<'a> {
             None => path.to_string(),
         };
         OpenSloError {
+            file: d.file.map(str::to_string),
             document: Some(d.number),
             kind: d.kind.clone(),
             name: d.name.clone(),
@@ -64,9 +67,16 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub(super) fn read_document(&mut self, number: usize, item: Option<usize>, value: &'a Value) {
+    pub(super) fn read_document(
+        &mut self,
+        file: Option<&'a str>,
+        number: usize,
+        item: Option<usize>,
+        value: &'a Value,
+    ) {
         let index = self.docs.len();
         self.docs.push(Doc {
+            file,
             number,
             item,
             value,
@@ -84,10 +94,13 @@ impl<'a> Reader<'a> {
         ) {
             obj.required("apiVersion", API_VERSION, &mut errors);
             if let Some(version) = obj.string("apiVersion", &mut errors) {
-                if version != API_VERSION {
+                if version != API_VERSION && version != alpha::ALPHA_VERSION {
                     errors.push(
                         "apiVersion",
-                        format!("{version:?} is not supported; allowed: {API_VERSION}"),
+                        format!(
+                            "{version:?} is not supported; allowed: {API_VERSION} or {}",
+                            alpha::ALPHA_VERSION
+                        ),
                     );
                 }
             }
@@ -215,10 +228,17 @@ impl<'a> Reader<'a> {
         // SLOs with no service to join, checked all the same.
         let mut orphans = Vec::new();
         let slo_docs = self.of_kind("SLO");
-        for d in slo_docs.iter().copied() {
-            let Some(draft) = self.read_slo(d) else {
-                continue;
-            };
+        let drafts: Vec<(usize, SloDraft)> = slo_docs
+            .iter()
+            .flat_map(|&d| {
+                self.objective_picks(d)
+                    .into_iter()
+                    .filter_map(|pick| self.read_slo(d, pick))
+                    .map(|draft| (d, draft))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (d, draft) in drafts {
             let Some(service) = draft.service.clone() else {
                 orphans.push(draft);
                 continue;
@@ -236,6 +256,7 @@ impl<'a> Reader<'a> {
         }
         if slo_docs.is_empty() && services.is_empty() && self.problems.is_empty() {
             self.problems.push(OpenSloError {
+                file: None,
                 document: None,
                 kind: None,
                 name: None,
@@ -295,6 +316,23 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Which objectives of SLO document `d` to read as SLOs: `[None]` for one (the SLO
+    /// keeps its name), each by number when there are several, said in a warning.
+    fn objective_picks(&mut self, d: usize) -> Vec<Option<usize>> {
+        let count = self.docs[d]
+            .spec
+            .and_then(|s| s.get("objectives"))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count < 2 {
+            return vec![None];
+        }
+        let name = self.docs[d].name.clone().unwrap_or_default();
+        let names: Vec<String> = (1..=count).map(|i| format!("{name}-{i}")).collect();
+        self.warn(d, "spec.objectives", format!("has {count} objectives: read as {count} SLOs, one per objective, named {} (an SLO has one target)", names.join(", ")));
+        (0..count).map(Some).collect()
+    }
+
     /// Documents that only count through a reference: each one nothing refers to would be
     /// lost, and is refused. One that a document with errors names (or names through
     /// others) is left alone: it is that document's to use once it is fixed.
@@ -302,7 +340,11 @@ impl<'a> Reader<'a> {
         let mut excused: BTreeSet<usize> = self
             .problems
             .iter()
-            .filter_map(|p| self.docs.iter().position(|d| Some(d.number) == p.document))
+            .filter_map(|p| {
+                self.docs.iter().position(|d| {
+                    Some(d.number) == p.document && d.file.map(str::to_string) == p.file
+                })
+            })
             .collect();
         let unused: Vec<usize> = (0..self.docs.len())
             .filter(|d| !self.used.contains(d))

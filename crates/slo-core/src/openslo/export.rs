@@ -275,6 +275,21 @@ pub(super) fn alert_policy(tier: &AlertTier, window: u64) -> Yaml {
             s(&tier.budget_fraction.to_string()),
         ));
     }
+    if tier.short_window_seconds != default_short_window(tier.long_window_seconds) {
+        annotations.push((
+            SHORT_WINDOW_ANNOTATION,
+            s(&format_duration(tier.short_window_seconds)),
+        ));
+    }
+    let mut burn_rate = vec![
+        ("kind", s("burnrate")),
+        ("op", s("gt")),
+        ("threshold", Yaml::from(threshold)),
+        ("lookbackWindow", s(&shorthand(tier.long_window_seconds))),
+    ];
+    if tier.hold_seconds > 0 {
+        burn_rate.push(("alertAfter", s(&shorthand(tier.hold_seconds))));
+    }
     let condition = map(vec![
         ("kind", s("AlertCondition")),
         ("metadata", metadata(&tier.name, annotations)),
@@ -282,16 +297,7 @@ pub(super) fn alert_policy(tier: &AlertTier, window: u64) -> Yaml {
             "spec",
             map(vec![
                 ("severity", s(tier.severity.as_str())),
-                (
-                    "condition",
-                    map(vec![
-                        ("kind", s("burnrate")),
-                        ("op", s("gte")),
-                        ("threshold", Yaml::from(threshold)),
-                        ("lookbackWindow", s(&shorthand(tier.long_window_seconds))),
-                        ("alertAfter", s(&shorthand(tier.short_window_seconds))),
-                    ]),
-                ),
+                ("condition", map(burn_rate)),
             ]),
         ),
     ]);

@@ -1,9 +1,11 @@
 //! OpenSLO v1: reading multi-document YAML into the spec, and writing the spec back out.
 //!
 //! The `slo` command exposes both directions:
-//! - `slo openslo import FILE` reads OpenSLO v1 YAML with [`import`] and prints the
-//!   canonical JSON spec (`Spec::to_json`); on failure it prints one line per
-//!   [`OpenSloError`] and exits 1.
+//! - `slo openslo import FILE|DIR...` reads OpenSLO v1 (and v1alpha) YAML with
+//!   [`import_files`], every file given and every `.yaml`/`.yml` under the directories given
+//!   as one input (a reference may name a document of another file, as `oslo` reads them),
+//!   and prints the canonical JSON spec (`Spec::to_json`); on failure it prints one line per
+//!   [`OpenSloError`], each naming its file, and exits 1.
 //! - `slo openslo export FILE` reads a JSON spec and prints [`export`]'s YAML.
 //!
 //! `import(&export(&spec)) == Ok(spec)` holds for every valid spec.
@@ -14,11 +16,12 @@
 //! | --- | --- |
 //! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
 //! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
-//! | `objectives` | exactly one objective: `target` or `targetPercent` is the target |
+//! | `objectives` | `target` or `targetPercent` is the target; with several objectives, one SLO per objective, named `NAME-1`, `NAME-2`... (said as a warning) |
 //! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y); omitted, `30d` with a warning |
 //! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
-//! | `budgetingMethod: Occurrences` | occurrences |
-//! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio |
+//! | `budgetingMethod: Occurrences` | occurrences (also when omitted, said as a warning) |
+//! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio (up to 1: every request good) |
+//! | `apiVersion: openslo/v1alpha` | read in the v1 shape (see `alpha.rs`): `timeWindows` by count and unit, each objective's `ratioMetrics` its own indicator |
 //! | `budgetingMethod: RatioTimeslices` + `timeSliceWindow` | ratio timeslices with that slice |
 //! | an indicator (inline, or an `SLI` document by `indicatorRef`) | the request SLI, see below |
 //! | `alertPolicies` (inline, or `AlertPolicy` documents by `alertPolicyRef`) | the alert tiers, see below |
@@ -65,17 +68,19 @@
 //! | AlertPolicy / AlertCondition | tier |
 //! | --- | --- |
 //! | policy `metadata.name` | tier name |
-//! | condition `spec.severity` | `page` or `ticket` |
-//! | `condition.kind: burnrate`, `op: gte`, `threshold` | the burn-rate threshold; the budget fraction is threshold x lookbackWindow / SLO window |
+//! | condition `spec.severity` | `page` or `ticket`; another word maps by a rule (critical, high, urgent, emergency, error, fatal, major, p0, p1, sev0, sev1, sev2 page; any other word tickets), said as a warning, and is kept as the `severity` label of that tier severity's alerts (`alerts.page.labels.severity`) |
+//! | `condition.kind: burnrate`, `op: gt`, `threshold` | the burn-rate threshold (a tier fires above it); the budget fraction is threshold x lookbackWindow / SLO window. `op: gte` is read as `gt`, with a warning; `lt` and `lte` are refused |
 //! | `condition.lookbackWindow` | long window |
-//! | `condition.alertAfter` | short window; when omitted, 1/12 of the long window (the SRE Workbook's ratio) |
+//! | `condition.alertAfter` | the tier's hold time `for` (Prometheus' `for:`: how long the condition must hold before the alert fires); omitted, none |
+//! | condition annotation `slo-toolkit/short-window` | short window, written by [`export`] only when it is not 1/12 of the long window (the SRE Workbook's ratio, and the default) |
 //! | condition annotation `slo-toolkit/min-events-per-second` | minimum event rate |
 //! | condition annotation `slo-toolkit/allow-burn-rate-below-one: "true"` | a threshold below 1x is intended |
 //! | condition annotation `slo-toolkit/budget-fraction` | the exact budget fraction, written by [`export`] only when no decimal threshold gives it back exactly; it must agree with `threshold` |
 //!
 //! `alertPolicies` omitted means the default tiers scaled to the window; `alertPolicies: []`
 //! switches every tier off. A policy must alert when breaching (`alertWhenBreaching` true
-//! or omitted) and not on missing data. Notification routing stays with Alertmanager:
+//! or omitted); `alertWhenNoData` is taken either way, since the rules' absent-data alert
+//! fires on missing data for every SLO. Notification routing stays with Alertmanager:
 //! `notificationTargets` and `AlertNotificationTarget` documents are accepted and not
 //! carried, and neither are the descriptions of Service, SLI and alert documents.
 //!
@@ -100,8 +105,8 @@
 //! order, with its kind and name) and the field, never dropped: queries of metric sources
 //! other than Prometheus, `good` or `raw` ratios of request sources, Prometheus
 //! thresholdMetrics, Prometheus expressions without `{{window}}`, non-UTC time zones, months or years
-//! as rolling windows, more than one objective, alert conditions other than `burnrate` with
-//! `op: gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
+//! as rolling windows, composite objectives (v1 objectives with their own indicator), alert conditions other than `burnrate` with
+//! `op: gt` or `gte`, unknown kinds and fields, and SLI, AlertPolicy, AlertCondition or DataSource
 //! documents no SLO refers to.
 //!
 //! A YAML document may also hold a list of documents; an error then names the item
@@ -115,6 +120,7 @@
 //! cannot be read still has its other fields checked.
 
 mod alert_policies;
+mod alpha;
 mod documents;
 pub(crate) use origins::{at, Origin, Origins, Reported};
 mod export;
@@ -133,6 +139,7 @@ use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::prometheus::{PrometheusSli, Source};
 use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
 use crate::window::{CalendarUnit, Window};
+use alert_policies::default_short_window;
 use documents::*;
 use export::*;
 use origins::*;
@@ -155,11 +162,15 @@ pub const MIN_EVENTS_ANNOTATION: &str = "slo-toolkit/min-events-per-second";
 pub const BUDGET_FRACTION_ANNOTATION: &str = "slo-toolkit/budget-fraction";
 /// AlertCondition annotation: `"true"` when a threshold below 1x is intended.
 pub const ALLOW_BELOW_ONE_ANNOTATION: &str = "slo-toolkit/allow-burn-rate-below-one";
+/// AlertCondition annotation: a tier's short window, written by [`export`] only when it is
+/// not 1/12 of the long one (OpenSLO has no field for it: `alertAfter` is a hold time).
+pub const SHORT_WINDOW_ANNOTATION: &str = "slo-toolkit/short-window";
 /// Every annotation of ours an AlertCondition may carry, inline or as a document of its own.
 const CONDITION_ANNOTATIONS: &[&str] = &[
     MIN_EVENTS_ANNOTATION,
     BUDGET_FRACTION_ANNOTATION,
     ALLOW_BELOW_ONE_ANNOTATION,
+    SHORT_WINDOW_ANNOTATION,
 ];
 /// SLO annotations carrying what OpenSLO has no field for, each as JSON text: the alerts'
 /// metadata (the spec's `alerts` fields name, labels, annotations, page and ticket, as an
@@ -212,6 +223,8 @@ const METADATA_FIELDS: &[&str] = &["name", "displayName", "labels", "annotations
 /// `document 2 (SLO checkout-availability): spec.timeWindow[0].calendar.timeZone: "Europe/Paris" is not supported; allowed: UTC`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenSloError {
+    /// The file, when several were read as one input ([`import_files`]).
+    pub file: Option<String>,
     /// The YAML document, counted from 1 in file order; `None` for the stream as a whole.
     pub document: Option<usize>,
     /// The document's `kind`, when it could be read.
@@ -226,6 +239,9 @@ pub struct OpenSloError {
 
 impl fmt::Display for OpenSloError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
         if let Some(n) = self.document {
             write!(f, "document {n}")?;
             match (&self.kind, &self.name) {
@@ -257,30 +273,59 @@ pub struct Imported {
 /// Every problem is reported, each naming its document and field; see the module
 /// documentation for the mapping.
 pub fn import(yaml: &str) -> Result<Imported, Vec<OpenSloError>> {
-    let (values, unreadable) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
+    read_streams(&[(None, yaml)])
+}
+
+/// Reads several files as one input, as `oslo` does: a reference may name a document of
+/// another file (an SLO its DataSource, its AlertPolicy), and each error names its file.
+pub fn import_files(files: &[(&str, &str)]) -> Result<Imported, Vec<OpenSloError>> {
+    let streams: Vec<(Option<&str>, &str)> = files.iter().map(|&(n, t)| (Some(n), t)).collect();
+    read_streams(&streams)
+}
+
+fn read_streams(streams: &[(Option<&str>, &str)]) -> Result<Imported, Vec<OpenSloError>> {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for &(file, yaml) in streams {
+        let (mut values, problems) = split_documents(yaml, "OpenSLO v1 Service and SLO documents");
+        for (_, value) in &mut values {
+            match value {
+                Value::Array(items) => items.iter_mut().for_each(alpha::rewrite),
+                one => alpha::rewrite(one),
+            }
+        }
+        unreadable.extend(problems.into_iter().map(|p| OpenSloError {
+            file: file.map(str::to_string),
+            ..p
+        }));
+        files.push((file, values));
+    }
     let mut reader = Reader {
         docs: Vec::new(),
         problems: unreadable,
         warnings: Vec::new(),
         used: BTreeSet::new(),
     };
-    for (number, value) in &values {
-        match value {
-            // A list holding nothing would be a document lost without a word.
-            Value::Array(items) if items.is_empty() => reader.problems.push(OpenSloError {
-                document: Some(*number),
-                kind: None,
-                name: None,
-                path: String::new(),
-                message: "is an empty list; allowed: a document, or a list of documents".into(),
-            }),
-            // Documents written as one list, as some tools write a stream.
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    reader.read_document(*number, Some(i), item);
+    for (file, values) in &files {
+        for (number, value) in values {
+            match value {
+                // A list holding nothing would be a document lost without a word.
+                Value::Array(items) if items.is_empty() => reader.problems.push(OpenSloError {
+                    file: file.map(str::to_string),
+                    document: Some(*number),
+                    kind: None,
+                    name: None,
+                    path: String::new(),
+                    message: "is an empty list; allowed: a document, or a list of documents".into(),
+                }),
+                // Documents written as one list, as some tools write a stream.
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        reader.read_document(*file, *number, Some(i), item);
+                    }
                 }
+                _ => reader.read_document(*file, *number, None, value),
             }
-            _ => reader.read_document(*number, None, value),
         }
     }
     let result = reader.build();

@@ -139,6 +139,7 @@ impl<'a> Reader<'a> {
             Err(()) => {}
             Ok(Some(origin)) => self.error(origin.doc, &origin.path, error.message),
             Ok(None) => self.problems.push(OpenSloError {
+                file: None,
                 document: None,
                 kind: None,
                 name: None,

@@ -23,36 +23,36 @@ pub(super) struct SourceRead {
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn read_indicator(&mut self, d: usize, spec: &Object<'a>) -> Option<SliDraft> {
-        match (spec.get("indicator"), spec.get("indicatorRef")) {
+    /// The indicator of `holder`: an SLO's spec, or a v1alpha objective.
+    pub(super) fn read_indicator(&mut self, d: usize, holder: &Object<'a>) -> Option<SliDraft> {
+        let (inline_path, ref_path) = (holder.path_of("indicator"), holder.path_of("indicatorRef"));
+        match (holder.get("indicator"), holder.get("indicatorRef")) {
             (Some(_), Some(_)) => {
                 self.error(
                     d,
-                    "spec",
+                    &holder.path,
                     "sets both indicator and indicatorRef; allowed: one of them",
                 );
                 None
             }
             (None, None) => {
-                self.error(d, "spec.indicator", "is required (or indicatorRef): an SLI whose metricSource has type slo-toolkit.request");
+                self.error(d, &inline_path, "is required (or indicatorRef): an SLI whose metricSource has type slo-toolkit.request or Prometheus");
                 None
             }
             (Some(inline), None) => {
                 let sli_spec =
-                    self.within(d, |e| read_inline(inline, "spec.indicator", "SLI", &[], e))?;
+                    self.within(d, |e| read_inline(inline, &inline_path, "SLI", &[], e))?;
                 self.warn_metadata(
                     d,
                     inline.get("metadata"),
-                    "spec.indicator.metadata",
+                    &join(&inline_path, "metadata"),
                     "an SLI",
                 );
-                self.read_sli_spec(d, sli_spec, "spec.indicator.spec")
+                self.read_sli_spec(d, sli_spec, &join(&inline_path, "spec"))
             }
             (None, Some(reference)) => {
-                let name = self.within(d, |e| {
-                    crate::decode::as_string(reference, "spec.indicatorRef", e)
-                })?;
-                let sli = self.resolve(d, "spec.indicatorRef", "SLI", name)?;
+                let name = self.within(d, |e| crate::decode::as_string(reference, &ref_path, e))?;
+                let sli = self.resolve(d, &ref_path, "SLI", name)?;
                 match self.docs[sli].spec {
                     Some(v) => self.read_sli_spec(sli, v, "spec"),
                     None => {

@@ -23,8 +23,16 @@ impl<'a> Reader<'a> {
     /// Reads an SLO document. Each field that cannot be read is reported and left out of
     /// the draft, which still joins the spec so that the other fields are checked too;
     /// `None` (with the error filed) only when there is no spec to read.
-    pub(super) fn read_slo(&mut self, d: usize) -> Option<SloDraft> {
-        let name = self.docs[d].name.clone();
+    ///
+    /// An SLO with several objectives is read once for each (`pick`), as an SLO named
+    /// after it with the objective's number (`checkout-latency-2`).
+    pub(super) fn read_slo(&mut self, d: usize, pick: Option<usize>) -> Option<SloDraft> {
+        let name = self.docs[d].name.clone().map(|name| match pick {
+            Some(i) => format!("{name}-{}", i + 1),
+            None => name,
+        });
+        let alpha = self.docs[d].value.get("apiVersion").and_then(Value::as_str)
+            == Some(alpha::ALPHA_VERSION);
         let Some(spec_value) = self.docs[d].spec else {
             self.error(d, "spec", "is required: the SLO's service, indicator, timeWindow, budgetingMethod and objectives");
             return None;
@@ -70,7 +78,7 @@ impl<'a> Reader<'a> {
             }
             None => reported.push((".window", Reported::AndUnder)),
         }
-        let objective = read_objective(&spec, &mut e);
+        let objective = read_objective(&spec, pick.unwrap_or(0), alpha, &mut e);
         if let Some(name) = objective.as_ref().and_then(|o| {
             o.obj
                 .get("displayName")
@@ -84,6 +92,9 @@ impl<'a> Reader<'a> {
                 paths.push((".target".into(), at(d, o.obj.path_of(o.target_key))));
             }
             None => reported.push((".target", Reported::AndUnder)),
+        }
+        if spec.get("budgetingMethod").is_none() {
+            self.warn(d, "spec.budgetingMethod", "is not given: the budget counts events (Occurrences, the toolkit's default); allowed: give it, such as Occurrences");
         }
         match read_budgeting(&spec, objective.as_ref().map(|o| &o.obj), &mut e) {
             Some(budgeting) => {
@@ -106,7 +117,15 @@ impl<'a> Reader<'a> {
         }
         self.report(d, e);
 
-        if let Some(sli) = self.read_indicator(d, &spec) {
+        // A v1alpha objective holds its own indicator.
+        let own_indicator = objective
+            .as_ref()
+            .filter(|o| alpha && o.obj.get("indicator").is_some());
+        let indicator = match own_indicator {
+            Some(o) => self.read_indicator(d, &o.obj),
+            None => self.read_indicator(d, &spec),
+        };
+        if let Some(sli) = indicator {
             let mut sli_json = sli.json;
             if let Some(o) = &objective {
                 let mut e = Errors::default();
@@ -160,14 +179,16 @@ impl<'a> Reader<'a> {
         match self.read_alert_policies(d, &spec, window) {
             Some(Some(tiers)) => {
                 paths.push((".alerts".into(), at(d, "spec.alertPolicies")));
-                let mut list = Vec::new();
+                let (mut alerts, mut list) = (json!({}), Vec::new());
                 for (k, tier) in tiers.into_iter().enumerate() {
                     for (suffix, origin) in tier.paths {
                         paths.push((format!(".alerts.tiers[{k}]{suffix}"), origin));
                     }
+                    self.keep_severity_word(d, &mut alerts, &tier.json, tier.severity_word);
                     list.push(tier.json);
                 }
-                json.insert("alerts".into(), json!({ "tiers": list }));
+                alerts["tiers"] = json!(list);
+                json.insert("alerts".into(), alerts);
             }
             Some(None) => {}
             None => reported.push((".alerts", Reported::AndUnder)),
@@ -180,6 +201,27 @@ impl<'a> Reader<'a> {
             paths,
             reported,
         })
+    }
+
+    /// A severity word other than page or ticket becomes the `severity` label of its tier
+    /// severity's alerts (`alerts.page.labels`), as Sloth's custom severities do; a second
+    /// word for the same tier severity has no label left, and that is said.
+    fn keep_severity_word(
+        &mut self,
+        d: usize,
+        alerts: &mut Value,
+        tier: &Value,
+        word: Option<String>,
+    ) {
+        let (Some(word), Some(severity)) = (word, tier["severity"].as_str()) else {
+            return;
+        };
+        let label = &mut alerts[severity]["labels"]["severity"];
+        match label.as_str() {
+            None => *label = json!(word),
+            Some(kept) if kept == word => {}
+            Some(kept) => self.warn(d, "spec.alertPolicies", format!("severity {word:?} of tier {} is not kept as a label: the {severity} alerts carry {kept:?}, the first severity read as {severity}; allowed: one word per tier severity", tier["name"])),
+        }
     }
 
     /// Puts the SLO annotations' values where they go in the spec's SLO; the spec's reader
@@ -376,33 +418,33 @@ pub(super) fn weekday(year: u32, month: u32, day: u32) -> u32 {
     (y + y / 4 - y / 100 + y / 400 + OFFSETS[month as usize - 1] + day) % 7
 }
 
-pub(super) fn read_objective<'a>(spec: &Object<'a>, e: &mut Errors) -> Option<Objective<'a>> {
+/// The objective at `pick` (the SLO is read once for each when there are several).
+pub(super) fn read_objective<'a>(
+    spec: &Object<'a>,
+    pick: usize,
+    alpha: bool,
+    e: &mut Errors,
+) -> Option<Objective<'a>> {
     spec.required("objectives", "one objective with a target", e);
     let items = spec.array("objectives", e);
-    if spec.get("objectives").is_some_and(Value::is_array) && items.len() != 1 {
-        e.push(&spec.path_of("objectives"), format!(
-            "has {} objectives; allowed: exactly one (the filter judges each request against one target; write one SLO per objective)",
-            items.len()
-        ));
+    if spec.get("objectives").is_some_and(Value::is_array) && items.is_empty() {
+        e.push(
+            &spec.path_of("objectives"),
+            "has 0 objectives; allowed: at least one (each becomes an SLO of its own)",
+        );
     }
-    // Each objective is read, so that its own errors show beside the count's.
-    let mut objectives: Vec<Objective> = items
-        .iter()
-        .filter_map(|(path, value)| read_objective_item(path, value, e))
-        .collect();
-    match items.len() {
-        1 => objectives.pop(),
-        _ => None,
-    }
+    let (path, value) = items.into_iter().nth(pick)?;
+    read_objective_item(&path, value, alpha, e)
 }
 
 pub(super) fn read_objective_item<'a>(
     path: &str,
     value: &'a Value,
+    alpha: bool,
     e: &mut Errors,
 ) -> Option<Objective<'a>> {
     for key in ["indicator", "indicatorRef", "compositeWeight"] {
-        if value.get(key).is_some() {
+        if value.get(key).is_some() && !(alpha && key == "indicator") {
             e.push(&join(path, key), "composite objectives are not supported; allowed: one objective, with the indicator under spec");
         }
     }
@@ -456,12 +498,11 @@ pub(super) fn read_budgeting(
     objective: Option<&Object>,
     e: &mut Errors,
 ) -> Option<Option<Value>> {
-    spec.required(
-        "budgetingMethod",
-        "Occurrences, Timeslices or RatioTimeslices",
-        e,
-    );
-    let method = spec.string("budgetingMethod", e)?;
+    // Omitted (as Sloth's v1alpha examples do), it is Occurrences; read_slo says so.
+    let method = match spec.get("budgetingMethod") {
+        None => "Occurrences",
+        Some(_) => spec.string("budgetingMethod", e)?,
+    };
     // Which of timeSliceTarget and timeSliceWindow the method takes.
     let (takes_target, takes_window) = match method {
         "Occurrences" => (false, false),

@@ -47,6 +47,7 @@ pub(crate) fn split_documents(
                 ),
             };
             errors.push(OpenSloError {
+                file: None,
                 document: Some(number),
                 kind: None,
                 name: None,
@@ -69,6 +70,7 @@ pub(crate) fn split_documents(
     }
     if docs.is_empty() && errors.is_empty() {
         errors.push(OpenSloError {
+            file: None,
             document: None,
             kind: None,
             name: None,

@@ -148,14 +148,17 @@ pub(super) fn read_duration(obj: &Object, key: &str, errors: &mut Errors) -> Opt
     obj.parsed(key, parse_duration, errors)
 }
 
-fn read_ratio(obj: &Object, key: &str, errors: &mut Errors) -> Option<f64> {
+/// A slice's needed good ratio may be 1: a slice is good only when every request is
+/// (OpenSLO's `timeSliceTarget: 1`).
+fn read_slice_good_ratio(obj: &Object, errors: &mut Errors) -> Option<f64> {
+    let key = "slice_good_ratio";
     let ratio = obj.number(key, errors)?;
-    if ratio > 0.0 && ratio < 1.0 {
+    if ratio > 0.0 && ratio <= 1.0 {
         Some(ratio)
     } else {
         errors.push(
             &obj.path_of(key),
-            format!("{ratio} is out of range; allowed: a ratio between 0 and 1 exclusive"),
+            format!("{ratio} is out of range; allowed: a ratio above 0 and at most 1"),
         );
         None
     }
@@ -223,7 +226,7 @@ fn read_budgeting(
         (None, _) => Some(Budgeting::Occurrences),
         (Some(slice_seconds), true) => Some(Budgeting::Timeslices {
             slice_seconds,
-            slice_good_ratio: read_ratio(&obj, "slice_good_ratio", errors)?,
+            slice_good_ratio: read_slice_good_ratio(&obj, errors)?,
         }),
         (Some(slice_seconds), false) => Some(Budgeting::RatioTimeslices { slice_seconds }),
     }

@@ -40,6 +40,7 @@ const TIER_FIELDS: &[&str] = &[
     "burn_rate",
     "long_window",
     "short_window",
+    "for",
     "min_events_per_second",
     "allow_burn_rate_below_one",
 ];
@@ -144,6 +145,10 @@ fn read_tier(
     obj.required("short_window", "a duration such as 5m", errors);
     let long = read_duration(&obj, "long_window", errors);
     let short = read_duration(&obj, "short_window", errors);
+    let hold = match obj.get("for") {
+        Some(_) => read_duration(&obj, "for", errors),
+        None => Some(0),
+    };
     let budget_fraction = match (obj.get("budget_fraction"), obj.get("burn_rate")) {
         (Some(_), Some(_)) => {
             errors.push(
@@ -228,6 +233,7 @@ fn read_tier(
         budget_fraction: budget_fraction?,
         long_window_seconds: long?,
         short_window_seconds: short?,
+        hold_seconds: hold?,
         min_events_per_second,
         allow_burn_rate_below_one,
     })
