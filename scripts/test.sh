@@ -29,6 +29,9 @@ step "slo-core builds for both wasm targets"
 cargo build -q -p slo-core --target wasm32-wasip1
 cargo build -q -p slo-core --target wasm32-unknown-unknown
 
+step "cargo package: the crates a user installs build from their packages alone"
+cargo package --quiet -p slo-core -p slo-gen -p slo-cli --allow-dirty
+
 step "unit, property and CLI tests"
 cargo test --workspace
 
