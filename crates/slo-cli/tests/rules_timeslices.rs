@@ -98,6 +98,6 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
         checks.contains("slo_tier=\"page-fast\""),
         "the burn should page:\n{checks}"
     );
-    common::promtool_test(&dir, &rules, &series, "promql_expr_test", &checks);
+    common::promtool_test_every("5m", &dir, &rules, &series, "promql_expr_test", &checks);
     std::fs::remove_dir_all(dir).unwrap();
 }
