@@ -1,7 +1,9 @@
 //! Timeslice SLOs in the generated rules judge slices as the core and the filter do: a
 //! steady error ratio that leaves every slice good spends nothing and fires nothing (8x the
 //! event budget notwithstanding), and bad slices spend the budget and fire the tiers the
-//! core's `status::evaluate` says, run by the real promtool.
+//! core's `status::evaluate` says, run by the real promtool, for a week of 5-minute slices
+//! and for 30 days of 5-minute and of 1-minute slices (whose budget rules promtool refused
+//! while they stepped a subquery through every slice of the window).
 
 mod common;
 
@@ -15,12 +17,26 @@ use slo_core::status::{evaluate, SloCounters};
 const PER_MINUTE: f64 = 500.0;
 
 #[test]
-fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
-    let dir = scratch("timeslices");
-    // examples/checkout.json's catalog SLO, over a week to keep promtool quick.
+fn a_week_of_five_minute_slices_spends_and_fires_as_the_core_judges() {
+    check_slices("7d", 5);
+}
+
+#[test]
+fn thirty_days_of_five_minute_slices_spend_and_fire_as_the_core_judges() {
+    check_slices("30d", 5);
+}
+
+#[test]
+fn thirty_days_of_one_minute_slices_spend_and_fire_as_the_core_judges() {
+    check_slices("30d", 1);
+}
+
+/// examples/checkout.json's catalog SLO over `window` with slices of `slice_minutes`.
+fn check_slices(window: &str, slice_minutes: u64) {
+    let dir = scratch(&format!("timeslices-{window}-{slice_minutes}m"));
     let spec_json = json!({"services": [{"name": "shop", "slos": [{
-        "name": "catalog", "target": 0.995, "window": "7d",
-        "budgeting": {"method": "timeslices", "slice": "5m", "slice_good_ratio": 0.95},
+        "name": "catalog", "target": 0.995, "window": window,
+        "budgeting": {"method": "timeslices", "slice": format!("{slice_minutes}m"), "slice_good_ratio": 0.95},
         "sli": {"bad": {"status": ["5xx"]}}
     }]}]});
     let spec_path = dir.join("spec.json");
@@ -41,15 +57,15 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
 
     // The core gets the same events: those between samples k-1 and k at the minute's end.
     // promtool's time 0 is the core's OFFSET, a whole number of slices after a full window
-    // in which Prometheus has no series (the rules count a week's slices either way).
-    const OFFSET: u64 = 8 * DAY;
+    // in which Prometheus has no series (the rules count the window's slices either way).
+    const OFFSET: u64 = 31 * DAY;
     let mut counters = SloCounters::new(slo);
     let mut minute = 0u64;
     let mut checks = String::new();
     let mut budgets = Vec::new();
     let check_at = [
-        24 * 60 + 2,
-        24 * 60 + 32,
+        24 * 60,
+        24 * 60 + 30,
         25 * 60 + 2,
         25 * 60 + 12,
         26 * 60 - 3,
@@ -87,17 +103,20 @@ fn slices_spend_the_budget_and_fire_the_tiers_the_core_judges() {
             );
         }
     }
-    // The figures by hand: nothing spent after the steady day; six bad slices of the 2016
-    // in a week, of which 0.5% (10.08) may be bad, after the first half hour.
+    // The figures by hand: nothing spent after the steady day; half an hour of bad slices
+    // after the first half hour, of which 0.5% of the window's slices may be bad.
+    let slices = slo.window.nominal_seconds() as f64 / (slice_minutes * MINUTE) as f64;
     assert_eq!(budgets[0], 1.0);
     assert!(
-        (budgets[1] - (1.0 - 6.0 / 10.08)).abs() < 1e-9,
+        (budgets[1] - (1.0 - (30 / slice_minutes) as f64 / (0.005 * slices))).abs() < 1e-9,
         "{budgets:?}"
     );
     assert!(
         checks.contains("slo_tier=\"page-fast\""),
         "the burn should page:\n{checks}"
     );
-    common::promtool_test(&dir, &rules, &series, "promql_expr_test", &checks);
+    // The verdicts are recorded once a slice, their group's interval.
+    let every = format!("{slice_minutes}m");
+    common::promtool_test_every(&every, &dir, &rules, &series, "promql_expr_test", &checks);
     std::fs::remove_dir_all(dir).unwrap();
 }

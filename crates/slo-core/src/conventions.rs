@@ -62,6 +62,16 @@ pub const ABSENT_ALERT: &str = "SloMetricAbsent";
 /// (`slo:error_ratio:rate5m`).
 pub const ERROR_RATIO_RECORD: &str = "slo:error_ratio:rate";
 pub const BAD_SLICES_RECORD: &str = "slo:bad_slices:ratio";
+/// What an occurrence SLO counts in each step (`slo:events:increase1m`): its events and its
+/// bad events, recorded once per step so that long windows sum the steps instead of
+/// reading every raw sample of every instance again.
+pub const STEP_EVENTS_RECORD: &str = "slo:events:increase";
+pub const STEP_BAD_EVENTS_RECORD: &str = "slo:bad_events:increase";
+/// A timeslice SLO's verdict on each slice, recorded once when the slice ends: 1 for a bad
+/// slice, 0 for a good one (`slo:slice_bad:bool5m`); a slice without traffic records nothing.
+pub const SLICE_BAD_RECORD: &str = "slo:slice_bad:bool";
+/// A ratio-timeslices SLO's error ratio of each slice (`slo:slice_error_ratio:rate5m`).
+pub const SLICE_ERROR_RATIO_RECORD: &str = "slo:slice_error_ratio:rate";
 pub const REQUESTS_RECORD: &str = "slo:requests:increase";
 pub const BUDGET_REMAINING_RATIO_RECORD: &str = "slo:error_budget_remaining:ratio";
 pub const OBJECTIVE_RECORD: &str = "slo:objective:ratio";

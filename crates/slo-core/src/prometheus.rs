@@ -150,6 +150,30 @@ impl PrometheusSli {
         }
     }
 
+    /// The counted events (good or bad) and all events over the last `step`, each the exact
+    /// rise of the selected counters (`step_increase`) summed by the grouping; None when a
+    /// query is an expression, which the rules can only evaluate over each window as written.
+    pub fn step_events(&self, step: &str) -> Option<(Counted, String, String)> {
+        let (counted, events, total) = match &self.source {
+            Source::Ratio {
+                counted,
+                events: Query::Selector(events),
+                total: Query::Selector(total),
+            } => (*counted, events.clone(), total.clone()),
+            Source::Latency(latency) => (
+                Counted::Good,
+                latency.good_selector(),
+                latency.total_selector(),
+            ),
+            _ => return None,
+        };
+        Some((
+            counted,
+            step_increase(&events, step, &self.grouping),
+            step_increase(&total, step, &self.grouping),
+        ))
+    }
+
     /// Whether the source counts events (an error-ratio expression does not), so that a
     /// minimum event rate can guard its tiers.
     pub fn has_event_count(&self) -> bool {
@@ -319,12 +343,29 @@ pub fn has_window(text: &str) -> bool {
 }
 
 fn summed_rate(selector: &str, range: &str, grouping: &[String]) -> String {
-    let by = if grouping.is_empty() {
+    format!("sum{} (rate({selector}[{range}]))", by(grouping))
+}
+
+fn by(grouping: &[String]) -> String {
+    if grouping.is_empty() {
         String::new()
     } else {
         format!(" by ({})", grouping.join(", "))
-    };
-    format!("sum{by} (rate({selector}[{range}]))")
+    }
+}
+
+/// The rise of the counters `selector` picks over the last `step`, summed by `grouping`:
+/// each series' latest sample less its latest sample a step earlier, or after a reset its
+/// value since the reset. Recorded at every step, these add up to exactly the counters'
+/// rise between the samples the first and the last evaluation saw, whatever the scrape
+/// interval (within the 5-minute lookback), where `increase()` over one step would
+/// extrapolate, or see a single sample and give nothing.
+pub fn step_increase(selector: &str, step: &str, grouping: &[String]) -> String {
+    let earlier = format!("{selector} offset {step}");
+    format!(
+        "sum{} (\n({selector} - {earlier}) >= 0\nor\n{selector} < {earlier}\n)",
+        by(grouping)
+    )
 }
 
 fn in_range(expr: &str, range: &str) -> String {

@@ -41,8 +41,22 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Runs one promtool unit-test file of a single 1-minute test over `rules`: `series` are
 /// its input series and `checks` its `promql_expr_test` or `alert_rule_test` body.
 pub fn promtool_test(dir: &Path, rules: &Path, series: &str, kind: &str, checks: &str) {
+    promtool_test_every("1m", dir, rules, series, kind, checks);
+}
+
+/// `promtool_test` with the rules evaluated every `evaluation_interval`. promtool evaluates
+/// every group at that interval, whatever the group's own: a timeslice SLO's slice
+/// verdicts are recorded once each only if it is the slice, as their group's interval is.
+pub fn promtool_test_every(
+    evaluation_interval: &str,
+    dir: &Path,
+    rules: &Path,
+    series: &str,
+    kind: &str,
+    checks: &str,
+) {
     let test = format!(
-        "rule_files: [{}]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
+        "rule_files: [{}]\nevaluation_interval: {evaluation_interval}\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
         rules.display()
     );
     let test_file = dir.join("test.yaml");

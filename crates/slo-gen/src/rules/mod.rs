@@ -1,0 +1,179 @@
+//! Prometheus recording and alerting rules for every SLO: over the
+//! filter's series for request SLIs, over the spec's own queries for Prometheus SLIs.
+//!
+//! The rules sum over every label but `slo` (and a Prometheus SLI's grouping labels), so
+//! they aggregate a fleet of Envoys and run unchanged on Thanos or Mimir rulers.
+//! Thresholds come from the core's tier analysis and the queries from the core's
+//! `prometheus` module; this module only spells them in rule files: `windows` what each
+//! window reads (recorded steps or slices, or the source), `alerts` the alerts.
+//!
+//! Each SLO gets a group `slo-NAME` (its windows, budget, metadata and alerts, at the
+//! server's evaluation interval, or once a slice for a timeslice SLO, whose slice verdicts
+//! it records first) and, when its events are recorded per step, a group `slo-NAME:steps`
+//! evaluated every step.
+
+mod alerts;
+#[cfg(test)]
+mod tests;
+mod windows;
+
+use serde_json::{json, Map, Value};
+use slo_core::alerts::tier_windows;
+use slo_core::conventions::*;
+use slo_core::duration::format_duration;
+use slo_core::format;
+use slo_core::spec::{Slo, Spec};
+use slo_core::target::format_target;
+use windows::{
+    burn_expr, burn_record, recording_rules, requests_expr, requests_record, slo_selector, Reading,
+    STEP_SECONDS,
+};
+
+/// Output formats: a plain rule file, or a Prometheus operator resource.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    RuleFile,
+    PrometheusRule,
+}
+
+impl Format {
+    pub const ALLOWED: &'static str = "rule-file (a Prometheus rule file) or prometheus-rule (a PrometheusRule resource of the Prometheus operator)";
+
+    pub fn parse(text: &str) -> Result<Format, String> {
+        match text {
+            "rule-file" => Ok(Format::RuleFile),
+            "prometheus-rule" => Ok(Format::PrometheusRule),
+            other => Err(format!(
+                "{other:?} is not a format; allowed: {}",
+                Format::ALLOWED
+            )),
+        }
+    }
+}
+
+/// The labels every series and alert of an SLO carries.
+fn identity(service: &str, slo: &Slo) -> Map<String, Value> {
+    let mut labels = Map::new();
+    labels.insert(SLO_LABEL.into(), json!(slo.name));
+    labels.insert(SERVICE_LABEL.into(), json!(service));
+    labels
+}
+
+/// Series describing the SLO itself, as Sloth and Pyrra emit them, so dashboards can show
+/// the objective and window next to the burn: the target, the budget, the window in days
+/// and an info series (value 1) with the source's kind.
+fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
+    let labels = Value::Object(identity(service, slo));
+    let window_days = slo.window.nominal_seconds() as f64 / 86_400.0;
+    let mut info = identity(service, slo);
+    info.insert("sli".into(), json!(slo.sli.kind()));
+    info.insert(WINDOW_LABEL.into(), json!(slo.window.to_string()));
+    info.insert("objective".into(), json!(format_target(slo.target)));
+    vec![
+        json!({"record": OBJECTIVE_RECORD, "expr": format!("vector({})", format::number(slo.target)), "labels": labels}),
+        json!({"record": ERROR_BUDGET_RECORD, "expr": format!("vector({})", format::number(1.0 - slo.target)), "labels": labels}),
+        json!({"record": PERIOD_DAYS_RECORD, "expr": format!("vector({})", format::number(window_days)), "labels": labels}),
+        json!({"record": INFO_RECORD, "expr": "vector(1)", "labels": info}),
+    ]
+}
+
+/// An SLO's groups: its steps group, when it records steps, then its main group.
+fn slo_groups(service: &str, slo: &Slo) -> Vec<Value> {
+    let selector = slo_selector(slo);
+    let labels = Value::Object(identity(service, slo));
+    let reading = Reading::of(slo);
+    let recorded = recording_rules(slo, &reading, &labels);
+    let mut groups = Vec::new();
+    let mut rules = Vec::new();
+    match reading {
+        Reading::Steps { .. } => groups.push(json!({
+            "name": format!("slo-{}:steps", slo.name),
+            // Each record differences the counters over one step: once a step, exactly.
+            "interval": format_duration(STEP_SECONDS),
+            "rules": recorded,
+        })),
+        _ => rules.extend(recorded),
+    }
+    let window_seconds = slo.window.nominal_seconds();
+    let mut windows = tier_windows(&slo.alerts);
+    if !windows.contains(&window_seconds) {
+        windows.push(window_seconds);
+    }
+    for &window in &windows {
+        rules.push(json!({
+            "record": burn_record(slo, window),
+            "expr": burn_expr(slo, &reading, window),
+            "labels": labels,
+        }));
+    }
+    let mut guarded: Vec<u64> = slo
+        .alerts
+        .iter()
+        .filter(|t| t.min_events_per_second.is_some())
+        .map(|t| t.long_window_seconds)
+        .collect();
+    guarded.sort_unstable();
+    guarded.dedup();
+    for window in guarded {
+        if let Some(expr) = requests_expr(slo, &reading, window) {
+            rules.push(json!({"record": requests_record(window), "expr": expr, "labels": labels}));
+        }
+    }
+    // Envoy gauges hold whole numbers, so the filter publishes thousandths; these give the
+    // ratios their contract names back.
+    let gauges = [
+        (BURN_RATE_RECORD, BURN_RATE_MILLI_METRIC),
+        (BUDGET_REMAINING_RECORD, BUDGET_REMAINING_MILLI_METRIC),
+    ];
+    for (record, gauge) in gauges.iter().filter(|_| slo.sli.request().is_some()) {
+        rules.push(json!({
+            "record": record,
+            "expr": format!("{gauge}{{{selector}}} / 1000"),
+            "labels": labels,
+        }));
+    }
+    rules.push(json!({
+        "record": BUDGET_REMAINING_RATIO_RECORD,
+        "expr": format!("1 - {}{{{selector}}} / {}", burn_record(slo, window_seconds), format::number(1.0 - slo.target)),
+        "labels": labels,
+    }));
+    rules.extend(metadata_rules(service, slo));
+    rules.extend(alerts::burn_alerts(service, slo));
+    rules.push(alerts::absent_alert(service, slo));
+    let mut group = json!({"name": format!("slo-{}", slo.name), "rules": rules});
+    // A timeslice SLO's figures change only when a slice ends, and its slice verdicts are
+    // recorded once per slice.
+    if let Some(slice) = slo.budgeting.slice_seconds() {
+        group["interval"] = json!(format_duration(slice));
+    }
+    groups.push(group);
+    groups
+}
+
+pub fn render(spec: &Spec, format: Format) -> String {
+    let groups: Vec<Value> = spec
+        .services
+        .iter()
+        .flat_map(|service| {
+            service
+                .slos
+                .iter()
+                .flat_map(|slo| slo_groups(&service.name, slo))
+        })
+        .collect();
+    let header = "# Generated by `slo rules`: burn-rate recording and alerting rules, over the\n\
+                  # SLO filter's slo_requests_total (summed across instances) or each SLO's own\n\
+                  # Prometheus queries; long windows read the events recorded per step and the\n\
+                  # verdicts recorded per slice.\n";
+    let document = match format {
+        Format::RuleFile => json!({ "groups": groups }),
+        Format::PrometheusRule => json!({
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {"name": "slo-rules", "labels": {"app.kubernetes.io/managed-by": "slo"}},
+            "spec": { "groups": groups },
+        }),
+    };
+    let body = serde_yaml_ng::to_string(&document).unwrap_or_default();
+    format!("{header}{body}")
+}
