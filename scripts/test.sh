@@ -6,9 +6,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+started=$SECONDS
 bash scripts/setup.sh
 
-step() { printf '\n== %s\n' "$*" >&2; }
+# Each part is headed with the minutes and seconds since the start, so a run's log says
+# where the time went.
+step() { printf '\n== [%dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*" >&2; }
+step "set-up done"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -40,3 +44,4 @@ for suite in tests/*/run.sh; do
   step "$suite"
   bash "$suite"
 done
+step "all passed"
