@@ -36,7 +36,8 @@ commands:
   import sloth FILE [--period 30d|28d]
                                       Sloth prometheus/v1 or PrometheusServiceLevel YAML
                                       to the JSON spec (Sloth's SLO period, 30d by default)
-  rules SPEC [--format rule-file|prometheus-rule]
+  rules SPEC [--format rule-file|prometheus-rule [--name N] [--namespace NS]
+         [--labels KEY=VALUE,...]]
                                       Prometheus burn-rate recording and alerting rules
   {}
   {}
@@ -234,8 +235,30 @@ fn envoy_config(raw: &[String]) -> Result<String, Failure> {
 }
 
 fn rules(raw: &[String]) -> Result<String, Failure> {
-    let mut args = Args::parse("rules", raw, &[("format", true)]);
-    let format = args.optional("format", rules::Format::parse);
+    use rules::resource::{parse_labels, parse_name, parse_namespace};
+    const RESOURCE: [&str; 3] = ["name", "namespace", "labels"];
+    let options = [
+        ("format", true),
+        ("name", true),
+        ("namespace", true),
+        ("labels", true),
+    ];
+    let mut args = Args::parse("rules", raw, &options);
+    let mut format = args.optional("format", rules::Format::parse);
+    let name = args.optional("name", parse_name);
+    let namespace = args.optional("namespace", parse_namespace);
+    let labels = args.optional("labels", parse_labels);
+    match &mut format {
+        Some(rules::Format::PrometheusRule(resource)) => {
+            resource.name = name.unwrap_or(resource.name.clone());
+            resource.namespace = namespace;
+            resource.labels = labels.unwrap_or_default();
+        }
+        _ if RESOURCE.iter().any(|option| args.value(option).is_some()) => {
+            args.problem("--name, --namespace and --labels need --format prometheus-rule");
+        }
+        _ => {}
+    }
     let path = match args.positionals.as_slice() {
         [path] => Some(path.clone()),
         _ => {
@@ -247,7 +270,7 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
     Ok(rules::render(
         &spec,
-        format.unwrap_or(rules::Format::RuleFile),
+        &format.unwrap_or(rules::Format::RuleFile),
     ))
 }
 

@@ -139,3 +139,49 @@ fn a_burn_exactly_at_a_tiers_rate_does_not_fire() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Operators load the PrometheusRules their selectors match: the flags say what they select.
+#[test]
+fn prometheus_rule_takes_the_name_namespace_and_labels_an_operator_selects() {
+    let out = common::slo(&[
+        "rules",
+        "examples/checkout.json",
+        "--format",
+        "prometheus-rule",
+        "--name",
+        "shop-slos",
+        "--namespace",
+        "monitoring",
+        "--labels",
+        "prometheus=main,role=alert-rules",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let document: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["metadata"]["name"], "shop-slos");
+    assert_eq!(document["metadata"]["namespace"], "monitoring");
+    assert_eq!(document["metadata"]["labels"]["prometheus"], "main");
+    assert_eq!(document["metadata"]["labels"]["role"], "alert-rules");
+    let bad = common::slo(&[
+        "rules",
+        "examples/checkout.json",
+        "--name",
+        "Shop",
+        "--labels",
+        "x",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("--name: “Shop” is not a resource name; allowed:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--labels: “x” is not KEY=VALUE"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("need --format prometheus-rule"), "{stderr}");
+}

@@ -86,8 +86,14 @@ pub fn export(spec: &Spec, artifact: Artifact) -> Result<String, String> {
     match artifact {
         Artifact::EnvoyWasm => envoy(Counting::Wasm),
         Artifact::EnvoyNative => envoy(Counting::Native),
-        Artifact::RuleFile => Ok(rules::render(spec, rules::Format::RuleFile)),
-        Artifact::PrometheusRule => Ok(rules::render(spec, rules::Format::PrometheusRule)),
+        Artifact::RuleFile => Ok(rules::render(spec, &rules::Format::RuleFile)),
+        Artifact::PrometheusRule => {
+            let resource = rules::resource::RuleResource::default();
+            Ok(rules::render(
+                spec,
+                &rules::Format::PrometheusRule(resource),
+            ))
+        }
         Artifact::OpenSlo => Ok(openslo::export(spec)),
         Artifact::Spec => Ok(spec.to_json_text()),
     }

@@ -67,25 +67,34 @@ pub(super) fn burn_alerts(service: &str, slo: &Slo) -> Vec<Value> {
 
 /// Fires when the SLO's source has no series for as long as its fastest tier's short
 /// window (at least 5 minutes: a scrape or two may be missed), at the severity of its
-/// most urgent tier: while it lasts, no tier can fire.
-pub(super) fn absent_alert(service: &str, slo: &Slo) -> Value {
-    let fastest = slo.alerts.iter().map(|t| t.short_window_seconds).min();
-    let wait = fastest.unwrap_or(0).max(MIN_ABSENT_SECONDS);
+/// most urgent tier: while it lasts, no tier can fire. None for an SLO whose alerting is
+/// off (no tiers). Its summary and description are its own: the spec's describe the burn.
+pub(super) fn absent_alert(service: &str, slo: &Slo) -> Option<Value> {
+    let fastest = slo.alerts.iter().map(|t| t.short_window_seconds).min()?;
+    let wait = fastest.max(MIN_ABSENT_SECONDS);
     let severity = if slo.alerts.iter().any(|t| t.severity == Severity::Page) {
         Severity::Page
     } else {
         Severity::Ticket
     };
-    json!({
+    let mut annotations = alert_annotations(
+        slo,
+        severity,
+        [("summary", String::new()), ("description", String::new())],
+    );
+    annotations["summary"] = json!(format!(
+        "{}: no data from its SLI source for {}",
+        slo.name,
+        format_duration(wait)
+    ));
+    annotations["description"] = json!(format!("The {} source of {} has no series: its burn-rate alerts cannot fire until it reports again.", slo.sli.kind(), slo.name));
+    Some(json!({
         "alert": ABSENT_ALERT,
         "expr": format!("absent(\n{}\n)", presence_expr(slo, &format_duration(wait))),
         "for": format_duration(wait),
         "labels": alert_labels(service, slo, severity, &[]),
-        "annotations": alert_annotations(slo, severity, [
-            ("summary", format!("{}: no data from its SLI source for {}", slo.name, format_duration(wait))),
-            ("description", format!("The {} source of {} has no series: its burn-rate alerts cannot fire until it reports again.", slo.sli.kind(), slo.name)),
-        ]),
-    })
+        "annotations": annotations,
+    }))
 }
 
 const MIN_ABSENT_SECONDS: u64 = 300;

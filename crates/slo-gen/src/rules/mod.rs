@@ -13,10 +13,12 @@
 //! evaluated every step.
 
 mod alerts;
+pub mod resource;
 #[cfg(test)]
 mod tests;
 mod windows;
 
+use resource::RuleResource;
 use serde_json::{json, Map, Value};
 use slo_core::alerts::tier_windows;
 use slo_core::conventions::*;
@@ -30,19 +32,20 @@ use windows::{
 };
 
 /// Output formats: a plain rule file, or a Prometheus operator resource.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
     RuleFile,
-    PrometheusRule,
+    PrometheusRule(RuleResource),
 }
 
 impl Format {
     pub const ALLOWED: &'static str = "rule-file (a Prometheus rule file) or prometheus-rule (a PrometheusRule resource of the Prometheus operator)";
 
+    /// The format by its name; a `PrometheusRule` with the default metadata.
     pub fn parse(text: &str) -> Result<Format, String> {
         match text {
             "rule-file" => Ok(Format::RuleFile),
-            "prometheus-rule" => Ok(Format::PrometheusRule),
+            "prometheus-rule" => Ok(Format::PrometheusRule(RuleResource::default())),
             other => Err(format!(
                 "{other:?} is not a format; allowed: {}",
                 Format::ALLOWED
@@ -139,7 +142,7 @@ fn slo_groups(service: &str, slo: &Slo) -> Vec<Value> {
     }));
     rules.extend(metadata_rules(service, slo));
     rules.extend(alerts::burn_alerts(service, slo));
-    rules.push(alerts::absent_alert(service, slo));
+    rules.extend(alerts::absent_alert(service, slo));
     let mut group = json!({"name": format!("slo-{}", slo.name), "rules": rules});
     // A timeslice SLO's figures change only when a slice ends, and its slice verdicts are
     // recorded once per slice.
@@ -150,7 +153,7 @@ fn slo_groups(service: &str, slo: &Slo) -> Vec<Value> {
     groups
 }
 
-pub fn render(spec: &Spec, format: Format) -> String {
+pub fn render(spec: &Spec, format: &Format) -> String {
     let groups: Vec<Value> = spec
         .services
         .iter()
@@ -167,12 +170,25 @@ pub fn render(spec: &Spec, format: Format) -> String {
                   # verdicts recorded per slice.\n";
     let document = match format {
         Format::RuleFile => json!({ "groups": groups }),
-        Format::PrometheusRule => json!({
-            "apiVersion": "monitoring.coreos.com/v1",
-            "kind": "PrometheusRule",
-            "metadata": {"name": "slo-rules", "labels": {"app.kubernetes.io/managed-by": "slo"}},
-            "spec": { "groups": groups },
-        }),
+        Format::PrometheusRule(resource) => {
+            let mut labels = Map::new();
+            labels.insert("app.kubernetes.io/managed-by".into(), json!("slo"));
+            for (key, value) in &resource.labels {
+                labels.insert(key.clone(), json!(value));
+            }
+            let mut metadata = Map::new();
+            metadata.insert("name".into(), json!(resource.name));
+            if let Some(namespace) = &resource.namespace {
+                metadata.insert("namespace".into(), json!(namespace));
+            }
+            metadata.insert("labels".into(), Value::Object(labels));
+            json!({
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "PrometheusRule",
+                "metadata": metadata,
+                "spec": { "groups": groups },
+            })
+        }
     };
     let body = serde_yaml_ng::to_string(&document).unwrap_or_default();
     format!("{header}{body}")

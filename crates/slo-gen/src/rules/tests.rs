@@ -9,7 +9,7 @@ use slo_core::spec::Spec;
 fn rules_of(slo: Value) -> Value {
     let spec = Spec::from_value(&json!({"services": [{"name": "shop", "slos": [slo]}]}), "")
         .expect("a valid spec");
-    serde_yaml_ng::from_str(&render(&spec, Format::RuleFile)).expect("YAML")
+    serde_yaml_ng::from_str(&render(&spec, &Format::RuleFile)).expect("YAML")
 }
 
 fn group<'a>(rules: &'a Value, name: &str) -> &'a Value {
@@ -171,7 +171,7 @@ fn a_ratio_timeslice_slo_averages_its_recorded_slice_ratios() {
 /// The alerts of the SLO `checkout`.
 fn alerts_of(spec: &str) -> Vec<Value> {
     let spec = Spec::from_json(spec).unwrap();
-    let yaml = render(&spec, Format::RuleFile);
+    let yaml = render(&spec, &Format::RuleFile);
     let rules: Value = serde_yaml_ng::from_str(&yaml).unwrap();
     group(&rules, "slo-checkout")["rules"]
         .as_array()
@@ -197,7 +197,10 @@ fn an_slos_labels_and_annotations_are_on_its_alerts() {
         assert_eq!(alert["labels"]["owner"], "alerts", "{alert}");
         assert_eq!(alert["labels"]["slo"], "checkout", "{alert}");
         assert_eq!(alert["annotations"]["dashboard_url"], "d", "{alert}");
-        assert_eq!(alert["annotations"]["summary"], "s", "{alert}");
+        // The no-data alert keeps its own summary: the spec's describes the burn.
+        if alert["alert"] != "SloMetricAbsent" {
+            assert_eq!(alert["annotations"]["summary"], "s", "{alert}");
+        }
     }
 }
 
@@ -210,4 +213,57 @@ fn a_tiers_hold_time_is_its_alerts_for() {
             "sli":{"bad":{"status":["5xx"]}}}]}]}"#,
     );
     assert_eq!(alerts[0]["for"], "2m", "{}", alerts[0]);
+}
+
+#[test]
+fn the_no_data_alert_says_its_own_words_and_is_not_written_with_alerting_off() {
+    let spec = |alerts: &str| {
+        format!(
+            r#"{{"services":[{{"name":"shop","slos":[{{"name":"checkout","target":0.999,"window":"30d",
+            "alerts":{{"annotations":{{"summary":"High error rate on checkout","runbook":"r"}}{alerts}}},
+            "sli":{{"bad":{{"status":["5xx"]}}}}}}]}}]}}"#
+        )
+    };
+    let absent: Vec<Value> = alerts_of(&spec(""))
+        .into_iter()
+        .filter(|a| a["alert"] == "SloMetricAbsent")
+        .collect();
+    let [absent] = absent.as_slice() else {
+        panic!("one absent alert expected: {absent:?}")
+    };
+    assert_eq!(
+        absent["annotations"]["summary"],
+        "checkout: no data from its SLI source for 5m"
+    );
+    assert_eq!(
+        absent["annotations"]["runbook"], "r",
+        "the spec's other annotations stay"
+    );
+    let off = spec(r#","disable":["page-fast","page-slow","ticket-fast","ticket-slow"]"#);
+    assert!(alerts_of(&off).is_empty(), "{:?}", alerts_of(&off));
+}
+
+#[test]
+fn a_prometheus_rule_carries_the_name_namespace_and_labels_operators_select_on() {
+    use super::resource::RuleResource;
+    let spec = Spec::from_value(
+        &json!({"services": [{"name": "shop", "slos": [request_slo()]}]}),
+        "",
+    )
+    .unwrap();
+    let resource = RuleResource {
+        name: "shop-slos".into(),
+        namespace: Some("monitoring".into()),
+        labels: vec![
+            ("prometheus".into(), "main".into()),
+            ("role".into(), "alert-rules".into()),
+        ],
+    };
+    let yaml = render(&spec, &Format::PrometheusRule(resource));
+    let document: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+    assert_eq!(
+        document["metadata"],
+        json!({"name": "shop-slos", "namespace": "monitoring", "labels": {
+            "app.kubernetes.io/managed-by": "slo", "prometheus": "main", "role": "alert-rules"}})
+    );
 }
