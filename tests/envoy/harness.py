@@ -43,6 +43,28 @@ def rss_kib(pid):
     raise AssertionError(f"no VmRSS for pid {pid}")
 
 
+def copied_spec(count, path):
+    """Writes a spec of `count` SLOs: filters/envoy/spec.json's three (the first `count` of
+    them), then copies of them, named `<name>-<k>`, whose path prefixes (exclusions too) sit
+    under /svc1, /svc2, ...: a request to one service is judged by its own SLOs and ruled out
+    by all the others, as at a gateway in front of many services."""
+    spec = json.loads(SPEC.read_text())
+    slos = spec["services"][0]["slos"]
+    base = slos[:3]
+    del slos[count:]
+    k = 0
+    while len(slos) < count:
+        k += 1
+        for slo in json.loads(json.dumps(base))[:count - len(slos)]:
+            slo["name"] = f"{slo['name']}-{k}"
+            for part in ("match", "exclude"):
+                if "path_prefixes" in slo["sli"].get(part, {}):
+                    slo["sli"][part]["path_prefixes"] = [f"/svc{k}{p}" for p in slo["sli"][part]["path_prefixes"]]
+            slos.append(slo)
+    path.write_text(json.dumps(spec))
+    return path
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

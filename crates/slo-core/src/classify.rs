@@ -1,8 +1,11 @@
 //! Judging one request against an SLO's request SLI: does it count, and was it good?
-//! The filter calls `matches` when the request headers arrive and `judge` once the
-//! response is complete.
+//! `matches` says whether it counts for one SLO; `MatchIndex` says for which SLOs of a spec,
+//! without asking each. `judge` says how, once the response is complete.
 
 use crate::spec::{RequestMatch, RequestSli, Spec};
+
+mod index;
+pub use index::MatchIndex;
 
 /// What the proxy knows about a request when its headers arrive.
 #[derive(Debug, Clone, Copy)]
@@ -113,17 +116,6 @@ impl RequestSli {
 }
 
 impl RequestMatch {
-    /// Whether the path alone rules the request in: a proxy reads the other facts only for
-    /// the SLOs this leaves (each read costs a call into the proxy).
-    pub fn path_matches(&self, request_path: &str) -> bool {
-        let path = strip_query(request_path);
-        self.path_prefixes.is_empty()
-            || self
-                .path_prefixes
-                .iter()
-                .any(|p| path.starts_with(p.as_str()))
-    }
-
     pub fn matches(&self, request: &RequestFacts) -> bool {
         let path = strip_query(request.path);
         let host = strip_port(request.authority);

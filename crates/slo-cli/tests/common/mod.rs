@@ -55,8 +55,27 @@ pub fn promtool_test_every(
     kind: &str,
     checks: &str,
 ) {
+    // promtool runs the groups of one evaluation in a random order, where Prometheus runs
+    // each at its own interval: the steps a group records come before the windows that
+    // read them, as a minute's steps do in Prometheus once recorded.
+    let text = std::fs::read_to_string(rules).unwrap();
+    let document: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let groups = document["groups"]
+        .as_sequence()
+        .or(document["spec"]["groups"].as_sequence());
+    let mut names: Vec<&str> = groups
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["name"].as_str())
+        .collect();
+    names.sort_by_key(|name| !name.ends_with(":steps"));
+    let order = names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let test = format!(
-        "rule_files: [{}]\nevaluation_interval: {evaluation_interval}\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
+        "rule_files: [{}]\nevaluation_interval: {evaluation_interval}\ngroup_eval_order: [{order}]\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
         rules.display()
     );
     let test_file = dir.join("test.yaml");

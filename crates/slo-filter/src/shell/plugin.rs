@@ -4,7 +4,7 @@
 use crate::host;
 use proxy_wasm::hostcalls;
 use proxy_wasm::types::{MetricType, Status};
-use slo_core::classify::Outcome;
+use slo_core::classify::{MatchIndex, Outcome};
 use slo_core::counters::Counts;
 use slo_core::filter_config::{Counting, FilterConfig, StatusEndpoint};
 use slo_core::spec::{RequestSli, Slo};
@@ -80,6 +80,9 @@ fn publishes(slo: &Slo, window: &Rc<RefCell<Window>>) -> bool {
 pub(super) struct Plugin {
     /// The SLOs the filter judges (request SLIs), with what judges them.
     pub(super) slos: Vec<(Slo, RequestSli, SloMetrics)>,
+    /// Which of `slos` a request belongs to, found without asking each of them: it numbers
+    /// the SLOs as `slos` lists them, both in the spec's order of request SLOs.
+    pub(super) index: MatchIndex,
     /// Duration bucket bounds (ms), every latency threshold among them.
     pub(super) bounds: Vec<u32>,
     /// One per SLO, shared with other configurations of the VM that have the same SLO.
@@ -205,6 +208,7 @@ impl Plugin {
                 .collect(),
         );
         Ok(Plugin {
+            index: MatchIndex::new(&config.spec),
             slos,
             bounds,
             pending,

@@ -112,15 +112,14 @@ impl Request {
         let path = self.path().map_err(|_| ErrorReason::HostCall)?;
         let plugin = Rc::clone(&self.plugin);
         // The path rules most SLOs out; the other facts are read only for those left.
-        let mut needs = None;
-        for (_, sli, _) in &plugin.slos {
-            if sli.matcher.path_matches(&path) {
-                needs.get_or_insert_with(Needs::default).add(sli);
-            }
-        }
-        let Some(needs) = needs else {
+        let candidates = plugin.index.path_candidates(&path);
+        if candidates.is_empty() {
             return Ok(());
-        };
+        }
+        let mut needs = Needs::default();
+        for (_, sli, _) in candidates.iter().filter_map(|&i| plugin.slos.get(i)) {
+            needs.add(sli);
+        }
         let request_header = |name, needed| -> Result<String, ErrorReason> {
             Ok(if needed {
                 header(MapType::HttpRequestHeaders, name)
@@ -143,13 +142,8 @@ impl Request {
             path: &path,
             method: &method,
         };
-        let mut matched = plugin
-            .slos
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, sli, _))| sli.matches(&request))
-            .peekable();
-        if matched.peek().is_none() {
+        let matched = plugin.index.matching(candidates, &request);
+        if matched.is_empty() {
             return Ok(());
         }
         let (status, grpc_status) =
@@ -163,8 +157,10 @@ impl Request {
             return Err(ErrorReason::Metric);
         };
         let bucket = slo_core::histogram::bucket_index(&plugin.bounds, response.duration_ms);
-        for (i, (_, sli, _)) in matched {
-            pending[i].add(sli.judge(&path, &response), bucket, response.duration_ms);
+        for i in matched {
+            if let (Some((_, sli, _)), Some(counts)) = (plugin.slos.get(i), pending.get_mut(i)) {
+                counts.add(sli.judge(&path, &response), bucket, response.duration_ms);
+            }
         }
         Ok(())
     }
