@@ -36,6 +36,8 @@ commands:
   import sloth FILE [--period 30d|28d]
                                       Sloth prometheus/v1 or PrometheusServiceLevel YAML
                                       to the JSON spec (Sloth's SLO period, 30d by default)
+  import pyrra FILE|DIR               Pyrra ServiceLevelObjective YAML (a folder: each
+                                      *.yaml and *.yml in it) to the JSON spec
   rules SPEC [--format rule-file|prometheus-rule [--name N] [--namespace NS]
          [--labels KEY=VALUE,...]]
                                       Prometheus burn-rate recording and alerting rules
@@ -276,20 +278,68 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
 
 fn import(raw: &[String]) -> Result<String, Failure> {
     let mut args = Args::parse("import", raw, &[("period", true)]);
-    let path = match args.positionals.as_slice() {
-        [format, path] if format == "sloth" => Some(path.clone()),
+    let source = match args.positionals.as_slice() {
+        [format, path] if format == "sloth" || format == "pyrra" => {
+            Some((format.clone(), path.clone()))
+        }
         _ => {
-            args.problem("expected “sloth FILE.yaml”");
+            args.problem("expected “sloth FILE.yaml” or “pyrra FILE.yaml|DIR”");
             None
         }
     };
-    let path = finish(&args, path)?;
+    if matches!(&source, Some((format, _)) if format == "pyrra") && args.value("period").is_some() {
+        args.problem("--period is Sloth's; Pyrra's SLOs carry their own window");
+    }
+    let (format, path) = finish(&args, source)?;
+    let invalid = |lines: Vec<String>| Failure::Invalid(lines.concat());
+    if format == "pyrra" {
+        let files = yaml_files(&path)?;
+        let texts: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        let imported = slo_core::pyrra::import(&texts)
+            .map_err(|errors| invalid(errors.iter().map(|e| format!("{e}\n")).collect()))?;
+        for warning in &imported.warnings {
+            eprintln!("warning: {warning}");
+        }
+        return Ok(pretty(&imported.spec.to_json()));
+    }
     let text = file("import", &path)?;
     let period = args.value("period").unwrap_or("30d");
-    let spec = slo_core::sloth::import(&text, period).map_err(|errors| {
-        Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
-    })?;
+    let spec = slo_core::sloth::import(&text, period)
+        .map_err(|errors| invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect()))?;
     Ok(spec.to_json_text())
+}
+
+/// A file's text, or every `*.yaml` and `*.yml` file's in a folder (not its subfolders),
+/// in name order, each with its path.
+fn yaml_files(path: &str) -> Result<Vec<(String, String)>, Failure> {
+    let cannot = |e: std::io::Error| Failure::Usage(format!("slo import: cannot read {path}: {e}"));
+    if !std::path::Path::new(path).is_dir() {
+        return Ok(vec![(path.to_string(), file("import", path)?)]);
+    }
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(cannot)? {
+        let entry = entry.map_err(cannot)?.path();
+        let yaml = matches!(
+            entry.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if yaml && entry.is_file() {
+            names.push(entry.display().to_string());
+        }
+    }
+    if names.is_empty() {
+        return Err(Failure::Usage(format!(
+            "slo import: {path} holds no .yaml or .yml file"
+        )));
+    }
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| Ok((name.clone(), file("import", &name)?)))
+        .collect()
 }
 
 fn openslo(raw: &[String]) -> Result<String, Failure> {

@@ -490,3 +490,40 @@ spec:
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn import_pyrra_reads_a_file_or_a_folder_and_says_what_it_leaves_out() {
+    // The project's own specs in Pyrra's format.
+    let fixtures = "crates/slo-core/tests/fixtures/pyrra-format";
+    let dir = format!("{fixtures}/kube-apiserver");
+    let out = slo(&["import", "pyrra", &dir]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let spec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(spec["services"][0]["name"], "kube-system");
+    assert_eq!(spec["services"][0]["slos"].as_array().unwrap().len(), 2);
+    assert!(stderr(&out).contains("apiserver-list-latency.yaml: document 1 (ServiceLevelObjective apiserver-list-latency): spec.window: Pyrra holds its burn-rate alerts pending"));
+    let out = slo(&["import", "pyrra", &format!("{fixtures}/nginx-ingress.yaml")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A refused spec: every problem, exit 1, nothing on stdout.
+    let file = format!("{fixtures}/refused/latency-native.yaml");
+    let out = slo(&["import", "pyrra", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains(&format!("{file}: document 1 (ServiceLevelObjective search-latency): spec.indicator.latencyNative: is not supported")), "{}", stderr(&out));
+    // Sloth's period is no Pyrra flag; a folder without YAML is said so.
+    let out = slo(&["import", "pyrra", &file, "--period", "28d"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--period is Sloth's"),
+        "{}",
+        stderr(&out)
+    );
+    let out = slo(&["import", "pyrra", "crates"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("crates holds no .yaml or .yml file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&slo(&["help"])).contains("import pyrra FILE|DIR"));
+}

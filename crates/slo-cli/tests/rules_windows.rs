@@ -92,10 +92,12 @@ fn check_window(window: &str) {
         fastest.name,
         fastest.severity.as_str()
     );
+    let order = common::group_eval_order(&rules);
     // (a) needs no finer look than the shortest window: an alert fires for at least that.
     let quiet = format!(
         r#"rule_files: [{rules}]
 evaluation_interval: {coarse}
+group_eval_order: [{order}]
 tests:
   - interval: {interval}
     input_series:
@@ -110,6 +112,7 @@ tests:
     let fires = format!(
         r#"rule_files: [{rules}]
 evaluation_interval: {interval}
+group_eval_order: [{order}]
 tests:
   - interval: {interval}
     input_series:

@@ -18,12 +18,15 @@ pub mod duration;
 pub mod filter_config;
 pub mod format;
 pub mod histogram;
+mod imported;
 pub mod lint;
 pub mod native;
 pub mod openslo;
 pub mod parse;
 pub mod prometheus;
 pub mod promql;
+#[cfg(feature = "full-reader")]
+pub mod pyrra;
 pub mod results;
 pub mod sloth;
 pub mod spec;

@@ -22,6 +22,7 @@
 //! its own alert windows for them), unknown fields.
 
 use crate::decode::{as_string, Errors, Object};
+use crate::imported::{build_spec, error_at};
 use crate::openslo::{at, split_documents, OpenSloError, Origins, Reported};
 use crate::prometheus::canonical_window;
 use crate::spec::Spec;
@@ -126,28 +127,8 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
         return Err(problems);
     }
     let value = json!({"services": services.iter().map(|(name, slos)| json!({"name": name, "slos": slos})).collect::<Vec<_>>()});
-    let spec = Spec::from_value(&value, "").map_err(|errors| {
-        for error in errors {
-            match origins.locate(&error.path) {
-                Err(()) => {}
-                Ok(Some(origin)) => problems.push(error_at(
-                    &described[origin.doc],
-                    crate::decode::FieldError {
-                        path: origin.path,
-                        message: error.message,
-                    },
-                )),
-                Ok(None) => problems.push(OpenSloError {
-                    file: None,
-                    document: None,
-                    kind: None,
-                    name: None,
-                    path: error.path,
-                    message: error.message,
-                }),
-            }
-        }
-    });
+    let spec = build_spec(&value, &origins, &described)
+        .map_err(|errors| problems.extend(errors.into_iter().map(|(_, e)| e)));
     match spec {
         Ok(spec) if problems.is_empty() => Ok(spec),
         _ => Err(problems),
@@ -157,20 +138,6 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
 /// Where the parts of one built SLO came from: path suffixes below the SLO in the spec,
 /// and the Sloth field of each.
 type Fields = Vec<(String, String)>;
-
-fn error_at(
-    (number, kind, name): &(usize, Option<String>, Option<String>),
-    error: crate::decode::FieldError,
-) -> OpenSloError {
-    OpenSloError {
-        file: None,
-        document: Some(*number),
-        kind: kind.clone(),
-        name: name.clone(),
-        path: error.path,
-        message: error.message,
-    }
-}
 
 struct SlothDoc {
     kind: &'static str,

@@ -44,20 +44,11 @@ pub fn promtool_test(dir: &Path, rules: &Path, series: &str, kind: &str, checks:
     promtool_test_every("1m", dir, rules, series, kind, checks);
 }
 
-/// `promtool_test` with the rules evaluated every `evaluation_interval`. promtool evaluates
-/// every group at that interval, whatever the group's own: a timeslice SLO's slice
-/// verdicts are recorded once each only if it is the slice, as their group's interval is.
-pub fn promtool_test_every(
-    evaluation_interval: &str,
-    dir: &Path,
-    rules: &Path,
-    series: &str,
-    kind: &str,
-    checks: &str,
-) {
-    // promtool runs the groups of one evaluation in a random order, where Prometheus runs
-    // each at its own interval: the steps a group records come before the windows that
-    // read them, as a minute's steps do in Prometheus once recorded.
+/// The groups of a rule file, the steps groups first, for promtool's `group_eval_order`.
+/// promtool runs the groups of one evaluation in a random order, where Prometheus runs each
+/// at its own interval: the steps a group records come before the windows that read them,
+/// as a minute's steps do in Prometheus once recorded.
+pub fn group_eval_order(rules: &Path) -> String {
     let text = std::fs::read_to_string(rules).unwrap();
     let document: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
     let groups = document["groups"]
@@ -69,11 +60,22 @@ pub fn promtool_test_every(
         .filter_map(|g| g["name"].as_str())
         .collect();
     names.sort_by_key(|name| !name.ends_with(":steps"));
-    let order = names
-        .iter()
-        .map(|n| format!("{n:?}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(", ")
+}
+
+/// `promtool_test` with the rules evaluated every `evaluation_interval`. promtool evaluates
+/// every group at that interval, whatever the group's own: a timeslice SLO's slice
+/// verdicts are recorded once each only if it is the slice, as their group's interval is.
+pub fn promtool_test_every(
+    evaluation_interval: &str,
+    dir: &Path,
+    rules: &Path,
+    series: &str,
+    kind: &str,
+    checks: &str,
+) {
+    let order = group_eval_order(rules);
     let test = format!(
         "rule_files: [{}]\nevaluation_interval: {evaluation_interval}\ngroup_eval_order: [{order}]\ntests:\n  - interval: 1m\n    input_series:\n{series}    {kind}:\n{checks}",
         rules.display()
