@@ -3,10 +3,10 @@
 //! by us), promtool evaluates the rules `slo rules` writes for the imported spec next to a
 //! reference written here, on the same series: clean traffic for longer than the page tiers'
 //! windows (for the 7-day spec, every window), then a steady error ratio 1.23 times the
-//! fastest threshold the target allows. Every tier must first hold at the same minute as the
-//! reference's alert of the same windows turns pending, and the reference must fire its hold
-//! later (the spec's tiers have no hold: the importer says so in a warning). Tiers whose
-//! threshold lies above the error ratio must stay quiet in both.
+//! fastest threshold the target allows. Every tier must fire at the same minute as the
+//! reference's alert of the same windows, both holding it pending for Pyrra's `for` (the
+//! imported tier's hold). Tiers whose threshold lies above the error ratio must stay quiet
+//! in both.
 //!
 //! The reference is the SRE Workbook's multiwindow, multi-burn-rate alert as Pyrra documents
 //! it: four tiers with the factors 14, 7, 2 and 1, each firing when the error ratio over its
@@ -300,7 +300,8 @@ fn check(file: &str, name: &str, full: bool) {
         let same = |a: &str, b: &str, value: u64| {
             format!("      - eval_time: {end}m\n        expr: '{a} - {b}'\n        exp_samples:\n          - labels: '{{}}'\n            value: {value}\n")
         };
-        checks += &same(&ours, &pending, 0);
+        // Ours holds its alert as Pyrra does (the tier's `for`): both fire at the same minute.
+        checks += &same(&ours, &fired, 0);
         checks += &same(&fired, &pending, hold * MINUTE);
         // At the minute the long window's burn first passes the threshold: with a full
         // clean window before, it reads error_ratio x minutes / window. The bool gauge's

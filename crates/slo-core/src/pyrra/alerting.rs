@@ -139,7 +139,7 @@ pub(super) fn read_alerts(
     let mut tiers = Vec::new();
     if let (Some(window), false) = (window, disabled) {
         let budget = target.map(|t| 1.0 - t);
-        for (w, (name, factor, long, short, _)) in WINDOWS.iter().zip(pyrra_windows(window)) {
+        for (w, (name, factor, long, short, hold)) in WINDOWS.iter().zip(pyrra_windows(window)) {
             if budget.is_some_and(|b| !crate::alerts::exceeds(1.0, factor * b)) {
                 warnings.push("spec.target", format!("leaves out Pyrra's {name} tier ({factor}x over {} and {}): it fires above an error ratio of {}, which no ratio exceeds; Pyrra's rule never fires either", crate::duration::format_duration(long), crate::duration::format_duration(short), crate::format::number(factor * budget.unwrap_or(0.0))));
                 continue;
@@ -148,13 +148,10 @@ pub(super) fn read_alerts(
                 format!(".alerts.tiers[{}]", tiers.len()),
                 "spec.window".into(),
             ));
-            tiers.push(json!({"name": name, "severity": w.severity, "burn_rate": factor, "long_window": crate::duration::format_duration(long), "short_window": crate::duration::format_duration(short)}));
+            // Pyrra holds each alert pending for its `for` before it fires: the tier's hold.
+            let duration = crate::duration::format_duration;
+            tiers.push(json!({"name": name, "severity": w.severity, "burn_rate": factor, "long_window": duration(long), "short_window": duration(short), "for": duration(hold)}));
         }
-        let holds: Vec<String> = pyrra_windows(window)
-            .iter()
-            .map(|t| crate::duration::format_duration(t.4))
-            .collect();
-        warnings.push("spec.window", format!("Pyrra holds its burn-rate alerts pending for {} (fast to long-term) before they fire; the spec's tiers have no hold, so these alerts fire that much earlier", holds.join(", ")));
     }
     if window.is_some() {
         alerts.insert("tiers".into(), json!(tiers));

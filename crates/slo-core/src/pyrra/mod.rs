@@ -25,9 +25,8 @@
 //! tier Pyrra writes that can never fire at the target (14x at 90% needs 140% errors) is
 //! left out with a warning.
 //!
-//! Read with a warning, having no place in the spec: Pyrra's `for` on each alert (2m, 15m,
-//! 1h and 3h at 28d: the spec's tiers fire as soon as their condition holds, that much
-//! earlier than Pyrra's), `alerting.absent: false` and `absentName` (the rules always carry
+//! Pyrra's `for` on each alert (2m, 15m, 1h and 3h at 28d) is the tier's hold (`for`).
+//! Read with a warning, having no place in the spec: `alerting.absent: false` and `absentName` (the rules always carry
 //! their no-data alert), `severities.absent` when it differs from the page tiers', other
 //! `metadata.labels` (the Kubernetes object's, such as the Prometheus Operator's rule
 //! selector), `partial_response_strategy`, `performanceOverAccuracy` and `ruleOutput`.
