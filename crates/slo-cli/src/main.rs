@@ -224,6 +224,11 @@ fn check(raw: &[String]) -> Result<String, Failure> {
 fn envoy_config(raw: &[String]) -> Result<String, Failure> {
     let (path, options) = envoy_options::options_from(raw).map_err(Failure::Usage)?;
     let spec = read_spec("envoy-config", &path)?.map_err(Failure::Invalid)?;
+    if options.counting == slo_core::filter_config::Counting::Native {
+        if let Some(warning) = slo_gen::envoy::native::scaling_warning(&spec) {
+            eprintln!("{path}: warning: {warning}");
+        }
+    }
     slo_gen::envoy::render(&spec, &options).map_err(|refused| {
         Failure::Invalid(
             refused

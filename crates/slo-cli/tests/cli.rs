@@ -527,3 +527,37 @@ fn import_pyrra_reads_a_file_or_a_folder_and_says_what_it_leaves_out() {
     );
     assert!(stdout(&slo(&["help"])).contains("import pyrra FILE|DIR"));
 }
+
+#[test]
+fn native_counting_past_its_measured_cross_over_says_so_and_still_writes_the_configuration() {
+    let slos: Vec<Value> = (0..31)
+        .map(|i| {
+            serde_json::json!({"name": format!("s{i}"), "target": 0.99, "window": "30d",
+            "sli": {"match": {"path_prefixes": [format!("/s{i}")]}, "bad": {"status": ["5xx"]}}})
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("slo-cli-native-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        serde_json::json!({"services": [{"name": "a", "slos": slos}]}).to_string(),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let native = slo(&["envoy-config", path, "--counting", "native"]);
+    assert!(native.status.success(), "{}", stderr(&native));
+    assert!(
+        stderr(&native).starts_with(&format!(
+            "{path}: warning: native counting runs three access loggers per SLO"
+        )),
+        "{}",
+        stderr(&native)
+    );
+    assert!(stdout(&native).contains("envoy.access_loggers.stats"));
+    let wasm = slo(&["envoy-config", path]);
+    assert!(
+        wasm.status.success() && stderr(&wasm).is_empty(),
+        "{}",
+        stderr(&wasm)
+    );
+    std::fs::remove_file(path).unwrap();
+}
