@@ -40,7 +40,7 @@ textarea.draft { width: 100%; box-sizing: border-box; min-height: 18rem; resize:
 pre.preview { max-height: 22rem; overflow: auto; font-size: .8em; padding: .5rem;
   border: 1px solid var(--slo-border, light-dark(#cbd5e1, #475569)); border-radius: 4px; }
 td.tiers { font-size: .9em; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }`;
+pre.preview[hidden], .preview-field[hidden] { display: none; }`;
 
 let uid = 0;
 
@@ -80,7 +80,7 @@ export class SloEditor extends HTMLElement {
   <div class="downloads" role="group" aria-label="Downloads">${ARTIFACTS.map(([name, label]) =>
     `<button type="button" data-artifact="${name}" disabled>${esc(label)}</button>`).join('')}</div>
   <p class="hint said" role="status"></p>
-  <div class="field"><label for="${id('preview')}">Preview</label>
+  <div class="field preview-field"><label for="${id('preview')}">Preview</label>
     <select id="${id('preview')}" class="preview-of">${ARTIFACTS.map(([name, label]) => `<option value="${name}">${esc(label)}</option>`).join('')}</select></div>
   <pre class="preview" tabindex="0" role="region" aria-label="${regionLabel(this, 'Preview of the chosen file')}"></pre>
 </div>`;
@@ -149,6 +149,9 @@ export class SloEditor extends HTMLElement {
     const preview = this.shadowRoot.querySelector('pre.preview');
     const file = report.valid ? lib.export_draft(text, this.shadowRoot.querySelector('.preview-of').value) : null;
     preview.textContent = file?.result?.text ?? Object.values(file?.errors ?? {}).join('\n');
+    // Nothing to preview until the draft is valid: no empty box under the problems.
+    preview.hidden = !report.valid;
+    this.shadowRoot.querySelector('.preview-field').hidden = !report.valid;
     this.dataset.ready = 'true';
     this.dataset.valid = String(report.valid);
     this.dispatchEvent(new CustomEvent('change', { detail: report, bubbles: true }));
