@@ -46,17 +46,7 @@ pub(crate) fn build_spec(
                         },
                     ),
                 )),
-                Ok(None) => Some((
-                    None,
-                    OpenSloError {
-                        file: None,
-                        document: None,
-                        kind: None,
-                        name: None,
-                        path: error.path,
-                        message: error.message,
-                    },
-                )),
+                Ok(None) => Some((None, OpenSloError::of_stream(error.path, error.message))),
             })
             .collect()
     })

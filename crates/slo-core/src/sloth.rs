@@ -78,14 +78,7 @@ pub fn import(yaml: &str, period: &str) -> Result<Spec, Vec<OpenSloError>> {
         "Sloth prometheus/v1 specs or PrometheusServiceLevel resources",
     );
     if !PERIODS.contains(&period) {
-        problems.push(OpenSloError {
-            file: None,
-            document: None,
-            kind: None,
-            name: None,
-            path: String::new(),
-            message: format!("the SLO period {period:?} has no Sloth alert windows here; allowed: {} (Sloth's own windows)", PERIODS.join(" or ")),
-        });
+        problems.push(OpenSloError::of_stream("", format!("the SLO period {period:?} has no Sloth alert windows here; allowed: {} (Sloth's own windows)", PERIODS.join(" or "))));
         return Err(problems);
     }
     let mut origins = Origins::default();

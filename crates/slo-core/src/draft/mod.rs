@@ -5,6 +5,7 @@
 
 mod locate;
 
+use crate::decode::FieldError;
 use crate::openslo::{self, OpenSloError};
 use crate::spec::Spec;
 use crate::{lint, sloth};
@@ -83,18 +84,7 @@ impl Draft {
         let (spec, problems, mut warnings) = match format {
             DraftFormat::Spec => match Spec::from_json(text) {
                 Ok(spec) => (Some(spec), Vec::new(), Vec::new()),
-                Err(errors) => {
-                    let lines = json_path_lines(text);
-                    let problems = errors
-                        .into_iter()
-                        .map(|e| DraftProblem {
-                            line: lines.line_of(&e.path),
-                            place: e.path,
-                            message: e.message,
-                        })
-                        .collect();
-                    (None, problems, Vec::new())
-                }
+                Err(errors) => (None, json_problems(text, errors), Vec::new()),
             },
             DraftFormat::OpenSlo => match openslo::import(text) {
                 Ok(imported) => (
@@ -109,19 +99,16 @@ impl Draft {
                 Err(errors) => (None, yaml_problems(text, errors), Vec::new()),
             },
         };
-        if let (Some(spec), DraftFormat::Spec) = (&spec, format) {
-            let lines = json_path_lines(text);
-            warnings.extend(lint::warnings(spec).into_iter().map(|w| DraftProblem {
-                line: lines.line_of(&w.path),
-                place: w.path,
-                message: w.message,
-            }));
-        } else if let Some(spec) = &spec {
-            warnings.extend(lint::warnings(spec).into_iter().map(|w| DraftProblem {
+        // Dead parts of a valid spec: on their line in a JSON draft; an imported one names
+        // the spec's path, which its text does not show.
+        let dead = spec.as_ref().map(lint::warnings).unwrap_or_default();
+        match format {
+            DraftFormat::Spec => warnings.extend(json_problems(text, dead)),
+            _ => warnings.extend(dead.into_iter().map(|w| DraftProblem {
                 line: None,
                 place: format!("imported spec: {}", w.path),
                 message: w.message,
-            }));
+            })),
         }
         Draft {
             format,
@@ -130,6 +117,22 @@ impl Draft {
             warnings,
         }
     }
+}
+
+/// The spec reader's errors (or warnings) placed on their field's line in a JSON draft.
+fn json_problems(text: &str, errors: Vec<FieldError>) -> Vec<DraftProblem> {
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let lines = json_path_lines(text);
+    errors
+        .into_iter()
+        .map(|e| DraftProblem {
+            line: lines.line_of(&e.path),
+            place: e.path,
+            message: e.message,
+        })
+        .collect()
 }
 
 /// OpenSLO and Sloth problems placed on their document's field's line.

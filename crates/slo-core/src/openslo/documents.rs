@@ -255,14 +255,7 @@ impl<'a> Reader<'a> {
             }
         }
         if slo_docs.is_empty() && services.is_empty() && self.problems.is_empty() {
-            self.problems.push(OpenSloError {
-                file: None,
-                document: None,
-                kind: None,
-                name: None,
-                path: String::new(),
-                message: "holds no Service or SLO document; allowed: at least one SLO (kind: SLO) or Service".into(),
-            });
+            self.problems.push(OpenSloError::of_stream("", "holds no Service or SLO document; allowed: at least one SLO (kind: SLO) or Service"));
         }
         self.report_unreferenced();
         if services.is_empty() && orphans.is_empty() {

@@ -237,6 +237,21 @@ pub struct OpenSloError {
     pub message: String,
 }
 
+impl OpenSloError {
+    /// A problem of the stream as a whole, or of the spec built from it where no document
+    /// field is recorded for `path`.
+    pub fn of_stream(path: impl Into<String>, message: impl Into<String>) -> OpenSloError {
+        OpenSloError {
+            file: None,
+            document: None,
+            kind: None,
+            name: None,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for OpenSloError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {

@@ -138,14 +138,9 @@ impl<'a> Reader<'a> {
         match origins.locate(&error.path) {
             Err(()) => {}
             Ok(Some(origin)) => self.error(origin.doc, &origin.path, error.message),
-            Ok(None) => self.problems.push(OpenSloError {
-                file: None,
-                document: None,
-                kind: None,
-                name: None,
-                path: error.path,
-                message: error.message,
-            }),
+            Ok(None) => self
+                .problems
+                .push(OpenSloError::of_stream(error.path, error.message)),
         }
     }
 }

@@ -69,14 +69,10 @@ pub(crate) fn split_documents(
         break;
     }
     if docs.is_empty() && errors.is_empty() {
-        errors.push(OpenSloError {
-            file: None,
-            document: None,
-            kind: None,
-            name: None,
-            path: String::new(),
-            message: format!("holds no document; allowed: {allowed} separated by ---"),
-        });
+        errors.push(OpenSloError::of_stream(
+            "",
+            format!("holds no document; allowed: {allowed} separated by ---"),
+        ));
     }
     (docs, errors)
 }

@@ -172,14 +172,7 @@ impl Reader {
             if self.problems.is_empty() {
                 self.problems.push(PyrraError {
                     file: self.files.first().cloned().unwrap_or_default(),
-                    error: OpenSloError {
-                        file: None,
-                        document: None,
-                        kind: None,
-                        name: None,
-                        path: String::new(),
-                        message: format!("holds no {KIND}; allowed: one or more {KIND} resources ({API_VERSION})"),
-                    },
+                    error: OpenSloError::of_stream("", format!("holds no {KIND}; allowed: one or more {KIND} resources ({API_VERSION})")),
                 });
             }
             return Err(self.problems);
