@@ -2,8 +2,11 @@
 //! a word (what has no place in the spec is said as a warning), and the OpenSLO project's
 //! own documents taken as they are.
 
-use slo_core::openslo::{export, import, OpenSloError};
-use slo_core::spec::Spec;
+use slo_core::openslo::{export, import};
+
+#[path = "support/openslo.rs"]
+mod openslo_support;
+use openslo_support::{errors, spec};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -19,17 +22,6 @@ fn example(name: &str) -> String {
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn spec(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    import(yaml).map(|i| i.spec)
-}
-
-fn errors(yaml: &str) -> Vec<String> {
-    match spec(yaml) {
-        Ok(_) => panic!("the stream must be refused:\n{yaml}"),
-        Err(errors) => errors.iter().map(ToString::to_string).collect(),
-    }
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! written twice) is refused, what YAML allows (merge keys) is read, and every syntax
 //! error names its line in the file as a whole.
 
-use slo_core::openslo::{import, OpenSloError};
-use slo_core::spec::Spec;
+#[path = "support/openslo.rs"]
+mod openslo_support;
+use openslo_support::{errors, spec};
 
 /// One SLO document (15 lines), valid on its own.
 const SLO: &str = "\
@@ -23,17 +24,6 @@ spec:
   budgetingMethod: Occurrences
   objectives: [{target: 0.999}]
 ";
-
-fn spec(yaml: &str) -> Result<Spec, Vec<OpenSloError>> {
-    import(yaml).map(|i| i.spec)
-}
-
-fn errors(yaml: &str) -> Vec<String> {
-    match spec(yaml) {
-        Ok(_) => panic!("the stream must be refused:\n{yaml}"),
-        Err(errors) => errors.iter().map(ToString::to_string).collect(),
-    }
-}
 
 #[test]
 fn a_key_written_twice_is_refused_naming_both_lines() {
