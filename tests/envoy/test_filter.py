@@ -237,6 +237,29 @@ def test_by_default_the_status_endpoint_has_a_listener_of_its_own(upstream, tmp_
         envoy.stop()
 
 
+def test_a_name_that_starts_with_a_digit_is_a_label_like_any_other(upstream, tmp_path):
+    """RFC 1123 names may start with a digit (OpenSLO's `5xx-rate`): Envoy's tag extraction
+    must still cut them out of the stat name into the `slo` and `tier` labels."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"services": [{"name": "2fa", "slos": [{
+        "name": "5xx-rate", "target": 0.99, "window": "30d",
+        "sli": {"match": {"path_prefixes": ["/api/checkout"]}, "bad": {"status": ["5xx"]}},
+        "alerts": {"tiers": [{"name": "1h-page", "severity": "page", "burn_rate": 14.4,
+                              "long_window": "1h", "short_window": "5m"}]}}]}]}))
+    envoy = start_proxy(upstream, tmp_path, spec=spec).wait_ready()
+    try:
+        send(envoy.listen_port, [("GET", "/api/checkout/a", {})] * 3 + [("GET", "/api/checkout/status/503", {})],
+             connections=1)
+        def counted():
+            series = prometheus(envoy)
+            return series.get(("slo_requests_total", (("outcome", "good"), ("slo", "5xx-rate")))) == 3, series
+        series = wait_for(counted, what="the digit-first SLO's requests under its own label")
+        assert series[("slo_requests_total", (("outcome", "bad"), ("slo", "5xx-rate")))] == 1
+        assert ("slo_alert_active", (("severity", "page"), ("slo", "5xx-rate"), ("tier", "1h-page"))) in series, sorted(series)
+    finally:
+        envoy.stop()
+
+
 def abandon(port, path, delay_ms, after_s):
     """A request the upstream answers after delay_ms (fault filter; None: no delay asked),
     abandoned by the client after after_s seconds: the connection closes before any

@@ -370,7 +370,9 @@ fn openslo(raw: &[String]) -> Result<String, Failure> {
     let spec = Spec::from_json(&text).map_err(|errors| {
         Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
     })?;
-    Ok(openslo::export(&spec))
+    openslo::export(&spec).map_err(|errors| {
+        Failure::Invalid(errors.iter().map(|e| format!("{path}: {e}\n")).collect())
+    })
 }
 
 /// Imports the OpenSLO files given, and those under the directories given (`.yaml` and

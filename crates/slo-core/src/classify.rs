@@ -229,7 +229,7 @@ mod tests {
             let doc = serde_json::json!({"services": [{"name": "s", "slos": [{"name": "a", "target": 0.99, "window": "30d", "sli": sli}]}]});
             let spec = Spec::from_value(&doc, "").unwrap();
             assert_eq!(Spec::from_value(&spec.to_json(), ""), Ok(spec.clone()));
-            let openslo = crate::openslo::export(&spec);
+            let openslo = crate::openslo::export(&spec).unwrap();
             assert_eq!(
                 crate::openslo::import(&openslo),
                 Ok(crate::openslo::Imported {

@@ -135,7 +135,7 @@ fn metadata_of_other_documents_and_routing_are_said_not_carried() {
 #[test]
 fn an_slos_metadata_round_trips() {
     let spec = spec(&with_metadata()).unwrap();
-    let yaml = export(&spec);
+    let yaml = export(&spec).unwrap();
     let again = import(&yaml).unwrap();
     assert_eq!(again.warnings, [], "{yaml}");
     assert_eq!(again.spec, spec, "{yaml}");
@@ -237,5 +237,5 @@ fn a_slice_target_of_one_needs_every_request_good() {
     let spec = spec(&one).unwrap();
     let slo = spec.slos().next().unwrap();
     assert_eq!(slo.to_json()["budgeting"]["slice_good_ratio"], 1.0);
-    assert_eq!(import(&export(&spec)).map(|i| i.spec), Ok(spec));
+    assert_eq!(import(&export(&spec).unwrap()).map(|i| i.spec), Ok(spec));
 }

@@ -387,3 +387,18 @@ fn a_burn_rate_that_spends_more_than_the_budget_is_refused() {
         "5.5 over a long window of 2d would spend 157.1429% of the 7d budget before it fires; allowed: at most 3.5 (SLO window / long window)",
     );
 }
+
+#[test]
+fn names_may_start_with_a_digit_as_rfc_1123_names_do() {
+    let mut doc = slo(json!({"name": "5xx-rate"}));
+    doc["services"][0]["name"] = json!("2fa");
+    let spec = Spec::from_value(&doc, "").unwrap();
+    assert_eq!(spec.slos().next().unwrap().name, "5xx-rate");
+    for bad in ["-rate", "_rate", "Rate", ""] {
+        assert_one(
+            slo(json!({ "name": bad })),
+            "services[0].slos[0].name",
+            "allowed: 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter or a digit",
+        );
+    }
+}

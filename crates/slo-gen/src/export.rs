@@ -94,7 +94,13 @@ pub fn export(spec: &Spec, artifact: Artifact) -> Result<String, String> {
                 &rules::Format::PrometheusRule(resource),
             ))
         }
-        Artifact::OpenSlo => Ok(openslo::export(spec)),
+        Artifact::OpenSlo => openslo::export(spec).map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
         Artifact::Spec => Ok(spec.to_json_text()),
     }
 }

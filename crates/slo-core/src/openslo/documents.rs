@@ -491,7 +491,11 @@ pub(super) fn read_metadata(
         }
     }
     obj.required("name", "the object's name", errors);
-    obj.string("name", errors).map(str::to_string)
+    let name = obj.string("name", errors)?;
+    if let Some(problem) = rfc1123_problem(name) {
+        errors.push(&obj.path_of("name"), problem);
+    }
+    Some(name.to_string())
 }
 
 /// An inline object (`kind` optional, `metadata`, `spec`): its spec.

@@ -1,6 +1,8 @@
 //! OpenSLO `metadata` beyond names: an SLO's display name, labels and annotations are
 //! carried into the spec's SLO; what the spec has no place for (those of other documents,
 //! labels that are not Prometheus labels) is said in a warning rather than dropped.
+//! Names are RFC 1123 labels both ways: refused on import otherwise, never exported
+//! otherwise (the spec's own names may hold `_`, which OpenSLO tools refuse).
 
 use super::*;
 use crate::alert_metadata::check_annotation_name;
@@ -78,4 +80,48 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// Why `name` is not an RFC 1123 label (what OpenSLO requires every implementation to
+/// take: Kubernetes' DNS label names), if it is not one.
+pub(super) fn rfc1123_problem(name: &str) -> Option<String> {
+    let alphanumeric = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let valid = (1..=63).contains(&name.len())
+        && name.chars().all(|c| alphanumeric(c) || c == '-')
+        && name.starts_with(alphanumeric)
+        && name.ends_with(alphanumeric);
+    (!valid).then(|| {
+        format!(
+            "{name:?} is not an RFC 1123 name; allowed: 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or a digit"
+        )
+    })
+}
+
+/// Every spec name that cannot be an OpenSLO name, at its spec path: the services', the
+/// SLOs' and their alert tiers'.
+pub(super) fn export_name_problems(spec: &Spec) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let mut check = |path: String, name: &str| {
+        if let Some(message) = rfc1123_problem(name) {
+            problems.push(FieldError {
+                path,
+                message: format!(
+                    "{message} (OpenSLO tools refuse other names; rename it in the spec)"
+                ),
+            });
+        }
+    };
+    for (i, service) in spec.services.iter().enumerate() {
+        check(format!("services[{i}].name"), &service.name);
+        for (j, slo) in service.slos.iter().enumerate() {
+            check(format!("services[{i}].slos[{j}].name"), &slo.name);
+            for (k, tier) in slo.alerts.iter().enumerate() {
+                check(
+                    format!("services[{i}].slos[{j}].alerts.tiers[{k}].name"),
+                    &tier.name,
+                );
+            }
+        }
+    }
+    problems
 }

@@ -8,7 +8,8 @@
 //!   [`OpenSloError`], each naming its file, and exits 1.
 //! - `slo openslo export FILE` reads a JSON spec and prints [`export`]'s YAML.
 //!
-//! `import(&export(&spec)) == Ok(spec)` holds for every valid spec.
+//! `import(&export(&spec)) == Ok(spec)` holds for every valid spec whose names are RFC 1123
+//! names; `export` refuses the others (a `_`, a `-` at either end), naming each.
 //!
 //! # How OpenSLO maps onto the spec
 //!
@@ -16,6 +17,7 @@
 //! | --- | --- |
 //! | `Service` document, or an SLO's `spec.service` | a service, in file order; when there are Service documents, every `spec.service` must name one of them (without any, SLOs make their services) |
 //! | `SLO` document | an SLO of its `spec.service`; `metadata.name` is the SLO name, `spec.description` its description |
+//! | any document's `metadata.name` | an RFC 1123 name (digits first allowed), or refused at that field |
 //! | `objectives` | `target` or `targetPercent` is the target; with several objectives, one SLO per objective, named `NAME-1`, `NAME-2`... (said as a warning) |
 //! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y); omitted, `30d` with a warning |
 //! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
@@ -142,6 +144,7 @@ use crate::window::{CalendarUnit, Window};
 use alert_policies::default_short_window;
 use documents::*;
 use export::*;
+use metadata::rfc1123_problem;
 use origins::*;
 use serde_json::{json, Map, Value};
 use serde_yaml_ng::{Mapping, Value as Yaml};
@@ -362,8 +365,13 @@ fn read_streams(streams: &[(Option<&str>, &str)]) -> Result<Imported, Vec<OpenSl
 }
 
 /// Writes the spec as OpenSLO v1 YAML: a Service document per service, then an SLO
-/// document per SLO with its indicator and alert policies inline.
-pub fn export(spec: &Spec) -> String {
+/// document per SLO with its indicator and alert policies inline; or every name that
+/// cannot be an OpenSLO name.
+pub fn export(spec: &Spec) -> Result<String, Vec<FieldError>> {
+    let problems = metadata::export_name_problems(spec);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut docs = Vec::new();
     for service in &spec.services {
         docs.push(document(
@@ -377,11 +385,12 @@ pub fn export(spec: &Spec) -> String {
             docs.push(slo_document(&service.name, slo));
         }
     }
-    docs.iter()
+    Ok(docs
+        .iter()
         .map(|doc| {
             serde_yaml_ng::to_string(doc)
                 .expect("a YAML tree of strings, numbers, lists and maps always serializes")
         })
         .collect::<Vec<_>>()
-        .join("---\n")
+        .join("---\n"))
 }

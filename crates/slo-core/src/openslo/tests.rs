@@ -107,7 +107,7 @@ fn an_inexact_threshold_travels_with_the_budget_fraction_annotation() {
         "alerts": {"tiers": [{"name": "odd-tier", "severity": "ticket", "budget_fraction": fraction,
                               "long_window": format_duration(long), "short_window": "10m"}]}
     }]}]}));
-    let yaml = export(&spec);
+    let yaml = export(&spec).unwrap();
     assert!(yaml.contains(BUDGET_FRACTION_ANNOTATION), "{yaml}");
     assert_eq!(import(&yaml).map(|i| i.spec), Ok(spec));
 }
@@ -225,7 +225,7 @@ fn an_empty_policy_list_switches_tiers_off() {
         .unwrap()
         .spec;
     assert!(spec.services[0].slos[0].alerts.is_empty());
-    assert_eq!(import(&export(&spec)).map(|i| i.spec), Ok(spec));
+    assert_eq!(import(&export(&spec).unwrap()).map(|i| i.spec), Ok(spec));
 }
 
 #[test]

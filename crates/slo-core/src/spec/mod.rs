@@ -279,11 +279,12 @@ fn parse_grpc_status(value: &Value) -> Result<u8, String> {
 }
 
 /// Names become metric label values and stat-name segments: lower-case letters, digits,
-/// `_` and `-`, starting with a letter, at most 64 characters.
+/// `_` and `-`, starting with a letter or a digit (as RFC 1123 labels may: OpenSLO names
+/// such as `5xx-rate` import as they are), at most 64 characters.
 pub fn check_name(name: &str) -> Result<(), String> {
     let valid = !name.is_empty()
         && name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
@@ -291,7 +292,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{name:?} is not a valid name; allowed: 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter"
+            "{name:?} is not a valid name; allowed: 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter or a digit"
         ))
     }
 }

@@ -16,10 +16,10 @@ use slo_core::spec::Spec;
 /// `wasmcustom.` namespace). Each regex's first group is cut from the name, its second
 /// group is the label value; values are limited to what the spec allows in names.
 pub const STATS_TAGS: [(&str, &str); 7] = [
-    ("slo", r"(\.slo=([a-z][a-z0-9_-]*))"),
+    ("slo", r"(\.slo=([a-z0-9][a-z0-9_-]*))"),
     ("outcome", r"(\.outcome=(good|bad))"),
     ("window", r"(\.window=([0-9a-z]+))"),
-    ("tier", r"(\.tier=([a-z][a-z0-9_-]*))"),
+    ("tier", r"(\.tier=([a-z0-9][a-z0-9_-]*))"),
     ("severity", r"(\.severity=(page|ticket))"),
     ("reason", r"(\.reason=([a-z_]+))"),
     ("le", r"(\.le=([0-9]+|\+Inf))"),
