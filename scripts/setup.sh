@@ -13,17 +13,33 @@ for target in wasm32-wasip1 wasm32-unknown-unknown; do
   grep -qx "$target" <<<"$installed_targets" || { say "adding rust target $target"; rustup target add "$target"; }
 done
 
-# The fuzz suite: cargo-fuzz drives libFuzzer, whose coverage instrumentation needs a
-# nightly compiler (only for fuzz/, its own workspace; everything else builds on stable).
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  say "installing the nightly Rust toolchain (for cargo-fuzz)"
-  rustup toolchain install nightly --profile minimal
-fi
-cargo_fuzz_version=0.13.2
-if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
-  say "installing cargo-fuzz $cargo_fuzz_version"
-  cargo install -q --locked cargo-fuzz --version "$cargo_fuzz_version"
-fi
+# The tools cargo compiles take minutes on a fresh machine: they build in the background
+# while the downloads below run, and set-up waits for them at the end.
+compile_tools() {
+  # The fuzz suite: cargo-fuzz drives libFuzzer, whose coverage instrumentation needs a
+  # nightly compiler (only for fuzz/, its own workspace; everything else builds on stable).
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly Rust toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  cargo_fuzz_version=0.13.2
+  if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
+    say "installing cargo-fuzz $cargo_fuzz_version"
+    cargo install -q --locked cargo-fuzz --version "$cargo_fuzz_version"
+  fi
+
+  # wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate.
+  if [ -f Cargo.lock ] && grep -q '^name = "wasm-bindgen"$' Cargo.lock; then
+    bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
+    if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version\$"; then
+      say "installing wasm-bindgen-cli $bindgen_version"
+      cargo install -q --locked wasm-bindgen-cli --version "$bindgen_version"
+    fi
+  fi
+}
+compile_log=$(mktemp)
+compile_tools >"$compile_log" 2>&1 &
+compile_pid=$!
 
 # Debian packages: wasm-opt, headless browser, Prometheus/promtool, Hugo, load generators
 # (HTTP/1.1 and HTTP/2), and the OCI registry and image copier the filter's image test
@@ -48,15 +64,6 @@ if ! cmp -s tests/requirements.txt .venv/.installed-requirements 2>/dev/null; th
   cp tests/requirements.txt .venv/.installed-requirements
 fi
 
-# wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate.
-if [ -f Cargo.lock ] && grep -q '^name = "wasm-bindgen"$' Cargo.lock; then
-  bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version\$"; then
-    say "installing wasm-bindgen-cli $bindgen_version"
-    cargo install -q --locked wasm-bindgen-cli --version "$bindgen_version"
-  fi
-fi
-
 # npm packages for the browser tests, from the lock file.
 if [ -f tests/browser/package-lock.json ]; then
   if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
@@ -65,4 +72,12 @@ if [ -f tests/browser/package-lock.json ]; then
     cp tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json
   fi
 fi
+if ! wait "$compile_pid"; then
+  cat "$compile_log" >&2
+  rm -f "$compile_log"
+  say "failed to install cargo-fuzz, the nightly toolchain or wasm-bindgen-cli (their output is above)"
+  exit 1
+fi
+cat "$compile_log" >&2
+rm -f "$compile_log"
 say "ready"

@@ -42,14 +42,35 @@ nice cargo +nightly fuzz build >&2
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
-for target in "${targets[@]}"; do
+# One target per core at a time (FUZZ_JOBS, default the core count): each still fuzzes
+# for its full FUZZ_SECONDS, the suite waits half as long on two cores.
+jobs=${FUZZ_JOBS:-$(nproc)}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || fail "FUZZ_JOBS must be a whole number of targets run at once, not '$jobs'"
+fuzz_one() {
+  local target=$1
   mkdir -p "fuzz/corpus/$target"
-  log="$logs/$target.log"
   # -timeout: one input taking seconds is a hang to report, not to wait out. -seed: the
   # same mutations on every machine, so what CI finds, a developer finds again.
+  local status=0
   # shellcheck disable=SC2046
-  if ! nice cargo +nightly fuzz run "$target" "fuzz/corpus/$target" $(seed_dirs "$target") -- \
-    -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -timeout=10 -print_final_stats=1 >"$log" 2>&1; then
+  nice cargo +nightly fuzz run "$target" "fuzz/corpus/$target" $(seed_dirs "$target") -- \
+    -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -timeout=10 -print_final_stats=1 >"$logs/$target.log" 2>&1 ||
+    status=$?
+  echo "$status" >"$logs/$target.status"
+}
+running=0
+for target in "${targets[@]}"; do
+  fuzz_one "$target" &
+  running=$((running + 1))
+  if ((running >= jobs)); then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+for target in "${targets[@]}"; do
+  log="$logs/$target.log"
+  if [[ $(cat "$logs/$target.status") != 0 ]]; then
     grep -v '^#[0-9]' "$log" | tail -60 >&2
     fail "fuzz target $target failed: the input is in fuzz/artifacts/$target/; replay it with
   cargo +nightly fuzz run $target fuzz/artifacts/$target/<file>
