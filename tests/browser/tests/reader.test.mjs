@@ -92,6 +92,8 @@ test('"1e6" requests is a million, while typing and after', async () => {
   }
   await page.keyboard.press('Tab');
   await page.waitForFunction(() => location.hash.includes('budget.requests=1e6'));
+  // The URL and the result settle on the same blur, in either order: wait for the figure.
+  await el.locator('.bad-requests', { hasText: 'Of 1000000 requests' }).waitFor();
   // By hand: 0.1% of 1,000,000 requests is 1,000.
   assert.equal(await words(el.locator('.bad-requests')), 'Of 1000000 requests in the window, 1000 may fail.');
   assert.ok((await page.evaluate(() => window.__seen)).every((t) => !/^Of 1 requests/.test(t)), 'showed "Of 1 requests"');
