@@ -5,6 +5,7 @@
 //! call the same functions, so they give the same bytes.
 #![forbid(unsafe_code)]
 
+pub mod dashboards;
 pub mod envoy;
 pub mod export;
 pub mod rules;
