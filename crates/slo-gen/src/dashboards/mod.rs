@@ -105,7 +105,8 @@ pub fn render(spec: &Spec, dashboard: Dashboard) -> String {
     text
 }
 
-/// The dashboard JSON model's version these dashboards are written in (Grafana 12's).
+/// The version of Grafana's dashboard JSON model these dashboards are written in; Grafana
+/// migrates a dashboard of an older version when it loads it.
 const SCHEMA_VERSION: u32 = 41;
 
 /// The default time range: the longest SLO window of the spec, so the budget's burn-down
