@@ -64,14 +64,17 @@ if ! cmp -s tests/requirements.txt .venv/.installed-requirements 2>/dev/null; th
   cp tests/requirements.txt .venv/.installed-requirements
 fi
 
-# npm packages for the browser tests, from the lock file.
-if [ -f tests/browser/package-lock.json ]; then
-  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
-    say "installing npm packages for tests/browser"
-    (cd tests/browser && npm ci --silent --no-audit --no-fund)
-    cp tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json
+# npm packages from the lock files: the browser tests', and the dashboard schema check's
+# (Grafana's @grafana/schema types and the TypeScript compiler).
+for suite in tests/browser tests/dashboards; do
+  if [ -f "$suite/package-lock.json" ]; then
+    if ! cmp -s "$suite/package-lock.json" "$suite/node_modules/.installed-lock.json"; then
+      say "installing npm packages for $suite"
+      (cd "$suite" && npm ci --silent --no-audit --no-fund)
+      cp "$suite/package-lock.json" "$suite/node_modules/.installed-lock.json"
+    fi
   fi
-fi
+done
 if ! wait "$compile_pid"; then
   cat "$compile_log" >&2
   rm -f "$compile_log"

@@ -25,6 +25,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "envoy"))
 
 import harness  # noqa: E402
+from dashboards import check_dashboards  # noqa: E402
 
 HERE = Path(__file__).parent
 SPEC = HERE / "spec.json"
@@ -266,6 +267,11 @@ def test_alerts_fire_when_the_core_says_and_not_before():
             remaining = prometheus.query("slo:error_budget_remaining:ratio")
             return len(remaining) == 2 and all(float(r["value"][1]) < 1 for r in remaining), remaining
         harness.wait_for(budget_spent, timeout=75, what="both budgets spent")
+        # The Grafana dashboards' queries, now that every panel has something to show:
+        # 14 values on the overview and 9 per SLO on the detail equal the recorded series.
+        compared = check_dashboards(prometheus, slo, SPEC)
+        print(f"dashboards: {compared} panel values equal the recorded series read directly")
+        assert compared == 14 + 9 * 2, compared
         assert traffic.errors == [], traffic.errors[:5]
     finally:
         if traffic:

@@ -41,6 +41,9 @@ commands:
   rules SPEC [--format rule-file|prometheus-rule [--name N] [--namespace NS]
          [--labels KEY=VALUE,...]]
                                       Prometheus burn-rate recording and alerting rules
+  dashboards SPEC --out DIR | --dashboard overview|detail
+                                      Grafana dashboards over the rules' series: both
+                                      into DIR (names printed), or one on stdout
   {}
   {}
   {}
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         "import" => import(rest),
         "envoy-config" => envoy_config(rest),
         "rules" => rules(rest),
+        "dashboards" => dashboards(rest),
         "backtest" => backtest::backtest(rest),
         "report" => report::report(rest),
         "help" | "--help" | "-h" => {
@@ -112,7 +116,7 @@ fn main() -> ExitCode {
             Ok(String::new())
         }
         other => Err(Failure::Usage(format!(
-            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, import, envoy-config, rules, backtest, report (slo help lists their options)"
+            "slo: unknown command {other:?}; allowed: check, budget, alerts, whatif, openslo, import, envoy-config, rules, dashboards, backtest, report (slo help lists their options)"
         ))),
     };
     match result {
@@ -266,19 +270,60 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
         }
         _ => {}
     }
-    let path = match args.positionals.as_slice() {
-        [path] => Some(path.clone()),
-        _ => {
-            args.problem("give one spec file");
-            None
-        }
-    };
+    let path = one_spec(&mut args);
     let path = finish(&args, path)?;
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
     Ok(rules::render(
         &spec,
         &format.unwrap_or(rules::Format::RuleFile),
     ))
+}
+
+/// The one spec file a command takes, or a problem filed.
+fn one_spec(args: &mut Args) -> Option<String> {
+    match args.positionals.as_slice() {
+        [path] => Some(path.clone()),
+        _ => {
+            args.problem("give one spec file");
+            None
+        }
+    }
+}
+
+/// `slo dashboards SPEC`: the overview and detail dashboards into `--out DIR`, each file's
+/// path printed, or the one `--dashboard` names on stdout.
+fn dashboards(raw: &[String]) -> Result<String, Failure> {
+    use slo_gen::dashboards::{render, Dashboard};
+    let mut args = Args::parse("dashboards", raw, &[("out", true), ("dashboard", true)]);
+    let one = args.optional("dashboard", Dashboard::parse);
+    match (args.value("out"), args.value("dashboard")) {
+        (Some(_), Some(_)) => args.problem("give --out DIR or --dashboard NAME, not both"),
+        (None, None) => args.problem(
+            "give --out DIR (writes both dashboards) or --dashboard overview|detail (prints one)",
+        ),
+        _ => {}
+    }
+    let path = one_spec(&mut args);
+    let path = finish(&args, path)?;
+    let spec = read_spec("dashboards", &path)?.map_err(Failure::Invalid)?;
+    if let Some(dashboard) = one {
+        return Ok(render(&spec, dashboard));
+    }
+    let dir = std::path::Path::new(args.value("out").unwrap_or_default());
+    let cannot = |what: &std::path::Path, e: std::io::Error| {
+        Failure::Usage(format!(
+            "slo dashboards: --out: cannot write {}: {e}",
+            what.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
+    let mut out = String::new();
+    for dashboard in Dashboard::ALL {
+        let file = dir.join(dashboard.file_name());
+        std::fs::write(&file, render(&spec, dashboard)).map_err(|e| cannot(&file, e))?;
+        out += &format!("{}\n", file.display());
+    }
+    Ok(out)
 }
 
 fn import(raw: &[String]) -> Result<String, Failure> {

@@ -427,6 +427,7 @@ fn every_command_answers_help_with_its_own_usage() {
         "openslo",
         "envoy-config",
         "rules",
+        "dashboards",
     ] {
         for flag in ["--help", "-h"] {
             let out = slo(&[command, flag]);

@@ -1,6 +1,7 @@
 //! Every file a spec becomes, by name: what the `slo` command writes with its flags, and
 //! what the editor offers as downloads, from the same functions, so the bytes are the same.
 
+use crate::dashboards::{self, Dashboard};
 use crate::envoy::options::EnvoyConfigOptions;
 use crate::{envoy, rules};
 use slo_core::filter_config::Counting;
@@ -22,20 +23,26 @@ pub enum Artifact {
     OpenSlo,
     /// The JSON spec, as `slo openslo import` and `slo import sloth` write it.
     Spec,
+    /// `slo dashboards SPEC --dashboard overview`: Grafana's dashboard of every SLO.
+    GrafanaOverview,
+    /// `slo dashboards SPEC --dashboard detail`: Grafana's dashboard of one SLO.
+    GrafanaDetail,
 }
 
 impl Artifact {
-    pub const ALL: [Artifact; 6] = [
+    pub const ALL: [Artifact; 8] = [
         Artifact::EnvoyWasm,
         Artifact::EnvoyNative,
         Artifact::RuleFile,
         Artifact::PrometheusRule,
         Artifact::OpenSlo,
         Artifact::Spec,
+        Artifact::GrafanaOverview,
+        Artifact::GrafanaDetail,
     ];
 
     pub const ALLOWED: &'static str =
-        "envoy-wasm, envoy-native, rule-file, prometheus-rule, openslo or spec";
+        "envoy-wasm, envoy-native, rule-file, prometheus-rule, openslo, spec, grafana-overview or grafana-detail";
 
     pub fn parse(text: &str) -> Result<Artifact, String> {
         Artifact::ALL
@@ -57,6 +64,8 @@ impl Artifact {
             Artifact::PrometheusRule => "prometheus-rule",
             Artifact::OpenSlo => "openslo",
             Artifact::Spec => "spec",
+            Artifact::GrafanaOverview => "grafana-overview",
+            Artifact::GrafanaDetail => "grafana-detail",
         }
     }
 
@@ -69,6 +78,8 @@ impl Artifact {
             Artifact::PrometheusRule => "slo-prometheusrule.yaml",
             Artifact::OpenSlo => "openslo.yaml",
             Artifact::Spec => "slo-spec.json",
+            Artifact::GrafanaOverview => Dashboard::Overview.file_name(),
+            Artifact::GrafanaDetail => Dashboard::Detail.file_name(),
         }
     }
 }
@@ -102,6 +113,8 @@ pub fn export(spec: &Spec, artifact: Artifact) -> Result<String, String> {
                 .join("\n")
         }),
         Artifact::Spec => Ok(spec.to_json_text()),
+        Artifact::GrafanaOverview => Ok(dashboards::render(spec, Dashboard::Overview)),
+        Artifact::GrafanaDetail => Ok(dashboards::render(spec, Dashboard::Detail)),
     }
 }
 
@@ -126,7 +139,7 @@ mod tests {
             Ok(spec)
         );
         assert!(Artifact::parse("helm").unwrap_err().ends_with(
-            "allowed: envoy-wasm, envoy-native, rule-file, prometheus-rule, openslo or spec"
+            "allowed: envoy-wasm, envoy-native, rule-file, prometheus-rule, openslo, spec, grafana-overview or grafana-detail"
         ));
     }
 }

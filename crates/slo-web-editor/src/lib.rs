@@ -19,7 +19,7 @@ pub fn read_draft(text: &str) -> JsValue {
 }
 
 /// The file a valid draft exports as (`artifact`: envoy-wasm, envoy-native, rule-file,
-/// prometheus-rule, openslo or spec): `{errors, result: {text, file_name}}`. An invalid
+/// prometheus-rule, openslo, spec, grafana-overview or grafana-detail): `{errors, result: {text, file_name}}`. An invalid
 /// draft or a spec the artifact cannot state is an error under `draft`.
 #[wasm_bindgen]
 pub fn export_draft(text: &str, artifact: &str) -> JsValue {

@@ -14,6 +14,15 @@ pub fn slo(args: &[&str]) -> Output {
         .expect("the slo binary runs")
 }
 
+/// Runs `slo` and gives its standard output, failing the test with its errors unless it
+/// succeeds.
+pub fn stdout(args: &[&str]) -> String {
+    let out = slo(args);
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "slo {args:?} failed:\n{errors}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Runs promtool on a file and fails the test with its output unless it succeeds.
 pub fn promtool(args: &[&str], file: &Path) {
     let out = Command::new("promtool").args(args).arg(file).output().unwrap_or_else(|e| {

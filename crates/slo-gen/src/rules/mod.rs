@@ -16,7 +16,7 @@ mod alerts;
 pub mod resource;
 #[cfg(test)]
 mod tests;
-mod windows;
+pub(crate) mod windows;
 
 use resource::RuleResource;
 use serde_json::{json, Map, Value};

@@ -21,7 +21,7 @@ use slo_core::spec::{Budgeting, Sli, Slo};
 
 /// The step an occurrence SLO's counts are recorded at: its steps group's interval, and the
 /// offset each recording differences its counters over.
-pub(super) const STEP_SECONDS: u64 = MINUTE;
+pub(crate) const STEP_SECONDS: u64 = MINUTE;
 /// Windows at least this long read the recorded steps. In a live Prometheus the steps group
 /// runs beside the alerting group, so the steps are up to one step behind the raw series:
 /// a minute in an hour or more, while the short windows that make a page fire fast stay
@@ -29,7 +29,7 @@ pub(super) const STEP_SECONDS: u64 = MINUTE;
 const STEPS_FROM_SECONDS: u64 = HOUR;
 
 /// How an SLO's windows are read.
-pub(super) enum Reading {
+pub(crate) enum Reading {
     /// Per-step records: PromQL for the counted events (good or bad) and for all events in
     /// one step, one series per value of the `by` labels.
     Steps {
@@ -45,7 +45,7 @@ pub(super) enum Reading {
 }
 
 impl Reading {
-    pub(super) fn of(slo: &Slo) -> Reading {
+    pub(crate) fn of(slo: &Slo) -> Reading {
         if let Some(slice_seconds) = slo.budgeting.slice_seconds() {
             return Reading::Slices { slice_seconds };
         }
@@ -95,12 +95,12 @@ fn requests_selector(slo: &Slo, more: &str) -> String {
     format!("{REQUESTS_METRIC}{{{}{more}}}", slo_selector(slo))
 }
 
-pub(super) fn step_record(name: &str) -> String {
+pub(crate) fn step_record(name: &str) -> String {
     format!("{name}{}", format_duration(STEP_SECONDS))
 }
 
 /// What a timeslice SLO records per slice: the verdict, or the slice's error ratio.
-pub(super) fn slice_record(slo: &Slo, slice_seconds: u64) -> String {
+pub(crate) fn slice_record(slo: &Slo, slice_seconds: u64) -> String {
     let name = match slo.budgeting {
         Budgeting::RatioTimeslices { .. } => SLICE_ERROR_RATIO_RECORD,
         _ => SLICE_BAD_RECORD,
@@ -148,7 +148,7 @@ fn slice_ratio_record(window: u64) -> String {
 
 /// What an SLO's alerts and budget read over a window: events, or slices as the core
 /// judges them.
-pub(super) fn burn_record(slo: &Slo, window: u64) -> String {
+pub(crate) fn burn_record(slo: &Slo, window: u64) -> String {
     match slo.budgeting {
         Budgeting::Occurrences => error_ratio_record(window),
         _ => slice_ratio_record(window),
