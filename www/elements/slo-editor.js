@@ -6,16 +6,12 @@
 // run in the page (their own wasm module), so the bytes are those `slo` writes, and nothing
 // is sent anywhere. A draft to share goes into the URL fragment (never to a server) or a file.
 // Not part of slo-elements.js: it loads the editor's wasm module only.
-import init, * as editor from '../pkg/slo_web_editor.js';
-import { TYPING_PAUSE_MS, adoptStyles, esc, loadErrorText, regionLabel, saveText, titleHTML } from './slo-common.js';
+import { TYPING_PAUSE_MS, isKeystroke } from './lib/element.js';
+import { esc, regionLabel, saveText, titleHTML } from './lib/html.js';
+import { adoptStyles } from './lib/style.js';
+import { loadErrorText } from './lib/net.js';
+import { editorCore } from './lib/wasm.js';
 import { TEMPLATES } from './slo-editor-templates.js';
-
-let ready;
-/** The editor's module, loaded once per page. */
-function module() {
-  ready ??= init({ module_or_path: new URL('../pkg/slo_web_editor_bg.wasm', import.meta.url) }).then(() => editor);
-  return ready;
-}
 
 /** The downloads, in the order offered: the core's artifact names and what a reader calls them. */
 const ARTIFACTS = [
@@ -90,7 +86,7 @@ export class SloEditor extends HTMLElement {
     this.draft.addEventListener('input', (event) => {
       clearTimeout(this.typing);
       // Pasted text is checked at once; keystrokes once typing pauses.
-      if (/^insert(Text|LineBreak)|^delete/.test(event.inputType ?? '')) this.typing = setTimeout(() => this.update(), TYPING_PAUSE_MS);
+      if (isKeystroke(event)) this.typing = setTimeout(() => this.update(), TYPING_PAUSE_MS);
       else this.update();
     });
     root.querySelector('.use').addEventListener('click', () => this.load(TEMPLATES[root.querySelector('.template').value].text));
@@ -136,7 +132,7 @@ export class SloEditor extends HTMLElement {
     clearTimeout(this.typing);
     let lib;
     try {
-      lib = await module();
+      lib = await editorCore();
     } catch (error) {
       this.shadowRoot.querySelector('.verdict').textContent = loadErrorText(error);
       this.dataset.state = 'error';
@@ -178,7 +174,7 @@ export class SloEditor extends HTMLElement {
 
   /** The file the draft becomes, as the core writes it: `{ text, file_name }` or `{ error }`. */
   async exportText(artifact) {
-    const answer = (await module()).export_draft(this.draft.value, artifact);
+    const answer = (await editorCore()).export_draft(this.draft.value, artifact);
     return answer.result ?? { error: Object.values(answer.errors).join(' ') };
   }
 
@@ -221,5 +217,8 @@ export class SloEditor extends HTMLElement {
     this.shadowRoot.querySelector('.said').textContent = text;
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await editorCore().catch(() => {});
 
 customElements.get('slo-editor') || customElements.define('slo-editor', SloEditor);

@@ -1,16 +1,9 @@
 // What the elements that read a service's history share (<slo-backtest>, <slo-report>):
-// the backtest's own wasm module, loaded once per page, and the history input: a drop
+// the backtest's own wasm module (lib/wasm.js), and the history input: a drop
 // zone with a file picker and a paste field, plus the page's own history file, fetched
 // once because the page names it. The file the reader gives is read in the page and never
 // uploaded.
-import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
-
-let backtestReady;
-/** The backtest's wasm module (history reader, replay, report), loaded once per page. */
-export function backtestCore() {
-  backtestReady ??= initBacktest({ module_or_path: new URL('../pkg/slo_web_backtest_bg.wasm', import.meta.url) }).then(() => backtestWasm);
-  return backtestReady;
-}
+import { backtestCore } from './lib/wasm.js';
 
 export const HISTORY_CSS = `
 .drop { box-sizing: border-box; min-width: 0; max-width: 100%; border: 2px dashed var(--slo-border-strong, light-dark(#64748b, #94a3b8)); border-radius: calc(var(--slo-radius, 8px) / 2);
@@ -23,10 +16,13 @@ export const HISTORY_CSS = `
 /**
  * Gives an SloElement subclass the history input. Its template places `historyHTML()` in
  * the form; its `connectedCallback` calls `wireHistory(url)` once built; `compute` reads
- * `historyText(values)`, calls `this.backtest` (the module) once `update` loaded it, and
- * passes the answer through `explainNoHistory`.
+ * `historyText(values)`, calls the backtest's module (its first argument), and passes the
+ * answer through `explainNoHistory`.
  */
 export const withHistory = (Base) => class extends Base {
+  /** The backtest's module is the one these elements compute with. */
+  static wasm = backtestCore;
+
   /** What the element says before it has a history: where one can come from. */
   static noHistory = 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.';
 
@@ -88,17 +84,6 @@ export const withHistory = (Base) => class extends Base {
     this.settle();
   }
 
-  /** Loads the backtest's module before the first computation; a failure shows like the core's. */
-  async update() {
-    try {
-      this.backtest = await backtestCore();
-    } catch (error) {
-      this.showLoadError(error);
-      return false;
-    }
-    return super.update();
-  }
-
   /** Pasted rows win over a file: the reader typed them last. */
   historyText(v) {
     return v.history.trim() ? v.history : this.history.text;
@@ -122,3 +107,6 @@ export const withHistory = (Base) => class extends Base {
     return rest;
   }
 };
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await backtestCore().catch(() => {});

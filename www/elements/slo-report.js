@@ -6,7 +6,8 @@
 // into a ticket; nothing is sent anywhere. `src` (fetched once, from where the page
 // says) is optional: the reader can drop, choose or paste a file instead.
 // Like <slo-backtest>, not part of slo-elements.js: it loads the backtest's wasm module.
-import { SloElement, esc, labelCells, saveText, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, saveText, titleHTML, regionLabel } from './lib/html.js';
 import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 export class SloReport extends withHistory(SloElement) {
@@ -69,7 +70,7 @@ td time { white-space: nowrap; }`;
   }
 
   compute(lib, v) {
-    return this.explainNoHistory(v, this.backtest.report(this.historyText(v), this.historyName(v), v.target, v.window));
+    return this.explainNoHistory(v, lib.report(this.historyText(v), this.historyName(v), v.target, v.window));
   }
 
   /** The file name a download gets: the history's, the target and the window. */

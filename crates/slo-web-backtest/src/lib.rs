@@ -243,3 +243,15 @@ pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValu
         .set("report", render(&result));
     form.answer(Some(answer))
 }
+
+/// Words for the charts' axes, in the core's spelling: the same as slo-web's, here too
+/// because a page with only `<slo-backtest>` loads this module alone.
+#[wasm_bindgen]
+pub fn percent(ratio: f64) -> String {
+    slo_core::format::percent(ratio)
+}
+
+#[wasm_bindgen]
+pub fn humanize(seconds: f64) -> String {
+    slo_core::duration::humanize_seconds(seconds)
+}
