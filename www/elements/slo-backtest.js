@@ -142,7 +142,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     }
     button.disabled = true;
     source.classList.remove('error');
-    source.textContent = `Reading ${plan.result.events.length + plan.result.total.length} query_range answers from ${base.host}…`;
+    source.textContent = `Reading ${plan.result.answers_text} from ${base.host}…`;
     try {
       const answers = {};
       for (const [field, paths] of [['prom_events', plan.result.events], ['prom_total', plan.result.total]]) {
@@ -173,7 +173,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
       this.readErrors = null;
       this.history = { prometheus: { counts: v.prom_counts, events: answers.prom_events, total: answers.prom_total } };
       this.input('history').value = '';
-      source.textContent = `${plan.result.events.length + plan.result.total.length} answers from ${base.host}, read in this page.`;
+      source.textContent = `${plan.result.answers_text} from ${base.host}, read in this page.`;
       this.settle();
     } finally {
       button.disabled = false;
@@ -206,15 +206,11 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     root.querySelector('.recommendation').innerHTML = r.recommended_target_text === null
       ? `No recommendation: ${esc(r.recommendation_text)}.`
       : `Recommended: <strong data-value="recommended">${esc(r.recommended_target_text)}</strong>, because ${esc(r.recommendation_text)}.`;
-    const worst = r.daily_sli[0];
-    const median = r.daily_sli.at(-1);
-    root.querySelector('.summary').textContent = `${r.history_text} of ${r.step} steps over a ${r.window_text} window` +
-      (worst ? `; daily SLI: worst ${worst.sli_text}, median ${median.sli_text} over ${r.days} days` : '') +
-      (r.gaps.length ? `; ${r.gaps.length === 1 ? 'a gap' : `${r.gaps.length} gaps`} of ${r.gap_text} with no samples, not counted` : '') + '.';
-    const met = (m) => (m === null ? 'no full window' : m ? 'yes' : 'no');
+    root.querySelector('.summary').textContent = r.summary_text;
+    this.showSamples(r.samples_text);
     root.querySelector('.targets tbody').innerHTML = r.targets.map((t) =>
       `<tr data-target="${esc(t.target_text)}"><th scope="row">${esc(t.target_text)}</th><td class="num">${esc(t.sli_text ?? '-')}</td>` +
-      `<td data-value="met">${met(t.met_every_full_window)}</td><td class="num">${esc(t.worst_full_window_sli_text ?? '-')}</td>` +
+      `<td data-value="met">${esc(t.met_every_full_window_text)}</td><td class="num">${esc(t.worst_full_window_sli_text ?? '-')}</td>` +
       `<td class="num">${esc(t.budget_remaining_text)}</td><td class="num">${esc(t.budget_remaining_min_text)}<br><span class="hint">at ${esc(t.budget_remaining_min_at_text)}</span></td>` +
       `<td class="num">${esc(t.out_of_slo_text)}</td><td class="num" data-value="pages">${esc(t.pages_per_30d_text)}</td><td class="num">${esc(t.tickets_per_30d_text)}</td></tr>`).join('');
     labelCells(root.querySelector('.targets'));
@@ -222,7 +218,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     const bars = root.querySelector('.bars');
     bars.innerHTML = r.targets.map((t) =>
       `<li><span>${esc(t.target_text)}</span><span class="bar-track"><span class="bar"></span></span>` +
-      `<span>${esc(t.pages_per_30d_text)}${t.pages_per_30d > r.max_pages_per_30d ? ' (more than you accept)' : ''}</span></li>`).join('');
+      `<span>${esc(t.pages_per_30d_text)}${t.pages_over_max_text ? ` (${esc(t.pages_over_max_text)})` : ''}</span></li>`).join('');
     // Set through the CSSOM, which a CSP without 'unsafe-inline' styles still allows: bar
     // lengths are pixels of figures the core computed, against the most pages shown.
     bars.querySelectorAll('.bar').forEach((bar, i) => { bar.style.width = `${(100 * r.targets[i].pages_per_30d / most).toFixed(1)}%`; });
@@ -270,7 +266,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     timeline.innerHTML = chart({
       width, height: 70 + lanes.length * 18, x, y: { min: 0, max: 1, ticks: [], title: '' }, lanes,
       title: { id: `${this.uid}-alerts`, text: 'When the alerts would have fired, per target' },
-      desc: r.targets.map((t) => `${t.target_text}: ${t.pages} pages, ${t.tickets} tickets`).join('; '),
+      desc: r.targets.map((t) => `${t.target_text}: ${t.alerts_text}`).join('; '),
     });
     root.querySelector('.timeline-legend').innerHTML = legendHTML([
       lanes.some((l) => l.cls === 'incident' && l.spans.length > 0) && ['bar incident', 'known incident'],

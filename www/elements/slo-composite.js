@@ -103,7 +103,7 @@ button[data-remove] { margin-top: 1.55rem; }
   render(r) {
     const deps = this.currentDeps();
     this.shadowRoot.querySelector('.headline').innerHTML =
-      `${deps.length === 1 ? 'Needing its one dependency' : `Needing all ${deps.length} dependencies`}, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
+      `${esc(r.needs_text)}, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
       `<span data-value="downtime">${esc(r.expected_downtime_text)}</span> of downtime per ${esc(r.period)}.`;
     this.shadowRoot.querySelector('.parts tbody').innerHTML = r.dependencies.map((d, i) =>
       `<tr><th scope="row">${esc(deps[i][0] || `dependency ${i + 1}`)}</th><td class="num">${esc(d.replicas)}</td><td class="num">${esc(d.availability_text)}</td><td class="num">${esc(d.expected_downtime_text)}</td></tr>`).join('');

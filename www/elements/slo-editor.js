@@ -155,10 +155,7 @@ export class SloEditor extends HTMLElement {
 
   render(report) {
     const root = this.shadowRoot;
-    const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    root.querySelector('.verdict').textContent = report.valid
-      ? `Valid (${report.format}): ${count(report.slos.length, 'SLO')}${report.warnings.length ? `, ${count(report.warnings.length, 'warning')}` : ''}.`
-      : `${count(report.problems.length, 'problem')} (read as ${report.format}); nothing to download until they are fixed.`;
+    root.querySelector('.verdict').textContent = report.verdict_text;
     const items = (issues) => issues.map((issue) => `<li>${issue.line
       ? `<button type="button" class="secondary" data-line="${issue.line}" aria-label="Go to line ${issue.line}">line ${issue.line}</button>` : ''}${esc(issue.place ? `${issue.place}: ` : '')}${esc(issue.message)}</li>`).join('');
     root.querySelector('.problems').innerHTML = items(report.problems);

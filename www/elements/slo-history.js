@@ -79,9 +79,18 @@ export const withHistory = (Base) => class extends Base {
     this.input('history').value = '';
     const source = this.shadowRoot.querySelector('.source');
     source.classList.remove('error');
-    const rows = text.split('\n').filter((line) => /^\d/.test(line)).length;
-    source.textContent = `${name}: ${rows} rows, read in this page (nothing is uploaded).`;
+    source.textContent = `${name}: read in this page (nothing is uploaded).`;
     this.settle();
+  }
+
+  /**
+   * Says how much of the file was read, in the core's words, once the core has read it
+   * (a pasted history or a Prometheus read says where it came from instead).
+   */
+  showSamples(samplesText) {
+    if (this.history.text && !this.input('history').value.trim()) {
+      this.shadowRoot.querySelector('.source').textContent = `${this.history.name}: ${samplesText}, read in this page (nothing is uploaded).`;
+    }
   }
 
   /** Pasted rows win over a file: the reader typed them last. */

@@ -124,6 +124,7 @@ td time { white-space: nowrap; }`;
     const r = answer.report;
     const root = this.shadowRoot;
     this.said('');
+    this.showSamples(r.samples_text);
     // Shown from the first report on (before it, an empty table says nothing).
     for (const part of root.querySelectorAll('.actions, .results .scroll')) part.hidden = false;
     root.querySelector('.verdict').textContent = `${r.target_text} over ${r.window_text}: ${r.summary_text}.`;
@@ -131,7 +132,7 @@ td time { white-space: nowrap; }`;
       ...(r.slo === null ? [] : [['SLO', r.slo]]),
       ['Windows', r.windows_text],
       ['History', `${r.start_text} to ${r.end_text} (${r.history_text} of ${r.step} steps)`],
-      ['Gaps', r.gap_seconds === 0 ? 'none' : `${r.gap_text} with no samples, not counted as good`],
+      ['Gaps', r.gaps_text],
       ['Input', r.source],
     ];
     root.querySelector('.header').innerHTML = header.map(([name, value]) => `<dt>${esc(name)}</dt><dd>${esc(value)}</dd>`).join('');

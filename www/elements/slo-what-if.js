@@ -151,7 +151,6 @@ fieldset .field { min-width: 7rem; }`;
     const lanes = r.tiers.map((t) => ({ label: t.name, cls: t.severity, spans: firingSpans(t.firings, `${t.name} (${t.severity})`) }));
     const exhausted = r.exhausted_at_seconds === null ? null
       : { x: r.exhausted_at_seconds, y: 0, seconds: r.exhausted_at_seconds, label: `budget exhausted ${r.exhausted_at_text}` };
-    const firings = lanes.reduce((n, l) => n + l.spans.length, 0);
     box.innerHTML = chart({
       width,
       height: 280 + lanes.length * 18,
@@ -163,7 +162,7 @@ fieldset .field { min-width: 7rem; }`;
       exhausted,
       title: { id: `${this.uid}-chart`, text: 'Error budget burn-down' },
       desc: `Budget left falls to ${r.budget_remaining_text} by the end of the window; exhausted ${r.exhausted_at_text}. ` +
-        `${firings} alert firings in one lane per tier above the plot; the table below lists them.`,
+        `${r.firings_text} in one lane per tier above the plot; the table below lists them.`,
     });
     // The legend names what is drawn, and nothing else.
     this.shadowRoot.querySelector('.legend').innerHTML = legendHTML([

@@ -121,9 +121,16 @@ pub fn prometheus_requests(
         return form.answer(None);
     };
     let paths = |query: &str| array(&plan, |range| range.path(query).into());
+    // Each range is asked twice: once per query.
+    let answers = 2 * plan.len() as u64;
     let result = Obj::new();
     result.set("events", paths(&events));
     result.set("total", paths(&total));
+    result.set("answers", answers as f64);
+    result.set(
+        "answers_text",
+        slo_core::format::counted(answers, "query_range answer", "query_range answers"),
+    );
     form.answer(Some(result))
 }
 

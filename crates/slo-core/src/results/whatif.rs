@@ -40,6 +40,9 @@ result! {
         /// end, at most `SERIES_POINTS` + 2 points.
         pub budget_remaining_series: Vec<f64>,
         pub tiers: Vec<WhatIfTier>,
+        /// Firings of every tier together, and in words: `3 alert firings`.
+        pub firings: u64,
+        pub firings_text: String,
     }
 }
 
@@ -87,6 +90,7 @@ impl WhatIf {
         let step = sim.step_seconds;
         let at = |seconds: f64| format!("+{}", humanize_steps(seconds, step));
         let remaining = 1.0 - sim.budget_consumed;
+        let firings = sim.tiers.iter().map(|t| t.firings.len() as u64).sum();
         WhatIf {
             target: scenario.target,
             target_text: format_target(scenario.target),
@@ -119,6 +123,8 @@ impl WhatIf {
             exhausted_at_text: sim.exhausted_at_seconds.map_or("never".into(), at),
             budget_remaining_series: series(&sim.budget_remaining, step),
             tiers: sim.tiers.iter().map(|t| tier(t, &at)).collect(),
+            firings,
+            firings_text: format::counted(firings, "alert firing", "alert firings"),
         }
     }
 }
