@@ -57,12 +57,13 @@ if [ -f Cargo.lock ] && grep -q '^name = "wasm-bindgen"$' Cargo.lock; then
   fi
 fi
 
-# npm packages for the browser tests, from the lock file.
-if [ -f tests/browser/package-lock.json ]; then
-  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
-    say "installing npm packages for tests/browser"
-    (cd tests/browser && npm ci --silent --no-audit --no-fund)
-    cp tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json
+# npm packages, each folder's from its lock file: the browser tests' (playwright-core,
+# axe-core) and tests/js's (ESLint).
+for dir in tests/browser tests/js; do
+  if [ -f "$dir/package-lock.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"; then
+    say "installing npm packages for $dir"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
   fi
-fi
+done
 say "ready"

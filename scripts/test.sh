@@ -18,6 +18,10 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
+# The elements' JavaScript first: ESLint and the pure modules' unit tests take seconds.
+step "tests/js/run.sh (ESLint, JavaScript unit tests)"
+bash tests/js/run.sh
+
 step "cargo clippy (native: the shells' pure parts build natively too)"
 cargo clippy --workspace --all-targets -- -D warnings
 # The fuzz targets are their own workspace (they run on nightly); they lint on stable.
@@ -41,6 +45,7 @@ cargo test --workspace
 
 shopt -s nullglob
 for suite in tests/*/run.sh; do
+  [ "$suite" = tests/js/run.sh ] && continue  # ran above
   step "$suite"
   bash "$suite"
 done

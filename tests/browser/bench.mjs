@@ -38,7 +38,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 /** The elements that read a history: their own wasm module, loaded by no other page. */
 const HISTORY_ELEMENTS = ['slo-history.js', 'slo-backtest.js', 'slo-report.js'];
 /** The editor: its own wasm module too. */
-const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js'];
+const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js', 'slo-editor-draft.js'];
 
 /** Gzipped sizes of what a page loads: the wasm plus either the separate modules or the bundle. */
 function sizes() {

@@ -12,6 +12,7 @@ import { adoptStyles } from './lib/style.js';
 import { loadErrorText } from './lib/net.js';
 import { editorCore } from './lib/wasm.js';
 import { TEMPLATES } from './slo-editor-templates.js';
+import { draftFileName, fileType, lineRange, sharedDraft, withDraft } from './slo-editor-draft.js';
 
 /** The downloads, in the order offered: the core's artifact names and what a reader calls them. */
 const ARTIFACTS = [
@@ -114,7 +115,7 @@ export class SloEditor extends HTMLElement {
 
   /** The draft a reader arrives at: a shared one from the fragment, the page's, or a template. */
   initialDraft() {
-    const shared = new URLSearchParams(location.hash.slice(1)).get(`${this.id || 'editor'}.draft`);
+    const shared = sharedDraft(location.hash, this.id);
     if (shared !== null) return shared;
     const own = this.querySelector('template')?.content.textContent.trim();
     if (own) return `${own}\n`;
@@ -181,20 +182,17 @@ export class SloEditor extends HTMLElement {
       this.said(file.error);
       return;
     }
-    const type = file.file_name.endsWith('.json') ? 'application/json' : 'application/yaml';
-    saveText(file.text, `${type};charset=utf-8`, file.file_name);
+    saveText(file.text, fileType(file.file_name), file.file_name);
     this.said(`Saved ${file.file_name}.`);
   }
 
   draftName() {
-    return `slo-draft.${this.report?.format === 'spec' ? 'json' : 'yaml'}`;
+    return draftFileName(this.report?.format);
   }
 
   /** Puts the draft into this page's URL fragment and copies the link: a reviewer opening it sees the same draft. */
   async share() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    params.set(`${this.id || 'editor'}.draft`, this.draft.value);
-    history.replaceState(null, '', `#${params}`);
+    history.replaceState(null, '', withDraft(location.hash, this.id, this.draft.value));
     try {
       await navigator.clipboard.writeText(location.href);
       this.said('Link copied: it holds the whole draft (in the part after #, which browsers never send to a server).');
@@ -204,10 +202,8 @@ export class SloEditor extends HTMLElement {
   }
 
   goToLine(line) {
-    const lines = this.draft.value.split('\n');
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
     this.draft.focus();
-    this.draft.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
+    this.draft.setSelectionRange(...lineRange(this.draft.value, line));
   }
 
   said(text) {
