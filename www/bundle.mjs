@@ -12,7 +12,7 @@ const read = (path) => readFileSync(join(www, path), 'utf8');
 const fail = (why) => { throw new Error(`www/bundle.mjs: ${why}`); };
 
 /** The shared modules, each after those it imports; then the elements. */
-const LIB = ['html', 'style', 'net', 'chart', 'element', 'wasm'].map((name) => `lib/${name}.js`);
+const LIB = ['html', 'style', 'net', 'element', 'chart', 'wasm'].map((name) => `lib/${name}.js`);
 const ELEMENTS = ['slo-budget', 'slo-alerts', 'slo-what-if', 'slo-composite', 'slo-live'].map((name) => `${name}.js`);
 const BUNDLED = new Set([...LIB, ...ELEMENTS]);
 

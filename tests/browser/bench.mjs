@@ -54,8 +54,9 @@ function sizes() {
   // A page with <slo-backtest> alone: the backtest's wasm module and glue, the shared modules and its own.
   const backtest = [size('pkg/slo_web_backtest_bg.wasm'), size('pkg/slo_web_backtest.js'), size('elements/slo-history.js'), size('elements/slo-backtest.js'),
     ...lib(['wasm', 'html', 'style', 'net', 'element', 'chart'])];
+  // The editor draws no chart: it loads the shared modules but chart.js.
   const editor = [size('pkg/slo_web_editor_bg.wasm'), size('pkg/slo_web_editor.js'), ...EDITOR_ELEMENTS.map((f) => size(join('elements', f))),
-    ...lib(['wasm', 'html', 'style', 'net', 'element', 'chart'])];
+    ...lib(['wasm', 'html', 'style', 'net', 'element'])];
   return { wasm, modules, bundle, backtest, editor };
 }
 

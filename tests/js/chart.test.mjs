@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  chart, chartWidthFor, pairs, within, timeAxis, budgetAxis, firingSpans, legendHTML, laneLegend, TIME_STEPS,
+  chart, pairs, within, timeAxis, budgetAxis, firingSpans, legendHTML, laneLegend, TIME_STEPS,
 } from '../../www/elements/lib/chart.js';
 
 const DAY = 86400;
@@ -20,13 +20,6 @@ test('within keeps the candidates inside the range, forgiving float noise at the
   assert.deepEqual(within([1, 0.5, 0, -0.5, -1], -0.5, 1), [1, 0.5, 0, -0.5]);
   assert.deepEqual(within([0.1, 0.3], 0.1 + 2e-17, 0.30000000000000004), [0.1, 0.3]);
   assert.deepEqual(within([5], 0, 1), []);
-});
-
-test('a chart is as wide as its box, within 280 and 760 px; 640 before layout', () => {
-  assert.equal(chartWidthFor(0), 640);
-  assert.equal(chartWidthFor(200), 280);
-  assert.equal(chartWidthFor(500.4), 500);
-  assert.equal(chartWidthFor(2000), 760);
 });
 
 test('a time axis labels about one tick per 70 px, in round steps, with the core words', () => {

@@ -4,16 +4,13 @@
 // core's figures span; every tick label is the core's word (its `percent`, `humanize`).
 import { esc } from './html.js';
 
-/** The width to draw a chart at in a box `width` px wide: the box's, within limits. */
-export const chartWidthFor = (width) => (width > 0 ? Math.round(Math.min(Math.max(width, 280), 760)) : 640);
-
 /**
  * An SVG line chart with axes, tick labels, axis titles with units, alert lanes and an
  * exhaustion point. x/y: { min, max, log, ticks: [[value, label]], title };
  * series: [{ points: [[x, y]], cls }]; lanes (one row each above the plot, so that no
  * tier hides under another): [{ label, cls, spans: [{ from, to, label }] }] with `to` null
  * for "still firing"; exhausted: { x, y, label, seconds } drawn as a labelled diamond.
- * Draw it `width` CSS pixels wide (SloElement.chartWidth) so that its 11 px text stays 11 px.
+ * Draw it `width` CSS pixels wide (SloElement.chartWidth, lib/element.js) so that its 11 px text stays 11 px.
  */
 export function chart({ width = 640, height = 280, x, y, series = [], lanes = [], exhausted = null, title, desc }) {
   for (const axis of [x, y]) {

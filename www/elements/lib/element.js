@@ -4,9 +4,15 @@
 import { adoptStyles } from './style.js';
 import { esc } from './html.js';
 import { loadErrorText } from './net.js';
-import { chartWidthFor } from './chart.js';
 
 let uid = 0;
+
+/**
+ * The width to draw a chart at in a box `width` px wide: the box's, within limits. Here,
+ * not in chart.js, so that elements without a chart (and <slo-editor>, which imports the
+ * typing pause from here) do not load the chart module.
+ */
+export const chartWidthFor = (width) => (width > 0 ? Math.round(Math.min(Math.max(width, 280), 760)) : 640);
 
 /**
  * How long typing must pause before a keystroke's value is computed: "100" passes through
