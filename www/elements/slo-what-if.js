@@ -131,7 +131,7 @@ fieldset .field { min-width: 7rem; }`;
   render(r, lib) {
     const root = this.shadowRoot;
     root.querySelector('.headline').innerHTML = `At ${esc(r.target_text)}, this window spends <strong data-value="consumed">${esc(r.budget_consumed_text)}</strong> of its error budget ` +
-      `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${r.exhausted_at_seconds === null ? '' : 'at '}${esc(r.exhausted_at_text)}</strong>.`;
+      `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${esc(r.exhausted_text)}</strong>.`;
     root.querySelector('.latency').textContent = r.latency_error_ratio === null ? ''
       : `Requests slower than the threshold add an error ratio of ${r.latency_error_ratio_text}.`;
     root.querySelector('.timeline tbody').innerHTML = r.tiers.map((t) =>

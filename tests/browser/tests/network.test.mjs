@@ -76,6 +76,8 @@ const ONE_KIND = [
   ['slo-report', ['slo_web_backtest']],
   ['slo-editor', ['slo_web_editor']],
 ];
+/** The kinds that draw no chart. */
+const CHARTLESS = ['slo-live', 'slo-budget', 'slo-composite', 'slo-editor'];
 const onlyPage = (tag) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${tag}</title>
 <link rel="icon" href="data:,"><script type="module" src="/elements/${tag}.js"></script></head>
 <body><${tag}${tag === 'slo-live' ? ` src="${STATUS_PATH}"` : ''}></${tag}></body></html>`;
@@ -89,6 +91,11 @@ for (const [tag, modules] of ONE_KIND) {
     await page.waitForLoadState('networkidle');
     const pkg = requests.map((u) => new URL(u).pathname).filter((p) => p.startsWith('/pkg/')).sort();
     assert.deepEqual(pkg, modules.flatMap((m) => [`/pkg/${m}.js`, `/pkg/${m}_bg.wasm`]).sort());
+    // Nor the shared code it has no use for: the chart module where nothing is charted, the
+    // loaders and the base element where nothing computes.
+    const lib = requests.map((u) => new URL(u).pathname).filter((p) => p.startsWith('/elements/lib/'));
+    if (CHARTLESS.includes(tag)) assert.ok(!lib.includes('/elements/lib/chart.js'), lib.join(', '));
+    if (tag === 'slo-live') assert.deepEqual(lib.sort(), ['html', 'net', 'style'].map((m) => `/elements/lib/${m}.js`));
     assert.deepEqual(problems, []);
     await context.close();
   });
