@@ -64,9 +64,10 @@ if ! cmp -s tests/requirements.txt .venv/.installed-requirements 2>/dev/null; th
   cp tests/requirements.txt .venv/.installed-requirements
 fi
 
-# npm packages from the lock files: the browser tests', and the dashboard schema check's
-# (Grafana's @grafana/schema types and the TypeScript compiler).
-for suite in tests/browser tests/dashboards; do
+# npm packages, each folder's from its lock file: the browser tests' (playwright-core,
+# axe-core), tests/js's (ESLint) and the dashboard schema check's (Grafana's @grafana/schema
+# types and the TypeScript compiler).
+for suite in tests/browser tests/js tests/dashboards; do
   if [ -f "$suite/package-lock.json" ]; then
     if ! cmp -s "$suite/package-lock.json" "$suite/node_modules/.installed-lock.json"; then
       say "installing npm packages for $suite"

@@ -18,6 +18,10 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
+# The elements' JavaScript first: ESLint and the pure modules' unit tests take seconds.
+step "tests/js/run.sh (ESLint, JavaScript unit tests)"
+bash tests/js/run.sh
+
 step "cargo clippy (native: the shells' pure parts build natively too)"
 cargo clippy --workspace --all-targets -- -D warnings
 # The fuzz targets are their own workspace (they run on nightly); they lint on stable.
@@ -46,6 +50,7 @@ waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh)
 shopt -s nullglob
 for suite in tests/*/run.sh; do
   [[ " ${waiting_suites[*]} " == *" $suite "* ]] && continue
+  [ "$suite" = tests/js/run.sh ] && continue  # ran above
   step "$suite"
   bash "$suite"
 done

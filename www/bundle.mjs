@@ -1,6 +1,7 @@
-// Joins the wasm-bindgen glue, slo-common.js and the five elements into one module,
-// elements/slo-elements.bundle.js, so that a page fetches one script instead of eight.
-// Run by www/build.sh after wasm-bindgen. The sources keep working as separate modules.
+// Joins the wasm-bindgen glue of the calculators, the shared modules (elements/lib/) and
+// the five elements of slo-elements.js into one module, elements/slo-elements.bundle.js,
+// so that a page fetches one script instead of a dozen. Run by www/build.sh after
+// wasm-bindgen. The sources keep working as separate modules.
 //   node www/bundle.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -10,14 +11,23 @@ const www = dirname(fileURLToPath(import.meta.url));
 const read = (path) => readFileSync(join(www, path), 'utf8');
 const fail = (why) => { throw new Error(`www/bundle.mjs: ${why}`); };
 
-/** Drops the one import line a file is expected to have, or fails. */
-function dropImport(text, from, file) {
-  const pattern = new RegExp(`^import [^\\n]* from '${from.replace(/[.]/g, '\\.')}';\\n`, 'm');
-  if (!pattern.test(text)) fail(`${file} no longer imports ${from} on one line`);
-  return text.replace(pattern, '');
-}
+/** The shared modules, each after those it imports; then the elements. */
+const LIB = ['html', 'style', 'net', 'element', 'chart', 'wasm'].map((name) => `lib/${name}.js`);
+const ELEMENTS = ['slo-budget', 'slo-alerts', 'slo-what-if', 'slo-composite', 'slo-live'].map((name) => `${name}.js`);
+const BUNDLED = new Set([...LIB, ...ELEMENTS]);
 
 const unexport = (text) => text.replace(/^export (function|class|const|async function) /gm, '$1 ');
+
+/** A module's text without its imports, which must all be of bundled modules. */
+function withoutImports(file) {
+  const text = read(`elements/${file}`).replace(/^import \{[^}\n]*\} from '\.\/([\w/.-]+)';\n/gm, (line, from) => {
+    const target = join(dirname(file), from);
+    if (!BUNDLED.has(target)) fail(`${file} imports ${from}, which the bundle does not hold`);
+    if (!LIB.includes(target) && !ELEMENTS.includes(target)) fail(`${file} imports ${from}`);
+    return '';
+  });
+  return unexport(text);
+}
 
 // The glue becomes a namespace object, as `import * as wasm` gave.
 let glue = read('pkg/slo_web.js');
@@ -26,25 +36,25 @@ const tail = /^export \{ initSync, __wbg_init as default \};$/m;
 if (names.length === 0 || !tail.test(glue)) fail('the wasm-bindgen glue has an unexpected shape');
 glue = unexport(glue).replace(tail, '');
 
-let common = dropImport(read('elements/slo-common.js'), '../pkg/slo_web.js', 'slo-common.js');
-common = unexport(common);
-
-const elements = ['slo-budget', 'slo-alerts', 'slo-what-if', 'slo-composite', 'slo-live'].map((name) => {
-  const text = unexport(dropImport(read(`elements/${name}.js`), './slo-common.js', `${name}.js`));
-  if (/^(import|export) /m.test(text)) fail(`${name}.js has imports or exports the bundler does not know`);
-  return `// ---- ${name}.js\n${text}`;
+const parts = [...LIB, ...ELEMENTS].map((file) => {
+  let text = withoutImports(file);
+  if (file === 'lib/wasm.js') {
+    // The bundle holds the calculators' glue only: its loader reads the namespace above,
+    // and the wasm file is next to pkg/ as seen from elements/.
+    const loaders = /^const \w+ = loader\(\(\) => import\([^\n]*\n/gm;
+    if ((text.match(loaders) ?? []).length !== 3) fail('lib/wasm.js no longer defines three loaders on one line each');
+    text = `${text.replace(loaders, '')}const core = loader(async () => wasm, new URL('../pkg/slo_web_bg.wasm', import.meta.url));\n`;
+  }
+  if (/^(import|export) /m.test(text)) fail(`${file} has imports or exports the bundler does not know`);
+  return `// ---- ${file}\n${text}`;
 });
-if (/^(import|export) /m.test(common)) fail('slo-common.js has imports or exports the bundler does not know');
 
 const out = `// Built by www/bundle.mjs from pkg/slo_web.js and elements/*.js: do not edit.
 const wasm = (() => {
 ${glue}
 return { ${names.join(', ')}, initSync, default: __wbg_init };
 })();
-const init = wasm.default;
-// ---- slo-common.js
-${common}
-${elements.join('\n')}
+${parts.join('\n')}
 export { SloBudget, SloAlerts, SloWhatIf, SloComposite, SloLive };
 `;
 writeFileSync(join(www, 'elements/slo-elements.bundle.js'), out);

@@ -38,7 +38,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 /** The elements that read a history: their own wasm module, loaded by no other page. */
 const HISTORY_ELEMENTS = ['slo-history.js', 'slo-backtest.js', 'slo-report.js'];
 /** The editor: its own wasm module too. */
-const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js'];
+const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js', 'slo-editor-draft.js'];
 
 /** Gzipped sizes of what a page loads: the wasm plus either the separate modules or the bundle. */
 function sizes() {
@@ -47,13 +47,16 @@ function sizes() {
     return { file: f, raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
   };
   const wasm = size('pkg/slo_web_bg.wasm');
-  const modules = [size('pkg/slo_web.js'), ...readdirSync(join(WWW, 'elements'))
+  const lib = (names) => names.map((n) => size(`elements/lib/${n}.js`));
+  const modules = [size('pkg/slo_web.js'), ...lib(['wasm', 'html', 'style', 'net', 'element', 'chart']), ...readdirSync(join(WWW, 'elements'))
     .filter((f) => f.endsWith('.js') && !f.includes('.bundle.') && ![...HISTORY_ELEMENTS, ...EDITOR_ELEMENTS].includes(f)).map((f) => size(join('elements', f)))];
   const bundle = size('elements/slo-elements.bundle.js');
-  // A page with <slo-backtest> alone: both wasm modules, their glue, the shared modules and its own.
-  const backtest = [wasm, size('pkg/slo_web.js'), size('elements/slo-common.js'), size('pkg/slo_web_backtest_bg.wasm'),
-    size('pkg/slo_web_backtest.js'), size('elements/slo-history.js'), size('elements/slo-backtest.js')];
-  const editor = [size('pkg/slo_web_editor_bg.wasm'), size('pkg/slo_web_editor.js'), ...EDITOR_ELEMENTS.map((f) => size(join('elements', f)))];
+  // A page with <slo-backtest> alone: the backtest's wasm module and glue, the shared modules and its own.
+  const backtest = [size('pkg/slo_web_backtest_bg.wasm'), size('pkg/slo_web_backtest.js'), size('elements/slo-history.js'), size('elements/slo-backtest.js'),
+    ...lib(['wasm', 'html', 'style', 'net', 'element', 'chart'])];
+  // The editor draws no chart: it loads the shared modules but chart.js.
+  const editor = [size('pkg/slo_web_editor_bg.wasm'), size('pkg/slo_web_editor.js'), ...EDITOR_ELEMENTS.map((f) => size(join('elements', f))),
+    ...lib(['wasm', 'html', 'style', 'net', 'element'])];
   return { wasm, modules, bundle, backtest, editor };
 }
 
@@ -226,9 +229,9 @@ console.log('| --- | --- | --- |');
 for (const f of [wasm, ...modules, bundle]) console.log(`| www/${f.file} | ${f.raw} | ${f.gzip} |`);
 console.log(`| **total, separate modules: wasm + glue + elements** | ${sum(asModules, 'raw')} | ${verdict(asModules)} |`);
 console.log(`| **total, bundle: wasm + slo-elements.bundle.js** (the demo page) | ${sum(asBundle, 'raw')} | ${verdict(asBundle)} |`);
-console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load) | ${sum(backtest.slice(3), 'raw')} | ${sum(backtest.slice(3), 'gzip')} |`);
-console.log(`| total, a page with <slo-backtest> alone (both wasm modules; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
+console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load) | ${sum(backtest.slice(0, 4), 'raw')} | ${sum(backtest.slice(0, 4), 'gzip')} |`);
+console.log(`| total, a page with <slo-backtest> alone (the backtest's wasm module only, elements/lib/ included; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
 const editorGzip = sum(editor, 'gzip');
 over ||= editorGzip > 300 * KB;
-console.log(`| www/pkg/slo_web_editor_bg.wasm + slo_web_editor.js + elements/slo-editor*.js (what only editor pages load) | ${sum(editor, 'raw')} | ${editorGzip} (${(editorGzip / KB).toFixed(1)} KB of the 300 KB budget: ${editorGzip <= 300 * KB ? 'met' : 'MISSED'}) |`);
+console.log(`| a page with <slo-editor> alone: slo_web_editor_bg.wasm + slo_web_editor.js + elements/slo-editor*.js + elements/lib/ | ${sum(editor, 'raw')} | ${editorGzip} (${(editorGzip / KB).toFixed(1)} KB of the 300 KB budget: ${editorGzip <= 300 * KB ? 'met' : 'MISSED'}) |`);
 process.exit(over ? 1 : 0);

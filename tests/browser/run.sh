@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the SLO elements: builds slo-web (wasm32-unknown-unknown, release),
 # wasm-bindgen --target web into www/pkg/, wasm-opt, the Hugo workshop site, then runs
-# tests/browser/tests/*.test.mjs with node's test runner in Debian's headless Chromium.
+# tests/browser/tests/*.test.mjs (or the files given as arguments, e.g.
+# `bash tests/browser/run.sh tests/network.test.mjs`) with node's test runner in Debian's
+# headless Chromium.
 # Exits non-zero on any failure; a missing tool is a failure with a message, never a skip.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,5 +30,7 @@ mkdir -p "$artifacts"
 cargo run --quiet -p slo-web --example core_values >"$artifacts/core-values.json"
 
 cd tests/browser
+# Test files as arguments run those only (paths from tests/browser, e.g. tests/network.test.mjs).
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(tests/*.test.mjs); fi
 SLO_CORE_VALUES="$artifacts/core-values.json" CHROMIUM="$chromium" \
-  node --test --test-concurrency=1 tests/*.test.mjs
+  node --test --test-concurrency=1 "${files[@]}"

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { serve } from '../../www/serve.mjs';
 import { launch, open, ROOT } from '../browser/lib/harness.mjs';
 
@@ -111,13 +111,14 @@ test('the package has the crates\' version, the built files, the Hugo module, th
   for (const file of ['pkg/slo_web.js', 'pkg/slo_web_bg.wasm', 'pkg/slo_web_backtest.js', 'pkg/slo_web_backtest_bg.wasm',
     'elements/slo-backtest.js', 'elements/slo-report.js', 'elements/slo-history.js', 'layouts/shortcodes/slo-report.html',
     'elements/slo-elements.js', 'elements/slo-elements.bundle.js',
-    'elements/slo-common.js', 'elements/slo-budget.js', 'config.toml', 'layouts/partials/slo-element.html',
+    'elements/lib/wasm.js', 'elements/lib/element.js', 'elements/slo-budget.js', 'config.toml', 'layouts/partials/slo-element.html',
     'layouts/shortcodes/slo-budget.html', 'docs/elements.md', 'docs/embedding.md', 'docs/results.md', 'README.md']) {
     assert.ok(existsSync(join(pkg, file)), `the package lacks ${file}`);
   }
   const integrity = JSON.parse(readFileSync(join(pkg, 'integrity.json'), 'utf8'));
   assert.equal(integrity.version, VERSION);
-  const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(pkg, dir)).map((f) => `${dir}/${f}`)).sort();
+  const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(pkg, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile()).map((entry) => relative(pkg, join(entry.parentPath, entry.name)))).sort();
   assert.deepEqual(Object.keys(integrity.files).sort(), served);
   for (const [file, hash] of Object.entries(integrity.files)) assert.equal(hash, sha384(join(pkg, file)), file);
   // The README's snippets carry the same hashes.
@@ -177,7 +178,8 @@ test('a fresh `hugo new site` with the package as a Hugo module: the README\'s s
   writeFileSync(join(site, 'content/calculators.md'), `---\ntitle: Calculators\n---\n\n${block(readme, '', '{{< slo-budget')}`);
   run('hugo', ['--quiet', '--source', site, '--destination', join(site, 'public')], site);
   const html = readFileSync(join(site, 'public/calculators/index.html'), 'utf8');
-  assert.equal(html.match(/<script type="module"/g)?.length, 1, 'one module script per page');
+  // One module script per element kind, each its own module (it loads only the wasm it uses).
+  assert.deepEqual(html.match(/<script type="module" src="[^"]*"/g), ['slo-budget', 'slo-alerts'].map((tag) => `<script type="module" src="/slo/elements/${tag}.js"`));
   assert.match(html, /<slo-budget requests="1000000" target="99.9" window="30d"><\/slo-budget>/);
   assert.ok(existsSync(join(site, 'public/slo/pkg/slo_web_bg.wasm')), 'the module did not publish the wasm');
   const server = await serve(join(site, 'public'));

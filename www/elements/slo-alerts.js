@@ -1,9 +1,14 @@
 // <slo-alerts target="99.9" window="30d" error-ratio="">: the multiwindow, multi-burn-rate
 // alert tiers for a target and window, a chart of detection time against error ratio, and
 // a warning for tiers that can never fire.
-import { SloElement, chart, esc, labelCells, pairs, within, TIME_TICKS, RATIO_TICKS, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, titleHTML, regionLabel } from './lib/html.js';
+import { chart, legendHTML, pairs, within, TIME_TICKS, RATIO_TICKS } from './lib/chart.js';
+import { core } from './lib/wasm.js';
 
 export class SloAlerts extends SloElement {
+  static wasm = core;
+
   static fields = [
     { name: 'target', attr: 'target', value: '99.9' },
     { name: 'window', attr: 'window', value: '30d' },
@@ -86,9 +91,11 @@ export class SloAlerts extends SloElement {
       desc: `For each alert tier, how long a steady error ratio takes to fire it: ` +
         curves.map((c) => `${c.tier.name} from ${c.tier.error_ratio_threshold_text} errors`).join('; ') + '.',
     });
-    legend.innerHTML = curves.map((c) =>
-      `<li><span class="swatch ${c.cls}"></span>${esc(c.tier.name)} (${esc(c.tier.burn_rate_text)})</li>`).join('');
+    legend.innerHTML = legendHTML(curves.map((c) => [c.cls, `${c.tier.name} (${c.tier.burn_rate_text})`]));
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await core().catch(() => {});
 
 customElements.get('slo-alerts') || customElements.define('slo-alerts', SloAlerts);

@@ -10,13 +10,14 @@
 // the range, from this page to that server; nothing else is sent anywhere.
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
-import { SloElement, chart, esc, fetchRefusal, labelCells, pairs, within, titleHTML, regionLabel } from './slo-common.js';
-import { HISTORY_CSS, backtestCore, withHistory } from './slo-history.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, titleHTML, regionLabel } from './lib/html.js';
+import { chart, budgetAxis, firingSpans, laneLegend, legendHTML, pairs, timeAxis } from './lib/chart.js';
+import { fetchRefusal } from './lib/net.js';
+import { HISTORY_CSS, withHistory } from './slo-history.js';
 
-const DAY = 86400;
 /** How long the check of an unreadable server waits for any answer at all. */
 const PROMETHEUS_TIMEOUT_MS = 4000;
-const TIME_STEPS = [DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 15 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY];
 const BUDGET_TICKS = [1, 0.5, 0, -0.5, -1, -2, -5, -10, -20, -50, -100];
 /** Line styles the theme defines; more targets reuse them in turn. */
 const SERIES = ['series-1', 'series-2', 'series-3', 'series-4'];
@@ -122,7 +123,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     };
     let backtest, base;
     try {
-      backtest = await backtestCore();
+      backtest = await SloBacktest.wasm();
     } catch (error) {
       this.showLoadError(error);
       return;
@@ -141,7 +142,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     }
     button.disabled = true;
     source.classList.remove('error');
-    source.textContent = `Reading ${plan.result.events.length + plan.result.total.length} query_range answers from ${base.host}…`;
+    source.textContent = `Reading ${plan.result.answers_text} from ${base.host}…`;
     try {
       const answers = {};
       for (const [field, paths] of [['prom_events', plan.result.events], ['prom_total', plan.result.total]]) {
@@ -172,7 +173,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
       this.readErrors = null;
       this.history = { prometheus: { counts: v.prom_counts, events: answers.prom_events, total: answers.prom_total } };
       this.input('history').value = '';
-      source.textContent = `${plan.result.events.length + plan.result.total.length} answers from ${base.host}, read in this page.`;
+      source.textContent = `${plan.result.answers_text} from ${base.host}, read in this page.`;
       this.settle();
     } finally {
       button.disabled = false;
@@ -195,9 +196,9 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     if (this.readErrors && !pasted) return { errors: this.readErrors, result: null };
     const read = this.history.prometheus;
     if (read && !pasted) {
-      return this.backtest.backtest_prometheus(read.counts, read.events, read.total, v.targets, v.window, v.incidents, v.max_pages);
+      return lib.backtest_prometheus(read.counts, read.events, read.total, v.targets, v.window, v.incidents, v.max_pages);
     }
-    return this.explainNoHistory(v, this.backtest.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
+    return this.explainNoHistory(v, lib.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
   }
 
   render(r, lib) {
@@ -205,15 +206,11 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     root.querySelector('.recommendation').innerHTML = r.recommended_target_text === null
       ? `No recommendation: ${esc(r.recommendation_text)}.`
       : `Recommended: <strong data-value="recommended">${esc(r.recommended_target_text)}</strong>, because ${esc(r.recommendation_text)}.`;
-    const worst = r.daily_sli[0];
-    const median = r.daily_sli.at(-1);
-    root.querySelector('.summary').textContent = `${r.history_text} of ${r.step} steps over a ${r.window_text} window` +
-      (worst ? `; daily SLI: worst ${worst.sli_text}, median ${median.sli_text} over ${r.days} days` : '') +
-      (r.gaps.length ? `; ${r.gaps.length === 1 ? 'a gap' : `${r.gaps.length} gaps`} of ${r.gap_text} with no samples, not counted` : '') + '.';
-    const met = (m) => (m === null ? 'no full window' : m ? 'yes' : 'no');
+    root.querySelector('.summary').textContent = r.summary_text;
+    this.showSamples(r.samples_text);
     root.querySelector('.targets tbody').innerHTML = r.targets.map((t) =>
       `<tr data-target="${esc(t.target_text)}"><th scope="row">${esc(t.target_text)}</th><td class="num">${esc(t.sli_text ?? '-')}</td>` +
-      `<td data-value="met">${met(t.met_every_full_window)}</td><td class="num">${esc(t.worst_full_window_sli_text ?? '-')}</td>` +
+      `<td data-value="met">${esc(t.met_every_full_window_text)}</td><td class="num">${esc(t.worst_full_window_sli_text ?? '-')}</td>` +
       `<td class="num">${esc(t.budget_remaining_text)}</td><td class="num">${esc(t.budget_remaining_min_text)}<br><span class="hint">at ${esc(t.budget_remaining_min_at_text)}</span></td>` +
       `<td class="num">${esc(t.out_of_slo_text)}</td><td class="num" data-value="pages">${esc(t.pages_per_30d_text)}</td><td class="num">${esc(t.tickets_per_30d_text)}</td></tr>`).join('');
     labelCells(root.querySelector('.targets'));
@@ -221,7 +218,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     const bars = root.querySelector('.bars');
     bars.innerHTML = r.targets.map((t) =>
       `<li><span>${esc(t.target_text)}</span><span class="bar-track"><span class="bar"></span></span>` +
-      `<span>${esc(t.pages_per_30d_text)}${t.pages_per_30d > r.max_pages_per_30d ? ' (more than you accept)' : ''}</span></li>`).join('');
+      `<span>${esc(t.pages_per_30d_text)}${t.pages_over_max_text ? ` (${esc(t.pages_over_max_text)})` : ''}</span></li>`).join('');
     // Set through the CSSOM, which a CSP without 'unsafe-inline' styles still allows: bar
     // lengths are pixels of figures the core computed, against the most pages shown.
     bars.querySelectorAll('.bar').forEach((bar, i) => { bar.style.width = `${(100 * r.targets[i].pages_per_30d / most).toFixed(1)}%`; });
@@ -246,22 +243,14 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     const root = this.shadowRoot;
     const box = root.querySelector('.chart.burn');
     const width = this.chartWidth(box);
-    const span = r.history_seconds;
-    const step = TIME_STEPS.find((s) => span / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
-    const xTicks = [];
-    for (let t = 0; t <= span; t += step) xTicks.push([t, t === 0 ? '0' : lib.humanize(t)]);
-    const x = { min: 0, max: span, ticks: xTicks, title: 'Time since the history starts' };
+    const x = timeAxis(r.history_seconds, width, lib.humanize, 'Time since the history starts');
     const series = r.targets.map((t, i) => ({ points: pairs(t.budget_remaining_series), cls: SERIES[i % SERIES.length], label: `${t.target_text}: budget left` }));
-    const lowest = Math.min(0, ...series.flatMap((s) => s.points.map((p) => p[1])));
-    const yTicks = within(BUDGET_TICKS, lowest, 1);
     box.innerHTML = chart({
-      width, height: 300, x,
-      y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
-      series,
+      width, height: 300, x, y: budgetAxis(series, BUDGET_TICKS, lib.percent), series,
       title: { id: `${this.uid}-burn`, text: 'Error budget left over the window, per target' },
       desc: r.targets.map((t) => `${t.target_text}: lowest ${t.budget_remaining_min_text} at ${t.budget_remaining_min_at_text}, ${t.budget_remaining_text} at the end`).join('; '),
     });
-    root.querySelector('.burn-legend').innerHTML = series.map((s) => `<li><span class="swatch ${s.cls}"></span>${esc(s.label)}</li>`).join('');
+    root.querySelector('.burn-legend').innerHTML = legendHTML(series.map((s) => [s.cls, s.label]));
 
     // One lane per target and severity, and one for the incidents the reader named.
     const lanes = [];
@@ -269,8 +258,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     if (incidents.length) lanes.push({ label: 'incidents', cls: 'incident', spans: incidents.map((d) => ({ from: d.start_seconds, to: d.end_seconds, label: `incident ${d.text}` })) });
     for (const t of r.targets) {
       for (const severity of ['page', 'ticket']) {
-        const spans = t.alerts.filter((a) => a.severity === severity).flatMap((a) => a.firings.map((f) => ({
-          from: f.fires_at_seconds, to: f.resets_at_seconds, label: `${t.target_text} ${a.name} fires ${f.fires_at_text}, resets ${f.resets_at_text}` })));
+        const spans = t.alerts.filter((a) => a.severity === severity).flatMap((a) => firingSpans(a.firings, `${t.target_text} ${a.name}`));
         lanes.push({ label: `${t.target_text} ${severity}s`, cls: severity, spans });
       }
     }
@@ -278,14 +266,12 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     timeline.innerHTML = chart({
       width, height: 70 + lanes.length * 18, x, y: { min: 0, max: 1, ticks: [], title: '' }, lanes,
       title: { id: `${this.uid}-alerts`, text: 'When the alerts would have fired, per target' },
-      desc: r.targets.map((t) => `${t.target_text}: ${t.pages} pages, ${t.tickets} tickets`).join('; '),
+      desc: r.targets.map((t) => `${t.target_text}: ${t.alerts_text}`).join('; '),
     });
-    const drawn = (cls) => lanes.some((l) => l.cls === cls && l.spans.length > 0);
-    root.querySelector('.timeline-legend').innerHTML = [
-      drawn('incident') && '<li><span class="swatch bar incident"></span>known incident</li>',
-      drawn('page') && '<li><span class="swatch bar page"></span>page tier firing (solid bar)</li>',
-      drawn('ticket') && '<li><span class="swatch bar ticket"></span>ticket tier firing (hollow bar)</li>',
-    ].filter(Boolean).join('');
+    root.querySelector('.timeline-legend').innerHTML = legendHTML([
+      lanes.some((l) => l.cls === 'incident' && l.spans.length > 0) && ['bar incident', 'known incident'],
+      ...laneLegend(lanes),
+    ]);
   }
 }
 

@@ -1,9 +1,13 @@
 // <slo-budget target="99.9" window="30d" requests="1000000">: allowed downtime per day,
 // week, 30-day month, 90-day quarter, 365-day year and the window; allowed bad requests;
 // the nines table.
-import { SloElement, esc, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, titleHTML, regionLabel } from './lib/html.js';
+import { core } from './lib/wasm.js';
 
 export class SloBudget extends SloElement {
+  static wasm = core;
+
   static fields = [
     { name: 'target', attr: 'target', value: '99.9' },
     { name: 'window', attr: 'window', value: '30d' },
@@ -56,5 +60,8 @@ export class SloBudget extends SloElement {
       `<table><caption>Allowed downtime by target</caption><thead><tr><th scope="col">Target</th>${head}</tr></thead><tbody>${body}</tbody></table>`;
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await core().catch(() => {});
 
 customElements.get('slo-budget') || customElements.define('slo-budget', SloBudget);

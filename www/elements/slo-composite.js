@@ -1,7 +1,9 @@
 // <slo-composite dependencies="load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2">
 // The availability of a service that needs all of its dependencies (in series), each run
 // as one or more redundant replicas, as the core computes it.
-import { SloElement, esc, labelCells, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, titleHTML, regionLabel } from './lib/html.js';
+import { core } from './lib/wasm.js';
 
 /** "name: 99.9 x2; ..." -> [["name", "99.9", "2"], ...] */
 export function parseDependencies(text) {
@@ -14,6 +16,8 @@ export function parseDependencies(text) {
 }
 
 export class SloComposite extends SloElement {
+  static wasm = core;
+
   static fields = [
     { name: 'dependencies', attr: 'dependencies', value: 'load balancer: 99.99%; app: 99.9% x3; database: 99.95% x2' },
   ];
@@ -99,12 +103,15 @@ button[data-remove] { margin-top: 1.55rem; }
   render(r) {
     const deps = this.currentDeps();
     this.shadowRoot.querySelector('.headline').innerHTML =
-      `${deps.length === 1 ? 'Needing its one dependency' : `Needing all ${deps.length} dependencies`}, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
+      `${esc(r.needs_text)}, the service is available <strong data-value="availability">${esc(r.availability_text)}</strong> of the time: ` +
       `<span data-value="downtime">${esc(r.expected_downtime_text)}</span> of downtime per ${esc(r.period)}.`;
     this.shadowRoot.querySelector('.parts tbody').innerHTML = r.dependencies.map((d, i) =>
       `<tr><th scope="row">${esc(deps[i][0] || `dependency ${i + 1}`)}</th><td class="num">${esc(d.replicas)}</td><td class="num">${esc(d.availability_text)}</td><td class="num">${esc(d.expected_downtime_text)}</td></tr>`).join('');
     labelCells(this.shadowRoot.querySelector('.parts'));
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await core().catch(() => {});
 
 customElements.get('slo-composite') || customElements.define('slo-composite', SloComposite);

@@ -6,16 +6,13 @@
 // run in the page (their own wasm module), so the bytes are those `slo` writes, and nothing
 // is sent anywhere. A draft to share goes into the URL fragment (never to a server) or a file.
 // Not part of slo-elements.js: it loads the editor's wasm module only.
-import init, * as editor from '../pkg/slo_web_editor.js';
-import { TYPING_PAUSE_MS, adoptStyles, esc, loadErrorText, regionLabel, saveText, titleHTML } from './slo-common.js';
+import { TYPING_PAUSE_MS, isKeystroke } from './lib/element.js';
+import { esc, regionLabel, saveText, titleHTML } from './lib/html.js';
+import { adoptStyles } from './lib/style.js';
+import { loadErrorText } from './lib/net.js';
+import { editorCore } from './lib/wasm.js';
 import { TEMPLATES } from './slo-editor-templates.js';
-
-let ready;
-/** The editor's module, loaded once per page. */
-function module() {
-  ready ??= init({ module_or_path: new URL('../pkg/slo_web_editor_bg.wasm', import.meta.url) }).then(() => editor);
-  return ready;
-}
+import { draftFileName, fileType, lineRange, sharedDraft, withDraft } from './slo-editor-draft.js';
 
 /** The downloads, in the order offered: the core's artifact names and what a reader calls them. */
 const ARTIFACTS = [
@@ -90,7 +87,7 @@ export class SloEditor extends HTMLElement {
     this.draft.addEventListener('input', (event) => {
       clearTimeout(this.typing);
       // Pasted text is checked at once; keystrokes once typing pauses.
-      if (/^insert(Text|LineBreak)|^delete/.test(event.inputType ?? '')) this.typing = setTimeout(() => this.update(), TYPING_PAUSE_MS);
+      if (isKeystroke(event)) this.typing = setTimeout(() => this.update(), TYPING_PAUSE_MS);
       else this.update();
     });
     root.querySelector('.use').addEventListener('click', () => this.load(TEMPLATES[root.querySelector('.template').value].text));
@@ -118,7 +115,7 @@ export class SloEditor extends HTMLElement {
 
   /** The draft a reader arrives at: a shared one from the fragment, the page's, or a template. */
   initialDraft() {
-    const shared = new URLSearchParams(location.hash.slice(1)).get(`${this.id || 'editor'}.draft`);
+    const shared = sharedDraft(location.hash, this.id);
     if (shared !== null) return shared;
     const own = this.querySelector('template')?.content.textContent.trim();
     if (own) return `${own}\n`;
@@ -136,7 +133,7 @@ export class SloEditor extends HTMLElement {
     clearTimeout(this.typing);
     let lib;
     try {
-      lib = await module();
+      lib = await editorCore();
     } catch (error) {
       this.shadowRoot.querySelector('.verdict').textContent = loadErrorText(error);
       this.dataset.state = 'error';
@@ -159,10 +156,7 @@ export class SloEditor extends HTMLElement {
 
   render(report) {
     const root = this.shadowRoot;
-    const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    root.querySelector('.verdict').textContent = report.valid
-      ? `Valid (${report.format}): ${count(report.slos.length, 'SLO')}${report.warnings.length ? `, ${count(report.warnings.length, 'warning')}` : ''}.`
-      : `${count(report.problems.length, 'problem')} (read as ${report.format}); nothing to download until they are fixed.`;
+    root.querySelector('.verdict').textContent = report.verdict_text;
     const items = (issues) => issues.map((issue) => `<li>${issue.line
       ? `<button type="button" class="secondary" data-line="${issue.line}" aria-label="Go to line ${issue.line}">line ${issue.line}</button>` : ''}${esc(issue.place ? `${issue.place}: ` : '')}${esc(issue.message)}</li>`).join('');
     root.querySelector('.problems').innerHTML = items(report.problems);
@@ -178,7 +172,7 @@ export class SloEditor extends HTMLElement {
 
   /** The file the draft becomes, as the core writes it: `{ text, file_name }` or `{ error }`. */
   async exportText(artifact) {
-    const answer = (await module()).export_draft(this.draft.value, artifact);
+    const answer = (await editorCore()).export_draft(this.draft.value, artifact);
     return answer.result ?? { error: Object.values(answer.errors).join(' ') };
   }
 
@@ -188,20 +182,17 @@ export class SloEditor extends HTMLElement {
       this.said(file.error);
       return;
     }
-    const type = file.file_name.endsWith('.json') ? 'application/json' : 'application/yaml';
-    saveText(file.text, `${type};charset=utf-8`, file.file_name);
+    saveText(file.text, fileType(file.file_name), file.file_name);
     this.said(`Saved ${file.file_name}.`);
   }
 
   draftName() {
-    return `slo-draft.${this.report?.format === 'spec' ? 'json' : 'yaml'}`;
+    return draftFileName(this.report?.format);
   }
 
   /** Puts the draft into this page's URL fragment and copies the link: a reviewer opening it sees the same draft. */
   async share() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    params.set(`${this.id || 'editor'}.draft`, this.draft.value);
-    history.replaceState(null, '', `#${params}`);
+    history.replaceState(null, '', withDraft(location.hash, this.id, this.draft.value));
     try {
       await navigator.clipboard.writeText(location.href);
       this.said('Link copied: it holds the whole draft (in the part after #, which browsers never send to a server).');
@@ -211,15 +202,16 @@ export class SloEditor extends HTMLElement {
   }
 
   goToLine(line) {
-    const lines = this.draft.value.split('\n');
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
     this.draft.focus();
-    this.draft.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
+    this.draft.setSelectionRange(...lineRange(this.draft.value, line));
   }
 
   said(text) {
     this.shadowRoot.querySelector('.said').textContent = text;
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await editorCore().catch(() => {});
 
 customElements.get('slo-editor') || customElements.define('slo-editor', SloEditor);

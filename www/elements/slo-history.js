@@ -1,16 +1,9 @@
 // What the elements that read a service's history share (<slo-backtest>, <slo-report>):
-// the backtest's own wasm module, loaded once per page, and the history input: a drop
+// the backtest's own wasm module (lib/wasm.js), and the history input: a drop
 // zone with a file picker and a paste field, plus the page's own history file, fetched
 // once because the page names it. The file the reader gives is read in the page and never
 // uploaded.
-import initBacktest, * as backtestWasm from '../pkg/slo_web_backtest.js';
-
-let backtestReady;
-/** The backtest's wasm module (history reader, replay, report), loaded once per page. */
-export function backtestCore() {
-  backtestReady ??= initBacktest({ module_or_path: new URL('../pkg/slo_web_backtest_bg.wasm', import.meta.url) }).then(() => backtestWasm);
-  return backtestReady;
-}
+import { backtestCore } from './lib/wasm.js';
 
 export const HISTORY_CSS = `
 .drop { box-sizing: border-box; min-width: 0; max-width: 100%; border: 2px dashed var(--slo-border-strong, light-dark(#64748b, #94a3b8)); border-radius: calc(var(--slo-radius, 8px) / 2);
@@ -23,10 +16,13 @@ export const HISTORY_CSS = `
 /**
  * Gives an SloElement subclass the history input. Its template places `historyHTML()` in
  * the form; its `connectedCallback` calls `wireHistory(url)` once built; `compute` reads
- * `historyText(values)`, calls `this.backtest` (the module) once `update` loaded it, and
- * passes the answer through `explainNoHistory`.
+ * `historyText(values)`, calls the backtest's module (its first argument), and passes the
+ * answer through `explainNoHistory`.
  */
 export const withHistory = (Base) => class extends Base {
+  /** The backtest's module is the one these elements compute with. */
+  static wasm = backtestCore;
+
   /** What the element says before it has a history: where one can come from. */
   static noHistory = 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows.';
 
@@ -83,20 +79,18 @@ export const withHistory = (Base) => class extends Base {
     this.input('history').value = '';
     const source = this.shadowRoot.querySelector('.source');
     source.classList.remove('error');
-    const rows = text.split('\n').filter((line) => /^\d/.test(line)).length;
-    source.textContent = `${name}: ${rows} rows, read in this page (nothing is uploaded).`;
+    source.textContent = `${name}: read in this page (nothing is uploaded).`;
     this.settle();
   }
 
-  /** Loads the backtest's module before the first computation; a failure shows like the core's. */
-  async update() {
-    try {
-      this.backtest = await backtestCore();
-    } catch (error) {
-      this.showLoadError(error);
-      return false;
+  /**
+   * Says how much of the file was read, in the core's words, once the core has read it
+   * (a pasted history or a Prometheus read says where it came from instead).
+   */
+  showSamples(samplesText) {
+    if (this.history.text && !this.input('history').value.trim()) {
+      this.shadowRoot.querySelector('.source').textContent = `${this.history.name}: ${samplesText}, read in this page (nothing is uploaded).`;
     }
-    return super.update();
   }
 
   /** Pasted rows win over a file: the reader typed them last. */
@@ -122,3 +116,6 @@ export const withHistory = (Base) => class extends Base {
     return rest;
   }
 };
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await backtestCore().catch(() => {});

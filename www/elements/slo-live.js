@@ -5,7 +5,9 @@
 // sparkline of the budget over the polls seen. The only element that touches the network,
 // and only its `src` URL. The endpoint sends the core's status result (docs/results.md),
 // words included, so this element needs no WebAssembly: it only lays the words out.
-import { adoptStyles, color, esc, fetchRefusal, titleHTML, regionLabel } from './slo-common.js';
+import { adoptStyles, color } from './lib/style.js';
+import { esc, titleHTML, regionLabel } from './lib/html.js';
+import { fetchRefusal } from './lib/net.js';
 
 const TIMEOUT_MS = 4000;
 /** Polls the sparkline remembers per SLO. */

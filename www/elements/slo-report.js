@@ -6,7 +6,8 @@
 // into a ticket; nothing is sent anywhere. `src` (fetched once, from where the page
 // says) is optional: the reader can drop, choose or paste a file instead.
 // Like <slo-backtest>, not part of slo-elements.js: it loads the backtest's wasm module.
-import { SloElement, esc, labelCells, saveText, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, saveText, titleHTML, regionLabel } from './lib/html.js';
 import { HISTORY_CSS, withHistory } from './slo-history.js';
 
 export class SloReport extends withHistory(SloElement) {
@@ -69,7 +70,7 @@ td time { white-space: nowrap; }`;
   }
 
   compute(lib, v) {
-    return this.explainNoHistory(v, this.backtest.report(this.historyText(v), this.historyName(v), v.target, v.window));
+    return this.explainNoHistory(v, lib.report(this.historyText(v), this.historyName(v), v.target, v.window));
   }
 
   /** The file name a download gets: the history's, the target and the window. */
@@ -123,6 +124,7 @@ td time { white-space: nowrap; }`;
     const r = answer.report;
     const root = this.shadowRoot;
     this.said('');
+    this.showSamples(r.samples_text);
     // Shown from the first report on (before it, an empty table says nothing).
     for (const part of root.querySelectorAll('.actions, .results .scroll')) part.hidden = false;
     root.querySelector('.verdict').textContent = `${r.target_text} over ${r.window_text}: ${r.summary_text}.`;
@@ -130,7 +132,7 @@ td time { white-space: nowrap; }`;
       ...(r.slo === null ? [] : [['SLO', r.slo]]),
       ['Windows', r.windows_text],
       ['History', `${r.start_text} to ${r.end_text} (${r.history_text} of ${r.step} steps)`],
-      ['Gaps', r.gap_seconds === 0 ? 'none' : `${r.gap_text} with no samples, not counted as good`],
+      ['Gaps', r.gaps_text],
       ['Input', r.source],
     ];
     root.querySelector('.header').innerHTML = header.map(([name, value]) => `<dt>${esc(name)}</dt><dd>${esc(value)}</dd>`).join('');

@@ -4,12 +4,11 @@
 // each alert tier fires and resets, and when the budget runs out. What the page does not
 // set is off: no baseline errors (0) and no latency scenario, so every figure comes from
 // values the reader sees in the form.
-import { SloElement, chart, esc, labelCells, pairs, within, titleHTML, regionLabel } from './slo-common.js';
+import { SloElement } from './lib/element.js';
+import { esc, labelCells, titleHTML, regionLabel } from './lib/html.js';
+import { chart, budgetAxis, firingSpans, laneLegend, legendHTML, pairs, timeAxis } from './lib/chart.js';
+import { core } from './lib/wasm.js';
 
-const HOUR = 3600;
-const DAY = 86400;
-/** Spacing candidates for the time axis, in seconds. */
-const TIME_STEPS = [HOUR, 6 * HOUR, DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 30 * DAY, 90 * DAY];
 const BUDGET_TICKS = [1, 0.75, 0.5, 0.25, 0, -0.25, -0.5, -0.75, -1, -2, -5, -10, -20, -50, -100];
 
 /** "3d 20m 25%; 12d6h 4h 1%" -> [["3d", "20m", "25%"], ...] */
@@ -19,6 +18,8 @@ export function parseIncidents(text) {
 }
 
 export class SloWhatIf extends SloElement {
+  static wasm = core;
+
   static fields = [
     { name: 'target', attr: 'target', value: '99.9' },
     { name: 'window', attr: 'window', value: '30d' },
@@ -130,7 +131,7 @@ fieldset .field { min-width: 7rem; }`;
   render(r, lib) {
     const root = this.shadowRoot;
     root.querySelector('.headline').innerHTML = `At ${esc(r.target_text)}, this window spends <strong data-value="consumed">${esc(r.budget_consumed_text)}</strong> of its error budget ` +
-      `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${r.exhausted_at_seconds === null ? '' : 'at '}${esc(r.exhausted_at_text)}</strong>.`;
+      `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${esc(r.exhausted_text)}</strong>.`;
     root.querySelector('.latency').textContent = r.latency_error_ratio === null ? ''
       : `Requests slower than the threshold add an error ratio of ${r.latency_error_ratio_text}.`;
     root.querySelector('.timeline tbody').innerHTML = r.tiers.map((t) =>
@@ -145,45 +146,34 @@ fieldset .field { min-width: 7rem; }`;
   renderChart(r, lib) {
     const box = this.shadowRoot.querySelector('.chart');
     const width = this.chartWidth(box);
-    const points = pairs(r.budget_remaining_series);
-    const lowest = Math.min(0, ...points.map((p) => p[1]));
-    // About one time label per 70 px, so they never overlap on a phone.
-    const step = TIME_STEPS.find((s) => r.window_seconds / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
-    const xTicks = [];
-    for (let t = 0; t <= r.window_seconds; t += step) xTicks.push([t, t === 0 ? '0' : lib.humanize(t)]);
-    const yTicks = within(BUDGET_TICKS, lowest, 1);
+    const series = [{ points: pairs(r.budget_remaining_series), cls: 'budget', label: 'error budget left' }];
     // One lane per tier: firings of different tiers around one incident stay apart.
-    const lanes = r.tiers.map((t) => ({
-      label: t.name,
-      cls: t.severity,
-      spans: t.firings.map((f) => ({ from: f.fires_at_seconds, to: f.resets_at_seconds,
-        label: `${t.name} (${t.severity}) fires ${f.fires_at_text}, resets ${f.resets_at_text}` })),
-    }));
+    const lanes = r.tiers.map((t) => ({ label: t.name, cls: t.severity, spans: firingSpans(t.firings, `${t.name} (${t.severity})`) }));
     const exhausted = r.exhausted_at_seconds === null ? null
       : { x: r.exhausted_at_seconds, y: 0, seconds: r.exhausted_at_seconds, label: `budget exhausted ${r.exhausted_at_text}` };
-    const firings = lanes.reduce((n, l) => n + l.spans.length, 0);
     box.innerHTML = chart({
       width,
       height: 280 + lanes.length * 18,
       // On a phone the title keeps to what fits; the ticks say their units (3 d, 12 h).
-      x: { min: 0, max: r.window_seconds, ticks: xTicks, title: `Time since the window started${width >= 480 ? ' (d = days, h = hours)' : ''}` },
-      y: { min: Math.min(lowest, yTicks.at(-1) ?? lowest), max: 1, ticks: yTicks.map((v) => [v, lib.percent(v)]), title: 'Error budget left (%)' },
-      series: [{ points, cls: 'budget', label: 'error budget left' }],
+      x: timeAxis(r.window_seconds, width, lib.humanize, `Time since the window started${width >= 480 ? ' (d = days, h = hours)' : ''}`),
+      y: budgetAxis(series, BUDGET_TICKS, lib.percent),
+      series,
       lanes,
       exhausted,
       title: { id: `${this.uid}-chart`, text: 'Error budget burn-down' },
       desc: `Budget left falls to ${r.budget_remaining_text} by the end of the window; exhausted ${r.exhausted_at_text}. ` +
-        `${firings} alert firings in one lane per tier above the plot; the table below lists them.`,
+        `${r.firings_text} in one lane per tier above the plot; the table below lists them.`,
     });
     // The legend names what is drawn, and nothing else.
-    const drawn = (severity) => lanes.some((l) => l.cls === severity && l.spans.length > 0);
-    this.shadowRoot.querySelector('.legend').innerHTML = [
-      '<li><span class="swatch budget"></span>budget left</li>',
-      drawn('page') && '<li><span class="swatch bar page"></span>page tier firing (solid bar)</li>',
-      drawn('ticket') && '<li><span class="swatch bar ticket"></span>ticket tier firing (hollow bar)</li>',
-      exhausted && '<li><span class="swatch diamond exhausted"></span>budget exhausted (diamond)</li>',
-    ].filter(Boolean).join('');
+    this.shadowRoot.querySelector('.legend').innerHTML = legendHTML([
+      ['budget', 'budget left'],
+      ...laneLegend(lanes),
+      exhausted && ['diamond exhausted', 'budget exhausted (diamond)'],
+    ]);
   }
 }
+
+// Defined once its module is instantiated (or failed): see "Defined once" in lib/wasm.js.
+await core().catch(() => {});
 
 customElements.get('slo-what-if') || customElements.define('slo-what-if', SloWhatIf);

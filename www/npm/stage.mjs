@@ -6,7 +6,7 @@
 //   cargo metadata --no-deps --format-version 1 | node www/npm/stage.mjs OUT_DIR
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +45,9 @@ copy(join(www, 'README.md'), 'docs/elements.md');
 copy(join(www, 'docs/embedding.md'), 'docs/embedding.md');
 copy(join(root, 'docs/results.md'), 'docs/results.md');
 
-const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(out, dir)).sort().map((file) => `${dir}/${file}`));
+// Every file below elements/ and pkg/ (elements/lib/ holds the modules the elements share).
+const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(out, dir), { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile()).map((entry) => relative(out, join(entry.parentPath, entry.name))).sort());
 const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(join(out, file))).digest('base64')}`;
 const files = Object.fromEntries(served.map((file) => [file, sri(file)]));
 writeFileSync(join(out, 'integrity.json'), `${JSON.stringify({ version: crate.version, algorithm: 'sha384', files }, null, 2)}\n`);

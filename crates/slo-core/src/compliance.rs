@@ -131,13 +131,7 @@ pub fn markdown(report: &Compliance) -> String {
         "- History: {} to {} ({} of {} steps)\n",
         report.start_text, report.end_text, report.history_text, report.step
     );
-    out += &match report.gap_seconds {
-        0 => "- Gaps: none\n".to_string(),
-        _ => format!(
-            "- Gaps: {} with no samples, not counted as good\n",
-            report.gap_text
-        ),
-    };
+    out += &format!("- Gaps: {}\n", report.gaps_text);
     out += &format!("- Input: {}\n", inline(&report.source));
     out += &format!("- Verdict: {}\n\n", report.summary_text);
 

@@ -81,6 +81,14 @@ pub fn number(x: f64) -> String {
     significant(x, 12).to_string()
 }
 
+/// A count with its noun, singular for one: `1 page`, `0 pages`, `3 pages`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        _ => format!("{n} {many}"),
+    }
+}
+
 /// A count per period, such as pages per 30 days, to one decimal: `0.3`, `4`.
 pub fn per_period(x: f64) -> String {
     decimal(x, 1)
@@ -136,6 +144,16 @@ fn point(units: u64, decimals: u32, negative: bool) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn counts_take_the_singular_for_one_only() {
+        assert_eq!(counted(0, "page", "pages"), "0 pages");
+        assert_eq!(counted(1, "page", "pages"), "1 page");
+        assert_eq!(
+            counted(2, "alert firing", "alert firings"),
+            "2 alert firings"
+        );
+    }
 
     #[test]
     fn trims_noise() {

@@ -121,9 +121,16 @@ pub fn prometheus_requests(
         return form.answer(None);
     };
     let paths = |query: &str| array(&plan, |range| range.path(query).into());
+    // Each range is asked twice: once per query.
+    let answers = 2 * plan.len() as u64;
     let result = Obj::new();
     result.set("events", paths(&events));
     result.set("total", paths(&total));
+    result.set("answers", answers as f64);
+    result.set(
+        "answers_text",
+        slo_core::format::counted(answers, "query_range answer", "query_range answers"),
+    );
     form.answer(Some(result))
 }
 
@@ -242,4 +249,16 @@ pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValu
         .set("markdown", compliance::markdown(&result))
         .set("report", render(&result));
     form.answer(Some(answer))
+}
+
+/// Words for the charts' axes, in the core's spelling: the same as slo-web's, here too
+/// because a page with only `<slo-backtest>` loads this module alone.
+#[wasm_bindgen]
+pub fn percent(ratio: f64) -> String {
+    slo_core::format::percent(ratio)
+}
+
+#[wasm_bindgen]
+pub fn humanize(seconds: f64) -> String {
+    slo_core::duration::humanize_seconds(seconds)
 }

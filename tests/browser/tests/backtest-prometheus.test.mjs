@@ -110,7 +110,7 @@ test('nothing is sent until the reader asks; then the page computes what `slo ba
   assert.equal(calls.length, CALLS, calls.join('\n'));
   assert.ok(calls.every((url) => new URL(url).pathname === '/api/v1/query_range'), calls.join('\n'));
   assert.equal(await queryRangeCalls(), CALLS);
-  assert.match(await el.locator('.source').textContent(), new RegExp(`${CALLS} answers from 127\\.0\\.0\\.1:\\d+, read in this page`));
+  assert.match(await el.locator('.source').textContent(), new RegExp(`${CALLS} query_range answers from 127\\.0\\.0\\.1:\\d+, read in this page`));
 
   const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '-p', 'slo-cli', '--', 'backtest', '--prometheus', prometheusUrl,
     '--spec', SPEC, '--slo', SLO, '--start', String(START), '--end', String(END), '--targets', TARGETS, '--incidents', INCIDENTS, '--json'],

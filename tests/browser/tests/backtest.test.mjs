@@ -51,6 +51,16 @@ test('the example history backtests in the page exactly as `slo backtest` does',
   assert.match(recommendation, /^Recommended: 99\.5%, because 99\.9% was met in every full window, but its alerts raise more than 2 pages per 30 days/);
   assert.equal(await el.locator('tr[data-target="99.9%"] [data-value="met"]').textContent(), 'yes');
   assert.equal(await el.locator('tr[data-target="99.95%"] [data-value="met"]').textContent(), 'no');
+  // Every word shown is the core's, as it comes: the summary, the verdicts, the row count.
+  assert.equal(await el.locator('.summary').textContent(), cli.summary_text);
+  assert.match(cli.summary_text, /over 90 days; a gap of 1 h 30 min with no samples/);
+  for (const [i, t] of cli.targets.entries()) {
+    assert.equal(await el.locator(`tr[data-target="${t.target_text}"] [data-value="met"]`).textContent(), t.met_every_full_window_text);
+    assert.equal(await el.locator('.bars li').nth(i).locator('span').last().textContent(),
+      t.pages_over_max_text ? `${t.pages_per_30d_text} (${t.pages_over_max_text})` : t.pages_per_30d_text);
+  }
+  assert.ok(cli.targets.some((t) => t.pages_over_max_text === 'more than you accept'), 'a target that pages too often');
+  assert.equal(await el.locator('.source').textContent(), `history.csv: ${cli.samples_text}, read in this page (nothing is uploaded).`);
   // The full outage of 2026-09-21 is paged within a minute at 99.9%.
   assert.match(await el.locator('.incidents tbody tr').nth(1).textContent(), /page-fast \(page\) after 1 min/);
   // Only the page, its modules, the wasm and the history the page names were requested.

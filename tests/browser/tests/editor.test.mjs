@@ -164,6 +164,9 @@ test('a broken draft lists every problem on its line, and a line button puts the
   // By hand: the name is on line 5, the target on 6, the threshold on 8.
   assert.deepEqual(listed.map((l) => l.match(/^line (\d+)/)?.[1]), ['5', '6', '8'], listed.join('\n'));
   assert.match(listed[1], /services\[0\]\.slos\[0\]\.target: /);
+  // The verdict is the core's words, counts included.
+  assert.equal(await el.locator('.verdict').textContent(), '3 problems (read as spec); nothing to download until they are fixed.');
+  assert.equal(await el.locator('.verdict').textContent(), await el.evaluate((e) => e.report.verdict_text));
   assert.equal(await el.locator('button[data-artifact]:disabled').count(), 6, 'nothing to download');
   await el.locator('.problems button[data-line="6"]').click();
   const caret = await el.locator('textarea.draft').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
@@ -179,6 +182,7 @@ test('a shared link opens the same draft; the keyboard alone picks a template an
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await setDraft(page, el, BROKEN.replace('1.5', '0.995').replace('"Checkout"', '"checkout"').replace('"threshold_ms": 0', '"threshold_ms": 250'));
   assert.equal(await el.getAttribute('data-valid'), 'true');
+  assert.equal(await el.locator('.verdict').textContent(), 'Valid (spec): 1 SLO.');
   await el.locator('button.share').click();
   await page.waitForFunction(() => location.hash.includes('editor.draft='));
   const reviewer = await open(browser, page.url());

@@ -24,7 +24,12 @@ test('"Why Service Level Objectives?" is chapter 2 and its shortcodes became ele
   assert.match(html, /<slo-budget heading="What a target allows" id="expectations" requests="1000000" target="99.9" window="30d"><\/slo-budget>/);
   assert.match(html, /<slo-alerts error-ratio="5%" heading="[^"]+" target="99.9" window="30d"><\/slo-alerts>/);
   for (const tag of ['slo-composite', 'slo-what-if', 'slo-backtest', 'slo-live']) assert.match(html, new RegExp(`<${tag} `), tag);
-  assert.equal(html.match(/slo-elements\.js/g).length, 1, 'one module script per page, however many elements');
+  // Each element kind's own module, once however many elements of the kind: a page loads
+  // only the wasm its elements use.
+  for (const tag of ['slo-budget', 'slo-alerts', 'slo-composite', 'slo-what-if', 'slo-backtest', 'slo-live']) {
+    assert.equal(html.match(new RegExp(`src="[^"]*/slo/elements/${tag}\\.js"`, 'g'))?.length, 1, `${tag}'s module, once`);
+  }
+  assert.doesNotMatch(html, /slo-elements\.js/);
   assert.match(html, /'wasm-unsafe-eval'/);
   // Only a page with a live view may connect to another port of this machine.
   assert.match(html, /connect-src 'self' http:\/\/127\.0\.0\.1:\*/);

@@ -3,12 +3,12 @@
 // (tests/browser/tests/live.test.mjs checks what it shows).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, ready, requireBuilt, statusFixture } from '../lib/harness.mjs';
+import { serve, launch, open, ready, requireBuilt, statusFixture, pageAt, STATUS_PATH } from '../lib/harness.mjs';
 
 let site, envoy, browser;
 before(async () => {
   requireBuilt();
-  site = await serve();
+  site = await serve(undefined, (req, res) => ONE_KIND.some(([tag]) => pageAt(`/only-${tag}.html`, onlyPage(tag))(req, res)));
   // Stands in for the demo Envoy: another origin, answering like the filter's status endpoint.
   envoy = await serve(undefined, (req, res) => {
     if (req.url === '/slo/status') return statusFixture(req, res);
@@ -64,3 +64,39 @@ test('<slo-live> with an unreachable endpoint shows an error state and throws no
   await bad.close();
   assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p)), []);
 });
+
+/** Each element kind, alone on a page, and the wasm glue it may load (lib/wasm.js). */
+const ONE_KIND = [
+  ['slo-live', []],
+  ['slo-budget', ['slo_web']],
+  ['slo-alerts', ['slo_web']],
+  ['slo-what-if', ['slo_web']],
+  ['slo-composite', ['slo_web']],
+  ['slo-backtest', ['slo_web_backtest']],
+  ['slo-report', ['slo_web_backtest']],
+  ['slo-editor', ['slo_web_editor']],
+];
+/** The kinds that draw no chart. */
+const CHARTLESS = ['slo-live', 'slo-budget', 'slo-composite', 'slo-editor'];
+const onlyPage = (tag) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${tag}</title>
+<link rel="icon" href="data:,"><script type="module" src="/elements/${tag}.js"></script></head>
+<body><${tag}${tag === 'slo-live' ? ` src="${STATUS_PATH}"` : ''}></${tag}></body></html>`;
+
+for (const [tag, modules] of ONE_KIND) {
+  test(`a page with only <${tag}> loads ${modules.length ? `only the ${modules.join(', ')} module` : 'no WebAssembly'}`, async () => {
+    const { page, problems, requests, context } = await open(browser, `${site.url}/only-${tag}.html`);
+    await page.waitForFunction((name) => customElements.get(name) !== undefined, tag);
+    // The element is defined once its module is instantiated: by then its wasm was fetched.
+    if (tag === 'slo-live') await ready(page, tag);
+    await page.waitForLoadState('networkidle');
+    const pkg = requests.map((u) => new URL(u).pathname).filter((p) => p.startsWith('/pkg/')).sort();
+    assert.deepEqual(pkg, modules.flatMap((m) => [`/pkg/${m}.js`, `/pkg/${m}_bg.wasm`]).sort());
+    // Nor the shared code it has no use for: the chart module where nothing is charted, the
+    // loaders and the base element where nothing computes.
+    const lib = requests.map((u) => new URL(u).pathname).filter((p) => p.startsWith('/elements/lib/'));
+    if (CHARTLESS.includes(tag)) assert.ok(!lib.includes('/elements/lib/chart.js'), lib.join(', '));
+    if (tag === 'slo-live') assert.deepEqual(lib.sort(), ['html', 'net', 'style'].map((m) => `/elements/lib/${m}.js`));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

@@ -57,12 +57,12 @@ async function download(page, button, { keyboard = false } = {}) {
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
 }
 
-/** Only the page, its modules, the wasm and the history the page names: nothing else. */
+/** Only the page, its modules, the backtest's wasm and the history the page names: nothing else. */
 function assertOnlyOwnFiles(requests, pagePath) {
   for (const url of requests) {
     const { origin, pathname } = new URL(url);
     assert.equal(origin, server.url, `request to another origin: ${url}`);
-    assert.ok(pathname === pagePath || pathname === HISTORY_URL || /^\/(elements\/[\w-]+\.js|pkg\/slo_web(_backtest)?(_bg\.wasm|\.js))$/.test(pathname),
+    assert.ok(pathname === pagePath || pathname === HISTORY_URL || /^\/(elements\/(lib\/)?[\w-]+\.js|pkg\/slo_web_backtest(_bg\.wasm|\.js))$/.test(pathname),
       `unexpected request: ${url}`);
   }
 }
@@ -92,6 +92,8 @@ for (const [path, args] of [['/test/report.html', ['--target', '99.9', '--window
     const rows = el.locator('table.windows tbody tr');
     assert.equal(await rows.count(), md.text.split('\n').filter((l) => /^\| \d{4}-/.test(l)).length);
     assert.match(await el.locator('.verdict').textContent(), args[3] === '30d' ? /met in 3 of 3 full windows/ : /1 partial window/);
+    assert.match(md.text, new RegExp(`- Gaps: ${last.report.gaps_text}\n`));
+    assert.match(await el.locator('.header').textContent(), new RegExp(`Gaps${last.report.gaps_text}`));
     assertOnlyOwnFiles(requests, path);
     assert.deepEqual(problems, []);
   });
@@ -110,7 +112,8 @@ test('a bad history line and bad attributes are named, never thrown', async () =
   const { page, problems, requests } = await open(browser, `${server.url}/test/report-bad.html`);
   const el = page.locator('#r');
   const message = (name) => el.locator(`[name="${name}"] ~ .error`);
-  await page.waitForFunction((node) => node.shadowRoot.querySelector('[name="window"] ~ .error')?.textContent !== '', await el.elementHandle());
+  // The element is defined once its wasm is instantiated: until then it has no shadow root.
+  await page.waitForFunction((node) => Boolean(node.shadowRoot?.querySelector('[name="window"] ~ .error')?.textContent), await el.elementHandle());
   assert.match(await message('target').textContent(), /101/);
   assert.match(await message('window').textContent(), /30x/);
   assert.equal(await el.locator('[name="target"]').getAttribute('aria-invalid'), 'true');

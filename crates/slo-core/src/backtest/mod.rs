@@ -48,6 +48,8 @@ pub struct Outcome {
     pub start_seconds: u64,
     pub step_seconds: u64,
     pub history_seconds: u64,
+    /// Steps with a sample: the rows the history holds (rows of one step add up).
+    pub samples: u64,
     /// Spans with no sample, `(start, end)` from the history's start: not counted as good.
     pub gaps: Vec<(u64, u64)>,
     pub gap_seconds: u64,
@@ -467,6 +469,7 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
         start_seconds: history.start_seconds,
         step_seconds: step,
         history_seconds,
+        samples: history.steps.iter().filter(|s| s.is_some()).count() as u64,
         gaps: gaps(history),
         gap_seconds: history.steps.iter().filter(|s| s.is_none()).count() as u64 * step,
         days,

@@ -287,3 +287,46 @@ fn validation_names_each_wrong_input_at_once() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn the_result_says_its_verdicts_and_counts_in_words() {
+    // The outage history with an hour of no samples on day 40, against 99.9% (met) and
+    // 99.999% (missed), accepting no page at all.
+    let mut gappy = outage();
+    for step in &mut gappy.steps[40 * 1440..40 * 1440 + 60] {
+        *step = None;
+    }
+    let mut test = backtest(&[0.999, 0.99999], THIRTY_DAYS);
+    test.max_pages_per_30d = 0.0;
+    let result = crate::results::Backtest::new(&test, &run(&test, &gappy));
+    assert_eq!(result.samples, 60 * 1440 - 60);
+    assert_eq!(result.samples_text, "86340 samples");
+    // The outage day: 30,000 bad of 1,440,000 (97.9166...%, cut); the other days perfect.
+    assert_eq!(
+        result.summary_text,
+        "60 d of 1m steps over a 30d window; daily SLI: worst 97.9166%, median 100% over 60 days; \
+         a gap of 1 h with no samples, not counted."
+    );
+    let [met, missed] = &result.targets[..] else {
+        panic!("two targets")
+    };
+    assert_eq!(met.met_every_full_window_text, "yes");
+    assert_eq!(missed.met_every_full_window_text, "no");
+    assert_eq!((met.pages, met.tickets), (1, 1));
+    assert_eq!(met.alerts_text, "1 page, 1 ticket");
+    assert_eq!(met.pages_over_max_text, Some("more than you accept"));
+
+    // Two quiet days: no full 30-day window, no alert, nothing over the 2 pages accepted.
+    let test = backtest(&[0.999], THIRTY_DAYS);
+    let quiet = history(0, 2, |_| 0.0);
+    let result = crate::results::Backtest::new(&test, &run(&test, &quiet));
+    let t = &result.targets[0];
+    assert_eq!(t.met_every_full_window_text, "no full window");
+    assert_eq!(t.alerts_text, "0 pages, 0 tickets");
+    assert_eq!(t.pages_over_max_text, None);
+    // No gap: the sentence does not mention any.
+    assert_eq!(
+        result.summary_text,
+        "2 d of 1m steps over a 30d window; daily SLI: worst 100%, median 100% over 2 days."
+    );
+}

@@ -19,6 +19,10 @@ result! {
         pub step: String,
         pub history_seconds: u64,
         pub history_text: String,
+        /// Steps with a sample (the history's rows; rows of one step add up).
+        pub samples: u64,
+        /// `129600 samples`.
+        pub samples_text: String,
         pub window: String,
         pub window_text: String,
         /// Spans with no sample: reported, not counted as good.
@@ -36,6 +40,8 @@ result! {
         pub max_pages_per_30d: f64,
         /// The recommendation's evidence in words.
         pub recommendation_text: String,
+        /// The history in a sentence: its span and step, the window, the daily SLIs, the gaps.
+        pub summary_text: String,
     }
 }
 
@@ -66,6 +72,8 @@ result! {
         pub sli_text: Option<String>,
         /// Null when the history holds no full window.
         pub met_every_full_window: Option<bool>,
+        /// `yes`, `no`, or `no full window`.
+        pub met_every_full_window_text: &'static str,
         pub worst_full_window_end_seconds: Option<u64>,
         pub worst_full_window_sli: Option<f64>,
         pub worst_full_window_sli_text: Option<String>,
@@ -84,9 +92,13 @@ result! {
         pub alerts: Vec<WhatIfTier>,
         pub pages: u64,
         pub tickets: u64,
+        /// `2 pages, 1 ticket`.
+        pub alerts_text: String,
         pub pages_per_30d: f64,
         /// `0.7`: one decimal.
         pub pages_per_30d_text: String,
+        /// `more than you accept` when it pages more than `max_pages_per_30d`; null otherwise.
+        pub pages_over_max_text: Option<&'static str>,
         pub tickets_per_30d: f64,
         pub tickets_per_30d_text: String,
         pub incidents: Vec<BacktestIncident>,
@@ -133,6 +145,8 @@ impl Backtest {
             step: format_duration(step),
             history_seconds: outcome.history_seconds,
             history_text: humanize_seconds(outcome.history_seconds as f64),
+            samples: outcome.samples,
+            samples_text: format::counted(outcome.samples, "sample", "samples"),
             window: input.window.to_string(),
             window_text: input.window.describe(),
             gaps: outcome
@@ -159,7 +173,7 @@ impl Backtest {
             targets: outcome
                 .targets
                 .iter()
-                .map(|t| target(t, step, &at))
+                .map(|t| target(t, step, r.max_pages_per_30d, &at))
                 .collect(),
             recommended_target: r.recommended,
             recommended_target_text: r.recommended.map(format_target),
@@ -167,11 +181,49 @@ impl Backtest {
             highest_within_pages_target: r.highest_within_pages,
             max_pages_per_30d: r.max_pages_per_30d,
             recommendation_text: r.because.clone(),
+            summary_text: summary(input, outcome),
         }
     }
 }
 
-fn target(t: &TargetOutcome, step: u64, at: &impl Fn(f64) -> String) -> BacktestTarget {
+/// `90 d of 1m steps over a 30 d window; daily SLI: worst 99.5%, median 99.97% over 90
+/// days; 2 gaps of 2 h with no samples, not counted.`
+fn summary(input: &Input, outcome: &Outcome) -> String {
+    let step = outcome.step_seconds;
+    let mut text = format!(
+        "{} of {} steps over a {} window",
+        humanize_seconds(outcome.history_seconds as f64),
+        format_duration(step),
+        input.window.describe()
+    );
+    // Worst first, the median (the 50th percentile) last.
+    if let (Some(worst), Some(median)) = (outcome.daily_sli.first(), outcome.daily_sli.last()) {
+        text += &format!(
+            "; daily SLI: worst {}, median {} over {}",
+            format::availability(worst.1),
+            format::availability(median.1),
+            format::counted(outcome.days, "day", "days")
+        );
+    }
+    if !outcome.gaps.is_empty() {
+        let gaps = match outcome.gaps.len() {
+            1 => "a gap".to_string(),
+            n => format!("{n} gaps"),
+        };
+        text += &format!(
+            "; {gaps} of {} with no samples, not counted",
+            humanize_steps(outcome.gap_seconds as f64, step)
+        );
+    }
+    text + "."
+}
+
+fn target(
+    t: &TargetOutcome,
+    step: u64,
+    max_pages_per_30d: f64,
+    at: &impl Fn(f64) -> String,
+) -> BacktestTarget {
     let worst = t.worst_full_window;
     BacktestTarget {
         target: t.target,
@@ -179,6 +231,11 @@ fn target(t: &TargetOutcome, step: u64, at: &impl Fn(f64) -> String) -> Backtest
         sli: t.sli,
         sli_text: t.sli.map(format::availability),
         met_every_full_window: t.met_every_full_window,
+        met_every_full_window_text: match t.met_every_full_window {
+            None => "no full window",
+            Some(true) => "yes",
+            Some(false) => "no",
+        },
         worst_full_window_end_seconds: worst.map(|w| w.0),
         worst_full_window_sli: worst.map(|w| w.1),
         worst_full_window_sli_text: worst.map(|w| format::availability(w.1)),
@@ -195,8 +252,15 @@ fn target(t: &TargetOutcome, step: u64, at: &impl Fn(f64) -> String) -> Backtest
         alerts: t.alerts.iter().map(|a| tier(a, at)).collect(),
         pages: t.pages,
         tickets: t.tickets,
+        alerts_text: format!(
+            "{}, {}",
+            format::counted(t.pages, "page", "pages"),
+            format::counted(t.tickets, "ticket", "tickets")
+        ),
         pages_per_30d: t.pages_per_30d,
         pages_per_30d_text: format::per_period(t.pages_per_30d),
+        pages_over_max_text: (t.pages_per_30d > max_pages_per_30d)
+            .then_some("more than you accept"),
         tickets_per_30d: t.tickets_per_30d,
         tickets_per_30d_text: format::per_period(t.tickets_per_30d),
         incidents: t.incidents.iter().map(|d| incident(d, step, at)).collect(),

@@ -33,9 +33,15 @@ result! {
         pub end_text: String,
         pub step: String,
         pub history_text: String,
+        /// Steps with a sample (the history's rows; rows of one step add up).
+        pub samples: u64,
+        /// `129600 samples`.
+        pub samples_text: String,
         /// Time with no sample: not counted as good.
         pub gap_seconds: u64,
         pub gap_text: String,
+        /// `none`, or `2 h with no samples, not counted as good`.
+        pub gaps_text: String,
         pub full_windows: u64,
         pub full_windows_met: u64,
         pub partial_windows: u64,
@@ -137,8 +143,17 @@ impl Compliance {
             end_text: format_utc(end),
             step: format_duration(step),
             history_text: humanize_seconds(outcome.history_seconds as f64),
+            samples: outcome.samples,
+            samples_text: format::counted(outcome.samples, "sample", "samples"),
             gap_seconds: outcome.gap_seconds,
             gap_text: humanize_steps(outcome.gap_seconds as f64, step),
+            gaps_text: match outcome.gap_seconds {
+                0 => "none".to_string(),
+                seconds => format!(
+                    "{} with no samples, not counted as good",
+                    humanize_steps(seconds as f64, step)
+                ),
+            },
             full_windows: full,
             full_windows_met: met,
             partial_windows: partial,

@@ -18,6 +18,8 @@ result! {
         /// The unavailability over the period.
         pub expected_downtime_seconds: f64,
         pub expected_downtime_text: String,
+        /// `Needing its one dependency`, `Needing all 3 dependencies`.
+        pub needs_text: String,
         pub dependencies: Vec<CompositeDependency>,
     }
 }
@@ -79,6 +81,10 @@ impl Composite {
             period_seconds: MONTH.1,
             expected_downtime_seconds: seconds,
             expected_downtime_text: text,
+            needs_text: match parts.len() {
+                1 => "Needing its one dependency".to_string(),
+                n => format!("Needing all {n} dependencies"),
+            },
             dependencies,
         }
     }
@@ -102,5 +108,19 @@ mod tests {
         let replicas: Vec<u64> = result.dependencies.iter().map(|d| d.replicas).collect();
         assert_eq!(replicas, [1, 3, 2]);
         assert_eq!(result.dependencies[1].availability_text, "99.9999999%");
+    }
+
+    #[test]
+    fn the_headline_counts_the_dependencies_in_words() {
+        let three = Serial(vec![Leaf(0.999), Leaf(0.999), Leaf(0.999)]);
+        assert_eq!(
+            Composite::new(&three).needs_text,
+            "Needing all 3 dependencies"
+        );
+        let one = Serial(vec![Leaf(0.999)]);
+        assert_eq!(
+            Composite::new(&one).needs_text,
+            "Needing its one dependency"
+        );
     }
 }

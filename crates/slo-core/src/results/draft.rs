@@ -5,6 +5,7 @@
 use super::result;
 use super::{Alerts, AlertsTier, Budget};
 use crate::draft::{Draft, DraftProblem};
+use crate::format;
 
 /// The requests `allowed_bad_per_million` counts the budget among.
 const A_MILLION: u64 = 1_000_000;
@@ -19,6 +20,9 @@ result! {
         pub problems: Vec<DraftIssue>,
         pub warnings: Vec<DraftIssue>,
         pub slos: Vec<DraftSlo>,
+        /// `Valid (spec): 2 SLOs, 1 warning.`, or `3 problems (read as openslo); nothing to
+        /// download until they are fixed.`
+        pub verdict_text: String,
     }
 }
 
@@ -74,12 +78,28 @@ impl DraftReport {
                 })
             })
         });
+        let slos: Vec<DraftSlo> = slos.collect();
+        let format = draft.format.as_str();
+        let count = |n: usize, one, many| format::counted(n as u64, one, many);
+        let verdict_text = match (draft.spec.is_some(), draft.warnings.len()) {
+            (true, 0) => format!("Valid ({format}): {}.", count(slos.len(), "SLO", "SLOs")),
+            (true, warnings) => format!(
+                "Valid ({format}): {}, {}.",
+                count(slos.len(), "SLO", "SLOs"),
+                count(warnings, "warning", "warnings")
+            ),
+            (false, _) => format!(
+                "{} (read as {format}); nothing to download until they are fixed.",
+                count(draft.problems.len(), "problem", "problems")
+            ),
+        };
         DraftReport {
-            format: draft.format.as_str(),
+            format,
             valid: draft.spec.is_some(),
             problems: draft.problems.iter().map(DraftIssue::new).collect(),
             warnings: draft.warnings.iter().map(DraftIssue::new).collect(),
-            slos: slos.collect(),
+            slos,
+            verdict_text,
         }
     }
 }
@@ -100,5 +120,27 @@ impl DraftIssue {
             message: problem.message.clone(),
             text,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE_SLO: &str = r#"{"services": [{"name": "shop", "slos": [{"name": "checkout",
+        "target": 0.999, "window": "30d", "sli": {"bad": {"status": ["5xx"]}}}]}]}"#;
+
+    #[test]
+    fn the_verdict_counts_in_words() {
+        let report = DraftReport::new(&Draft::read(ONE_SLO));
+        assert_eq!(report.verdict_text, "Valid (spec): 1 SLO.");
+        let broken = ONE_SLO
+            .replace("0.999", "1.5")
+            .replace("\"30d\"", "\"30x\"");
+        let report = DraftReport::new(&Draft::read(&broken));
+        assert_eq!(
+            report.verdict_text,
+            "2 problems (read as spec); nothing to download until they are fixed."
+        );
     }
 }

@@ -36,10 +36,15 @@ result! {
         pub exhausted_at_seconds: Option<f64>,
         /// `+43 min`, or `never`.
         pub exhausted_at_text: String,
+        /// When the budget runs out, in a sentence's words: `at +43 min`, or `never`.
+        pub exhausted_text: String,
         /// `[seconds, budget left, seconds, budget left, ...]` from `[0, 1]` to the window's
         /// end, at most `SERIES_POINTS` + 2 points.
         pub budget_remaining_series: Vec<f64>,
         pub tiers: Vec<WhatIfTier>,
+        /// Firings of every tier together, and in words: `3 alert firings`.
+        pub firings: u64,
+        pub firings_text: String,
     }
 }
 
@@ -87,6 +92,7 @@ impl WhatIf {
         let step = sim.step_seconds;
         let at = |seconds: f64| format!("+{}", humanize_steps(seconds, step));
         let remaining = 1.0 - sim.budget_consumed;
+        let firings = sim.tiers.iter().map(|t| t.firings.len() as u64).sum();
         WhatIf {
             target: scenario.target,
             target_text: format_target(scenario.target),
@@ -117,8 +123,13 @@ impl WhatIf {
             budget_remaining_text: format::percent(remaining),
             exhausted_at_seconds: sim.exhausted_at_seconds,
             exhausted_at_text: sim.exhausted_at_seconds.map_or("never".into(), at),
+            exhausted_text: sim
+                .exhausted_at_seconds
+                .map_or("never".into(), |s| format!("at {}", at(s))),
             budget_remaining_series: series(&sim.budget_remaining, step),
             tiers: sim.tiers.iter().map(|t| tier(t, &at)).collect(),
+            firings,
+            firings_text: format::counted(firings, "alert firing", "alert firings"),
         }
     }
 }
@@ -200,6 +211,7 @@ mod tests {
         let result = incident(2 * HOUR, 1.0);
         assert!((result.exhausted_at_seconds.unwrap() - (DAY as f64 + 2592.0)).abs() < 1e-6);
         assert_eq!(result.exhausted_at_text, "+1 d 43 min");
+        assert_eq!(result.exhausted_text, "at +1 d 43 min");
         assert_eq!(result.tiers[0].fires_at_text, "+1 d 1 min");
     }
 
@@ -208,6 +220,7 @@ mod tests {
         // 1% errors burn at 10x: below the fast page's 14.4x.
         let result = incident(30 * 60, 0.01);
         assert_eq!(result.exhausted_at_text, "never");
+        assert_eq!(result.exhausted_text, "never");
         let fast = &result.tiers[0];
         assert_eq!(
             (fast.fires_at_text.as_str(), fast.resets_at_text.as_deref()),
