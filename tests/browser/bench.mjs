@@ -4,7 +4,8 @@
 //   - <slo-backtest> on the 90-day example history: reading the CSV and replaying 4 targets
 //     in the page (budget 100 ms),
 //   - <slo-editor> with a 30-SLO spec: re-validation and re-generation per keystroke (budget
-//     16 ms), and its own wasm module's size (budget 300 KB gzipped),
+//     16 ms), and its own wasm module's size (budget 320 KB gzipped: 300 KB until the two
+//     Grafana dashboards joined its downloads, +17 KB),
 //   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>
 //     and <slo-editor>, which load wasm modules of their own, counted apart).
 // Build first (tests/browser/run.sh or www/build.sh --no-hugo), then: node tests/browser/bench.mjs
@@ -232,6 +233,7 @@ console.log(`| **total, bundle: wasm + slo-elements.bundle.js** (the demo page) 
 console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load) | ${sum(backtest.slice(0, 4), 'raw')} | ${sum(backtest.slice(0, 4), 'gzip')} |`);
 console.log(`| total, a page with <slo-backtest> alone (the backtest's wasm module only, elements/lib/ included; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
 const editorGzip = sum(editor, 'gzip');
-over ||= editorGzip > 300 * KB;
-console.log(`| a page with <slo-editor> alone: slo_web_editor_bg.wasm + slo_web_editor.js + elements/slo-editor*.js + elements/lib/ | ${sum(editor, 'raw')} | ${editorGzip} (${(editorGzip / KB).toFixed(1)} KB of the 300 KB budget: ${editorGzip <= 300 * KB ? 'met' : 'MISSED'}) |`);
+const EDITOR_BUDGET_KB = 320;
+over ||= editorGzip > EDITOR_BUDGET_KB * KB;
+console.log(`| a page with <slo-editor> alone: slo_web_editor_bg.wasm + slo_web_editor.js + elements/slo-editor*.js + elements/lib/ | ${sum(editor, 'raw')} | ${editorGzip} (${(editorGzip / KB).toFixed(1)} KB of the ${EDITOR_BUDGET_KB} KB budget: ${editorGzip <= EDITOR_BUDGET_KB * KB ? 'met' : 'MISSED'}) |`);
 process.exit(over ? 1 : 0);

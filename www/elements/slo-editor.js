@@ -21,6 +21,8 @@ const ARTIFACTS = [
   ['rule-file', 'Prometheus rule file'],
   ['prometheus-rule', 'PrometheusRule (operator)'],
   ['openslo', 'OpenSLO'],
+  ['grafana-overview', 'Grafana dashboard: overview'],
+  ['grafana-detail', 'Grafana dashboard: one SLO'],
   ['spec', 'JSON spec'],
 ];
 

@@ -68,6 +68,8 @@ const COMMANDS = {
   'rule-file': (f) => slo('rules', f),
   'prometheus-rule': (f) => slo('rules', f, '--format', 'prometheus-rule'),
   openslo: (f) => slo('openslo', 'export', f),
+  'grafana-overview': (f) => slo('dashboards', f, '--dashboard', 'overview'),
+  'grafana-detail': (f) => slo('dashboards', f, '--dashboard', 'detail'),
 };
 
 test("every download is the command's bytes, for the examples and a generated 30-SLO spec", async () => {
@@ -167,7 +169,7 @@ test('a broken draft lists every problem on its line, and a line button puts the
   // The verdict is the core's words, counts included.
   assert.equal(await el.locator('.verdict').textContent(), '3 problems (read as spec); nothing to download until they are fixed.');
   assert.equal(await el.locator('.verdict').textContent(), await el.evaluate((e) => e.report.verdict_text));
-  assert.equal(await el.locator('button[data-artifact]:disabled').count(), 6, 'nothing to download');
+  assert.equal(await el.locator('button[data-artifact]:disabled').count(), 8, 'nothing to download');
   await el.locator('.problems button[data-line="6"]').click();
   const caret = await el.locator('textarea.draft').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
   assert.equal(caret, 6);
