@@ -52,7 +52,10 @@ fn warnings(yaml: &str) -> Vec<String> {
 }
 
 fn round_trip(spec: &Spec) {
-    assert_eq!(import(&export(spec).unwrap()).map(|i| i.spec).as_ref(), Ok(spec));
+    assert_eq!(
+        import(&export(spec).unwrap()).map(|i| i.spec).as_ref(),
+        Ok(spec)
+    );
 }
 
 const WHERE: &str = "document 1 (SLO checkout-availability): spec.alertPolicies[0].spec.conditions[0].spec.condition";
