@@ -3,6 +3,7 @@
 
 use super::answers::{self, Series};
 use super::plan::RangePlan;
+use crate::backtest::EventKind;
 use crate::conventions::*;
 use crate::decode::FieldError;
 use crate::duration::{format_duration, humanize_seconds, MINUTE};
@@ -13,11 +14,7 @@ use crate::window::format_utc;
 /// window Prometheus does not say (no `slo:time_period:days`).
 pub fn detail_plans(slo: &FleetSlo, at: u64, width: u64) -> Option<Vec<RangePlan>> {
     let window = slo.window_seconds?;
-    let selector = format!(
-        "{SERVICE_LABEL}=\"{}\",{SLO_LABEL}=\"{}\"",
-        escape(&slo.service),
-        escape(&slo.slo)
-    );
+    let selector = selector(slo);
     let mut windows: Vec<&str> = slo
         .tiers
         .iter()
@@ -48,6 +45,15 @@ pub fn detail_plans(slo: &FleetSlo, at: u64, width: u64) -> Option<Vec<RangePlan
             format!("{ALERTS_METRIC}{{{selector},{ALERT_STATE_LABEL}=\"firing\"}}"),
         ),
     ])
+}
+
+/// The matchers of the SLO's series.
+fn selector(slo: &FleetSlo) -> String {
+    format!(
+        "{SERVICE_LABEL}=\"{}\",{SLO_LABEL}=\"{}\"",
+        escape(&slo.service),
+        escape(&slo.slo)
+    )
 }
 
 /// A label value inside double quotes.
@@ -124,6 +130,15 @@ pub fn read_detail(
         1 => "1 alert fired in the window".to_string(),
         n => format!("{n} alerts fired in the window"),
     };
+    let recorded = |record: &str| {
+        let step = format_duration(MINUTE);
+        Some(format!("sum({record}{step}{{{}}})", selector(slo)))
+            .filter(|_| !good_events.is_empty())
+    };
+    let (backtest_events, backtest_total) = (
+        recorded(STEP_BAD_EVENTS_RECORD),
+        recorded(STEP_EVENTS_RECORD),
+    );
     Ok(FleetDetail {
         service: slo.service.clone(),
         slo: slo.slo.clone(),
@@ -137,6 +152,9 @@ pub fn read_detail(
         bad_events,
         alerts,
         alerts_text,
+        backtest_counts: EventKind::Bad.as_str(),
+        backtest_events,
+        backtest_total,
     })
 }
 

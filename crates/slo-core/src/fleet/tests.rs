@@ -423,4 +423,9 @@ fn the_detail_reads_budget_burn_events_and_alert_spans() {
     );
     assert!(detail.alerts[1].still_firing);
     assert_eq!(detail.alerts_text, "2 alerts fired in the window");
+    assert_eq!(detail.backtest_counts, "bad");
+    assert_eq!(
+        detail.backtest_total.as_deref(),
+        Some(r#"sum(slo:events:increase1m{service="shop",slo="checkout"})"#)
+    );
 }

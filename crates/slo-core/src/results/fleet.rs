@@ -101,6 +101,12 @@ result! {
         /// Every alert of the SLO that fired in the window, oldest first.
         pub alerts: Vec<FleetAlert>,
         pub alerts_text: String,
+        /// The same series for `<slo-backtest>`'s Prometheus source (`prometheus-counts`,
+        /// `-events`, `-total` at a one-minute step): the events the rules record per
+        /// step, summed; null when they record none for this SLO.
+        pub backtest_counts: &'static str,
+        pub backtest_events: Option<String>,
+        pub backtest_total: Option<String>,
     }
 }
 
