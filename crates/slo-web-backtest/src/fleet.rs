@@ -5,11 +5,26 @@
 
 use crate::shown;
 use slo_core::fleet::{self, RangePlan};
+use slo_core::window::parse_utc;
 use slo_web_js::{array, render, Form, Obj};
 use wasm_bindgen::prelude::*;
 
 /// The form field every problem of an answer is filed under: the server the page named.
 const FIELD: &str = "prometheus";
+
+/// The instant the page asks about: `at` as the page wrote it (UTC such as
+/// 2026-09-21T17:05Z, or Unix seconds), or `now` (the page's clock) when empty:
+/// `{errors: {at}, result: {at}}`.
+#[wasm_bindgen]
+pub fn fleet_instant(at: &str, now: f64) -> JsValue {
+    let form = Form::new();
+    let at = form.optional("at", at, parse_utc);
+    form.answer(at.map(|at| {
+        let out = Obj::new();
+        out.set("at", at.unwrap_or(now as u64) as f64);
+        out
+    }))
+}
 
 /// The list's instant queries at `at` (Unix seconds): `[{name, promql, path}]`, `path`
 /// to append to the server's base URL.

@@ -23,16 +23,16 @@ pub fn step_for_width(range: u64, width: u64) -> u64 {
 }
 
 impl RangePlan {
-    /// `promql` over the `range` seconds ending at `at`, drawn `width` pixels wide; the end
-    /// is cut to a whole step so plans made a few seconds apart ask the same points.
+    /// `promql` over the whole steps of `range` seconds that end at `at`, drawn `width`
+    /// pixels wide: the last point is `at` itself, the instant the list was read at, so
+    /// an alert firing then is on the chart.
     pub fn new(name: String, promql: String, at: u64, range: u64, width: u64) -> RangePlan {
         let step = step_for_width(range, width);
-        let end = at - at % step;
         RangePlan {
             name,
             promql,
-            start: end.saturating_sub(range),
-            end,
+            start: at.saturating_sub(range / step * step),
+            end: at,
             step,
         }
     }

@@ -94,7 +94,8 @@ pub fn tier(
     }
 }
 
-/// The SLO's state, its words, and the words on its data.
+/// The SLO's state, its words (short: a badge), and the words on its data (why it is
+/// missing, or how many sources report).
 pub fn of(tiers: &[FleetTier], sources: &Sources) -> (State, String, String) {
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     let (reporting, down) = (sources.reporting, sources.down.unwrap_or(0));
@@ -115,7 +116,7 @@ pub fn of(tiers: &[FleetTier], sources: &Sources) -> (State, String, String) {
         }
     };
     if let Some(why) = missing {
-        return (State::NoData, format!("no data: {why}"), why);
+        return (State::NoData, State::NoData.words().to_string(), why);
     }
     let data_text = match reporting {
         Some(n) if down > 0 => format!(
@@ -128,7 +129,7 @@ pub fn of(tiers: &[FleetTier], sources: &Sources) -> (State, String, String) {
     if down > 0 {
         return (
             State::PartialData,
-            format!("partial data: {down} source{} down", plural(down)),
+            State::PartialData.words().to_string(),
             data_text,
         );
     }
