@@ -19,6 +19,8 @@ import { backtestCore } from './slo-history.js';
 const TIMEOUT_MS = 4000;
 /** The sparkline's width in points: the core picks the step that fills it. */
 const SPARK_POINTS = 120;
+/** Rows drawn before the reader asks for the rest (sorting and filtering see them all). */
+const ROWS_AT_FIRST = 100;
 const SORTS = {
   state: ['most urgent first', (a, b) => a.state_rank - b.state_rank || budgetOrder(a, b)],
   budget: ['least budget left first', (a, b) => budgetOrder(a, b) || a.state_rank - b.state_rank],
@@ -31,7 +33,7 @@ const STATE_WORDS = { no_data: 'no data', partial_data: 'partial data', page: 'p
 const CSS = `.state { margin: 0 0 .5rem; } .state.error { color: ${color('error')}; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin: 0 0 .6rem; }
 .controls label { display: flex; flex-direction: column; font-size: .85em; gap: .15rem; }
-.fleet { width: 100%; }
+.fleet { width: 100%; table-layout: fixed; }
 .fleet td, .fleet th { vertical-align: top; }
 .who .service { display: block; color: ${color('muted')}; font-size: .85em; }
 .who .labels { display: block; color: ${color('muted')}; font-size: .8em; }
@@ -100,11 +102,13 @@ export class SloFleet extends HTMLElement {
     <thead><tr><th scope="col">SLO</th><th scope="col">State</th><th scope="col" class="num">SLI</th>
     <th scope="col">Budget left</th><th scope="col">Burn per tier (long · short window)</th><th scope="col">Budget over the window</th></tr></thead>
     <tbody></tbody></table></div>
+  <button type="button" class="secondary more" hidden></button>
   <section class="detail" hidden aria-live="polite"></section>
 </div>
 <p class="hint">Source: <code class="src">${esc(this.getAttribute('prometheus') ?? '(none)')}</code>. Its queries go to that server and nowhere else.</p>`;
     const root = this.shadowRoot;
     root.querySelector('.read').addEventListener('click', () => this.load());
+    root.querySelector('.more').addEventListener('click', () => { this.limit = Infinity; this.renderRows(); });
     for (const name of ['service', 'label', 'state', 'sort']) root.getElementById(id(name)).addEventListener('change', () => this.renderRows());
     root.querySelector('tbody').addEventListener('click', (event) => {
       const button = event.target.closest('button[data-detail]');
@@ -139,11 +143,12 @@ export class SloFleet extends HTMLElement {
   base() {
     const text = (this.getAttribute('prometheus') ?? '').trim();
     try {
-      const url = new URL(text);
+      // Relative to the page: a same-origin path (a proxy to the server) needs no CORS.
+      const url = new URL(text, location.href);
       if (!/^https?:$/.test(url.protocol)) throw new Error(`${url.protocol} is not http: or https:`);
       return url.href.replace(/\/$/, '');
     } catch (error) {
-      throw new ReadError(`The prometheus attribute “${text}” is not a server's address (${error.message}); allowed: an http:// or https:// URL such as http://127.0.0.1:9090.`);
+      throw new ReadError(`The prometheus attribute “${text}” is not a server's address (${error.message}); allowed: an http:// or https:// URL such as http://127.0.0.1:9090, or a path on this site such as /prometheus.`);
     }
   }
 
@@ -231,9 +236,22 @@ export class SloFleet extends HTMLElement {
     root.querySelector('.summary').textContent = fleet.summary_text + (slos.length === fleet.slos.length ? '' : `; ${slos.length} shown`);
     const table = root.querySelector('.fleet');
     table.hidden = fleet.slos.length === 0;
-    table.tBodies[0].innerHTML = slos.map(rowHTML).join('');
-    const heads = [...table.tHead.rows[0].cells].map((th) => th.textContent.trim());
-    for (const row of table.tBodies[0].rows) [...row.cells].forEach((cell, i) => { if (cell.localName === 'td' && heads[i]) cell.dataset.label = heads[i]; });
+    // Each read's rows are parsed once; a sort or a filter only puts them in another order.
+    if (this.rowsOf !== fleet) {
+      this.rowsOf = fleet;
+      table.tBodies[0].innerHTML = fleet.slos.map(rowHTML).join('');
+      const heads = [...table.tHead.rows[0].cells].map((th) => th.textContent.trim());
+      this.rows = new Map([...table.tBodies[0].rows].map((row) => {
+        [...row.cells].forEach((cell, i) => { if (cell.localName === 'td' && heads[i]) cell.dataset.label = heads[i]; });
+        return [row.dataset.slo, row];
+      }));
+    }
+    // A page of rows at first: laying out 500 rows takes a few hundred ms at each sort.
+    const shown = slos.slice(0, this.limit ?? ROWS_AT_FIRST);
+    table.tBodies[0].replaceChildren(...shown.map((s) => this.rows.get(`${s.service}/${s.slo}`)));
+    const more = root.querySelector('.more');
+    more.hidden = shown.length === slos.length;
+    more.textContent = `Show the other ${slos.length - shown.length} SLOs`;
   }
 
   /** The detail of one SLO: the core's five query_range calls, drawn as wide as the box. */
