@@ -33,7 +33,7 @@ const STATE_WORDS = { no_data: 'no data', partial_data: 'partial data', page: 'p
 const CSS = `.state { margin: 0 0 .5rem; } .state.error { color: ${color('error')}; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin: 0 0 .6rem; }
 .controls label { display: flex; flex-direction: column; font-size: .85em; gap: .15rem; }
-.fleet { width: 100%; table-layout: fixed; }
+.fleet { width: 100%; }
 .fleet td, .fleet th { vertical-align: top; }
 .who .service { display: block; color: ${color('muted')}; font-size: .85em; }
 .who .labels { display: block; color: ${color('muted')}; font-size: .8em; }

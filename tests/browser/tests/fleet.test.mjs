@@ -21,7 +21,7 @@ const page = (prometheus) => `<!doctype html><html lang="en"><head><title>fleet<
 <script type="module" src="/elements/slo-fleet.js"></script></head>
 <body><main><h1>Fleet</h1><h2>Every SLO</h2><slo-fleet id="fleet" prometheus="${prometheus}" backtest-page="/backtest.html"></slo-fleet></main></body></html>`;
 
-let site, fixture, lines, prometheusUrl, dir, browser;
+let site, other, fixture, lines, prometheusUrl, dir, browser;
 before(async () => {
   requireBuilt();
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run scripts/setup.sh (it makes the Python venv)`);
@@ -30,11 +30,14 @@ before(async () => {
   } catch {
     throw new Error("prometheus is missing: install Debian's prometheus (scripts/setup.sh does)");
   }
-  site = await serve(undefined, (req, res) => {
+  const fleetPage = (req, res) => {
     if (req.url !== PAGE) return false;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(prometheusUrl));
     return true;
-  });
+  };
+  site = await serve(undefined, fleetPage);
+  // Another origin serving the same page: Prometheus does not allow it.
+  other = await serve(undefined, fleetPage);
   dir = mkdtempSync(join(tmpdir(), 'slo-fleet-'));
   fixture = spawn(PYTHON, [join(ROOT, 'tests/prometheus/fleet_fixture.py'), dir, site.url.replaceAll('.', '\\.')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let log = '';
@@ -47,6 +50,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await site?.close();
+  await other?.close();
   if (fixture && fixture.exitCode === null) {
     fixture.stdin.end('quit\n');
     await new Promise((done) => { fixture.on('exit', done); setTimeout(() => { fixture.kill('SIGTERM'); done(); }, 30000); });
@@ -233,4 +237,20 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   assert.equal(await row.locator('[data-value="data"]').textContent(), `1 of 2 sources down: the figures count only the ${reporting} reporting`);
   await screenshot(stopped.el, 'fleet-partial-1280-light');
   assert.deepEqual(stopped.problems, []);
+});
+
+test('a page whose origin the server does not allow is told so, and so is a bad address', async () => {
+  const { page: tab, problems } = await open(browser, `${other.url}${PAGE}`);
+  const el = tab.locator('#fleet');
+  await el.locator('.state').filter({ hasText: /Nothing read yet/ }).waitFor();
+  await el.locator('.read').click();
+  const state = el.locator('.state.error');
+  await state.waitFor({ timeout: 15000 });
+  assert.match(await state.textContent(), new RegExp(`^Cannot read http://127\\.0\\.0\\.1:\\d+: the server answers, but not to this page: it must allow the origin ${other.url.replaceAll('.', '\\.')} \\(start Prometheus with --web\\.cors\\.origin\\)\\.$`));
+  await el.evaluate((node) => node.setAttribute('prometheus', 'ftp://127.0.0.1:9090'));
+  await el.locator('.read').click();
+  await state.filter({ hasText: /ftp:/ }).waitFor();
+  assert.match(await state.textContent(), /^The prometheus attribute “ftp:\/\/127\.0\.0\.1:9090” is not a server's address \(ftp: is not http: or https:\); allowed:/);
+  // The browser's own CORS report is the only console error.
+  assert.ok(problems.every((p) => /CORS|Failed to load resource|ERR_FAILED/.test(p)), problems.join('\n'));
 });
