@@ -237,6 +237,16 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   assert.equal(await row.locator('[data-value="data"]').textContent(), `1 of 2 sources down: the figures count only the ${reporting} reporting`);
   await screenshot(stopped.el, 'fleet-partial-1280-light');
   assert.deepEqual(stopped.problems, []);
+
+  // A page that asks for live data: read at once, no button pressed, and again later.
+  const live = await open(browser, `${site.url}${PAGE}`);
+  const liveEl = live.page.locator('#fleet');
+  await liveEl.locator('.state').filter({ hasText: /Nothing read yet/ }).waitFor();
+  await liveEl.evaluate((node, value) => { node.setAttribute('at', value); node.setAttribute('live', ''); }, String(since));
+  await live.page.locator(`#fleet[data-ready="true"][data-at="${since}"]`).waitFor({ timeout: 30000 });
+  assert.match(await liveEl.locator('.state').textContent(), /; refreshes every 60 s\.$/);
+  assert.equal(await liveEl.locator('tr[data-slo="shop/checkout"]').getAttribute('data-state'), 'partial_data');
+  assert.deepEqual(live.problems, []);
 });
 
 test('a page whose origin the server does not allow is told so, and so is a bad address', async () => {
