@@ -12,6 +12,7 @@ Envoy stops: its scrape fails from now on), `quit`.
 """
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -58,4 +59,6 @@ def main(workdir, origin):
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: fleet_fixture.py WORKDIR ORIGIN_REGEX")
+    # Terminated (the test gave up waiting), it still stops the Envoys and Prometheus.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     main(*sys.argv[1:])

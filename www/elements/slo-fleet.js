@@ -268,6 +268,8 @@ export class SloFleet extends HTMLElement {
       const read = backtest.fleet_detail(answers, at, service, slo, width, texts.join('\n'));
       if (!read.result) throw new ReadError(Object.values(read.errors).join(' '));
       const entry = this.read.fleet.slos.find((s) => s.service === service && s.slo === slo);
+      /** The detail shown: the core's result, for scripts (and the test against PromQL). */
+      this.detail = read.result.detail;
       box.innerHTML = detailHTML(read.result.detail, entry, width, lib, this.backtestLink(read.result.detail, entry));
       box.dataset.slo = `${service}/${slo}`;
       box.querySelector('h4').focus?.();

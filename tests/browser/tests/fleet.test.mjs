@@ -220,6 +220,36 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   assert.equal(fields.get('slo-backtest.prom_events'), 'sum(slo:bad_events:increase1m{service="shop",slo="checkout"})');
   assert.equal(fields.get('slo-backtest.targets'), '99%');
   await screenshot(detail, 'fleet-detail-1280-light');
+  // The charts' points are PromQL's over the same range and step.
+  const drawn = await el.evaluate((node) => {
+    const d = node.detail;
+    return { start: d.start_seconds, end: d.end_seconds, step: d.step_seconds, budget: [...d.budget_remaining], good: [...d.good_events],
+      bad: [...d.bad_events], burn: Object.fromEntries(d.burn_rates.map((b) => [b.window, [...b.burn_rates]])) };
+  });
+  const range = async (query) => {
+    const url = `${prometheusUrl}/api/v1/query_range?${new URLSearchParams({ query, start: drawn.start, end: drawn.end, step: drawn.step })}`;
+    const answer = await (await fetch(url)).json();
+    assert.equal(answer.status, 'success', JSON.stringify(answer));
+    assert.equal(answer.data.result.length, 1, query);
+    return answer.data.result[0].values.map(([t, v]) => [(t - drawn.start) / drawn.step, Number(v)]);
+  };
+  const id = 'service="shop",slo="checkout"';
+  const step = `${drawn.step / 60}m`;
+  const bad = await range(`sum_over_time(slo:bad_events:increase1m{${id}}[${step}])`);
+  const all = new Map(await range(`sum_over_time(slo:events:increase1m{${id}}[${step}])`));
+  const expected = {
+    budget: await range(`slo:error_budget_remaining:ratio{${id}}`),
+    bad,
+    good: bad.map(([i, b]) => [i, Math.max(0, all.get(i) - b)]),
+    'burn 1m30s': await range(`slo:error_ratio:rate1m30s{${id}} / on (service, slo) (1 - slo:objective:ratio)`),
+    'burn 1m': await range(`slo:error_ratio:rate1m{${id}} / on (service, slo) (1 - slo:objective:ratio)`),
+  };
+  const series = { budget: drawn.budget, bad: drawn.bad, good: drawn.good, 'burn 1m30s': drawn.burn['1m30s'], 'burn 1m': drawn.burn['1m'] };
+  for (const [name, points] of Object.entries(expected)) {
+    assert.ok(points.length > 0, name);
+    for (const [i, value] of points) assert.ok(Math.abs(series[name][i] - value) <= 1e-9 * Math.max(1, Math.abs(value)), `${name} at step ${i}: drawn ${series[name][i]}, PromQL ${value}`);
+    assert.equal(series[name].filter(Number.isFinite).length, points.length, `${name}: points PromQL does not have`);
+  }
   assert.ok(requests.every((url) => url.startsWith(`${site.url}/`) || url.startsWith(`${prometheusUrl}/api/v1/`)), requests.join('\n'));
   assert.deepEqual(problems, []);
 

@@ -112,10 +112,18 @@ pub fn read_detail(
     let (good_events, bad_events) = match (events.first(), bad.first()) {
         (Some(all), Some(bad)) => {
             let (all, bad) = (plan.align(&all.points), plan.align(&bad.points));
+            // Two increases extrapolated apart can cross by a fraction: never below 0. A step
+            // either lacks is a gap (f64::max would turn it into 0).
             let good = all
                 .iter()
                 .zip(&bad)
-                .map(|(a, b)| (a - b).max(0.0))
+                .map(|(a, b)| {
+                    if a.is_nan() || b.is_nan() {
+                        f64::NAN
+                    } else {
+                        (a - b).max(0.0)
+                    }
+                })
                 .collect();
             (good, bad)
         }

@@ -417,6 +417,8 @@ fn the_detail_reads_budget_burn_events_and_alert_spans() {
         (detail.good_events.last(), detail.bad_events.last()),
         (Some(&60.0), Some(&40.0))
     );
+    // A step without events is a gap in both series, not 0 good events.
+    assert!(detail.good_events[1].is_nan() && detail.bad_events[1].is_nan());
     assert_eq!(detail.alerts.len(), 2);
     assert_eq!(
         detail.alerts[0].text,
