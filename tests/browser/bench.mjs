@@ -6,8 +6,10 @@
 //   - <slo-editor> with a 30-SLO spec: re-validation and re-generation per keystroke (budget
 //     16 ms), and its own wasm module's size (budget 320 KB gzipped: 300 KB until the two
 //     Grafana dashboards joined its downloads, +17 KB),
-//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>
-//     and <slo-editor>, which load wasm modules of their own, counted apart).
+//   - <slo-fleet> with 500 SLOs (a stand-in server's answers, tests/browser/lib/fleet-answers.mjs):
+//     press -> list in the DOM (ten queries, the core's reading, 500 rows), and a sort,
+//   - gzipped size of the wasm plus the JS of all elements (budget 100 KB; <slo-backtest>,
+//     <slo-fleet> and <slo-editor>, which load wasm modules of their own, counted apart).
 // Build first (tests/browser/run.sh or www/build.sh --no-hugo), then: node tests/browser/bench.mjs
 // Prints Markdown table rows; exits 1 if a budget is exceeded.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -16,10 +18,14 @@ import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { serve, launch, open, requireBuilt, pageAt, WWW, ROOT, STATUS_PATH } from './lib/harness.mjs';
 import { generatedSpec } from './lib/specs.mjs';
+import { fleetAnswer } from './lib/fleet-answers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 const BACKTESTS = Number(process.env.BENCH_BACKTESTS ?? 10);
+const FLEET_SLOS = 500;
+const FLEET_PAGE = `<!doctype html><html lang="en"><head><title>fleet</title><link rel="icon" href="data:,">
+<script type="module" src="/elements/slo-fleet.js"></script></head><body><slo-fleet id="fleet" prometheus="/bench/prom"></slo-fleet></body></html>`;
 const HISTORY = readFileSync(join(ROOT, 'examples/history/checkout-90d.csv'));
 const BACKTEST_PAGE = `<!doctype html><html lang="en"><head><title>backtest</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-backtest.js"></script></head>
@@ -37,7 +43,7 @@ const stats = (xs) => {
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 /** The elements that read a history: their own wasm module, loaded by no other page. */
-const HISTORY_ELEMENTS = ['slo-history.js', 'slo-backtest.js', 'slo-report.js'];
+const HISTORY_ELEMENTS = ['slo-history.js', 'slo-backtest.js', 'slo-report.js', 'slo-fleet.js'];
 /** The editor: its own wasm module too. */
 const EDITOR_ELEMENTS = ['slo-editor.js', 'slo-editor-templates.js', 'slo-editor-draft.js'];
 
@@ -64,8 +70,14 @@ function sizes() {
 requireBuilt();
 const backtestPage = pageAt('/bench/backtest.html', BACKTEST_PAGE);
 const editorPage = pageAt('/bench/editor.html', EDITOR_PAGE);
+const fleetPage = pageAt('/bench/fleet.html', FLEET_PAGE);
 const server = await serve(undefined, (req, res) => {
   if (req.url === '/bench/editor.html') return editorPage(req, res);
+  if (req.url === '/bench/fleet.html') return fleetPage(req, res);
+  if (req.url.startsWith('/bench/prom/api/v1/')) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(fleetAnswer(FLEET_SLOS, new URL(req.url, 'http://x').searchParams));
+    return true;
+  }
   if (req.url !== '/bench/history.csv') return backtestPage(req, res);
   res.writeHead(200, { 'content-type': 'text/csv' }).end(HISTORY);
   return true;
@@ -207,6 +219,36 @@ try {
   over ||= er.median > 16;
   rows.push(`| <slo-editor>, 30 SLOs: core re-validation + re-generation per edit (two wasm calls) | ${ms(ec.median)} | ${ms(ec.p90)} | ${ms(ec.max)} | |`);
   rows.push(`| <slo-editor>, 30 SLOs: edit -> report, table and preview in the DOM | ${ms(er.median)} | ${ms(er.p90)} | ${ms(er.max)} | 16 ms (median) ${er.median <= 16 ? 'met' : 'MISSED'} |`);
+
+  // <slo-fleet> with 500 SLOs: the reader's press -> the list in the DOM (the element's
+  // change event: ten queries to a local stand-in, the core's reading twice, 500 rows),
+  // then a re-sort (synchronous: the select's change -> the next frame).
+  const fl = await open(browser, `${server.url}/bench/fleet.html`);
+  await fl.page.locator('#fleet .state').filter({ hasText: /Nothing read yet/ }).waitFor();
+  const fleet = await fl.page.evaluate(async (runs) => {
+    const el = document.getElementById('fleet');
+    const sort = el.shadowRoot.querySelector('select[name="sort"]');
+    const toList = [];
+    const toSorted = [];
+    for (let i = 0; i < runs; i++) {
+      const done = new Promise((ok) => el.addEventListener('change', () => ok(performance.now()), { once: true }));
+      const start = performance.now();
+      el.shadowRoot.querySelector('.read').click();
+      toList.push((await done) - start);
+      const t0 = performance.now();
+      sort.value = i % 2 ? 'state' : 'budget';
+      sort.dispatchEvent(new Event('change'));
+      await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+      toSorted.push(performance.now() - t0);
+    }
+    return { toList, toSorted, slos: el.read.fleet.slos.length, rows: el.shadowRoot.querySelectorAll('tbody tr').length };
+  }, BACKTESTS);
+  await fl.context.close();
+  if (fleet.slos !== FLEET_SLOS) throw new Error(`<slo-fleet> read ${fleet.slos} SLOs of ${FLEET_SLOS}`);
+  const fr = stats(fleet.toList);
+  const fs = stats(fleet.toSorted);
+  rows.push(`| <slo-fleet>, ${FLEET_SLOS} SLOs: press -> list in the DOM (10 queries to a local stand-in, core reading, rows) | ${ms(fr.median)} | ${ms(fr.p90)} | ${ms(fr.max)} | |`);
+  rows.push(`| <slo-fleet>, ${FLEET_SLOS} SLOs: sort changed -> next frame (all sorted, the first ${fleet.rows} rows drawn) | ${ms(fs.median)} | ${ms(fs.p90)} | ${ms(fs.max)} | |`);
 } finally {
   await browser.close();
   await server.close();
@@ -230,7 +272,7 @@ console.log('| --- | --- | --- |');
 for (const f of [wasm, ...modules, bundle]) console.log(`| www/${f.file} | ${f.raw} | ${f.gzip} |`);
 console.log(`| **total, separate modules: wasm + glue + elements** | ${sum(asModules, 'raw')} | ${verdict(asModules)} |`);
 console.log(`| **total, bundle: wasm + slo-elements.bundle.js** (the demo page) | ${sum(asBundle, 'raw')} | ${verdict(asBundle)} |`);
-console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load) | ${sum(backtest.slice(0, 4), 'raw')} | ${sum(backtest.slice(0, 4), 'gzip')} |`);
+console.log(`| www/pkg/slo_web_backtest_bg.wasm + slo_web_backtest.js + elements/slo-history.js + slo-backtest.js (what only history pages load; a fleet page loads the same wasm module) | ${sum(backtest.slice(0, 4), 'raw')} | ${sum(backtest.slice(0, 4), 'gzip')} |`);
 console.log(`| total, a page with <slo-backtest> alone (the backtest's wasm module only, elements/lib/ included; no budget) | ${sum(backtest, 'raw')} | ${sum(backtest, 'gzip')} |`);
 const editorGzip = sum(editor, 'gzip');
 const EDITOR_BUDGET_KB = 320;

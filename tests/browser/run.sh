@@ -23,6 +23,11 @@ bash www/build.sh
 # The editor's downloaded Envoy configuration is validated by Envoy, which loads the filter.
 cargo build --quiet --profile release-filter --target wasm32-wasip1 -p slo-filter
 export SLO_FILTER_WASM="${CARGO_TARGET_DIR:-$root/target}/wasm32-wasip1/release-filter/slo_filter.wasm"
+# <slo-fleet>'s test runs a real fleet (tests/prometheus/fleet_fixture.py): Envoys with that
+# filter, and Prometheus evaluating the rules the slo command writes.
+command -v prometheus >/dev/null || die "prometheus is missing: install Debian's prometheus (scripts/setup.sh does)"
+cargo build --quiet --release -p slo-cli
+export SLO_BIN="${CARGO_TARGET_DIR:-$root/target}/release/slo"
 
 artifacts="$root/tests/artifacts/browser"
 mkdir -p "$artifacts"

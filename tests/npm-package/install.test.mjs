@@ -110,6 +110,7 @@ test('the package has the crates\' version, the built files, the Hugo module, th
   assert.ok(TARBALL.endsWith(`slo-elements-${VERSION}.tgz`), TARBALL);
   for (const file of ['pkg/slo_web.js', 'pkg/slo_web_bg.wasm', 'pkg/slo_web_backtest.js', 'pkg/slo_web_backtest_bg.wasm',
     'elements/slo-backtest.js', 'elements/slo-report.js', 'elements/slo-history.js', 'layouts/shortcodes/slo-report.html',
+    'elements/slo-fleet.js', 'layouts/shortcodes/slo-fleet.html',
     'elements/slo-elements.js', 'elements/slo-elements.bundle.js',
     'elements/lib/wasm.js', 'elements/lib/element.js', 'elements/slo-budget.js', 'config.toml', 'layouts/partials/slo-element.html',
     'layouts/shortcodes/slo-budget.html', 'docs/elements.md', 'docs/embedding.md', 'docs/results.md', 'README.md']) {

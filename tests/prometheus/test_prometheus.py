@@ -129,9 +129,10 @@ class Traffic:
 
 
 class Prometheus:
-    """Debian's prometheus server on a free loopback port, with its own data directory."""
+    """Debian's prometheus server on a free loopback port, with its own data directory; its
+    HTTP API allows the origins `cors_origin` matches (a regex), if given."""
 
-    def __init__(self, workdir, scrape, rules_text):
+    def __init__(self, workdir, scrape, rules_text, cors_origin=None):
         self.port = harness.free_port()
         (workdir / "rules.yaml").write_text(rules_text)
         config = {
@@ -148,7 +149,9 @@ class Prometheus:
         self.process = subprocess.Popen(
             ["prometheus", f"--config.file={workdir / 'prometheus.yml'}",
              f"--storage.tsdb.path={workdir / 'data'}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"],
+             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn",
+             # The API answers other origins only if asked to (a regex of origins).
+             *([f"--web.cors.origin={cors_origin}"] if cors_origin else [])],
             stdout=self.log, stderr=subprocess.STDOUT)
         harness.wait_for(lambda: (self.ready(), None), timeout=30, what="Prometheus ready")
 
@@ -189,6 +192,52 @@ class Prometheus:
         self.log.close()
 
 
+class Fleet:
+    """The whole fleet for `spec`: two Envoys with the filter in front of an upstream and the
+    demo app, scraped by Prometheus evaluating `slo rules` for the spec, with traffic to
+    each source; up once every scrape target is. A context manager that stops it all."""
+
+    def __init__(self, spec, workdir, cors_origin=None):
+        self.upstream, self.app = harness.Upstream(), DemoApp()
+        self.envoys, self.prometheus, self.traffic = [], None, None
+        try:
+            for _ in range(2):
+                admin = harness.free_port()
+                text = harness.envoy_config(spec, listen_port=harness.free_port(), admin_port=admin,
+                                            upstream=f"127.0.0.1:{self.upstream.port}", tick_seconds=1,
+                                            stats_flush_seconds=1)
+                self.envoys.append(harness.Envoy(text, admin_port=admin).wait_ready())
+            listen_ports = [yaml.safe_load(e.config_path.read_text())["static_resources"]["listeners"][0]
+                            ["address"]["socket_address"]["port_value"] for e in self.envoys]
+            self.prometheus = Prometheus(workdir, [
+                ("envoy", "/stats/prometheus", [e.admin_port for e in self.envoys]),
+                ("demo-app", "/metrics", [self.app.port]),
+            ], slo("rules", str(spec)), cors_origin=cors_origin)
+            self.traffic = Traffic([(p, "/api/checkout/ok", "/api/checkout/status/500") for p in listen_ports]
+                                   + [(self.app.port, "/ok", "/fail")])
+            harness.wait_for(lambda: (len(self.prometheus.query('up == 1')) == 3, self.prometheus.query("up")),
+                             timeout=30, what="three scrape targets up")
+        except BaseException:
+            self.stop()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.traffic:
+            self.traffic.stop()
+        if self.prometheus:
+            self.prometheus.stop()
+        for envoy in self.envoys:
+            envoy.stop()
+        self.app.stop()
+        self.upstream.stop()
+
+
 def slo(*args):
     done = subprocess.run([str(harness.require(harness.SLO, "the slo command")), *args],
                           capture_output=True, text=True, timeout=30)
@@ -207,27 +256,10 @@ def detection_seconds():
 def test_alerts_fire_when_the_core_says_and_not_before():
     expected = detection_seconds()
     workdir = Path(tempfile.mkdtemp(prefix="slo-prometheus-"))
-    upstream, app = harness.Upstream(), DemoApp()
-    envoys, prometheus, traffic = [], None, None
-    try:
-        for _ in range(2):
-            admin = harness.free_port()
-            text = harness.envoy_config(SPEC, listen_port=harness.free_port(), admin_port=admin,
-                                        upstream=f"127.0.0.1:{upstream.port}", tick_seconds=1,
-                                        stats_flush_seconds=1)
-            envoys.append(harness.Envoy(text, admin_port=admin).wait_ready())
-        listen_ports = [yaml.safe_load(e.config_path.read_text())["static_resources"]["listeners"][0]
-                        ["address"]["socket_address"]["port_value"] for e in envoys]
-        for envoy in envoys:
+    with Fleet(SPEC, workdir) as fleet:
+        prometheus, traffic = fleet.prometheus, fleet.traffic
+        for envoy in fleet.envoys:
             assert "SLO app-availability is not judged here: its SLI is Prometheus series" in envoy.log(), envoy.log()[-3000:]
-        prometheus = Prometheus(workdir, [
-            ("envoy", "/stats/prometheus", [e.admin_port for e in envoys]),
-            ("demo-app", "/metrics", [app.port]),
-        ], slo("rules", str(SPEC)))
-        traffic = Traffic([(p, "/api/checkout/ok", "/api/checkout/status/500") for p in listen_ports]
-                          + [(app.port, "/ok", "/fail")])
-        harness.wait_for(lambda: (len(prometheus.query('up == 1')) == 3, prometheus.query("up")),
-                         timeout=30, what="three scrape targets up")
         clean_until = time.monotonic() + CLEAN_SECONDS
         while time.monotonic() < clean_until:
             assert prometheus.firing() == {}, "an alert fired while no request failed"
@@ -273,12 +305,3 @@ def test_alerts_fire_when_the_core_says_and_not_before():
         print(f"dashboards: {compared} panel values equal the recorded series read directly")
         assert compared == 14 + 9 * 2, compared
         assert traffic.errors == [], traffic.errors[:5]
-    finally:
-        if traffic:
-            traffic.stop()
-        if prometheus:
-            prometheus.stop()
-        for envoy in envoys:
-            envoy.stop()
-        app.stop()
-        upstream.stop()

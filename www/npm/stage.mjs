@@ -61,7 +61,7 @@ writeFileSync(join(out, 'README.md'), readme);
 const pkg = {
   name: 'slo-elements',
   version: crate.version,
-  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest, compliance report) and a spec editor; every figure from the Rust SLO core compiled to WebAssembly',
+  description: 'SLO calculators as custom elements (error budget, burn-rate alerts, what-if, composite, live status, backtest, compliance report, fleet view of a Prometheus server) and a spec editor; every figure from the Rust SLO core compiled to WebAssembly',
   license: crate.license,
   type: 'module',
   exports: {

@@ -78,3 +78,21 @@ pub const OBJECTIVE_RECORD: &str = "slo:objective:ratio";
 pub const ERROR_BUDGET_RECORD: &str = "slo:error_budget:ratio";
 pub const PERIOD_DAYS_RECORD: &str = "slo:time_period:days";
 pub const INFO_RECORD: &str = "slo:info";
+/// One series per alert tier (value: the tier's burn-rate threshold), labelled with the
+/// tier's name, severity and windows, so that a fleet view reading only Prometheus knows
+/// each SLO's tiers: `slo:tier:burn_rate_threshold{slo_tier, severity, long_window, short_window}`.
+pub const TIER_THRESHOLD_RECORD: &str = "slo:tier:burn_rate_threshold";
+pub const LONG_WINDOW_LABEL: &str = "long_window";
+pub const SHORT_WINDOW_LABEL: &str = "short_window";
+/// The info series' label naming the SLI source's kind, and the one spelling the objective.
+pub const SLI_LABEL: &str = "sli";
+pub const OBJECTIVE_LABEL: &str = "objective";
+
+/// Prometheus' own series the fleet view reads: the alerts' state and the scrape health.
+pub const ALERTS_METRIC: &str = "ALERTS";
+pub const ALERT_NAME_LABEL: &str = "alertname";
+pub const ALERT_STATE_LABEL: &str = "alertstate";
+pub const UP_METRIC: &str = "up";
+/// The target labels Prometheus puts on every scraped series.
+pub const JOB_LABEL: &str = "job";
+pub const INSTANCE_LABEL: &str = "instance";

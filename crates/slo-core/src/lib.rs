@@ -16,6 +16,7 @@ pub mod decode;
 pub mod draft;
 pub mod duration;
 pub mod filter_config;
+pub mod fleet;
 pub mod format;
 pub mod histogram;
 mod imported;

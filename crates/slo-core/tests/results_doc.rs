@@ -5,7 +5,7 @@
 mod results_doc;
 
 use results_doc::assert_documented;
-use serde_json::Value;
+use serde_json::{json, Value};
 use slo_core::alerts::AlertTier;
 use slo_core::composite::Component::{Leaf, Redundant, Serial};
 use slo_core::duration::{DAY, MINUTE};
@@ -218,4 +218,100 @@ fn draft() {
         .map(|text| results::to_json(&DraftReport::new(&Draft::read(text))))
         .collect();
     assert_documented("draft", &reports);
+}
+
+/// A Prometheus answer: `kind` `vector` (each series at `at`) or `matrix` (at each time).
+fn prometheus_answer(kind: &str, series: &[(Value, f64)], times: &[u64]) -> String {
+    let result: Vec<Value> = series
+        .iter()
+        .map(|(labels, value)| match kind {
+            "vector" => json!({"metric": labels, "value": [times[0], value.to_string()]}),
+            _ => json!({"metric": labels, "values": times.iter().map(|t| json!([t, value.to_string()])).collect::<Vec<_>>()}),
+        })
+        .collect();
+    json!({"status": "success", "data": {"resultType": kind, "result": result}}).to_string()
+}
+
+#[test]
+fn fleet_and_its_detail() {
+    use slo_core::fleet;
+    let at = 1_800_000_000;
+    let id = |name: &str, more: &[(&str, &str)]| {
+        let mut labels = json!({"__name__": name, "service": "shop", "slo": "checkout"});
+        for (k, v) in more {
+            labels[*k] = json!(v);
+        }
+        labels
+    };
+    let tier = [
+        ("slo_tier", "page"),
+        ("severity", "page"),
+        ("long_window", "1h"),
+        ("short_window", "5m"),
+    ];
+    let vector = |series: &[(Value, f64)]| prometheus_answer("vector", series, &[at]);
+    let answers = [
+        vector(&[(
+            id(
+                "slo:info",
+                &[("sli", "request"), ("window", "1d"), ("cluster", "eu")],
+            ),
+            1.0,
+        )]),
+        vector(&[(id("slo:objective:ratio", &[]), 0.99)]),
+        vector(&[(id("slo:time_period:days", &[]), 1.0)]),
+        vector(&[(id("slo:error_budget_remaining:ratio", &[]), 0.5)]),
+        vector(&[
+            (id("slo:error_ratio:rate1d", &[]), 0.005),
+            (id("slo:error_ratio:rate1h", &[]), 0.2),
+        ]),
+        vector(&[(id("slo:tier:burn_rate_threshold", &tier), 14.4)]),
+        vector(&[(
+            id(
+                "ALERTS",
+                &[
+                    ("alertname", "SloErrorBudgetBurn"),
+                    ("slo_tier", "page"),
+                    ("alertstate", "firing"),
+                    ("severity", "page"),
+                ],
+            ),
+            1.0,
+        )]),
+        vector(&[(json!({"slo": "checkout"}), 2.0)]),
+        vector(&[]),
+    ];
+    let fleet = fleet::read(&answers.join("\n"), at).unwrap();
+    let slo = &fleet.slos[0];
+    let plans = fleet::detail_plans(slo, at, 100).unwrap();
+    let times: Vec<u64> = (0..plans[0].points() as u64)
+        .map(|i| plans[0].start + i * plans[0].step)
+        .collect();
+    let matrix = |series: &[(Value, f64)]| prometheus_answer("matrix", series, &times);
+    let detail_answers = [
+        matrix(&[(id("x", &[]), 0.5)]),
+        matrix(&[(id("slo:error_ratio:rate1h", &[]), 0.2)]),
+        matrix(&[(id("x", &[]), 10.0)]),
+        matrix(&[(id("x", &[]), 1.0)]),
+        matrix(&[(
+            id(
+                "ALERTS",
+                &[("alertname", "SloMetricAbsent"), ("severity", "page")],
+            ),
+            1.0,
+        )]),
+    ];
+    let detail = fleet::read_detail(slo, &plans, &detail_answers.join("\n")).unwrap();
+    // An SLO of another source with nothing recorded: its figures are null.
+    let bare = [vector(&[(id("slo:info", &[("sli", "prometheus")]), 1.0)])]
+        .into_iter()
+        .chain(std::iter::repeat_n(vector(&[]), 8))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let bare = fleet::read(&bare, at).unwrap();
+    assert_documented(
+        "fleet",
+        &[results::to_json(&fleet), results::to_json(&bare)],
+    );
+    assert_documented("fleet_detail", &[results::to_json(&detail)]);
 }

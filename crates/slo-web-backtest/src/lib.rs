@@ -1,8 +1,12 @@
 //! The browser shell of the core's backtest and of its compliance report. A wasm module of
 //! its own, so that pages without `<slo-backtest>` or `<slo-report>` do not load the history
-//! readers and the replay (about 90 KB gzipped). Like slo-web, it only translates: text in, the core's result out as a JS
-//! object (`{ errors, result }`, docs/results.md).
+//! readers and the replay (about 90 KB gzipped). `<slo-fleet>` loads it too (`fleet.rs`),
+//! as it reads Prometheus answers like the backtest's Prometheus source. Like slo-web, it
+//! only translates: text in, the core's result out as a JS object (`{ errors, result }`,
+//! docs/results.md).
 #![forbid(unsafe_code)]
+
+mod fleet;
 
 use slo_core::alerts::AlertTier;
 use slo_core::backtest::{

@@ -75,6 +75,8 @@ const ONE_KIND = [
   ['slo-backtest', ['slo_web_backtest']],
   ['slo-report', ['slo_web_backtest']],
   ['slo-editor', ['slo_web_editor']],
+  // It loads the backtest's module when the reader asks it to read Prometheus, not before.
+  ['slo-fleet', []],
 ];
 /** The kinds that draw no chart. */
 const CHARTLESS = ['slo-live', 'slo-budget', 'slo-composite', 'slo-editor'];

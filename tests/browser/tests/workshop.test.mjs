@@ -25,7 +25,7 @@ const RESULT = {
   'slo-backtest': '[data-value="recommended"]',
   'slo-report': '[data-value="verdict"]',
 };
-const ELEMENTS = [...Object.keys(RESULT), 'slo-live'];
+const ELEMENTS = [...Object.keys(RESULT), 'slo-live', 'slo-fleet'];
 
 let server, envoy, gone, browser;
 before(async () => {
@@ -124,7 +124,10 @@ async function results(page, path) {
     counts[tag] = await elements.count();
     for (let i = 0; i < counts[tag]; i += 1) {
       const element = elements.nth(i);
-      if (tag === 'slo-live') {
+      if (tag === 'slo-fleet') {
+        // It asks its server nothing until the reader presses its button: it says so.
+        await element.locator('.state').filter({ hasText: /^Nothing read yet: press “Read from Prometheus”/ }).waitFor({ timeout: 10000 });
+      } else if (tag === 'slo-live') {
         await page.locator('slo-live[data-state="error"]').nth(i).waitFor({ timeout: 10000 });
         assert.match(await element.locator('.state').textContent(), /Cannot read .*: no connection/, `${path}: the live view's offline state`);
       } else {

@@ -14,6 +14,7 @@ mod query_range;
 mod saved_status;
 
 pub use history::{Counts, EventKind, History, MAX_STEPS};
+pub(crate) use query_range::percent_encode;
 pub use query_range::{
     answer_error, answer_is_empty, history_queries, plan_range_queries, HistoryQueries, RangeQuery,
     DEFAULT_RANGE_SECONDS, DEFAULT_STEP_SECONDS, MAX_POINTS_PER_QUERY,

@@ -157,7 +157,7 @@ pub fn answer_is_empty(body: &str) -> bool {
 }
 
 /// URL query-string encoding: unreserved characters as they are, every other byte as %XX.
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {

@@ -20,6 +20,7 @@ mod budget;
 mod compliance;
 mod composite;
 mod draft;
+mod fleet;
 mod status;
 mod whatif;
 
@@ -31,6 +32,7 @@ pub use budget::{Budget, BudgetPeriod};
 pub use compliance::{Compliance, ComplianceAlert, ComplianceTier, ComplianceWindow};
 pub use composite::{Composite, CompositeDependency};
 pub use draft::{DraftIssue, DraftReport, DraftSlo};
+pub use fleet::{Fleet, FleetAlert, FleetBurnSeries, FleetDetail, FleetLabel, FleetSlo, FleetTier};
 pub use status::{SloState, Status, StatusBurnRate, StatusTier};
 pub use whatif::{WhatIf, WhatIfFiring, WhatIfIncident, WhatIfTier, SERIES_POINTS};
 

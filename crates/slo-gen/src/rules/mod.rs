@@ -63,21 +63,42 @@ fn identity(service: &str, slo: &Slo) -> Map<String, Value> {
 }
 
 /// Series describing the SLO itself, as Sloth and Pyrra emit them, so dashboards can show
-/// the objective and window next to the burn: the target, the budget, the window in days
-/// and an info series (value 1) with the source's kind.
+/// the objective and window next to the burn: the target, the budget, the window in days,
+/// an info series (value 1) with the source's kind, and one series per alert tier (value
+/// its burn-rate threshold, labels its name, severity and windows), so that a view reading
+/// only Prometheus (`<slo-fleet>`) knows the tiers whose burn it shows.
 fn metadata_rules(service: &str, slo: &Slo) -> Vec<Value> {
     let labels = Value::Object(identity(service, slo));
     let window_days = slo.window.nominal_seconds() as f64 / 86_400.0;
     let mut info = identity(service, slo);
-    info.insert("sli".into(), json!(slo.sli.kind()));
+    info.insert(SLI_LABEL.into(), json!(slo.sli.kind()));
     info.insert(WINDOW_LABEL.into(), json!(slo.window.to_string()));
-    info.insert("objective".into(), json!(format_target(slo.target)));
-    vec![
+    info.insert(OBJECTIVE_LABEL.into(), json!(format_target(slo.target)));
+    let mut rules = vec![
         json!({"record": OBJECTIVE_RECORD, "expr": format!("vector({})", format::number(slo.target)), "labels": labels}),
         json!({"record": ERROR_BUDGET_RECORD, "expr": format!("vector({})", format::number(1.0 - slo.target)), "labels": labels}),
         json!({"record": PERIOD_DAYS_RECORD, "expr": format!("vector({})", format::number(window_days)), "labels": labels}),
         json!({"record": INFO_RECORD, "expr": "vector(1)", "labels": info}),
-    ]
+    ];
+    for tier in &slo.alerts {
+        let mut labels = identity(service, slo);
+        labels.insert(ALERT_TIER_LABEL.into(), json!(tier.name));
+        labels.insert(SEVERITY_LABEL.into(), json!(tier.severity.as_str()));
+        labels.insert(
+            LONG_WINDOW_LABEL.into(),
+            json!(format_duration(tier.long_window_seconds)),
+        );
+        labels.insert(
+            SHORT_WINDOW_LABEL.into(),
+            json!(format_duration(tier.short_window_seconds)),
+        );
+        rules.push(json!({
+            "record": TIER_THRESHOLD_RECORD,
+            "expr": format!("vector({})", format::number(tier.burn_rate(slo.window.nominal_seconds()))),
+            "labels": labels,
+        }));
+    }
+    rules
 }
 
 /// An SLO's groups: its steps group, when it records steps, then its main group.

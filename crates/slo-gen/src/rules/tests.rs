@@ -267,3 +267,67 @@ fn a_prometheus_rule_carries_the_name_namespace_and_labels_operators_select_on()
             "app.kubernetes.io/managed-by": "slo", "prometheus": "main", "role": "alert-rules"}})
     );
 }
+
+#[test]
+fn each_tier_is_recorded_with_its_threshold_severity_and_windows() {
+    let rules = rules_of(request_slo());
+    let main = group(&rules, "slo-api");
+    let tiers: Vec<&Value> = main["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["record"] == "slo:tier:burn_rate_threshold")
+        .collect();
+    let shown: Vec<(String, &str, &Value)> = tiers
+        .iter()
+        .map(|r| {
+            let l = &r["labels"];
+            (
+                format!(
+                    "{} {} {}/{}",
+                    l["slo_tier"].as_str().unwrap(),
+                    l["severity"].as_str().unwrap(),
+                    l["long_window"].as_str().unwrap(),
+                    l["short_window"].as_str().unwrap()
+                ),
+                r["expr"].as_str().unwrap(),
+                &l["service"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "page-fast page 1h/5m".to_string(),
+                "vector(14.4)",
+                &json!("shop")
+            ),
+            (
+                "page-slow page 6h/30m".to_string(),
+                "vector(6)",
+                &json!("shop")
+            ),
+            (
+                "ticket-fast ticket 1d/2h".to_string(),
+                "vector(3)",
+                &json!("shop")
+            ),
+            (
+                "ticket-slow ticket 3d/6h".to_string(),
+                "vector(1)",
+                &json!("shop")
+            ),
+        ]
+    );
+    // An SLO with alerting switched off has no tier to record.
+    let mut off = request_slo();
+    off["alerts"] = json!({"tiers": []});
+    let rules = rules_of(off);
+    let main = group(&rules, "slo-api");
+    assert!(!main["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["record"] == "slo:tier:burn_rate_threshold"));
+}
