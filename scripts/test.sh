@@ -38,7 +38,15 @@ cargo build -q -p slo-core --target wasm32-wasip1
 cargo build -q -p slo-core --target wasm32-unknown-unknown
 
 step "cargo package: the crates a user installs build from their packages alone"
-cargo package --quiet -p slo-core -p slo-gen -p slo-cli --allow-dirty
+# Cargo verifies slo-gen and slo-cli against a local registry of the just-packaged crates and
+# takes registry crates as immutable: it neither unpacks a version again (under
+# $CARGO_HOME/registry/src/-<hash of the checkout's path>/) nor rebuilds one it has built, so a
+# second run at the same path would check against the first run's slo-core. Both go first.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rm -rf "$cargo_home"/registry/src/-*/slo-{core,gen,cli}-*
+package_target=target/package-check
+cargo clean --quiet --target-dir "$package_target" -p slo-core -p slo-gen -p slo-cli
+cargo package --quiet --target-dir "$package_target" -p slo-core -p slo-gen -p slo-cli --allow-dirty
 
 step "unit, property and CLI tests"
 cargo test --workspace
