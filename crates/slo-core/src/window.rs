@@ -1,31 +1,30 @@
-//! SLO windows: rolling durations, or calendar weeks, months and quarters in UTC.
+//! SLO windows: rolling durations, or calendar weeks, months and quarters (`calendar`:
+//! in a zone, from a start).
 
+pub use crate::calendar::{Calendar, CalendarUnit};
 use crate::duration::{format_duration, parse_duration, DAY, WEEK};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalendarUnit {
-    /// Monday 00:00 UTC to the next Monday.
-    Week,
-    Month,
-    Quarter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Window {
     Rolling { seconds: u64 },
-    Calendar(CalendarUnit),
+    Calendar(Calendar),
 }
 
 impl Window {
     pub const ALLOWED: &'static str =
-        "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)";
+        "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC; an object gives a time zone and a start, docs/time-zones.md)";
+
+    /// A calendar window in UTC from the unit's own start.
+    pub fn calendar(unit: CalendarUnit) -> Window {
+        Window::Calendar(Calendar::utc(unit))
+    }
 
     pub fn parse(text: &str) -> Result<Window, String> {
         match text.trim() {
-            "week" => Ok(Window::Calendar(CalendarUnit::Week)),
-            "month" => Ok(Window::Calendar(CalendarUnit::Month)),
-            "quarter" => Ok(Window::Calendar(CalendarUnit::Quarter)),
+            "week" => Ok(Window::calendar(CalendarUnit::Week)),
+            "month" => Ok(Window::calendar(CalendarUnit::Month)),
+            "quarter" => Ok(Window::calendar(CalendarUnit::Quarter)),
             other => parse_duration(other)
                 .map(|seconds| Window::Rolling { seconds })
                 .map_err(|e| {
@@ -41,18 +40,20 @@ impl Window {
 
     /// The length used when no date is given: calendar months count as 30 days and
     /// quarters as 90, the lengths the calculators print next to their figures.
-    pub fn nominal_seconds(self) -> u64 {
+    pub fn nominal_seconds(&self) -> u64 {
         match self {
-            Window::Rolling { seconds } => seconds,
-            Window::Calendar(CalendarUnit::Week) => WEEK,
-            Window::Calendar(CalendarUnit::Month) => 30 * DAY,
-            Window::Calendar(CalendarUnit::Quarter) => 90 * DAY,
+            Window::Rolling { seconds } => *seconds,
+            Window::Calendar(c) => match c.unit {
+                CalendarUnit::Week => WEEK,
+                CalendarUnit::Month => 30 * DAY,
+                CalendarUnit::Quarter => 90 * DAY,
+            },
         }
     }
 
     /// The window as the calculators name it, ready to follow "over": `30d`, or
     /// `a calendar month (taken as 30d)` (parentheses, so the sentence reads on after it).
-    pub fn describe(self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Window::Rolling { .. } => self.to_string(),
             Window::Calendar(_) => format!(
@@ -63,21 +64,27 @@ impl Window {
     }
 
     /// The window that contains `now` (Unix seconds): for a rolling window the last
-    /// `seconds`, for a calendar window the current week, month or quarter in UTC.
-    pub fn bounds_at(self, now: u64) -> (u64, u64) {
+    /// `seconds`, for a calendar window the current period on its zone's clock.
+    pub fn bounds_at(&self, now: u64) -> (u64, u64) {
         match self {
-            Window::Rolling { seconds } => (now.saturating_sub(seconds), now),
-            Window::Calendar(unit) => calendar_bounds(unit, now),
+            Window::Rolling { seconds } => (now.saturating_sub(*seconds), now),
+            Window::Calendar(calendar) => calendar.bounds_at(now),
         }
     }
 
-    /// The longest span the window can cover, for sizing counters: 31 days for a month.
-    pub fn max_seconds(self) -> u64 {
+    /// The longest span the window can cover, for sizing counters: 31 days for a month
+    /// (and the hour a daylight-time change adds).
+    pub fn max_seconds(&self) -> u64 {
         match self {
-            Window::Rolling { seconds } => seconds,
-            Window::Calendar(CalendarUnit::Week) => WEEK,
-            Window::Calendar(CalendarUnit::Month) => 31 * DAY,
-            Window::Calendar(CalendarUnit::Quarter) => 92 * DAY,
+            Window::Rolling { seconds } => *seconds,
+            Window::Calendar(calendar) => calendar.max_seconds(),
+        }
+    }
+
+    pub fn calendar_unit(&self) -> Option<CalendarUnit> {
+        match self {
+            Window::Rolling { .. } => None,
+            Window::Calendar(c) => Some(c.unit),
         }
     }
 }
@@ -86,37 +93,11 @@ impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Window::Rolling { seconds } => f.write_str(&format_duration(*seconds)),
-            Window::Calendar(CalendarUnit::Week) => f.write_str("week"),
-            Window::Calendar(CalendarUnit::Month) => f.write_str("month"),
-            Window::Calendar(CalendarUnit::Quarter) => f.write_str("quarter"),
-        }
-    }
-}
-
-fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
-    let days = (now / DAY) as i64;
-    match unit {
-        CalendarUnit::Week => {
-            // 1970-01-01 was a Thursday: day 0 is 3 days after a Monday.
-            let start = days - (days + 3).rem_euclid(7);
-            (start as u64 * DAY, (start + 7) as u64 * DAY)
-        }
-        CalendarUnit::Month | CalendarUnit::Quarter => {
-            let (year, month, _) = civil_from_days(days);
-            let months = if unit == CalendarUnit::Month { 1 } else { 3 };
-            let first = if unit == CalendarUnit::Month {
-                month
-            } else {
-                (month - 1) / 3 * 3 + 1
-            };
-            let start = days_from_civil(year, first, 1);
-            let (next_year, next_month) = if first + months > 12 {
-                (year + 1, first + months - 12)
-            } else {
-                (year, first + months)
-            };
-            let end = days_from_civil(next_year, next_month, 1);
-            (start as u64 * DAY, end as u64 * DAY)
+            Window::Calendar(c) => f.write_str(match c.unit {
+                CalendarUnit::Week => "week",
+                CalendarUnit::Month => "month",
+                CalendarUnit::Quarter => "quarter",
+            }),
         }
     }
 }
@@ -178,7 +159,7 @@ pub fn format_utc(seconds: u64) -> String {
 }
 
 // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -188,7 +169,17 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -247,7 +238,7 @@ mod tests {
         );
         assert_eq!(
             Window::parse("month"),
-            Ok(Window::Calendar(CalendarUnit::Month))
+            Ok(Window::calendar(CalendarUnit::Month))
         );
         assert!(Window::parse("fortnight")
             .unwrap_err()
@@ -258,17 +249,17 @@ mod tests {
     fn calendar_bounds_follow_utc_dates() {
         let day = |y, m, d| days_from_civil(y, m, d) as u64 * DAY;
         assert_eq!(day(2026, 11, 27) + 12 * 3600, NOV_27_2026_NOON);
-        let month = Window::Calendar(CalendarUnit::Month);
+        let month = Window::calendar(CalendarUnit::Month);
         assert_eq!(
             month.bounds_at(NOV_27_2026_NOON),
             (day(2026, 11, 1), day(2026, 12, 1))
         );
-        let quarter = Window::Calendar(CalendarUnit::Quarter);
+        let quarter = Window::calendar(CalendarUnit::Quarter);
         assert_eq!(
             quarter.bounds_at(NOV_27_2026_NOON),
             (day(2026, 10, 1), day(2027, 1, 1))
         );
-        let week = Window::Calendar(CalendarUnit::Week);
+        let week = Window::calendar(CalendarUnit::Week);
         // 2026-11-27 is a Friday; its week began on Monday the 23rd.
         assert_eq!(
             week.bounds_at(NOV_27_2026_NOON),

@@ -160,7 +160,7 @@ fn calendar_periods_cut_by_the_history_are_partial_at_both_edges() {
     };
     let request = Request {
         target: 0.99,
-        window: Window::Calendar(CalendarUnit::Month),
+        window: Window::calendar(CalendarUnit::Month),
         tiers: Vec::new(),
         slo: None,
         source: "days.csv".into(),

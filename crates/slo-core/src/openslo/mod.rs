@@ -136,11 +136,14 @@ mod yaml;
 pub(crate) use yaml::split_documents;
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
+use crate::calendar::{parse_start, Calendar};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::prometheus::{PrometheusSli, Source};
+use crate::spec::window_to_json;
 use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
 use crate::window::{CalendarUnit, Window};
+use crate::zone::Zone;
 use alert_policies::default_short_window;
 use documents::*;
 use export::*;
