@@ -73,6 +73,30 @@ impl Calendar {
         }
     }
 
+    /// Whether every period starts a whole number of `step`s after midnight UTC, as a
+    /// history's steps do (a start the clocks skip aside: it is the skip's instant).
+    pub fn starts_on_steps_of(&self, step: u64) -> bool {
+        DAY.is_multiple_of(step) && self.start_seconds_of_day().all(|s| s.is_multiple_of(step))
+    }
+
+    /// When periods start, as a backtest's message says it: `00:00 UTC`, or for Berlin's
+    /// midnight `23:00 or 22:00 UTC`.
+    pub fn start_times_utc(&self) -> String {
+        let times: Vec<String> = self
+            .start_seconds_of_day()
+            .map(|s| format!("{:02}:{:02}", s / 3600, s % 3600 / 60))
+            .collect();
+        format!("{} UTC", times.join(" or "))
+    }
+
+    /// Seconds after midnight UTC that periods start at, one per offset of the zone.
+    fn start_seconds_of_day(&self) -> impl Iterator<Item = u64> + '_ {
+        let local = self.anchor().rem_euclid(DAY as i64);
+        self.zone
+            .offsets()
+            .map(move |offset| (local - offset).rem_euclid(DAY as i64) as u64)
+    }
+
     /// The longest period, for sizing counters: a month with a daylight-time change that
     /// adds an hour is 31 days and an hour.
     pub fn max_seconds(&self) -> u64 {

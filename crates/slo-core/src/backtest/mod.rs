@@ -168,14 +168,17 @@ impl Backtest {
                     ),
                 );
             }
-        } else if !DAY.is_multiple_of(step) {
-            push(
-                "window".into(),
-                format!(
-                    "calendar periods start at midnight UTC, which the history's {} steps miss; allowed: a step that divides a day",
-                    format_duration(step)
-                ),
-            );
+        } else if let Window::Calendar(calendar) = &self.window {
+            if !calendar.starts_on_steps_of(step) {
+                push(
+                    "window".into(),
+                    format!(
+                        "calendar periods start at {}, which the history's {} steps miss; allowed: a step that divides a day and falls on those times",
+                        calendar.start_times_utc(),
+                        format_duration(step)
+                    ),
+                );
+            }
         }
         for (i, tier) in self.tiers.iter().enumerate() {
             for (which, seconds) in [
