@@ -3,7 +3,9 @@
 //! compliance reports) gets them from `Calendar::bounds_at`.
 
 use crate::duration::{DAY, WEEK};
-use crate::window::{civil_from_days, days_from_civil, days_in_month, format_utc, parse_utc};
+use crate::window::{
+    civil_from_days, days_from_civil, days_in_month, format_utc, parse_date_time, strip_utc_suffix,
+};
 use crate::zone::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +30,8 @@ pub struct Calendar {
 /// 1970-01-05, the first Monday after the epoch, in local seconds.
 const FIRST_MONDAY: i64 = 4 * DAY as i64;
 
-pub const START_ALLOWED: &str = "allowed: a date and time on the zone's clock, YYYY-MM-DDTHH:MM:SS such as 2024-01-15T00:00:00 (a trailing Z: a UTC instant, read on the zone's clock)";
+pub const START_ALLOWED: &str =
+    "allowed: a date and time on the zone's clock, YYYY-MM-DDTHH:MM:SS such as 2024-01-15T00:00:00";
 
 impl Calendar {
     /// Periods in UTC from the unit's own start: the calendar windows `week`, `month` and
@@ -176,26 +179,20 @@ impl Calendar {
     }
 }
 
-/// Reads a start: a date and time on `zone`'s clock, or with `Z` (or `+00:00`) a UTC
-/// instant, which is read on the zone's clock. Local seconds out.
-pub fn parse_start(text: &str, zone: &Zone) -> Result<i64, String> {
-    let bad = || format!("“{text}” is not a start time; {START_ALLOWED}");
-    let trimmed = text.trim();
-    let (body, utc) = match trimmed
-        .strip_suffix('Z')
-        .or_else(|| trimmed.strip_suffix("+00:00"))
-    {
-        Some(body) => (body, true),
-        None => (trimmed, false),
+/// Reads a start: a date and time on the zone's clock. Local seconds out.
+pub fn parse_start(text: &str) -> Result<i64, String> {
+    parse_date_time(text).ok_or_else(|| format!("“{text}” is not a start time; {START_ALLOWED}"))
+}
+
+/// Reads an OpenSLO `startTime`: a date and time on `zone`'s clock, or with `Z` (or
+/// `+00:00`) a UTC instant, which is read on the zone's clock. Local seconds out.
+pub fn parse_start_time(text: &str, zone: &Zone) -> Result<i64, String> {
+    let local = match strip_utc_suffix(text) {
+        Some(body) => parse_date_time(body).map(|utc| utc + zone.offset_at(utc)),
+        None => parse_date_time(text),
     };
-    if !body.contains('-') {
-        return Err(bad());
-    }
-    let seconds = parse_utc(&format!("{}Z", body.replacen(' ', "T", 1))).map_err(|_| bad())? as i64;
-    Ok(if utc {
-        seconds + zone.offset_at(seconds)
-    } else {
-        seconds
+    local.ok_or_else(|| {
+        format!("“{text}” is not a start time; allowed: a date and time on the zone's clock, YYYY-MM-DD HH:MM:SS such as 2024-01-15 00:00:00, or a UTC instant ending in Z")
     })
 }
 

@@ -105,44 +105,55 @@ impl fmt::Display for Window {
 /// A moment as people write it in UTC, `2026-09-03T14:00Z` (seconds optional, `Z` or
 /// `+00:00`), or as Unix seconds; Unix seconds out.
 pub fn parse_utc(text: &str) -> Result<u64, String> {
-    const ALLOWED: &str = "allowed: Unix seconds, or a UTC time such as 2026-09-03T14:00Z";
     let text = text.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(seconds);
     }
-    let bad = || format!("“{text}” is not a time; {ALLOWED}");
-    let body = text
-        .strip_suffix('Z')
+    strip_utc_suffix(text)
+        .and_then(parse_date_time)
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .ok_or_else(|| {
+            format!("“{text}” is not a time; allowed: Unix seconds, or a UTC time such as 2026-09-03T14:00Z")
+        })
+}
+
+/// The text before a trailing `Z` or `+00:00`.
+pub(crate) fn strip_utc_suffix(text: &str) -> Option<&str> {
+    text.strip_suffix('Z')
         .or_else(|| text.strip_suffix("+00:00"))
-        .ok_or_else(bad)?;
-    let (date, time) = body.split_once('T').ok_or_else(bad)?;
-    let numbers = |part: &str, sep: char| -> Option<Vec<u32>> {
-        part.split(sep).map(|n| n.parse::<u32>().ok()).collect()
+}
+
+/// `YYYY-MM-DD`, `T` or a space, `HH:MM` and optionally `:SS`: seconds since
+/// 1970-01-01T00:00 on the same clock. Fixed positions keep it small enough for the filter.
+pub(crate) fn parse_date_time(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let number = |at: usize, len: usize| -> Option<u32> {
+        b.get(at..at + len)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
-    let (date, time) = (
-        numbers(date, '-').ok_or_else(bad)?,
-        numbers(time, ':').ok_or_else(bad)?,
-    );
-    let ([year, month, day], [hour, minute, rest @ ..]) = (date.as_slice(), time.as_slice()) else {
-        return Err(bad());
+    let is = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
+    let second = match b.len() {
+        16 => 0,
+        19 if is(16, b":") => number(17, 2)?,
+        _ => return None,
     };
-    let second = match rest {
-        [] => 0,
-        [second] => *second,
-        _ => return Err(bad()),
-    };
-    let days = days_from_civil(i64::from(*year), *month, *day);
-    let valid = (1..=12).contains(month)
-        && *day >= 1
-        && civil_from_days(days) == (i64::from(*year), *month, *day)
-        && *hour < 24
-        && *minute < 60
-        && second < 60
-        && days >= 0;
-    if !valid {
-        return Err(bad());
-    }
-    Ok(days as u64 * DAY + u64::from(*hour) * 3600 + u64::from(*minute) * 60 + u64::from(second))
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute) = (number(11, 2)?, number(14, 2)?);
+    let year = i64::from(year);
+    let valid = is(4, b"-")
+        && is(7, b"-")
+        && is(10, b"T ")
+        && is(13, b":")
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 60;
+    valid.then(|| {
+        days_from_civil(year, month, day) * DAY as i64
+            + i64::from(hour * 3600 + minute * 60 + second)
+    })
 }
 
 /// Unix seconds as an ISO 8601 UTC time, `2026-09-03T14:00:00Z`: what reports print, and

@@ -182,11 +182,12 @@ impl DayRule {
     }
 }
 
-/// Reads a POSIX TZ rule: `std offset [dst [offset] ,start[/time],end[/time]]`.
-fn parse_rule(text: &str) -> Result<Rule, String> {
+/// Reads a POSIX TZ rule: `std offset [dst [offset] ,start[/time],end[/time]]`. Its
+/// problems are fixed words: the filter reads rules too, and every format costs it bytes.
+fn parse_rule(text: &str) -> Result<Rule, &'static str> {
     let mut p = Cursor(text.as_bytes());
     p.name()?;
-    let standard = -p.hms("the standard offset")?;
+    let standard = -p.hms()?;
     if p.is_empty() {
         return Ok(Rule {
             standard,
@@ -195,17 +196,17 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     }
     p.name()?;
     let offset = if p.peek().is_some_and(|c| c != b',') {
-        -p.hms("the daylight offset")?
+        -p.hms()?
     } else {
         standard + HOUR as i64
     };
     if p.is_empty() {
-        return Err("daylight time without the days it starts and ends".into());
+        return Err("daylight time without the days it starts and ends");
     }
     let start = p.transition()?;
     let end = p.transition()?;
     if !p.is_empty() {
-        return Err(format!("“{}” left over", String::from_utf8_lossy(p.0)));
+        return Err("something after the second change");
     }
     Ok(Rule {
         standard,
@@ -240,89 +241,86 @@ impl Cursor<'_> {
     }
 
     /// A zone abbreviation: three or more letters, or anything but `>` in `<...>`.
-    fn name(&mut self) -> Result<(), String> {
+    fn name(&mut self) -> Result<(), &'static str> {
         let length = if self.eat(b'<') {
             let n = self.take_while(|c| c != b'>').len();
             if !self.eat(b'>') {
-                return Err("a “<” name without its “>”".into());
+                return Err("a “<” name without its “>”");
             }
             n
         } else {
             self.take_while(|c| c.is_ascii_alphabetic()).len()
         };
         if length < 3 {
-            return Err("a zone abbreviation of fewer than 3 letters".into());
+            return Err("a zone abbreviation of fewer than 3 letters");
         }
         Ok(())
     }
 
-    fn number(&mut self, what: &str) -> Result<i64, String> {
+    /// Digits, at most 5 of them.
+    fn number(&mut self) -> Result<i64, &'static str> {
         let digits = self.take_while(|c| c.is_ascii_digit());
-        std::str::from_utf8(digits)
-            .ok()
-            .and_then(|d| d.parse::<i64>().ok())
-            .ok_or_else(|| format!("{what} is missing"))
+        if digits.is_empty() || digits.len() > 5 {
+            return Err("a number missing where the rule needs one");
+        }
+        Ok(digits.iter().fold(0, |n, &c| n * 10 + i64::from(c - b'0')))
     }
 
     /// `[+-]hh[:mm[:ss]]` in seconds, hours up to 167 (RFC 8536's extension).
-    fn hms(&mut self, what: &str) -> Result<i64, String> {
+    fn hms(&mut self) -> Result<i64, &'static str> {
         let sign = if self.eat(b'-') {
             -1
         } else {
             self.eat(b'+');
             1
         };
-        let hours = self.number(what)?;
+        let hours = self.number()?;
         let mut seconds = hours * 3600;
         for scale in [60, 1] {
             if !self.eat(b':') {
                 break;
             }
-            match self.number(what)? {
+            match self.number()? {
                 part @ 0..=59 => seconds += part * scale,
-                _ => return Err(format!("{what} has minutes or seconds past 59")),
+                _ => return Err("minutes or seconds past 59"),
             }
         }
         if hours > 167 {
-            return Err(format!("{what} is past 167 hours"));
+            return Err("an offset or time past 167 hours");
         }
         Ok(sign * seconds)
     }
 
     /// `,day[/time]`: the day as `Jn`, `n` or `Mm.w.d`, the time 02:00 unless given.
-    fn transition(&mut self) -> Result<Transition, String> {
+    fn transition(&mut self) -> Result<Transition, &'static str> {
         if !self.eat(b',') {
-            return Err("a “,” before each daylight-time change is missing".into());
+            return Err("a “,” before each daylight-time change is missing");
         }
         let day = if self.eat(b'J') {
-            match self.number("a Jn day")? {
+            match self.number()? {
                 n @ 1..=365 => DayRule::Julian(n as u16),
-                _ => return Err("a Jn day outside 1 to 365".into()),
+                _ => return Err("a Jn day outside 1 to 365"),
             }
         } else if self.eat(b'M') {
-            let month = self.number("an Mm.w.d month")?;
-            let week = self.eat(b'.').then(|| self.number("an Mm.w.d week"));
-            let weekday = self.eat(b'.').then(|| self.number("an Mm.w.d weekday"));
-            match (month, week.transpose()?, weekday.transpose()?) {
-                (m @ 1..=12, Some(w @ 1..=5), Some(d @ 0..=6)) => DayRule::MonthWeekDay {
+            let month = self.number()?;
+            let week = if self.eat(b'.') { self.number()? } else { 0 };
+            let weekday = if self.eat(b'.') { self.number()? } else { -1 };
+            match (month, week, weekday) {
+                (m @ 1..=12, w @ 1..=5, d @ 0..=6) => DayRule::MonthWeekDay {
                     month: m as u32,
                     week: w as u32,
                     weekday: d as u32,
                 },
-                _ => {
-                    return Err(
-                        "an Mm.w.d day out of range (month 1-12, week 1-5, weekday 0-6)".into(),
-                    )
-                }
+                _ => return Err("an Mm.w.d day out of range (month 1-12, week 1-5, weekday 0-6)"),
             }
         } else {
-            match self.number("a change's day")? {
+            match self.number()? {
                 n @ 0..=365 => DayRule::Ordinal(n as u16),
-                _ => return Err("a day number outside 0 to 365".into()),
+                _ => return Err("a day number outside 0 to 365"),
             }
         };
         let time = if self.eat(b'/') {
-            self.hms("a change's time")?
+            self.hms()?
         } else {
             2 * HOUR as i64
         };

@@ -136,7 +136,7 @@ mod yaml;
 pub(crate) use yaml::split_documents;
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
-use crate::calendar::{parse_start, Calendar};
+use crate::calendar::{parse_start_time, Calendar};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::prometheus::{PrometheusSli, Source};

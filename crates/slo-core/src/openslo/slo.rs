@@ -353,7 +353,7 @@ pub(super) fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> 
                     .ok()
             });
             let start = c.string("startTime", e).and_then(|text| {
-                parse_start(text, zone.as_ref().unwrap_or(&Zone::utc()))
+                parse_start_time(text, zone.as_ref().unwrap_or(&Zone::utc()))
                     .map_err(|message| e.push(&c.path_of("startTime"), message))
                     .ok()
             });

@@ -38,7 +38,7 @@ pub(super) fn read_window(obj: &Object, errors: &mut Errors) -> Option<Window> {
     });
     let zone = read_zone(&w, errors);
     let start = w.string("start", errors).and_then(|text| {
-        parse_start(text, zone.as_ref().unwrap_or(&Zone::utc()))
+        parse_start(text)
             .map_err(|message| errors.push(&w.path_of("start"), message))
             .ok()
     });
