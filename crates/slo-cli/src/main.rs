@@ -273,6 +273,9 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
     let path = one_spec(&mut args);
     let path = finish(&args, path)?;
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
+    for note in rules::calendar_notes(&spec) {
+        eprintln!("{path}: note: {note}");
+    }
     Ok(rules::render(
         &spec,
         &format.unwrap_or(rules::Format::RuleFile),
