@@ -13,7 +13,7 @@ pub enum Window {
 
 impl Window {
     pub const ALLOWED: &'static str =
-        "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC; an object gives a time zone and a start, docs/time-zones.md)";
+        "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)";
 
     /// A calendar window in UTC from the unit's own start.
     pub fn calendar(unit: CalendarUnit) -> Window {

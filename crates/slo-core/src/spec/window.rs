@@ -10,10 +10,11 @@ use serde_json::{json, Map, Value};
 
 const FIELDS: &[&str] = &["calendar", "time_zone", "time_zone_rule", "start"];
 const UNITS: &str = "week, month or quarter";
+const ALLOWED: &str = "a rolling duration such as 30d, a calendar window (week, month or quarter, in UTC), or an object for a calendar window in a time zone or from a start, such as {\"calendar\": \"month\", \"time_zone\": \"Europe/Berlin\"}";
 
 /// The window at `obj.window`, every problem reported with its path.
 pub(super) fn read_window(obj: &Object, errors: &mut Errors) -> Option<Window> {
-    let value = obj.required("window", Window::ALLOWED, errors)?;
+    let value = obj.required("window", ALLOWED, errors)?;
     let path = obj.path_of("window");
     if value.is_string() {
         return obj.parsed("window", Window::parse, errors);
