@@ -189,10 +189,24 @@ fn calendar_periods_cut_by_the_history_are_partial_at_both_edges() {
     );
 }
 
+/// 99% over calendar months in `zone`, from an hourly history.
+fn month_in(zone: &str) -> Request {
+    let zone = crate::zone::Zone::named(zone).unwrap();
+    Request {
+        target: 0.99,
+        window: Window::Calendar(crate::calendar::Calendar::new(
+            CalendarUnit::Month,
+            zone,
+            None,
+        )),
+        tiers: Vec::new(),
+        slo: None,
+        source: "hours.csv".into(),
+    }
+}
+
 #[test]
 fn calendar_periods_in_a_time_zone_change_at_its_midnight() {
-    use crate::calendar::Calendar;
-    use crate::zone::Zone;
     // Hourly steps from 2026-09-30T20:00Z: in Berlin (UTC+2 in summer) October starts at
     // 22:00 UTC, two steps in; a September reading in UTC would take all four steps.
     let history = History {
@@ -205,14 +219,7 @@ fn calendar_periods_in_a_time_zone_change_at_its_midnight() {
             Some((50.0, 50.0)),
         ]),
     };
-    let berlin = Zone::named("Europe/Berlin").unwrap();
-    let request = Request {
-        target: 0.99,
-        window: Window::Calendar(Calendar::new(CalendarUnit::Month, berlin, None)),
-        tiers: Vec::new(),
-        slo: None,
-        source: "hours.csv".into(),
-    };
+    let request = month_in("Europe/Berlin");
     assert!(request.validate(&history).is_empty());
     let r = report(&request, &history);
     assert_eq!(r.windows_text, "calendar months (Europe/Berlin)");
@@ -229,21 +236,12 @@ fn calendar_periods_in_a_time_zone_change_at_its_midnight() {
 
 #[test]
 fn a_step_that_misses_the_zone_s_period_starts_is_refused() {
-    use crate::calendar::Calendar;
-    use crate::zone::Zone;
     let history = History {
         start_seconds: SEPT_1,
         step_seconds: HOUR,
         steps: steps(&[Some((1.0, 0.0))]),
     };
-    let kolkata = Zone::named("Asia/Kolkata").unwrap();
-    let request = Request {
-        target: 0.99,
-        window: Window::Calendar(Calendar::new(CalendarUnit::Month, kolkata, None)),
-        tiers: Vec::new(),
-        slo: None,
-        source: "hours.csv".into(),
-    };
+    let request = month_in("Asia/Kolkata");
     let errors = request.validate(&history);
     assert_eq!(errors.len(), 1);
     assert_eq!(

@@ -74,7 +74,8 @@ fn read_zone(w: &Object, errors: &mut Errors) -> Option<Zone> {
     zone_of(w, name, rule, given, errors)
 }
 
-#[cfg(feature = "full-reader")]
+/// With the database, the name's zone (a given rule must be its rule); without it (the
+/// filter), the given rule, which only UTC may leave out.
 fn zone_of(
     w: &Object,
     name: &str,
@@ -82,45 +83,41 @@ fn zone_of(
     given: Option<Zone>,
     errors: &mut Errors,
 ) -> Option<Zone> {
-    let known = Zone::named(name)
-        .map_err(|message| errors.push(&w.path_of("time_zone"), message))
-        .ok()?;
-    match (rule, given) {
-        (Some(rule), Some(_)) if rule != known.rule_text => {
-            errors.push(
-                &w.path_of("time_zone_rule"),
-                format!(
-                    "“{rule}” is not {}'s rule in the IANA database ({}); allowed: “{}”, or no time_zone_rule (the database's is used)",
-                    known.name,
-                    crate::zone::TIME_ZONE_DATABASE,
-                    known.rule_text
-                ),
-            );
-            None
+    #[cfg(feature = "full-reader")]
+    {
+        let known = Zone::named(name)
+            .map_err(|message| errors.push(&w.path_of("time_zone"), message))
+            .ok()?;
+        match (rule, given) {
+            (Some(rule), Some(_)) if rule != known.rule_text => {
+                errors.push(
+                    &w.path_of("time_zone_rule"),
+                    format!(
+                        "“{rule}” is not {}'s rule in the IANA database ({}); allowed: “{}”, or no time_zone_rule (the database's is used)",
+                        known.name,
+                        crate::zone::TIME_ZONE_DATABASE,
+                        known.rule_text
+                    ),
+                );
+                None
+            }
+            (Some(_), None) => None,
+            _ => Some(known),
         }
-        (Some(_), None) => None,
-        _ => Some(known),
     }
-}
-
-#[cfg(not(feature = "full-reader"))]
-fn zone_of(
-    w: &Object,
-    name: &str,
-    rule: Option<&str>,
-    given: Option<Zone>,
-    errors: &mut Errors,
-) -> Option<Zone> {
-    match rule {
-        None if name == "UTC" => Some(Zone::utc()),
-        None => {
-            errors.push(
-                &w.path_of("time_zone_rule"),
-                "is required here: this build (the Envoy filter) has no time-zone database; allowed: the zone's POSIX TZ rule such as CET-1CEST,M3.5.0,M10.5.0/3, which `slo envoy-config` writes into the spec it gives the filter",
-            );
-            None
+    #[cfg(not(feature = "full-reader"))]
+    {
+        if rule.is_some() {
+            return given;
         }
-        Some(_) => given,
+        if name == "UTC" {
+            return Some(Zone::utc());
+        }
+        errors.push(
+            &w.path_of("time_zone_rule"),
+            "is required here: this build (the Envoy filter) has no time-zone database; allowed: the zone's POSIX TZ rule such as CET-1CEST,M3.5.0,M10.5.0/3, which `slo envoy-config` writes into the spec it gives the filter",
+        );
+        None
     }
 }
 
