@@ -43,7 +43,7 @@ size=$(stat -c %s "$out/slo_filter.wasm")
 # request's cost independent of the SLO count, took 3.3 KB and the abandoned-request wait
 # 0.8 KB; building the proxy-wasm SDK at opt-level "z" would win 4.5 KB back, at a cost on
 # every request, so the budget moved instead). 267,500 since calendar windows in a time zone
-# and from a start (9.8 KB: reading the window's object, a POSIX TZ rule and a start, and
+# and from a start (9.9 KB: reading the window's object, a POSIX TZ rule and a start, and
 # computing periods on the zone's clock; no zone database, docs/time-zones.md): the
 # filter's status must give the same period as the command and the editor.
 limit=267500
