@@ -141,3 +141,34 @@ pub(crate) fn window_to_json(window: &Window) -> Value {
     }
     Value::Object(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::spec::Spec;
+    use serde_json::json;
+
+    fn read(window: serde_json::Value) -> Result<Spec, Vec<String>> {
+        let slo = json!({"name": "a", "target": 0.999, "window": window, "sli": {"bad": {"status": ["5xx"]}}});
+        Spec::from_value(&json!({"services": [{"name": "s", "slos": [slo]}]}), "")
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    /// What `slo envoy-config` hands the filter reads the same in every build.
+    #[test]
+    fn a_window_with_its_rule_reads_in_every_build() {
+        let window = json!({"calendar": "month", "time_zone": "Europe/Berlin",
+            "time_zone_rule": "CET-1CEST,M3.5.0,M10.5.0/3", "start": "2024-01-15T00:00:00"});
+        let spec = read(window.clone()).unwrap();
+        assert_eq!(spec.services[0].slos[0].to_json()["window"], window);
+    }
+
+    /// The filter's build has no database: a zone's name alone is refused, saying why.
+    #[cfg(not(feature = "full-reader"))]
+    #[test]
+    fn a_zone_without_its_rule_is_refused_where_there_is_no_database() {
+        let errors = read(json!({"calendar": "month", "time_zone": "Europe/Berlin"})).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("services[0].slos[0].window.time_zone_rule: is required here: this build (the Envoy filter) has no time-zone database; allowed: the zone's POSIX TZ rule"), "{errors:?}");
+        assert!(read(json!({"calendar": "month", "time_zone": "UTC"})).is_ok());
+    }
+}
