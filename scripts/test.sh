@@ -52,31 +52,39 @@ step "unit, property and CLI tests"
 cargo test --workspace
 
 # Suites that mostly wait on real time (Prometheus' rule evaluations, the demo's story, the
-# fleet element over a real fleet) run side by side at the end, with the fuzz smoke (niced, one
-# target per core) on the cores they leave idle; each one's output is printed whole when all
-# have ended. Each entry is a suite's script and its arguments.
+# fleet element over a real fleet, the filter's one-minute soak) run side by side at the end,
+# with the fuzz smoke (niced, one target per core) on the cores they leave idle; each one's
+# output is printed whole when all have ended. Each entry is a suite's script and its
+# arguments; the browser and Envoy suites run the rest of their tests here, one suite at a time.
 fleet_browser_test=tests/fleet.test.mjs
-waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh "tests/browser/run.sh $fleet_browser_test")
+soak_test=tests/envoy/test_soak.py
+waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh
+  "tests/browser/run.sh $fleet_browser_test" "tests/envoy/run.sh $soak_test")
+browser_tests=()
+for test in tests/browser/tests/*.test.mjs; do
+  [ "${test#tests/browser/}" = "$fleet_browser_test" ] || browser_tests+=("${test#tests/browser/}")
+done
 shopt -s nullglob
 for suite in tests/*/run.sh; do
-  case " ${waiting_suites[*]} " in *" $suite "*) continue ;; esac
-  [ "$suite" = tests/js/run.sh ] && continue  # ran above
-  step "$suite"
-  if [ "$suite" = tests/browser/run.sh ]; then
-    browser_tests=()
-    for test in tests/browser/tests/*.test.mjs; do
-      [ "${test#tests/browser/}" = "$fleet_browser_test" ] || browser_tests+=("${test#tests/browser/}")
-    done
-    bash "$suite" "${browser_tests[@]}"
-    export SLO_WWW_BUILT=1
-  else
-    bash "$suite"
-  fi
+  case $suite in
+    tests/js/run.sh) ;;  # ran above
+    tests/demo/run.sh | tests/prometheus/run.sh | tests/fuzz/run.sh) ;;  # side by side below
+    tests/browser/run.sh)
+      step "$suite (all but $fleet_browser_test)"
+      bash "$suite" "${browser_tests[@]}"
+      export SLO_WWW_BUILT=1 ;;
+    tests/envoy/run.sh)
+      step "$suite (all but $soak_test)"
+      bash "$suite" tests/envoy --ignore="$soak_test" ;;
+    *)
+      step "$suite"
+      bash "$suite" ;;
+  esac
 done
 
 step "side by side: ${waiting_suites[*]}"
 logs=$(mktemp -d)
-log_name() { local words=($1); basename "$(dirname "${words[0]}")"${words[1]:+-$(basename "${words[1]}" .test.mjs)}; }
+log_name() { local words=($1); basename "$(dirname "${words[0]}")"${words[1]:+-$(basename "${words[1]%%.*}")}; }
 for suite in "${waiting_suites[@]}"; do
   name=$(log_name "$suite")
   (
