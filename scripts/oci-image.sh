@@ -2,7 +2,7 @@
 # Packs the SLO filter as the Wasm OCI image Istio's WasmPlugin and Envoy Gateway's
 # EnvoyExtensionPolicy pull: the Wasm image spec's "compat" variant, one gzipped tar layer
 # holding plugin.wasm. Writes an OCI image layout tagged with the crates' version and prints
-# its skopeo name (oci:DIR:VERSION) on stdout; README.md ("The Envoy filter") shows the push.
+# its skopeo name (oci:DIR:VERSION) on stdout; docs/filter.md ("The OCI image") shows the push.
 #   scripts/oci-image.sh [--wasm FILE] [--out DIR]
 #   --wasm  the filter to pack; without it the filter is built first (tests/envoy/build.sh),
 #           so the image holds the same optimized .wasm the end-to-end tests run
