@@ -86,7 +86,10 @@ test('the Reference is docs/: every page published, titled by its first heading;
     const url = `${site}reference/${relative(DOCS, file).replace(/(^|\/)README\.md$/, '$1').replace(/\.md$/, '/')}`;
     const page = await get(url);
     assert.equal(page.status, 200, `${name} is published at ${url}`);
-    const heading = /^# (.+)$/m.exec(readFileSync(file, 'utf8'))[1].replaceAll('`', '');
+    const source = readFileSync(file, 'utf8');
+    // Hugo runs a shortcode even in a code span: the site would show its result, not the text.
+    assert.doesNotMatch(source, /\{\{[<%]/, `${name}: a Hugo shortcode`);
+    const heading = /^# (.+)$/m.exec(source)[1].replaceAll('`', '');
     // Hugo's typographer curls the title's quotes.
     const title = unescape(/<title>(.*?) · SLO workshop<\/title>/.exec(page.html)?.[1] ?? '').replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
     assert.equal(title, heading, `${name}: its title`);
