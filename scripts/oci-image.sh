@@ -2,7 +2,7 @@
 # Packs the SLO filter as the Wasm OCI image Istio's WasmPlugin and Envoy Gateway's
 # EnvoyExtensionPolicy pull: the Wasm image spec's "compat" variant, one gzipped tar layer
 # holding plugin.wasm. Writes an OCI image layout tagged with the crates' version and prints
-# its skopeo name (oci:DIR:VERSION) on stdout; README.md ("The Envoy filter") shows the push.
+# its skopeo name (oci:DIR:VERSION) on stdout; docs/filter.md ("The OCI image") shows the push.
 #   scripts/oci-image.sh [--wasm FILE] [--out DIR]
 #   --wasm  the filter to pack; without it the filter is built first (tests/envoy/build.sh),
 #           so the image holds the same optimized .wasm the end-to-end tests run
@@ -35,10 +35,15 @@ if [ -z "$wasm" ]; then
 fi
 [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = 0061736d ] || fail "$wasm is not a WebAssembly module"
 
-# The image is tagged with the version every crate inherits from the workspace.
-version=$(awk '/^\[/ { section = $0 }
-  section == "[workspace.package]" && $1 == "version" { gsub(/"/, "", $3); print $3; exit }' Cargo.toml)
+# The image carries the version and the licence every crate inherits from the workspace.
+workspace_field() {
+  awk -v field="$1" '/^\[/ { section = $0 }
+    section == "[workspace.package]" && $1 == field { gsub(/"/, "", $3); print $3; exit }' Cargo.toml
+}
+version=$(workspace_field version)
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "no version under [workspace.package] in Cargo.toml"
+license=$(workspace_field license)
+[ -n "$license" ] || fail "no license under [workspace.package] in Cargo.toml"
 
 # Never delete a directory that is not an image layout this script would have written.
 if [ -e "$dest" ] && ! [ -f "$dest/oci-layout" ]; then
@@ -76,9 +81,9 @@ printf '{"architecture":"wasm","os":"wasip1","config":{},"rootfs":{"type":"layer
 config=$(blob "$work/config.json")
 
 # Istio reads a one-layer OCI image with this annotation as the compat variant.
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":%s,"layers":[%s],"annotations":{"module.wasm.image/variant":"compat","org.opencontainers.image.title":"slo-filter","org.opencontainers.image.version":"%s"}}' \
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":%s,"layers":[%s],"annotations":{"module.wasm.image/variant":"compat","org.opencontainers.image.title":"slo-filter","org.opencontainers.image.version":"%s","org.opencontainers.image.licenses":"%s"}}' \
   "$(descriptor application/vnd.oci.image.config.v1+json "$config")" \
-  "$(descriptor application/vnd.oci.image.layer.v1.tar+gzip "$layer")" "$version" > "$work/manifest.json"
+  "$(descriptor application/vnd.oci.image.layer.v1.tar+gzip "$layer")" "$version" "$license" > "$work/manifest.json"
 manifest=$(blob "$work/manifest.json")
 
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s]}' \

@@ -51,32 +51,53 @@ cargo package --quiet --target-dir "$package_target" -p slo-core -p slo-gen -p s
 step "unit, property and CLI tests"
 cargo test --workspace
 
-# Suites that mostly wait on real time (Prometheus' rule evaluations, the demo's story) run
-# side by side at the end, with the fuzz smoke (niced, one target per core) on the cores
-# they leave idle; each one's output is printed whole when all have ended.
-waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh)
+# Suites that mostly wait on real time (Prometheus' rule evaluations, the demo's story, the
+# fleet element over a real fleet, the filter's one-minute soak) run side by side at the end,
+# with the fuzz smoke (niced, one target per core) on the cores they leave idle; each one's
+# output is printed whole when all have ended. Each entry is a suite's script and its
+# arguments; the browser and Envoy suites run the rest of their tests here, one suite at a time.
+fleet_browser_test=tests/fleet.test.mjs
+soak_test=tests/envoy/test_soak.py
+waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh
+  "tests/browser/run.sh $fleet_browser_test" "tests/envoy/run.sh $soak_test")
+browser_tests=()
+for test in tests/browser/tests/*.test.mjs; do
+  [ "${test#tests/browser/}" = "$fleet_browser_test" ] || browser_tests+=("${test#tests/browser/}")
+done
 shopt -s nullglob
 for suite in tests/*/run.sh; do
-  [[ " ${waiting_suites[*]} " == *" $suite "* ]] && continue
-  [ "$suite" = tests/js/run.sh ] && continue  # ran above
-  step "$suite"
-  bash "$suite"
+  case $suite in
+    tests/js/run.sh) ;;  # ran above
+    tests/demo/run.sh | tests/prometheus/run.sh | tests/fuzz/run.sh) ;;  # side by side below
+    tests/browser/run.sh)
+      step "$suite (all but $fleet_browser_test)"
+      bash "$suite" "${browser_tests[@]}"
+      export SLO_WWW_BUILT=1 ;;
+    tests/envoy/run.sh)
+      step "$suite (all but $soak_test)"
+      bash "$suite" tests/envoy --ignore="$soak_test" ;;
+    *)
+      step "$suite"
+      bash "$suite" ;;
+  esac
 done
 
 step "side by side: ${waiting_suites[*]}"
 logs=$(mktemp -d)
+log_name() { local words=($1); basename "$(dirname "${words[0]}")"${words[1]:+-$(basename "${words[1]%%.*}")}; }
 for suite in "${waiting_suites[@]}"; do
-  name=$(basename "$(dirname "$suite")")
+  name=$(log_name "$suite")
   (
     began=$SECONDS status=0
-    bash "$suite" >"$logs/$name.log" 2>&1 || status=$?
+    # shellcheck disable=SC2086 # a suite's script and its arguments
+    bash $suite >"$logs/$name.log" 2>&1 || status=$?
     echo "$status $((SECONDS - began))" >"$logs/$name.done"
   ) &
 done
 wait
 failed=()
 for suite in "${waiting_suites[@]}"; do
-  name=$(basename "$(dirname "$suite")")
+  name=$(log_name "$suite")
   read -r status seconds <"$logs/$name.done"
   printf '\n== %s (side by side): %dm%02ds, exit %s\n' "$suite" $((seconds / 60)) $((seconds % 60)) "$status" >&2
   cat "$logs/$name.log"

@@ -25,17 +25,26 @@ crates=(slo_web slo_web_backtest slo_web_editor)
 cargo build --quiet -p slo-web -p slo-web-backtest -p slo-web-editor --target wasm32-unknown-unknown --profile release-wasm
 
 out="$root/www/pkg"
-rm -rf "$out"
+# Built in a folder of its own, then only the files whose bytes changed are renamed into
+# www/pkg/: a second build running beside a suite that serves www/ (the demo's, beside the
+# fleet's browser test) replaces nothing a page is loading.
+fresh=$(mktemp -d "$root/www/.pkg.XXXXXX")
+trap 'rm -rf "$fresh"' EXIT
 for crate in "${crates[@]}"; do
   wasm="$target_dir/wasm32-unknown-unknown/release-wasm/$crate.wasm"
   [ -f "$wasm" ] || die "cargo produced no $wasm"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$fresh" "$wasm"
   # Debian's binaryen predates reading Rust's target-features section: name the features
   # rustc enables for wasm32-unknown-unknown, or validation fails.
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/${crate}_bg.wasm" -o "$out/${crate}_bg.opt.wasm"
-  mv "$out/${crate}_bg.opt.wasm" "$out/${crate}_bg.wasm"
+    "$fresh/${crate}_bg.wasm" -o "$fresh/${crate}_bg.opt.wasm"
+  mv "$fresh/${crate}_bg.opt.wasm" "$fresh/${crate}_bg.wasm"
+done
+mkdir -p "$out"
+for file in "$out"/*; do [ -e "$fresh/${file##*/}" ] || rm -f "$file"; done
+for file in "$fresh"/*; do
+  cmp -s "$file" "$out/${file##*/}" || mv -f "$file" "$out/${file##*/}"
 done
 # One-file version of the elements (www/elements/slo-elements.bundle.js) for pages that
 # want a single request; the separate modules stay usable.

@@ -3,7 +3,7 @@
 // so that a page fetches one script instead of a dozen. Run by www/build.sh after
 // wasm-bindgen. The sources keep working as separate modules.
 //   node www/bundle.mjs
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,4 +57,10 @@ return { ${names.join(', ')}, initSync, default: __wbg_init };
 ${parts.join('\n')}
 export { SloBudget, SloAlerts, SloWhatIf, SloComposite, SloLive };
 `;
-writeFileSync(join(www, 'elements/slo-elements.bundle.js'), out);
+const bundle = join(www, 'elements/slo-elements.bundle.js');
+// Unchanged bytes are left alone and new ones renamed into place, so a page being served
+// (a suite running beside a build) never loads half a bundle.
+if (!existsSync(bundle) || readFileSync(bundle, 'utf8') !== out) {
+  writeFileSync(`${bundle}.tmp`, out);
+  renameSync(`${bundle}.tmp`, bundle);
+}

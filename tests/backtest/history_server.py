@@ -4,11 +4,13 @@ openmetrics`, for the real `prometheus` to serve. Used by tests/backtest (import
 the browser's backtest test (run: `history_server.py DIR PORT [CORS_ORIGIN]` backfills DIR,
 then becomes Prometheus on 127.0.0.1:PORT, allowing CORS_ORIGIN)."""
 
+import hashlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,17 +80,38 @@ def openmetrics_by_day(start, end, rows):
     return texts
 
 
-def backfill(directory):
-    """Writes the history's blocks under directory/data and a config beside them."""
-    directory = Path(directory)
+# The blocks depend only on the history and on this file: written once per checkout (under
+# tests/artifacts/, beside the other suites' outputs) and copied for each server, since
+# promtool takes minutes on a loaded 2-core machine and Prometheus writes into its data.
+BLOCKS = ROOT / "tests/artifacts/history-blocks" / hashlib.sha256(
+    HISTORY.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def write_blocks(data):
     start, end, rows = read_history()
     for day, text in enumerate(openmetrics_by_day(start, end, rows)):
-        path = directory / f"day-{day}.om"
+        path = data.parent / f"day-{day}.om"
         path.write_text(text)
         subprocess.run([tool("promtool"), "tsdb", "create-blocks-from", "openmetrics", "-q", str(path),
-                        str(directory / "data")], check=True, capture_output=True)
+                        str(data)], check=True, capture_output=True)
         path.unlink()
+
+
+def backfill(directory):
+    """Puts the history's blocks under directory/data and a config beside them."""
+    directory = Path(directory)
+    if not BLOCKS.is_dir():
+        BLOCKS.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=BLOCKS.parent))
+        write_blocks(fresh / "data")
+        try:
+            (fresh / "data").rename(BLOCKS)
+        except OSError:  # another run wrote the same blocks first
+            pass
+        shutil.rmtree(fresh)
+    shutil.copytree(BLOCKS, directory / "data")
     (directory / "prometheus.yml").write_text("global: {}\n")
+    start, end, _ = read_history()
     return start, end
 
 

@@ -1,6 +1,6 @@
 """scripts/demo.sh, run as a newcomer would, with a shorter story: 20 s of steady traffic,
 then a 60 s incident. The whole story (90 s steady, 2 min incident, the tiers' resets) is
-checked by hand and described in README.md; this keeps what can break cheaply in check."""
+checked by hand and described in docs/demo.md; this keeps what can break cheaply in check."""
 
 import json
 import os

@@ -7,4 +7,6 @@ cd "$root"
 fail() { echo "tests/envoy/run.sh: $*" >&2; exit 1; }
 
 . tests/envoy/build.sh
-exec .venv/bin/python -m pytest tests/envoy -q -p no:cacheprovider "$@"
+# Arguments are pytest's (e.g. `tests/envoy/test_soak.py`); none runs the whole suite.
+(($#)) || set -- tests/envoy
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

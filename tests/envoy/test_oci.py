@@ -168,6 +168,22 @@ def test_the_image_goes_through_a_registry_and_its_wasm_counts_requests_in_envoy
         envoy.stop()
 
 
+def test_the_image_carries_the_crates_version_and_licence(tmp_path):
+    """The manifest's annotations say what Cargo.toml's [workspace.package] says, which every
+    crate inherits (the filter's, and those a user installs)."""
+    workspace = tomllib.loads((harness.ROOT / "Cargo.toml").read_text())["workspace"]["package"]
+    for crate in ("slo-filter", "slo-core", "slo-gen", "slo-cli"):
+        package = tomllib.loads((harness.ROOT / "crates" / crate / "Cargo.toml").read_text())["package"]
+        assert package["license"] == {"workspace": True}, f"{crate} no longer inherits the workspace licence"
+    assert (harness.ROOT / "LICENSE").is_file()
+    done = oci_image("--wasm", harness.require(harness.WASM, "the SLO filter"), "--out", tmp_path / "image")
+    assert done.returncode == 0, done.stderr
+    [entry] = json.loads((tmp_path / "image" / "index.json").read_text())["manifests"]
+    manifest = json.loads((tmp_path / "image" / "blobs" / "sha256" / entry["digest"].removeprefix("sha256:")).read_text())
+    assert manifest["annotations"]["org.opencontainers.image.version"] == workspace["version"] == crates_version()
+    assert manifest["annotations"]["org.opencontainers.image.licenses"] == workspace["license"]
+
+
 def test_the_istio_and_envoy_gateway_manifests_pull_the_image_of_the_crates_version():
     istio = harness.shipped("istio/wasm-plugin.yaml")["spec"]["url"]
     [wasm] = harness.shipped("envoy-gateway/extension-policy.yaml")["spec"]["wasm"]

@@ -16,8 +16,9 @@ const TARBALL = process.env.SLO_NPM_TARBALL;
 const WORK = process.env.SLO_NPM_WORK;
 if (!TARBALL || !WORK) throw new Error('set SLO_NPM_TARBALL and SLO_NPM_WORK: run tests/npm-package/run.sh');
 
-// The crates' version, read here from Cargo.toml rather than through the packing script.
+// The crates' version and licence, read here from Cargo.toml rather than through the packing script.
 const VERSION = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))[1];
+const LICENSE = /\[workspace\.package\][^[]*?\nlicense = "([^"]+)"/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))[1];
 
 // Hand calculations: 99.9% over 30 days allows 0.1% of 30 x 86,400 s = 2,592 s = 43 min 12 s
 // of downtime and 1,000 bad requests in 1,000,000; the fast page tier (14.4x) fires at an
@@ -102,11 +103,13 @@ async function assertCalculators(url, origin) {
 
 const sha384 = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
 
-test('the package has the crates\' version, the built files, the Hugo module, the docs and right SRI hashes', () => {
+test('the package has the crates\' version and licence, the built files, the Hugo module, the docs and right SRI hashes', () => {
   const pkg = install(join(WORK, 'inspect'));
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   assert.equal(manifest.name, 'slo-elements');
   assert.equal(manifest.version, VERSION);
+  assert.equal(manifest.license, LICENSE);
+  assert.equal(readFileSync(join(pkg, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
   assert.ok(TARBALL.endsWith(`slo-elements-${VERSION}.tgz`), TARBALL);
   for (const file of ['pkg/slo_web.js', 'pkg/slo_web_bg.wasm', 'pkg/slo_web_backtest.js', 'pkg/slo_web_backtest_bg.wasm',
     'elements/slo-backtest.js', 'elements/slo-report.js', 'elements/slo-history.js', 'layouts/shortcodes/slo-report.html',

@@ -44,6 +44,8 @@ copy(join(here, 'hugo.toml'), 'config.toml');
 copy(join(www, 'README.md'), 'docs/elements.md');
 copy(join(www, 'docs/embedding.md'), 'docs/embedding.md');
 copy(join(root, 'docs/results.md'), 'docs/results.md');
+// Apache-2.0 asks that a copy of the licence go with every redistribution.
+copy(join(root, 'LICENSE'), 'LICENSE');
 
 // Every file below elements/ and pkg/ (elements/lib/ holds the modules the elements share).
 const served = ['elements', 'pkg'].flatMap((dir) => readdirSync(join(out, dir), { recursive: true, withFileTypes: true })
@@ -71,7 +73,7 @@ const pkg = {
     './pkg/*': './pkg/*',
     './integrity.json': './integrity.json',
   },
-  files: ['elements/', 'pkg/', 'layouts/', 'config.toml', 'docs/', 'integrity.json'],
+  files: ['elements/', 'pkg/', 'layouts/', 'config.toml', 'docs/', 'integrity.json', 'LICENSE'],
   keywords: ['slo', 'error-budget', 'burn-rate', 'custom-elements', 'webassembly', 'hugo'],
 };
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

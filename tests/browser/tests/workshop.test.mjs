@@ -1,9 +1,11 @@
 // Walks the whole Hugo workshop as a reader would: every page, found by following the
 // site's own links from its home page (and checked against the built files), in light and
-// dark, at 1280 and 390 px. On each page every element shows a result, nothing is logged,
-// axe finds nothing, and the page is photographed to tests/artifacts/browser/workshop/.
-// The sidebar and the previous/next links resolve and agree on one reading order; the
-// phone menu opens and closes from the keyboard.
+// dark, at 1280 and 390 px (the Reference's pages in light; two of them, standing for all,
+// in dark too). On each page every element shows a result, nothing is logged, axe finds
+// nothing, and the page is photographed to tests/artifacts/browser/workshop/ (of the
+// Reference, those two). The sidebar and the previous/next links resolve and agree on one
+// reading order (the chapters, then the Reference mounted from docs/); the phone menu opens
+// and closes from the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -82,16 +84,22 @@ test('the workshop\'s links reach every page it built, and nothing else', async 
   assert.ok(pages.length >= 8, pages.join(', '));
 });
 
-test('sidebar: numbered chapters with their pages, the page being read marked; previous/next follow it', async () => {
+/** The dated benchmark runs: reached from the benchmarks page, not listed in the sidebar. */
+const isRun = (path) => path.startsWith(`${BASE}reference/benchmarks/runs/`);
+
+test('sidebar: numbered chapters with their pages, then the Reference, the page being read marked; previous/next follow it', async () => {
   pages ??= await discover();
   const { page, context } = await open(browser);
   await page.goto(`${server.url}${BASE}`);
   const chapters = await page.locator('.chapters > li > a').allTextContents();
   assert.deepEqual(chapters.map((t) => t.trim().split('.')[0]), ['1', '2', '3']);
   assert.match(chapters[1], /^2\. Why Service Level Objectives\?$/);
-  // Reading order: the home page, then each chapter and its pages, as the sidebar lists them.
-  const order = [BASE, ...(await page.locator('.chapters a').evaluateAll((as) => as.map((a) => new URL(a.href).pathname)))];
-  assert.deepEqual([...order].sort(), [...pages].sort(), 'the sidebar lists every page');
+  assert.equal((await page.locator('.sidebar .reference a').textContent()).trim(), 'Reference');
+  // Reading order: the home page, then each chapter and its pages, then the Reference and
+  // its pages, as the sidebar lists them.
+  const order = [BASE, ...(await page.locator('.menu a').evaluateAll((as) => as.map((a) => new URL(a.href).pathname)))];
+  assert.deepEqual([...order].sort(), pages.filter((p) => !isRun(p)).sort(), 'the sidebar lists every page but the benchmark runs');
+  assert.ok(pages.some(isRun), 'the benchmark runs are reached from the benchmarks page');
   for (const [i, path] of order.entries()) {
     await page.goto(`${server.url}${path}`);
     const current = await page.locator('.sidebar [aria-current="page"]').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
@@ -139,21 +147,28 @@ async function results(page, path) {
   return counts;
 }
 
+// The reference pages (docs/, mounted) share one layout and style sheet: the index and the
+// spec (tables, code, lists) stand for all of them in dark and in the photographs; in light,
+// every one is walked and checked.
+const REPRESENTATIVE_REFERENCE = [`${BASE}reference/`, `${BASE}reference/spec/`];
+const representative = (path) => !path.startsWith(`${BASE}reference/`) || REPRESENTATIVE_REFERENCE.includes(path);
+const walked = (path, colorScheme) => colorScheme === 'light' || representative(path);
+
 const slug = (path) => path.slice(BASE.length).replace(/\/$/, '').replaceAll('/', '-') || 'home';
 
-test('every page, 1280 and 390 px, light and dark: every element shows a result, no errors, axe clean, photographed', async () => {
+test('every page, 1280 and 390 px, light and dark (the reference: two pages in dark and photographed): every element shows a result, no errors, axe clean, photographed', async () => {
   pages ??= await discover();
   const seen = Object.fromEntries(ELEMENTS.map((tag) => [tag, 0]));
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     for (const colorScheme of ['light', 'dark']) {
-      for (const path of pages) {
+      for (const path of pages.filter((p) => walked(p, colorScheme))) {
         const { page, context, problems, requests } = await open(browser, null, { viewport: { width, height }, colorScheme });
         await page.goto(`${server.url}${path}?live=${encodeURIComponent(offline())}`);
         const counts = await results(page, path);
         for (const [tag, n] of Object.entries(counts)) seen[tag] += n;
         assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, `${path} at ${width} px: nothing scrolls sideways`);
         assert.deepEqual(await axe(page), [], `${path} at ${width} px, ${colorScheme}`);
-        await screenshot(page, `workshop/${slug(path)}-${width}-${colorScheme}`, { fullPage: true });
+        if (representative(path)) await screenshot(page, `workshop/${slug(path)}-${width}-${colorScheme}`, { fullPage: true });
         // Nothing but the site's files, and the live view's one address.
         for (const url of requests) assert.ok(url.startsWith(`${server.url}${BASE}`) || url === offline() || url === `${server.url}${AXE_PATH}`, `${path}: ${url}`);
         // The browser itself logs the live view's refused connection; nothing else may appear.
