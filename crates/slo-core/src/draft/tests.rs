@@ -18,16 +18,21 @@ const SPEC: &str = r#"{
   ]
 }"#;
 
+/// Each problem's line and place.
+fn placed(draft: &Draft) -> Vec<(Option<usize>, &str)> {
+    draft
+        .problems
+        .iter()
+        .map(|p| (p.line, p.place.as_str()))
+        .collect()
+}
+
 #[test]
 fn every_json_problem_is_placed_on_its_fields_line() {
     let draft = Draft::read(SPEC);
     assert_eq!(draft.format, DraftFormat::Spec);
     assert!(draft.spec.is_none());
-    let placed: Vec<(Option<usize>, &str)> = draft
-        .problems
-        .iter()
-        .map(|p| (p.line, p.place.as_str()))
-        .collect();
+    let placed = placed(&draft);
     assert_eq!(
         placed,
         [
@@ -168,11 +173,7 @@ fn a_zoned_window_s_problems_are_placed_on_their_lines() {
   "sli": {"bad": {"status": ["5xx"]}}
 }]}]}"#;
     let draft = Draft::read(text);
-    let placed: Vec<(Option<usize>, &str)> = draft
-        .problems
-        .iter()
-        .map(|p| (p.line, p.place.as_str()))
-        .collect();
+    let placed = placed(&draft);
     assert_eq!(
         placed,
         [
