@@ -1,5 +1,5 @@
-//! The small readers of typed text: durations, offsets, targets, windows, counts, rates,
-//! shares, latency buckets and thresholds (flags, form fields and spec values). Every
+//! The small readers of typed text: durations, offsets, targets, windows, time-zone rules,
+//! counts, rates, shares, latency buckets and thresholds (flags, form fields and spec values). Every
 //! input goes to all of them: most texts are one reader's near miss of another's syntax.
 #![no_main]
 
@@ -8,7 +8,8 @@ use slo_core::duration::{format_duration, parse_duration, parse_offset};
 use slo_core::parse;
 use slo_core::target::{is_valid_target, parse_target};
 use slo_core::whatif::{parse_buckets, parse_threshold_ms, slow_fraction};
-use slo_core::window::Window;
+use slo_core::window::{Calendar, CalendarUnit, Window};
+use slo_core::zone::Zone;
 
 fuzz_target!(|data: &[u8]| {
     let text = &*slo_fuzz::text(data);
@@ -31,8 +32,16 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(window) = Window::parse(text) {
         assert!(window.nominal_seconds() > 0);
         assert!(window.max_seconds() >= window.nominal_seconds());
-        assert_eq!(Window::parse(&window.to_string()), Ok(window));
         assert!(!window.describe().is_empty());
+        assert_eq!(Window::parse(&window.to_string()), Ok(window));
+    }
+
+    // A time-zone rule: any text that reads gives periods that tile time around now.
+    if let Ok(zone) = Zone::with_rule("fuzz", text) {
+        let month = Calendar::new(CalendarUnit::Month, zone, None);
+        let (start, end) = month.bounds_at(1_800_000_000);
+        assert!(start <= 1_800_000_000 && 1_800_000_000 < end, "{text:?}");
+        assert_eq!(month.bounds_at(end).0, end, "{text:?}");
     }
 
     if let Ok(n) = parse::count(text) {

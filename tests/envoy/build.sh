@@ -38,12 +38,15 @@ mv "$work/slo_filter.min.wasm" "$out/slo_filter.wasm"
 mv "$work/slo_filter_noop.wasm" "$out/slo_filter_noop.wasm"
 rm -rf "$work"
 size=$(stat -c %s "$out/slo_filter.wasm")
-# The budget: 258,000 bytes (it was 250,000 until Prometheus SLOs, native counting and the
-# status view's words took 5.6 KB, and 256,000 until the matcher index, which makes a
-# request's cost independent of the SLO count, took 3.3 KB and the abandoned-request wait
-# 0.8 KB; building the proxy-wasm SDK at opt-level "z" would win 4.5 KB back, at a cost on
-# every request, so the budget moved instead).
-limit=258000
+# The budget: 267,500 bytes. It was 250,000 until Prometheus SLOs, native counting and the
+# status view's words took 5.6 KB; 256,000 until the matcher index, which makes a request's
+# cost independent of the SLO count, took 3.3 KB and the abandoned-request wait 0.8 KB;
+# 258,000 until calendar windows in a time zone and from a start took 9.9 KB (reading the
+# window's object, a POSIX TZ rule and a start, and cutting periods on the zone's clock; no
+# zone database, docs/time-zones.md), since the filter's status must cut the same periods as
+# the command and the editor. Building the proxy-wasm SDK at opt-level "z" would win 4.5 KB
+# back, at a cost on every request, so the budget moved instead.
+limit=267500
 echo "tests/envoy/run.sh: slo_filter.wasm after wasm-opt -Oz and wasm-metadce: $size bytes (limit $limit)"
 [ "$size" -le "$limit" ] || fail "slo_filter.wasm is $size bytes, above the $limit-byte target"
 

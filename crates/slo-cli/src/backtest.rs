@@ -112,7 +112,7 @@ pub(crate) type SloWindow = (Window, Vec<AlertTier>, Option<String>);
 /// `slo report` reads them the same way.
 pub(crate) fn window_and_tiers(args: &mut Args, slo: Option<&SpecSlo>) -> Option<SloWindow> {
     if let Some((slo, label)) = slo {
-        return Some((slo.window, slo.alerts.clone(), Some(label.clone())));
+        return Some((slo.window.clone(), slo.alerts.clone(), Some(label.clone())));
     }
     // A wrong --spec/--slo said so already; --prometheus asks for them. With --status and
     // no --spec, --slo names the SLO in the reports and --window is needed.
@@ -125,7 +125,7 @@ pub(crate) fn window_and_tiers(args: &mut Args, slo: Option<&SpecSlo>) -> Option
         return None;
     }
     let window = args.required("window", Window::ALLOWED, window_arg);
-    let tiers = window.and_then(|w| {
+    let tiers = window.as_ref().and_then(|w| {
         AlertTier::defaults_for(w.nominal_seconds(), None, None)
             .map_err(|refused| args.problem(format!("--window: {refused}")))
             .ok()

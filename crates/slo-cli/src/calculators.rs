@@ -74,7 +74,7 @@ pub fn alerts(raw: &[String]) -> Result<String, Failure> {
     let mut args = calculator_args("alerts", raw, "error-ratio");
     let (target, window) = target_and_window(&mut args);
     let error_ratio = args.optional("error-ratio", parse::error_ratio);
-    let tiers = default_tiers(&mut args, window);
+    let tiers = default_tiers(&mut args, window.as_ref());
     let ((target, window), tiers) = finish(&args, target.zip(window).zip(tiers))?;
     let result = Alerts::new(target, window, error_ratio, &tiers);
     Ok(answer(&args, &result, alerts_text))
@@ -164,7 +164,7 @@ pub fn whatif(raw: &[String]) -> Result<String, Failure> {
 
 /// The default tiers for a `--window`; `None` when the window did not read, or is too
 /// short for them (then with the reason filed as a bad argument).
-fn default_tiers(args: &mut Args, window: Option<Window>) -> Option<Vec<AlertTier>> {
+fn default_tiers(args: &mut Args, window: Option<&Window>) -> Option<Vec<AlertTier>> {
     AlertTier::defaults_for(window?.nominal_seconds(), None, None)
         .map_err(|refused| args.problem(format!("--window: {refused}")))
         .ok()
@@ -192,7 +192,7 @@ fn one_incident(args: &mut Args) -> Result<Scenario, Failure> {
     // Required, as in scenario files and the browser: see `Scenario::from_json`.
     let rps = args.required("rps", "requests per second, such as 100", parse::rate);
     let baseline = args.optional("baseline", parse::error_ratio);
-    let tiers = default_tiers(args, window);
+    let tiers = default_tiers(args, window.as_ref());
     let read = (target.zip(window).zip(tiers)).zip(error_ratio.zip(duration).zip(rps));
     let (((target, window), tiers), ((error_ratio, duration), rps)) = finish(args, read)?;
     let scenario = Scenario {

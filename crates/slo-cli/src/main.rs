@@ -50,7 +50,8 @@ commands:
                                       a ready Envoy bootstrap with the SLO filter
 
 targets: 99.9 or 99.9% (percent) or 0.999 (ratio); durations: 30d, 4w, 6h, 30m, 1h30m;
-windows: a duration, or week, month, quarter (calendar, UTC)",
+windows: a duration, or week, month, quarter (calendar, UTC; a spec's window may also give
+a time zone and a start, docs/time-zones.md)",
         backtest::USAGE,
         report::USAGE,
         envoy_options::USAGE
@@ -273,6 +274,9 @@ fn rules(raw: &[String]) -> Result<String, Failure> {
     let path = one_spec(&mut args);
     let path = finish(&args, path)?;
     let spec = read_spec("rules", &path)?.map_err(Failure::Invalid)?;
+    for note in rules::calendar_notes(&spec) {
+        eprintln!("{path}: note: {note}");
+    }
     Ok(rules::render(
         &spec,
         &format.unwrap_or(rules::Format::RuleFile),

@@ -185,3 +185,44 @@ fn prometheus_rule_takes_the_name_namespace_and_labels_an_operator_selects() {
     );
     assert!(stderr.contains("need --format prometheus-rule"), "{stderr}");
 }
+
+#[test]
+fn a_time_zone_changes_nothing_in_the_rules_and_says_so() {
+    let dir = scratch("zone");
+    let spec = |window: serde_json::Value| {
+        let slo = serde_json::json!({"name": "api", "target": 0.999, "window": window,
+            "sli": {"bad": {"status": ["5xx"]}}});
+        serde_json::json!({"services": [{"name": "shop", "slos": [slo]}]}).to_string()
+    };
+    let (plain, zoned) = (dir.join("plain.json"), dir.join("zoned.json"));
+    std::fs::write(&plain, spec(serde_json::json!("month"))).unwrap();
+    std::fs::write(
+        &zoned,
+        spec(serde_json::json!({"calendar": "month", "time_zone": "Europe/Berlin", "start": "2024-01-15T00:00:00"})),
+    )
+    .unwrap();
+    let out = common::slo(&["rules", zoned.to_str().unwrap()]);
+    assert!(out.status.success());
+    let note = "api: its window, calendar months from 2024-01-15T00:00:00 (Europe/Berlin), is read as 30d rolling, like every calendar window here; its time zone and start change nothing in these rules";
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("zoned.json: note: {note}")),
+        "{stderr}"
+    );
+    let zoned_rules = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        zoned_rules.contains(&format!("\n# {note}")),
+        "{zoned_rules}"
+    );
+    // Without the header's note, the same rules as for a month in UTC.
+    let plain_rules = common::stdout(&["rules", plain.to_str().unwrap()]);
+    let body = |rules: &str| {
+        rules
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&zoned_rules), body(&plain_rules));
+    std::fs::remove_dir_all(dir).unwrap();
+}

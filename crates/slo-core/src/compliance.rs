@@ -33,7 +33,7 @@ impl Request {
     fn backtest(&self) -> Backtest {
         Backtest {
             targets: vec![self.target],
-            window: self.window,
+            window: self.window.clone(),
             tiers: self.tiers.clone(),
             incidents: Vec::new(),
             max_pages_per_30d: DEFAULT_MAX_PAGES_PER_30D,

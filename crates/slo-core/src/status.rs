@@ -373,4 +373,20 @@ mod tests {
         assert_eq!(state.error_budget_remaining_ratio, 1.0);
         assert_eq!(state.error_budget_remaining_ratio_text, "100%");
     }
+
+    #[test]
+    fn a_calendar_month_in_a_zone_starts_at_its_midnight() {
+        // As the filter reads it: the zone's rule is in the spec.
+        let text = r#"{"services":[{"name":"s","slos":[{"name":"a","target":0.999,"window":{"calendar":"month","time_zone":"Europe/Berlin","time_zone_rule":"CET-1CEST,M3.5.0,M10.5.0/3"},"sli":{"bad":{"status":["5xx"]}}}]}]}"#;
+        let slo = Spec::from_json(text).unwrap().services[0].slos[0].clone();
+        // December 2026 starts in Berlin at 23:00 UTC on November 30: the bad request at
+        // 22:30 UTC is November's, the good one at 23:10 December's.
+        let december = crate::window::parse_utc("2026-11-30T23:00Z").unwrap();
+        let mut counters = SloCounters::new(&slo);
+        counters.record(december - 30 * 60, 0, 1);
+        counters.record(december + 10 * 60, 1, 0);
+        let status = evaluate(&slo, &counters, december + 30 * 60);
+        assert_eq!(status.window_start, december);
+        assert_eq!((status.counts.good, status.counts.bad), (1, 0));
+    }
 }

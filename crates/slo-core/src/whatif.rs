@@ -353,7 +353,7 @@ impl Scenario {
             obj.get("alerts"),
             "alerts",
             target,
-            window,
+            &window,
             None,
             crate::spec::TIER_FIELDS_OF_ALERTS,
             &mut errors,

@@ -1,31 +1,30 @@
-//! SLO windows: rolling durations, or calendar weeks, months and quarters in UTC.
+//! SLO windows: rolling durations, or calendar weeks, months and quarters (`calendar`:
+//! in a zone, from a start).
 
+pub use crate::calendar::{Calendar, CalendarUnit};
 use crate::duration::{format_duration, parse_duration, DAY, WEEK};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalendarUnit {
-    /// Monday 00:00 UTC to the next Monday.
-    Week,
-    Month,
-    Quarter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Window {
     Rolling { seconds: u64 },
-    Calendar(CalendarUnit),
+    Calendar(Calendar),
 }
 
 impl Window {
     pub const ALLOWED: &'static str =
         "a rolling duration such as 30d, 28d, 4w or 6h, or a calendar window: week, month or quarter (UTC)";
 
+    /// A calendar window in UTC from the unit's own start.
+    pub fn calendar(unit: CalendarUnit) -> Window {
+        Window::Calendar(Calendar::utc(unit))
+    }
+
     pub fn parse(text: &str) -> Result<Window, String> {
         match text.trim() {
-            "week" => Ok(Window::Calendar(CalendarUnit::Week)),
-            "month" => Ok(Window::Calendar(CalendarUnit::Month)),
-            "quarter" => Ok(Window::Calendar(CalendarUnit::Quarter)),
+            "week" => Ok(Window::calendar(CalendarUnit::Week)),
+            "month" => Ok(Window::calendar(CalendarUnit::Month)),
+            "quarter" => Ok(Window::calendar(CalendarUnit::Quarter)),
             other => parse_duration(other)
                 .map(|seconds| Window::Rolling { seconds })
                 .map_err(|e| {
@@ -41,18 +40,20 @@ impl Window {
 
     /// The length used when no date is given: calendar months count as 30 days and
     /// quarters as 90, the lengths the calculators print next to their figures.
-    pub fn nominal_seconds(self) -> u64 {
+    pub fn nominal_seconds(&self) -> u64 {
         match self {
-            Window::Rolling { seconds } => seconds,
-            Window::Calendar(CalendarUnit::Week) => WEEK,
-            Window::Calendar(CalendarUnit::Month) => 30 * DAY,
-            Window::Calendar(CalendarUnit::Quarter) => 90 * DAY,
+            Window::Rolling { seconds } => *seconds,
+            Window::Calendar(c) => match c.unit {
+                CalendarUnit::Week => WEEK,
+                CalendarUnit::Month => 30 * DAY,
+                CalendarUnit::Quarter => 90 * DAY,
+            },
         }
     }
 
     /// The window as the calculators name it, ready to follow "over": `30d`, or
     /// `a calendar month (taken as 30d)` (parentheses, so the sentence reads on after it).
-    pub fn describe(self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Window::Rolling { .. } => self.to_string(),
             Window::Calendar(_) => format!(
@@ -63,21 +64,27 @@ impl Window {
     }
 
     /// The window that contains `now` (Unix seconds): for a rolling window the last
-    /// `seconds`, for a calendar window the current week, month or quarter in UTC.
-    pub fn bounds_at(self, now: u64) -> (u64, u64) {
+    /// `seconds`, for a calendar window the current period on its zone's clock.
+    pub fn bounds_at(&self, now: u64) -> (u64, u64) {
         match self {
-            Window::Rolling { seconds } => (now.saturating_sub(seconds), now),
-            Window::Calendar(unit) => calendar_bounds(unit, now),
+            Window::Rolling { seconds } => (now.saturating_sub(*seconds), now),
+            Window::Calendar(calendar) => calendar.bounds_at(now),
         }
     }
 
-    /// The longest span the window can cover, for sizing counters: 31 days for a month.
-    pub fn max_seconds(self) -> u64 {
+    /// The longest span the window can cover, for sizing counters: 31 days for a month
+    /// (and the hour a daylight-time change adds).
+    pub fn max_seconds(&self) -> u64 {
         match self {
-            Window::Rolling { seconds } => seconds,
-            Window::Calendar(CalendarUnit::Week) => WEEK,
-            Window::Calendar(CalendarUnit::Month) => 31 * DAY,
-            Window::Calendar(CalendarUnit::Quarter) => 92 * DAY,
+            Window::Rolling { seconds } => *seconds,
+            Window::Calendar(calendar) => calendar.max_seconds(),
+        }
+    }
+
+    pub fn calendar_unit(&self) -> Option<CalendarUnit> {
+        match self {
+            Window::Rolling { .. } => None,
+            Window::Calendar(c) => Some(c.unit),
         }
     }
 }
@@ -86,37 +93,11 @@ impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Window::Rolling { seconds } => f.write_str(&format_duration(*seconds)),
-            Window::Calendar(CalendarUnit::Week) => f.write_str("week"),
-            Window::Calendar(CalendarUnit::Month) => f.write_str("month"),
-            Window::Calendar(CalendarUnit::Quarter) => f.write_str("quarter"),
-        }
-    }
-}
-
-fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
-    let days = (now / DAY) as i64;
-    match unit {
-        CalendarUnit::Week => {
-            // 1970-01-01 was a Thursday: day 0 is 3 days after a Monday.
-            let start = days - (days + 3).rem_euclid(7);
-            (start as u64 * DAY, (start + 7) as u64 * DAY)
-        }
-        CalendarUnit::Month | CalendarUnit::Quarter => {
-            let (year, month, _) = civil_from_days(days);
-            let months = if unit == CalendarUnit::Month { 1 } else { 3 };
-            let first = if unit == CalendarUnit::Month {
-                month
-            } else {
-                (month - 1) / 3 * 3 + 1
-            };
-            let start = days_from_civil(year, first, 1);
-            let (next_year, next_month) = if first + months > 12 {
-                (year + 1, first + months - 12)
-            } else {
-                (year, first + months)
-            };
-            let end = days_from_civil(next_year, next_month, 1);
-            (start as u64 * DAY, end as u64 * DAY)
+            Window::Calendar(c) => f.write_str(match c.unit {
+                CalendarUnit::Week => "week",
+                CalendarUnit::Month => "month",
+                CalendarUnit::Quarter => "quarter",
+            }),
         }
     }
 }
@@ -124,44 +105,55 @@ fn calendar_bounds(unit: CalendarUnit, now: u64) -> (u64, u64) {
 /// A moment as people write it in UTC, `2026-09-03T14:00Z` (seconds optional, `Z` or
 /// `+00:00`), or as Unix seconds; Unix seconds out.
 pub fn parse_utc(text: &str) -> Result<u64, String> {
-    const ALLOWED: &str = "allowed: Unix seconds, or a UTC time such as 2026-09-03T14:00Z";
     let text = text.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(seconds);
     }
-    let bad = || format!("“{text}” is not a time; {ALLOWED}");
-    let body = text
-        .strip_suffix('Z')
+    strip_utc_suffix(text)
+        .and_then(parse_date_time)
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .ok_or_else(|| {
+            format!("“{text}” is not a time; allowed: Unix seconds, or a UTC time such as 2026-09-03T14:00Z")
+        })
+}
+
+/// The text before a trailing `Z` or `+00:00`.
+pub(crate) fn strip_utc_suffix(text: &str) -> Option<&str> {
+    text.strip_suffix('Z')
         .or_else(|| text.strip_suffix("+00:00"))
-        .ok_or_else(bad)?;
-    let (date, time) = body.split_once('T').ok_or_else(bad)?;
-    let numbers = |part: &str, sep: char| -> Option<Vec<u32>> {
-        part.split(sep).map(|n| n.parse::<u32>().ok()).collect()
+}
+
+/// `YYYY-MM-DD`, `T` or a space, `HH:MM` and optionally `:SS`: seconds since
+/// 1970-01-01T00:00 on the same clock. Fixed positions keep it small enough for the filter.
+pub(crate) fn parse_date_time(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let number = |at: usize, len: usize| -> Option<u32> {
+        b.get(at..at + len)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
-    let (date, time) = (
-        numbers(date, '-').ok_or_else(bad)?,
-        numbers(time, ':').ok_or_else(bad)?,
-    );
-    let ([year, month, day], [hour, minute, rest @ ..]) = (date.as_slice(), time.as_slice()) else {
-        return Err(bad());
+    let is = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
+    let second = match b.len() {
+        16 => 0,
+        19 if is(16, b":") => number(17, 2)?,
+        _ => return None,
     };
-    let second = match rest {
-        [] => 0,
-        [second] => *second,
-        _ => return Err(bad()),
-    };
-    let days = days_from_civil(i64::from(*year), *month, *day);
-    let valid = (1..=12).contains(month)
-        && *day >= 1
-        && civil_from_days(days) == (i64::from(*year), *month, *day)
-        && *hour < 24
-        && *minute < 60
-        && second < 60
-        && days >= 0;
-    if !valid {
-        return Err(bad());
-    }
-    Ok(days as u64 * DAY + u64::from(*hour) * 3600 + u64::from(*minute) * 60 + u64::from(second))
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute) = (number(11, 2)?, number(14, 2)?);
+    let year = i64::from(year);
+    let valid = is(4, b"-")
+        && is(7, b"-")
+        && is(10, b"T ")
+        && is(13, b":")
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 60;
+    valid.then(|| {
+        days_from_civil(year, month, day) * DAY as i64
+            + i64::from(hour * 3600 + minute * 60 + second)
+    })
 }
 
 /// Unix seconds as an ISO 8601 UTC time, `2026-09-03T14:00:00Z`: what reports print, and
@@ -178,7 +170,7 @@ pub fn format_utc(seconds: u64) -> String {
 }
 
 // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -188,7 +180,17 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -247,7 +249,7 @@ mod tests {
         );
         assert_eq!(
             Window::parse("month"),
-            Ok(Window::Calendar(CalendarUnit::Month))
+            Ok(Window::calendar(CalendarUnit::Month))
         );
         assert!(Window::parse("fortnight")
             .unwrap_err()
@@ -258,17 +260,17 @@ mod tests {
     fn calendar_bounds_follow_utc_dates() {
         let day = |y, m, d| days_from_civil(y, m, d) as u64 * DAY;
         assert_eq!(day(2026, 11, 27) + 12 * 3600, NOV_27_2026_NOON);
-        let month = Window::Calendar(CalendarUnit::Month);
+        let month = Window::calendar(CalendarUnit::Month);
         assert_eq!(
             month.bounds_at(NOV_27_2026_NOON),
             (day(2026, 11, 1), day(2026, 12, 1))
         );
-        let quarter = Window::Calendar(CalendarUnit::Quarter);
+        let quarter = Window::calendar(CalendarUnit::Quarter);
         assert_eq!(
             quarter.bounds_at(NOV_27_2026_NOON),
             (day(2026, 10, 1), day(2027, 1, 1))
         );
-        let week = Window::Calendar(CalendarUnit::Week);
+        let week = Window::calendar(CalendarUnit::Week);
         // 2026-11-27 is a Friday; its week began on Monday the 23rd.
         assert_eq!(
             week.bounds_at(NOV_27_2026_NOON),

@@ -184,7 +184,7 @@ fn timeslices_and_calendar_examples() {
     let search = import_example("search-calendar-month.yaml");
     assert_eq!(
         search.services[0].slos[0].window,
-        Window::Calendar(CalendarUnit::Month)
+        Window::calendar(CalendarUnit::Month)
     );
     let payments = import_example("payments-service.yaml");
     let names: Vec<_> = payments.services[0]
@@ -202,7 +202,7 @@ fn timeslices_and_calendar_examples() {
     );
     assert_eq!(
         payments.services[0].slos[2].window,
-        Window::Calendar(CalendarUnit::Quarter)
+        Window::calendar(CalendarUnit::Quarter)
     );
     assert!(payments.services[0].slos[2].alerts.is_empty());
 }
@@ -373,27 +373,50 @@ fn a_good_ratio_is_refused() {
 }
 
 #[test]
-fn a_non_utc_calendar_is_refused() {
+fn a_calendar_in_a_time_zone_from_any_start_imports() {
     let yaml = changed(
         SLO,
         "    - duration: 30d\n      isRolling: true\n",
-        "    - duration: 1M\n      calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: Europe/Paris\n",
+        "    - duration: 1M\n      calendar:\n        startTime: 2024-01-15 00:00:00\n        timeZone: Europe/Berlin\n",
     );
-    let errors = refused(&yaml);
+    let imported = import(&yaml).unwrap_or_else(|errors| panic!("{errors:#?}"));
+    let slo = imported.spec.slos().next().unwrap();
     assert_eq!(
-        errors,
-        [format!("{WHERE}spec.timeWindow[0].calendar.timeZone: \"Europe/Paris\" is not supported; allowed: UTC")]
+        slo.to_json()["window"],
+        json!({"calendar": "month", "time_zone": "Europe/Berlin",
+               "time_zone_rule": "CET-1CEST,M3.5.0,M10.5.0/3", "start": "2024-01-15T00:00:00"})
     );
+    // Berlin's month from the 15th that holds the spring change: 15 March 00:00 CET (23:00
+    // UTC on the 14th) to 15 April 00:00 CEST (22:00 UTC on the 14th), 743 hours.
+    let (start, end) = slo
+        .window
+        .bounds_at(slo_core::window::parse_utc("2024-04-01T00:00Z").unwrap());
+    assert_eq!(slo_core::window::format_utc(start), "2024-03-14T23:00:00Z");
+    assert_eq!((end - start) / 3600, 743);
+    assert_round_trip(&imported.spec, "a month in Europe/Berlin from the 15th");
+    let exported = export(&imported.spec).unwrap();
+    assert!(
+        exported.contains("startTime: 2024-01-15 00:00:00"),
+        "{exported}"
+    );
+    assert!(exported.contains("timeZone: Europe/Berlin"), "{exported}");
 }
 
 #[test]
-fn a_calendar_start_that_starts_no_period_is_refused() {
+fn a_time_zone_that_is_not_one_is_refused_naming_what_is() {
     let yaml = changed(
         SLO,
         "    - duration: 30d\n      isRolling: true\n",
-        "    - duration: 1w\n      calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: UTC\n",
+        "    - duration: 1M\n      calendar:\n        startTime: 2026-01-01 noon\n        timeZone: Europe/Pariss\n",
     );
-    assert_refused(&yaml, &format!("{WHERE}spec.timeWindow[0].calendar.startTime: \"2026-01-01 00:00:00\" does not start a calendar period; allowed: a Monday"));
+    let errors = refused(&yaml);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].starts_with(&format!("{WHERE}spec.timeWindow[0].calendar.timeZone: “Europe/Pariss” is not a time zone of the IANA database")), "{errors:#?}");
+    assert!(
+        errors[0].contains("did you mean “Europe/Paris”? allowed: UTC or an IANA name"),
+        "{errors:#?}"
+    );
+    assert!(errors[1].starts_with(&format!("{WHERE}spec.timeWindow[0].calendar.startTime: “2026-01-01 noon” is not a start time; allowed: a date and time")), "{errors:#?}");
 }
 
 #[test]
@@ -695,16 +718,49 @@ fn sli() -> impl Strategy<Value = Value> {
         })
 }
 
-fn window() -> impl Strategy<Value = String> {
+fn window() -> impl Strategy<Value = Value> {
     prop_oneof![
-        Just("30d".to_string()),
-        Just("28d".to_string()),
-        Just("7d".to_string()),
-        Just("week".to_string()),
-        Just("month".to_string()),
-        Just("quarter".to_string()),
-        (2 * 86_400u64..90 * 86_400).prop_map(|s| format!("{s}s")),
+        Just(json!("30d")),
+        Just(json!("28d")),
+        Just(json!("7d")),
+        Just(json!("week")),
+        Just(json!("month")),
+        Just(json!("quarter")),
+        (2 * 86_400u64..90 * 86_400).prop_map(|s| json!(format!("{s}s"))),
+        zoned_calendar(),
     ]
+}
+
+/// A calendar window in a zone (north, south, none, half-hour offsets), from a start or not.
+fn zoned_calendar() -> impl Strategy<Value = Value> {
+    let zone = prop_oneof![
+        Just("UTC"),
+        Just("Europe/Berlin"),
+        Just("America/New_York"),
+        Just("Australia/Sydney"),
+        Just("Asia/Kolkata"),
+        Just("America/Santiago"),
+    ];
+    let start = (
+        2000u32..2030,
+        1u32..=12,
+        prop_oneof![1u32..=28, Just(31)],
+        0u32..24,
+        prop_oneof![Just(0u32), Just(30)],
+    )
+        .prop_map(|(y, mo, d, h, mi)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:00"));
+    (
+        prop_oneof![Just("week"), Just("month"), Just("quarter")],
+        zone,
+        prop::option::of(start),
+    )
+        .prop_map(|(unit, zone, start)| {
+            let mut window = json!({"calendar": unit, "time_zone": zone});
+            if let Some(start) = start {
+                window["start"] = json!(start);
+            }
+            window
+        })
 }
 
 fn tier(index: usize) -> impl Strategy<Value = Value> {

@@ -133,8 +133,8 @@ fn backtest(window: Window, days: u64, incidents: &[(u64, u64)]) -> Value {
     let history = history(days);
     let input = Input {
         targets: vec![0.99, 0.999],
-        window,
         tiers: AlertTier::defaults_for(window.nominal_seconds(), None, None).unwrap(),
+        window,
         incidents: incidents
             .iter()
             .map(|&(start, end)| (history.start_seconds + start, history.start_seconds + end))

@@ -402,3 +402,69 @@ fn names_may_start_with_a_digit_as_rfc_1123_names_do() {
         );
     }
 }
+
+#[test]
+fn a_calendar_window_in_a_time_zone_reads_back_with_its_rule() {
+    let spec = Spec::from_value(
+        &slo(json!({"window": {"calendar": "month", "time_zone": "Australia/Sydney", "start": "2024-01-31T00:00:00"}})),
+        "",
+    )
+    .unwrap();
+    let window = spec.services[0].slos[0].to_json()["window"].clone();
+    assert_eq!(
+        window,
+        json!({"calendar": "month", "time_zone": "Australia/Sydney",
+               "time_zone_rule": "AEST-10AEDT,M10.1.0,M4.1.0/3", "start": "2024-01-31T00:00:00"})
+    );
+    assert_eq!(Spec::from_value(&spec.to_json(), "").unwrap(), spec);
+    // UTC from a period's own start is the shorthand.
+    let plain = Spec::from_value(
+        &slo(json!({"window": {"calendar": "week", "time_zone": "Etc/UTC", "start": "2024-01-01T00:00:00"}})),
+        "",
+    )
+    .unwrap();
+    assert_eq!(plain.services[0].slos[0].to_json()["window"], json!("week"));
+}
+
+#[test]
+fn every_problem_of_a_zoned_window_is_reported_at_once() {
+    let errors = errors(slo(json!({"window": {
+        "calendar": "fortnight",
+        "time_zone": "Europe/Berln",
+        "time_zone_rule": "CET-1CEST",
+        "start": "next Monday",
+        "zone": "UTC",
+    }})));
+    let at = "services[0].slos[0].window";
+    let expected = [
+        format!("{at}.zone: unknown field “zone”; allowed fields: calendar, time_zone, time_zone_rule, start"),
+        format!("{at}.calendar: “fortnight” is not a calendar window; allowed: week, month or quarter"),
+        format!("{at}.time_zone_rule: “CET-1CEST” is not a time-zone rule (daylight time without the days it starts and ends); allowed: a POSIX TZ rule"),
+        format!("{at}.time_zone: “Europe/Berln” is not a time zone of the IANA database"),
+        format!("{at}.start: “next Monday” is not a start time; allowed: a date and time on the zone's clock"),
+    ];
+    assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+    for (error, start) in errors.iter().zip(&expected) {
+        assert!(
+            error.starts_with(start.as_str()),
+            "{error}\n  does not start with\n{start}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_that_is_not_the_zone_s_is_refused_with_the_zone_s() {
+    assert_one(
+        slo(json!({"window": {"calendar": "month", "time_zone": "Europe/Berlin", "time_zone_rule": "EST5EDT,M3.2.0,M11.1.0"}})),
+        "services[0].slos[0].window.time_zone_rule",
+        &format!(
+            "is not Europe/Berlin's rule in the IANA database ({}); allowed: “CET-1CEST,M3.5.0,M10.5.0/3”, or no time_zone_rule",
+            slo_core::zone::TIME_ZONE_DATABASE
+        ),
+    );
+    assert_one(
+        slo(json!({"window": {"calendar": "month", "time_zone_rule": "UTC0"}})),
+        "services[0].slos[0].window.time_zone",
+        "is required with time_zone_rule",
+    );
+}

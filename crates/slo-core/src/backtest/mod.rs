@@ -168,14 +168,17 @@ impl Backtest {
                     ),
                 );
             }
-        } else if !DAY.is_multiple_of(step) {
-            push(
-                "window".into(),
-                format!(
-                    "calendar periods start at midnight UTC, which the history's {} steps miss; allowed: a step that divides a day",
-                    format_duration(step)
-                ),
-            );
+        } else if let Window::Calendar(calendar) = &self.window {
+            if !calendar.starts_on_steps_of(step) {
+                push(
+                    "window".into(),
+                    format!(
+                        "calendar periods start at {}, which the history's {} steps miss; allowed: a step that divides a day and falls on those times",
+                        calendar.start_times_utc(),
+                        format_duration(step)
+                    ),
+                );
+            }
         }
         for (i, tier) in self.tiers.iter().enumerate() {
             for (which, seconds) in [
@@ -353,8 +356,8 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
 
     // Per step, the first step of the SLO window that ends with it.
     let window_start: Vec<usize> = (0..n)
-        .map(|i| match backtest.window {
-            Window::Rolling { seconds } => (i + 1).saturating_sub(window_steps(seconds)),
+        .map(|i| match &backtest.window {
+            Window::Rolling { seconds } => (i + 1).saturating_sub(window_steps(*seconds)),
             Window::Calendar(_) => {
                 let end = history.start_seconds + (i as u64 + 1) * step;
                 let (period_start, _) = backtest.window.bounds_at(end - 1);
@@ -362,8 +365,8 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
             }
         })
         .collect();
-    let full_at = |i: usize| match backtest.window {
-        Window::Rolling { seconds } => i + 1 >= window_steps(seconds),
+    let full_at = |i: usize| match &backtest.window {
+        Window::Rolling { seconds } => i + 1 >= window_steps(*seconds),
         Window::Calendar(_) => false,
     };
     let has_full_rolling = (0..n).any(full_at);
@@ -411,8 +414,8 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                     all_met = false;
                 }
             }
-            let windows = windows(backtest.window, history, &prefix, target, &out_of_slo);
-            let (met_every_full_window, worst_full_window) = match backtest.window {
+            let windows = windows(&backtest.window, history, &prefix, target, &out_of_slo);
+            let (met_every_full_window, worst_full_window) = match &backtest.window {
                 // Every counted step ends a full window once the history holds one.
                 Window::Rolling { .. } => (has_full_rolling.then_some(all_met), worst_rolling),
                 Window::Calendar(_) => {
@@ -431,7 +434,7 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
                 .tiers
                 .iter()
                 .zip(&signals)
-                .map(|(tier, signal)| timeline(tier, signal, backtest.window, target, step))
+                .map(|(tier, signal)| timeline(tier, signal, &backtest.window, target, step))
                 .collect();
             let episodes = |severity: Severity| episodes(&alerts, severity, history_seconds);
             let (pages, tickets) = (episodes(Severity::Page), episodes(Severity::Ticket));
@@ -483,7 +486,7 @@ pub fn run(backtest: &Backtest, history: &History) -> Outcome {
 /// Calendar periods, or back-to-back rolling windows from the history's start.
 /// `out_of_slo`: per step, whether the budget stood overspent at its end.
 fn windows(
-    window: Window,
+    window: &Window,
     history: &History,
     prefix: &Prefix,
     target: f64,
@@ -523,7 +526,7 @@ fn windows(
 fn timeline(
     tier: &AlertTier,
     signal: &[f64],
-    window: Window,
+    window: &Window,
     target: f64,
     step: u64,
 ) -> TierTimeline {

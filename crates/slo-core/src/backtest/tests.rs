@@ -28,8 +28,8 @@ fn history(start: u64, days: u64, bad: impl Fn(u64) -> f64) -> History {
 fn backtest(targets: &[f64], window: Window) -> Backtest {
     Backtest {
         targets: targets.to_vec(),
-        window,
         tiers: AlertTier::defaults_for(window.nominal_seconds(), None, None).unwrap(),
+        window,
         incidents: vec![],
         max_pages_per_30d: 2.0,
     }
@@ -170,7 +170,7 @@ fn calendar_months_are_judged_whole_and_the_recommendation_weighs_pages() {
     };
     let mut test = backtest(
         &[0.999, 0.9995, 0.9999],
-        Window::Calendar(CalendarUnit::Month),
+        Window::calendar(CalendarUnit::Month),
     );
     test.tiers = vec![];
     let outcome = run(&test, &history);

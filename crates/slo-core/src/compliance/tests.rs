@@ -160,7 +160,7 @@ fn calendar_periods_cut_by_the_history_are_partial_at_both_edges() {
     };
     let request = Request {
         target: 0.99,
-        window: Window::Calendar(CalendarUnit::Month),
+        window: Window::calendar(CalendarUnit::Month),
         tiers: Vec::new(),
         slo: None,
         source: "days.csv".into(),
@@ -186,6 +186,67 @@ fn calendar_periods_cut_by_the_history_are_partial_at_both_edges() {
     assert_eq!(
         r.summary_text,
         "no full window in the history; 2 partial windows, judged on the parts the history covers"
+    );
+}
+
+/// 99% over calendar months in `zone`, from an hourly history.
+fn month_in(zone: &str) -> Request {
+    let zone = crate::zone::Zone::named(zone).unwrap();
+    Request {
+        target: 0.99,
+        window: Window::Calendar(crate::calendar::Calendar::new(
+            CalendarUnit::Month,
+            zone,
+            None,
+        )),
+        tiers: Vec::new(),
+        slo: None,
+        source: "hours.csv".into(),
+    }
+}
+
+#[test]
+fn calendar_periods_in_a_time_zone_change_at_its_midnight() {
+    // Hourly steps from 2026-09-30T20:00Z: in Berlin (UTC+2 in summer) October starts at
+    // 22:00 UTC, two steps in; a September reading in UTC would take all four steps.
+    let history = History {
+        start_seconds: SEPT_1 + 29 * DAY + 20 * HOUR,
+        step_seconds: HOUR,
+        steps: steps(&[
+            Some((100.0, 0.0)),
+            Some((100.0, 0.0)),
+            Some((50.0, 50.0)),
+            Some((50.0, 50.0)),
+        ]),
+    };
+    let request = month_in("Europe/Berlin");
+    assert!(request.validate(&history).is_empty());
+    let r = report(&request, &history);
+    assert_eq!(r.windows_text, "calendar months (Europe/Berlin)");
+    let w = &r.windows;
+    assert_eq!(
+        (w[0].end_text.as_str(), w[1].start_text.as_str()),
+        ("2026-09-30T22:00:00Z", "2026-09-30T22:00:00Z")
+    );
+    // September, all good; October so far, half bad. October in Berlin is 31 days and the
+    // hour its clocks go back on the 25th: 745 hours.
+    assert_eq!((w[0].verdict, w[1].verdict), ("met", "missed"));
+    assert_eq!(w[1].coverage_text, "partial: 2 h of 31 d 1 h");
+}
+
+#[test]
+fn a_step_that_misses_the_zone_s_period_starts_is_refused() {
+    let history = History {
+        start_seconds: SEPT_1,
+        step_seconds: HOUR,
+        steps: steps(&[Some((1.0, 0.0))]),
+    };
+    let request = month_in("Asia/Kolkata");
+    let errors = request.validate(&history);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].to_string(),
+        "window: calendar periods start at 18:30 UTC, which the history's 1h steps miss; allowed: a step that divides a day and falls on those times"
     );
 }
 

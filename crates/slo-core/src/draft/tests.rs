@@ -18,16 +18,21 @@ const SPEC: &str = r#"{
   ]
 }"#;
 
+/// Each problem's line and place.
+fn placed(draft: &Draft) -> Vec<(Option<usize>, &str)> {
+    draft
+        .problems
+        .iter()
+        .map(|p| (p.line, p.place.as_str()))
+        .collect()
+}
+
 #[test]
 fn every_json_problem_is_placed_on_its_fields_line() {
     let draft = Draft::read(SPEC);
     assert_eq!(draft.format, DraftFormat::Spec);
     assert!(draft.spec.is_none());
-    let placed: Vec<(Option<usize>, &str)> = draft
-        .problems
-        .iter()
-        .map(|p| (p.line, p.place.as_str()))
-        .collect();
+    let placed = placed(&draft);
     assert_eq!(
         placed,
         [
@@ -154,4 +159,28 @@ fn a_valid_draft_has_its_spec_in_every_format() {
     let draft = Draft::read(&yaml);
     assert_eq!(draft.format, DraftFormat::OpenSlo);
     assert_eq!(draft.spec.unwrap(), openslo::import(&yaml).unwrap().spec);
+}
+
+#[test]
+fn a_zoned_window_s_problems_are_placed_on_their_lines() {
+    let text = r#"{"services": [{"name": "shop", "slos": [{
+  "name": "checkout", "target": 0.999,
+  "window": {
+    "calendar": "month",
+    "time_zone": "Europe/Berln",
+    "start": "2024-01-15"
+  },
+  "sli": {"bad": {"status": ["5xx"]}}
+}]}]}"#;
+    let draft = Draft::read(text);
+    let placed = placed(&draft);
+    assert_eq!(
+        placed,
+        [
+            (Some(5), "services[0].slos[0].window.time_zone"),
+            (Some(6), "services[0].slos[0].window.start"),
+        ],
+        "{:#?}",
+        draft.problems
+    );
 }

@@ -17,7 +17,7 @@ impl<'a> Reader<'a> {
         &mut self,
         d: usize,
         spec: &Object<'a>,
-        window: Option<Window>,
+        window: Option<&Window>,
     ) -> Option<Option<Vec<TierDraft>>> {
         if spec.get("alertPolicies").is_none() {
             return Some(None);
@@ -42,7 +42,7 @@ impl<'a> Reader<'a> {
         d: usize,
         item: &'a Value,
         path: &str,
-        window: Option<Window>,
+        window: Option<&Window>,
     ) -> Option<TierDraft> {
         let reference = item.get("alertPolicyRef");
         if let Some(reference) = reference {
@@ -82,7 +82,7 @@ impl<'a> Reader<'a> {
         name: Option<&str>,
         base: &str,
         spec: &'a Value,
-        window: Option<Window>,
+        window: Option<&Window>,
     ) -> Option<TierDraft> {
         let spec_path = join(base, "spec");
         let mut e = Errors::default();
@@ -160,7 +160,7 @@ impl<'a> Reader<'a> {
         d: usize,
         path: &str,
         item: &'a Value,
-        window: Option<Window>,
+        window: Option<&Window>,
     ) -> Option<TierDraft> {
         let (cd, cbase, cspec) = match item.get("conditionRef") {
             Some(reference) => {
@@ -213,7 +213,7 @@ pub(super) fn read_condition(
     base: &str,
     metadata: Option<&Value>,
     spec: &Value,
-    window: Option<Window>,
+    window: Option<&Window>,
     e: &mut Errors,
     warnings: &mut Errors,
 ) -> Option<TierDraft> {

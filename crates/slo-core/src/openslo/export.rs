@@ -183,13 +183,13 @@ pub(super) fn slo_document(service: &str, slo: &Slo) -> Yaml {
             "RatioTimeslices"
         }
     };
-    let window = match slo.window {
+    let window = match &slo.window {
         Window::Rolling { seconds } => map(vec![
-            ("duration", s(&shorthand(seconds))),
+            ("duration", s(&shorthand(*seconds))),
             ("isRolling", Yaml::from(true)),
         ]),
-        Window::Calendar(unit) => {
-            let duration = match unit {
+        Window::Calendar(calendar) => {
+            let duration = match calendar.unit {
                 CalendarUnit::Week => "1w",
                 CalendarUnit::Month => "1M",
                 CalendarUnit::Quarter => "1Q",
@@ -199,8 +199,13 @@ pub(super) fn slo_document(service: &str, slo: &Slo) -> Yaml {
                 (
                     "calendar",
                     map(vec![
-                        ("startTime", s(CALENDAR_START)),
-                        ("timeZone", s("UTC")),
+                        (
+                            "startTime",
+                            s(&calendar
+                                .start_text()
+                                .map_or(CALENDAR_START.into(), |t| t.replacen('T', " ", 1))),
+                        ),
+                        ("timeZone", s(&calendar.zone.name)),
                     ]),
                 ),
                 ("isRolling", Yaml::from(false)),

@@ -20,7 +20,7 @@
 //! | any document's `metadata.name` | an RFC 1123 name (digits first allowed), or refused at that field |
 //! | `objectives` | `target` or `targetPercent` is the target; with several objectives, one SLO per objective, named `NAME-1`, `NAME-2`... (said as a warning) |
 //! | `timeWindow: [{duration: 28d, isRolling: true}]` | the rolling window `28d` (m, h, d, w; no M, Q, Y); omitted, `30d` with a warning |
-//! | `timeWindow: [{duration: 1M, calendar: {timeZone: UTC}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter; UTC only; a `startTime` must start such a period) |
+//! | `timeWindow: [{duration: 1M, calendar: {timeZone, startTime}}]` | the calendar window `month` (`1w` week, `1M` month, `1Q` quarter) in that IANA zone, from that start (`YYYY-MM-DD HH:MM:SS` on the zone's clock, or a UTC instant ending in `Z`): `{"calendar": "month", "time_zone": ..., "start": ...}`, or `month` for UTC from a period's own start (docs/time-zones.md) |
 //! | `budgetingMethod: Occurrences` | occurrences (also when omitted, said as a warning) |
 //! | `budgetingMethod: Timeslices` + `timeSliceWindow` + `timeSliceTarget` | timeslices with that slice and per-slice good ratio (up to 1: every request good) |
 //! | `apiVersion: openslo/v1alpha` | read in the v1 shape (see `alpha.rs`): `timeWindows` by count and unit, each objective's `ratioMetrics` its own indicator |
@@ -98,8 +98,9 @@
 //! AlertNotificationTarget document.
 //!
 //! Durations are written as OpenSLO shorthands (`30d`, `6h`, `5m`), or in seconds (`90s`, an
-//! extension) when they are not whole minutes. Calendar windows are written with
-//! `startTime: 2024-01-01 00:00:00` (a Monday, a month start and a quarter start).
+//! extension) when they are not whole minutes. Calendar windows are written with their
+//! zone's name and their start, or `startTime: 2024-01-01 00:00:00` (a Monday, a month start
+//! and a quarter start) when they have none of their own.
 //!
 //! # What is refused
 //!
@@ -136,11 +137,14 @@ mod yaml;
 pub(crate) use yaml::split_documents;
 
 use crate::alerts::{budget_fraction_of, snap, AlertTier};
+use crate::calendar::{parse_start_time, Calendar};
 use crate::decode::{closest, join, kind, Errors, FieldError, Object};
 use crate::duration::{format_duration, parse_duration, DAY, HOUR, MINUTE};
 use crate::prometheus::{PrometheusSli, Source};
+use crate::spec::window_to_json;
 use crate::spec::{Budgeting, RequestSli, Sli, Slo, Spec};
 use crate::window::{CalendarUnit, Window};
+use crate::zone::Zone;
 use alert_policies::default_short_window;
 use documents::*;
 use export::*;

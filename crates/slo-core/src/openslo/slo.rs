@@ -71,9 +71,9 @@ impl<'a> Reader<'a> {
         } else {
             read_time_window(&spec, &mut e)
         };
-        match window {
+        match &window {
             Some(w) => {
-                json.insert("window".into(), json!(w.to_string()));
+                json.insert("window".into(), window_to_json(w));
                 paths.push((".window".into(), at(d, "spec.timeWindow[0]")));
             }
             None => reported.push((".window", Reported::AndUnder)),
@@ -176,7 +176,7 @@ impl<'a> Reader<'a> {
             reported.push((".sli", Reported::AndUnder));
         }
 
-        match self.read_alert_policies(d, &spec, window) {
+        match self.read_alert_policies(d, &spec, window.as_ref()) {
             Some(Some(tiers)) => {
                 paths.push((".alerts".into(), at(d, "spec.alertPolicies")));
                 let (mut alerts, mut list) = (json!({}), Vec::new());
@@ -346,22 +346,19 @@ pub(super) fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> 
                 &["startTime", "timeZone"],
                 e,
             )?;
-            c.required("timeZone", "UTC", e);
-            if let Some(zone) = c.string("timeZone", e) {
-                if !matches!(zone, "UTC" | "Etc/UTC") {
-                    e.push(
-                        &c.path_of("timeZone"),
-                        format!("{zone:?} is not supported; allowed: UTC"),
-                    );
-                }
-            }
-            if let (Some(start), Some(unit)) = (c.string("startTime", e), unit) {
-                if let Err(message) = check_calendar_start(start, unit) {
-                    e.push(&c.path_of("startTime"), message);
-                }
-            }
+            c.required("timeZone", ZONE_ALLOWED, e);
+            let zone = c.string("timeZone", e).and_then(|name| {
+                Zone::named(name)
+                    .map_err(|message| e.push(&c.path_of("timeZone"), message))
+                    .ok()
+            });
+            let start = c.string("startTime", e).and_then(|text| {
+                parse_start_time(text, zone.as_ref().unwrap_or(&Zone::utc()))
+                    .map_err(|message| e.push(&c.path_of("startTime"), message))
+                    .ok()
+            });
             if e.0.len() == before {
-                unit.map(Window::Calendar)
+                Some(Window::Calendar(Calendar::new(unit?, zone?, start)))
             } else {
                 None
             }
@@ -369,54 +366,7 @@ pub(super) fn read_time_window(spec: &Object, e: &mut Errors) -> Option<Window> 
     }
 }
 
-/// Calendar windows start on a Monday, the 1st of a month or the 1st of a quarter, at
-/// midnight UTC; a `startTime` must be such a moment.
-pub(super) fn check_calendar_start(text: &str, unit: CalendarUnit) -> Result<(), String> {
-    let bad_format = || {
-        format!("{text:?} is not a date and time; allowed: YYYY-MM-DD HH:MM:SS, such as \"{CALENDAR_START}\"")
-    };
-    let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00:00"));
-    let numbers = |s: &str, sep: char| {
-        s.split(sep)
-            .map(|p| p.parse::<u32>().ok())
-            .collect::<Option<Vec<u32>>>()
-    };
-    let (Some(d), Some(t)) = (numbers(date, '-'), numbers(time.trim_end_matches('Z'), ':')) else {
-        return Err(bad_format());
-    };
-    let (&[year, month, day], &[hh, mm, ss]) = (d.as_slice(), t.as_slice()) else {
-        return Err(bad_format());
-    };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 59 {
-        return Err(bad_format());
-    }
-    let midnight = hh == 0 && mm == 0 && ss == 0;
-    let (ok, what) = match unit {
-        CalendarUnit::Week => (
-            midnight && weekday(year, month, day) == 1,
-            "a Monday at 00:00:00 (weeks run Monday to Monday in UTC)",
-        ),
-        CalendarUnit::Month => (midnight && day == 1, "the 1st of a month at 00:00:00"),
-        CalendarUnit::Quarter => (
-            midnight && day == 1 && month % 3 == 1,
-            "the 1st of January, April, July or October at 00:00:00",
-        ),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{text:?} does not start a calendar period; allowed: {what}"
-        ))
-    }
-}
-
-/// Day of the week, 0 for Sunday (Sakamoto's method).
-pub(super) fn weekday(year: u32, month: u32, day: u32) -> u32 {
-    pub(super) const OFFSETS: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-    let y = if month < 3 { year - 1 } else { year };
-    (y + y / 4 - y / 100 + y / 400 + OFFSETS[month as usize - 1] + day) % 7
-}
+const ZONE_ALLOWED: &str = "an IANA time zone such as UTC, Europe/Berlin or America/New_York";
 
 /// The objective at `pick` (the SLO is read once for each when there are several).
 pub(super) fn read_objective<'a>(

@@ -134,23 +134,6 @@ fn thresholds_as_people_write_them_give_the_default_tiers() {
 }
 
 #[test]
-fn calendar_starts_are_checked() {
-    assert!(check_calendar_start("2024-01-01 00:00:00", CalendarUnit::Week).is_ok());
-    assert!(check_calendar_start("2026-11-23T00:00:00", CalendarUnit::Week).is_ok());
-    assert!(
-        check_calendar_start("2026-11-24 00:00:00", CalendarUnit::Week)
-            .unwrap_err()
-            .contains("Monday")
-    );
-    assert!(check_calendar_start("2026-04-01 00:00:00", CalendarUnit::Quarter).is_ok());
-    assert!(check_calendar_start("2026-05-01 00:00:00", CalendarUnit::Quarter).is_err());
-    assert!(check_calendar_start("2026-05-01 12:30:00", CalendarUnit::Month).is_err());
-    assert!(check_calendar_start("May 1st", CalendarUnit::Month)
-        .unwrap_err()
-        .contains("YYYY-MM-DD"));
-}
-
-#[test]
 fn alert_policies_become_tiers() {
     let yaml = format!(
         "{RATIO}  alertPolicies:

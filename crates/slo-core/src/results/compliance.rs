@@ -115,7 +115,7 @@ impl Compliance {
         let windows: Vec<ComplianceWindow> = target
             .windows
             .iter()
-            .map(|w| window(w, target, request.window, start, step))
+            .map(|w| window(w, target, &request.window, start, step))
             .collect();
         let full = windows.iter().filter(|w| w.full).count() as u64;
         let met = windows
@@ -130,12 +130,14 @@ impl Compliance {
             target_text: format_target(request.target),
             window: request.window.to_string(),
             window_text: request.window.describe(),
-            windows_text: match request.window {
+            windows_text: match &request.window {
                 Window::Rolling { .. } => format!(
                     "back-to-back {} periods from the history's start",
                     request.window
                 ),
-                Window::Calendar(_) => format!("calendar {}s (UTC)", request.window),
+                Window::Calendar(calendar) => {
+                    calendar.describe_periods(&request.window.to_string())
+                }
             },
             start_seconds: start,
             start_text: format_utc(start),
@@ -186,7 +188,7 @@ fn summary(full: u64, met: u64, partial: u64) -> String {
 fn window(
     w: &WindowOutcome,
     target: &TargetOutcome,
-    kind: Window,
+    kind: &Window,
     history_start: u64,
     step: u64,
 ) -> ComplianceWindow {
@@ -195,7 +197,7 @@ fn window(
         history_start + w.end_seconds,
     );
     let length = match kind {
-        Window::Rolling { seconds } => seconds,
+        Window::Rolling { seconds } => *seconds,
         Window::Calendar(_) => {
             let (period_start, period_end) = kind.bounds_at(from);
             period_end - period_start

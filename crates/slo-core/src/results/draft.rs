@@ -62,8 +62,9 @@ impl DraftReport {
         let slos = draft.spec.iter().flat_map(|spec| {
             spec.services.iter().flat_map(|service| {
                 service.slos.iter().map(|slo| {
-                    let budget = Budget::new(slo.target, slo.window, Some(A_MILLION));
-                    let alerts = Alerts::new(slo.target, slo.window, Some(1.0), &slo.alerts);
+                    let budget = Budget::new(slo.target, slo.window.clone(), Some(A_MILLION));
+                    let alerts =
+                        Alerts::new(slo.target, slo.window.clone(), Some(1.0), &slo.alerts);
                     DraftSlo {
                         service: service.name.clone(),
                         name: slo.name.clone(),

@@ -14,6 +14,9 @@ use serde_json::{json, Map, Value};
 mod metadata;
 mod read;
 mod tiers;
+mod window;
+
+pub(crate) use window::window_to_json;
 
 #[cfg(feature = "full-reader")]
 pub use metadata::SloMetadata;
@@ -361,7 +364,7 @@ impl Slo {
             out.insert("description".into(), json!(d));
         }
         out.insert("target".into(), json!(self.target));
-        out.insert("window".into(), json!(self.window.to_string()));
+        out.insert("window".into(), window::window_to_json(&self.window));
         if let Some(budgeting) = self.budgeting.to_json() {
             out.insert("budgeting".into(), budgeting);
         }

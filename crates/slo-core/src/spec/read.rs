@@ -95,17 +95,16 @@ fn read_slo(value: &Value, path: &str, errors: &mut Errors) -> Option<Slo> {
             None
         }
     });
-    obj.required("window", Window::ALLOWED, errors);
-    let window = obj.parsed("window", Window::parse, errors);
+    let window = super::window::read_window(&obj, errors);
     let budgeting = match obj.get("budgeting") {
-        Some(v) => read_budgeting(v, &obj.path_of("budgeting"), window, errors),
+        Some(v) => read_budgeting(v, &obj.path_of("budgeting"), window.as_ref(), errors),
         None => Some(Budgeting::Occurrences),
     };
     obj.required("sli", "which requests count and what makes one bad", errors);
     let sli = obj
         .get("sli")
         .and_then(|v| read_sli(v, &obj.path_of("sli"), errors));
-    let alerts = match (target, window) {
+    let alerts = match (target, &window) {
         (Some(target), Some(window)) => read_alerts(
             obj.get("alerts"),
             &obj.path_of("alerts"),
@@ -169,7 +168,7 @@ const BUDGETING_METHODS: &str = "\"occurrences\", \"timeslices\" or \"ratio_time
 fn read_budgeting(
     value: &Value,
     path: &str,
-    window: Option<Window>,
+    window: Option<&Window>,
     errors: &mut Errors,
 ) -> Option<Budgeting> {
     let obj = Object::read(

@@ -51,7 +51,7 @@ pub(crate) fn read_alerts(
     value: Option<&Value>,
     path: &str,
     target: f64,
-    window: Window,
+    window: &Window,
     slice_seconds: Option<u64>,
     fields: &[&str],
     errors: &mut Errors,

@@ -26,6 +26,7 @@ use slo_core::duration::format_duration;
 use slo_core::format;
 use slo_core::spec::{Slo, Spec};
 use slo_core::target::format_target;
+use slo_core::window::Window;
 use windows::{
     burn_expr, burn_record, recording_rules, requests_expr, requests_record, slo_selector, Reading,
     STEP_SECONDS,
@@ -174,6 +175,24 @@ fn slo_groups(service: &str, slo: &Slo) -> Vec<Value> {
     groups
 }
 
+/// What the rules make of calendar windows in a time zone or from a start, one line per
+/// such SLO: the rules read every calendar window as its nominal length, rolling (a PromQL
+/// range cannot start at the first of a month, in any zone), so the zone and the start
+/// change nothing in them. `slo rules` prints these on stderr and in the file's header.
+pub fn calendar_notes(spec: &Spec) -> Vec<String> {
+    spec.slos()
+        .filter_map(|slo| match &slo.window {
+            Window::Calendar(calendar) if !calendar.is_plain() => Some(format!(
+                "{}: its window, {}, is read as {} rolling, like every calendar window here; its time zone and start change nothing in these rules (the periods' budgets are the core's: slo report, the filter's status)",
+                slo.name,
+                calendar.describe_periods(&slo.window.to_string()),
+                format_duration(slo.window.nominal_seconds()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn render(spec: &Spec, format: &Format) -> String {
     let groups: Vec<Value> = spec
         .services
@@ -189,6 +208,10 @@ pub fn render(spec: &Spec, format: &Format) -> String {
                   # SLO filter's slo_requests_total (summed across instances) or each SLO's own\n\
                   # Prometheus queries; long windows read the events recorded per step and the\n\
                   # verdicts recorded per slice.\n";
+    let notes: String = calendar_notes(spec)
+        .iter()
+        .map(|note| format!("# {note}\n"))
+        .collect();
     let document = match format {
         Format::RuleFile => json!({ "groups": groups }),
         Format::PrometheusRule(resource) => {
@@ -212,5 +235,5 @@ pub fn render(spec: &Spec, format: &Format) -> String {
         }
     };
     let body = serde_yaml_ng::to_string(&document).unwrap_or_default();
-    format!("{header}{body}")
+    format!("{header}{notes}{body}")
 }
