@@ -363,7 +363,16 @@ fn one_sparkline_query_per_window_length() {
         (series.len(), series[0], series[series.len() - 1]),
         (p.points(), 1.0, 0.5)
     );
+    let slo = checkout(&fleet);
+    assert_eq!(
+        slo.budget_series_text,
+        format!(
+            "Budget left over the 1d window, from 100% to {}",
+            slo.error_budget_remaining_ratio_text
+        )
+    );
     assert!(fleet.slos[0].budget_series.is_empty());
+    assert_eq!(fleet.slos[0].budget_series_text, "no history yet");
 }
 
 #[test]
