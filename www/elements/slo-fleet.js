@@ -197,7 +197,7 @@ export class SloFleet extends HTMLElement {
       if (generation !== this.generation) return;
       this.read = { base, at, answers, fleet: read.result.fleet, backtest };
       this.dataset.at = String(at);
-      this.say(`Read ${queries.length + sparklines.length} answers from ${new URL(base).host} for ${new Date(at * 1000).toISOString().slice(0, 19)}Z` +
+      this.say(`Read ${queries.length + sparklines.length} answers from ${new URL(base).host} for ${read.result.fleet.at_text}` +
         (this.hasAttribute('live') ? `; refreshes every ${this.interval} s.` : '.'));
       this.renderFilters();
       this.renderRows();

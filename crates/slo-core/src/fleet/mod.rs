@@ -26,6 +26,7 @@ use crate::duration::format_duration;
 use crate::format;
 use crate::results::{Fleet, FleetLabel, FleetSlo, FleetTier, NO_HISTORY};
 use crate::target::format_target;
+use crate::window::format_utc;
 use answers::{Labels, Sample};
 use std::collections::BTreeMap;
 
@@ -265,6 +266,7 @@ pub fn read(text: &str, at: u64) -> Result<Fleet, Vec<FieldError>> {
     slos.sort_by(|a, b| (&a.service, &a.slo).cmp(&(&b.service, &b.slo)));
     Ok(Fleet {
         at_seconds: at,
+        at_text: format_utc(at),
         summary_text: state::summary(&slos),
         slos,
     })

@@ -144,6 +144,7 @@ fn reads_each_slo_with_its_figures_and_words() {
     );
     let fleet = read(&text, AT).unwrap();
     assert_eq!(fleet.at_seconds, AT);
+    assert_eq!(fleet.at_text, crate::window::format_utc(AT));
     assert_eq!(fleet.summary_text, "2 SLOs: 1 page firing, 1 ok");
     let slo = checkout(&fleet);
     assert_eq!(

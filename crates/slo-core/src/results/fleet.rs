@@ -8,6 +8,8 @@ result! {
     /// Every SLO the server's `slo:info` series name, at `at_seconds`.
     pub struct Fleet {
         pub at_seconds: u64,
+        /// The same instant in UTC: `2026-09-03T14:00:00Z`.
+        pub at_text: String,
         pub slos: Vec<FleetSlo>,
         /// How many SLOs are in each state: `3 SLOs: 1 page firing, 2 ok`.
         pub summary_text: String,
