@@ -21,10 +21,15 @@ function drawWaitingCharts() {
   waitingCharts = null;
   // Every box measured before any chart is drawn: the reads share one layout.
   const widths = [...waiting.keys()].map((el) => el.boxWidth ?? el.shadowRoot.querySelector('.chart').clientWidth);
-  [...waiting].forEach(([el, drawn], i) => {
+  [...waiting].forEach(([el, settle], i) => {
     el.boxWidth ??= widths[i];
-    el.renderChart(el.last, el.lib);
-    drawn();
+    // One element's failure is its own update's, as when it draws alone.
+    try {
+      el.renderChart(el.last, el.lib);
+      settle();
+    } catch (error) {
+      settle(error);
+    }
   });
 }
 
@@ -243,9 +248,13 @@ export class SloElement extends HTMLElement {
       waitingCharts = new Map();
       queueMicrotask(drawWaitingCharts);
     }
-    return new Promise((drawn) => {
+    return new Promise((drawn, failed) => {
       const earlier = waitingCharts.get(this);
-      waitingCharts.set(this, () => { earlier?.(); drawn(); });
+      waitingCharts.set(this, (error) => {
+        earlier?.(error);
+        if (error) failed(error);
+        else drawn();
+      });
     });
   }
 
