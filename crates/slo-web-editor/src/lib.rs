@@ -14,8 +14,8 @@ use wasm_bindgen::prelude::*;
 /// One edit of a draft (the JSON spec, OpenSLO YAML or a Sloth file), read once: `{report:
 /// DraftReport, preview}`, the draft's own problems being part of the report, each on its
 /// line; `preview` is the file `artifact` exports as (`export_draft`'s answer), or null
-/// while the draft has problems. One call per keystroke: reading a 30-SLO draft is most of
-/// an edit's time, and reading it again to generate the preview doubled it.
+/// while the draft has problems. One call per keystroke, reading the draft once for both
+/// (it was read again to generate the preview).
 #[wasm_bindgen]
 pub fn edit_draft(text: &str, artifact: &str) -> JsValue {
     let draft = Draft::read(text);
