@@ -2,7 +2,7 @@
 // the page cold N times in Debian's headless Chromium and prints, per step, the median time
 // after navigation, from marks taken in the page itself: elements defined, DOMContentLoaded,
 // WebAssembly instantiated, each element's first result; and the main-thread time spent in
-// each element's methods (compute = the core's call, render = the DOM and charts).
+// each element's methods (compute = the core's call, render = the DOM, renderChart = its chart).
 // Build first (tests/browser/run.sh or www/build.sh --no-hugo), then:
 //   node tests/browser/load-trace.mjs [loads]
 import { loadavg } from 'node:os';
@@ -34,7 +34,7 @@ function instrument(count) {
   const define = customElements.define.bind(customElements);
   customElements.define = (name, cls) => {
     mark('elements defined');
-    for (const method of ['connectedCallback', 'compute', 'render']) {
+    for (const method of ['connectedCallback', 'compute', 'render', 'renderChart']) {
       const original = cls.prototype[method];
       if (typeof original !== 'function') continue;
       cls.prototype[method] = function (...args) {

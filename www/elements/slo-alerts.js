@@ -39,7 +39,7 @@ export class SloAlerts extends SloElement {
     return lib.alerts(v.target, v.window, v.error_ratio);
   }
 
-  render(r, lib) {
+  render(r) {
     const root = this.shadowRoot;
     const withRatio = r.error_ratio !== null;
     root.querySelector('.warnings').innerHTML = r.tiers.filter((t) => t.warning)
@@ -58,7 +58,6 @@ export class SloAlerts extends SloElement {
       (withRatio ? `<td class="num" data-value="detects">${esc(t.detection_text)}</td><td class="num">${esc(t.reset_text ?? '-')}</td>` : '') +
       '</tr>').join('');
     labelCells(root.querySelector('.tiers'));
-    this.renderChart(r, lib);
   }
 
   renderChart(r, lib) {
@@ -74,7 +73,7 @@ export class SloAlerts extends SloElement {
     // Axis ranges span the core's curve points; ticks are fixed round values inside them.
     const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
     const ys = curves.flatMap((c) => c.points.map((p) => p[1]));
-    const width = this.chartWidth(box);
+    const width = this.chartWidth();
     // On a phone the axis title keeps to what fits.
     const x = { min: Math.min(...xs), max: 1, log: true, title: width >= 480 ? 'Error ratio during the incident (% of requests, log scale)' : 'Error ratio (% of requests, log scale)' };
     const y = { min: Math.min(...ys), max: Math.max(...ys), log: true, title: 'Time to fire (log scale)' };

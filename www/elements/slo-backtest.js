@@ -201,7 +201,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     return this.explainNoHistory(v, lib.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
   }
 
-  render(r, lib) {
+  render(r) {
     const root = this.shadowRoot;
     root.querySelector('.recommendation').innerHTML = r.recommended_target_text === null
       ? `No recommendation: ${esc(r.recommendation_text)}.`
@@ -223,7 +223,6 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     // lengths are pixels of figures the core computed, against the most pages shown.
     bars.querySelectorAll('.bar').forEach((bar, i) => { bar.style.width = `${(100 * r.targets[i].pages_per_30d / most).toFixed(1)}%`; });
     this.renderIncidents(r);
-    this.renderCharts(r, lib);
   }
 
   renderIncidents(r) {
@@ -239,10 +238,10 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     labelCells(table);
   }
 
-  renderCharts(r, lib) {
+  renderChart(r, lib) {
     const root = this.shadowRoot;
     const box = root.querySelector('.chart.burn');
-    const width = this.chartWidth(box);
+    const width = this.chartWidth();
     const x = timeAxis(r.history_seconds, width, lib.humanize, 'Time since the history starts');
     const series = r.targets.map((t, i) => ({ points: pairs(t.budget_remaining_series), cls: SERIES[i % SERIES.length], label: `${t.target_text}: budget left` }));
     box.innerHTML = chart({

@@ -141,12 +141,11 @@ export class SloEditor extends HTMLElement {
       this.dataset.state = 'error';
       return;
     }
-    const text = this.draft.value;
-    const report = lib.read_draft(text).result;
+    // One call reads the draft and generates the previewed file (null while it has problems).
+    const { report, preview: file } = lib.edit_draft(this.draft.value, this.shadowRoot.querySelector('.preview-of').value);
     this.report = report;
     this.render(report);
     const preview = this.shadowRoot.querySelector('pre.preview');
-    const file = report.valid ? lib.export_draft(text, this.shadowRoot.querySelector('.preview-of').value) : null;
     preview.textContent = file?.result?.text ?? Object.values(file?.errors ?? {}).join('\n');
     // Nothing to preview until the draft is valid: no empty box under the problems.
     preview.hidden = !report.valid;

@@ -197,7 +197,7 @@ export class SloFleet extends HTMLElement {
       if (generation !== this.generation) return;
       this.read = { base, at, answers, fleet: read.result.fleet, backtest };
       this.dataset.at = String(at);
-      this.say(`Read ${queries.length + sparklines.length} answers from ${new URL(base).host} for ${new Date(at * 1000).toISOString().slice(0, 19)}Z` +
+      this.say(`Read ${queries.length + sparklines.length} answers from ${new URL(base).host} for ${read.result.fleet.at_text}` +
         (this.hasAttribute('live') ? `; refreshes every ${this.interval} s.` : '.'));
       this.renderFilters();
       this.renderRows();
@@ -330,7 +330,7 @@ function rowHTML(s) {
 function sparkHTML(s) {
   const values = Array.from(s.budget_series);
   const known = values.filter(Number.isFinite);
-  if (known.length < 2) return '<span class="data">no history yet</span>';
+  if (known.length < 2) return `<span class="data">${esc(s.budget_series_text)}</span>`;
   const lo = Math.min(0, ...known);
   const hi = Math.max(1, ...known);
   const step = 120 / Math.max(1, values.length - 1);
@@ -339,12 +339,11 @@ function sparkHTML(s) {
     if (Number.isFinite(v)) runs.at(-1).push(`${(i * step).toFixed(1)},${(26 - ((v - lo) / (hi - lo)) * 24).toFixed(1)}`);
     else if (runs.at(-1).length) runs.push([]);
   });
-  const label = `Budget left over the ${s.window} window, from ${(known[0] * 100).toFixed(0)}% to ${s.error_budget_remaining_ratio_text}`;
-  return `<svg viewBox="0 0 120 28" role="img" aria-label="${esc(label)}">${runs.filter((r) => r.length).map((r) => `<polyline points="${r.join(' ')}"/>`).join('')}</svg>`;
+  return `<svg viewBox="0 0 120 28" role="img" aria-label="${esc(s.budget_series_text)}">${runs.filter((r) => r.length).map((r) => `<polyline points="${r.join(' ')}"/>`).join('')}</svg>`;
 }
 
 /** The detail view: budget, burn per window, events per step, alerts, and the backtest link. */
-/** `words`: the backtest module, whose `humanize` and `percent` label the axes. */
+/** `words`: the backtest module, whose `humanize`, `percent`, `burn_rate` and `whole` label the axes. */
 function detailHTML(d, s, width, words, link) {
   const span = d.end_seconds - d.start_seconds;
   const tick = TIME_TICKS.filter((t) => span / t <= Math.max(3, Math.floor(width / 90))).at(0) ?? TIME_TICKS.at(-1);
@@ -368,9 +367,9 @@ function detailHTML(d, s, width, words, link) {
     spans: d.alerts.filter((a) => a.severity === severity).map((a) => ({ from: a.start_seconds - d.start_seconds, to: a.still_firing ? null : a.end_seconds - d.start_seconds, label: a.text })) }));
   const legend = (series) => `<ul class="legend">${legendHTML(series.map((e) => [e.cls, e.label]))}</ul>`;
   return `<h4 tabindex="-1">${esc(d.service)} / ${esc(d.slo)}: ${esc(s.objective_text)} over ${esc(s.window)}</h4>
-${lineChart('budget', 'Error budget left over the window', [{ points: points(d.budget_remaining), cls: 'series-1', label: 'budget left' }], 'Budget left', (v) => words.percent(v), `now ${s.error_budget_remaining_ratio_text}`, 1)}
-${lineChart('burn', 'Burn rate over each tier window', burn, 'Burn rate (x)', (v) => `${v.toFixed(1)}x`, s.tiers.map((t) => t.text).join('; '))}${legend(burn)}
-${d.good_events.length ? `${lineChart('events', 'Good and bad events per step', events, 'Events per step', (v) => v.toFixed(0), d.step_text)}${legend(events)}` : '<p class="hint">The rules record no events per step for this SLO.</p>'}
+${lineChart('budget', 'Error budget left over the window', [{ points: points(d.budget_remaining), cls: 'series-1', label: 'budget left' }], 'Budget left', words.percent, `now ${s.error_budget_remaining_ratio_text}`, 1)}
+${lineChart('burn', 'Burn rate over each tier window', burn, 'Burn rate (x)', words.burn_rate, s.tiers.map((t) => t.text).join('; '))}${legend(burn)}
+${d.good_events.length ? `${lineChart('events', 'Good and bad events per step', events, 'Events per step', words.whole, d.step_text)}${legend(events)}` : '<p class="hint">The rules record no events per step for this SLO.</p>'}
 ${chart({ width, height: 70 + lanes.length * 18, x, y: { min: 0, max: 1, ticks: [], title: '' }, lanes, title: { id: `${id}-alerts`, text: 'When its alerts fired' }, desc: d.alerts_text })}
 <p data-value="alerts">${esc(d.alerts_text)}</p>
 <ul class="alerts-list">${d.alerts.map((a) => `<li data-alert="${esc(a.tier ?? a.alertname)}">${esc(a.text)}</li>`).join('')}</ul>

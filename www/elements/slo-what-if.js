@@ -128,7 +128,7 @@ fieldset .field { min-width: 7rem; }`;
     super.setState(state);
   }
 
-  render(r, lib) {
+  render(r) {
     const root = this.shadowRoot;
     root.querySelector('.headline').innerHTML = `At ${esc(r.target_text)}, this window spends <strong data-value="consumed">${esc(r.budget_consumed_text)}</strong> of its error budget ` +
       `(<span data-value="remaining">${esc(r.budget_remaining_text)}</span> left); the budget runs out <strong data-value="exhausted">${esc(r.exhausted_text)}</strong>.`;
@@ -140,12 +140,11 @@ fieldset .field { min-width: 7rem; }`;
         : t.firings.map((f) => `fires <span data-fires="${f.fires_at_seconds}">${esc(f.fires_at_text)}</span>, resets ${esc(f.resets_at_text)}`).join('; ')) +
       '</td></tr>').join('');
     labelCells(root.querySelector('.timeline'));
-    this.renderChart(r, lib);
   }
 
   renderChart(r, lib) {
     const box = this.shadowRoot.querySelector('.chart');
-    const width = this.chartWidth(box);
+    const width = this.chartWidth();
     const series = [{ points: pairs(r.budget_remaining_series), cls: 'budget', label: 'error budget left' }];
     // One lane per tier: firings of different tiers around one incident stay apart.
     const lanes = r.tiers.map((t) => ({ label: t.name, cls: t.severity, spans: firingSpans(t.firings, `${t.name} (${t.severity})`) }));

@@ -94,6 +94,12 @@ pub fn per_period(x: f64) -> String {
     decimal(x, 1)
 }
 
+/// A count read as a float (events per step from Prometheus, a chart's tick) to the
+/// nearest whole number: `1235`.
+pub fn whole(x: f64) -> String {
+    decimal(x, 0)
+}
+
 /// `x` rounded to `digits` significant digits, by arithmetic rather than through text (the
 /// filter's size budget has no room for float parsing).
 pub fn significant(x: f64, digits: i32) -> f64 {
@@ -173,6 +179,8 @@ mod tests {
         assert_eq!(budget_spent(f64::NEG_INFINITY), "no error budget at all");
         assert_eq!(burn_rate(1.0), "1x");
         assert_eq!(burn_rate(13.44), "13.44x");
+        assert_eq!(whole(1234.5), "1235");
+        assert_eq!(whole(0.4), "0");
         assert_eq!(burn_rate(16.666_666_666_666_668), "16.667x");
         assert_eq!(availability(1.0 - 0.001f64.powi(3)), "99.9999999%");
         assert_eq!(availability(0.99985), "99.985%");

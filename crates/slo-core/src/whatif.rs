@@ -50,8 +50,6 @@ pub struct Simulation {
     pub step_seconds: u64,
     /// Budget left at the end of each minute (1 = untouched, negative once overspent).
     pub budget_remaining: Vec<f64>,
-    /// For every distinct tier window: (window seconds, burn rate at the end of each minute).
-    pub burn_rates: Vec<(u64, Vec<f64>)>,
     pub tiers: Vec<TierTimeline>,
     /// Share of the window's budget spent by its end.
     pub budget_consumed: f64,
@@ -453,21 +451,6 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
         (prefix[end] - prefix[end - window_minutes]) / window_minutes as f64 / budget
     };
 
-    let burn_rates: Vec<(u64, Vec<f64>)> = crate::alerts::tier_windows(&scenario.tiers)
-        .iter()
-        .map(|&w| {
-            let wm = (w / STEP) as usize;
-            (w, (0..minutes).map(|m| burn_at(wm, m)).collect())
-        })
-        .collect();
-    let series = |w: u64| {
-        &burn_rates
-            .iter()
-            .find(|(window, _)| *window == w)
-            .expect("every tier window has a series")
-            .1
-    };
-
     let tiers = scenario
         .tiers
         .iter()
@@ -476,11 +459,16 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
             let busy = scenario.requests_per_second >= tier.min_events_per_second.unwrap_or(0.0)
                 && scenario.requests_per_second > 0.0;
             let (long, short) = (
-                series(tier.long_window_seconds),
-                series(tier.short_window_seconds),
+                (tier.long_window_seconds / STEP) as usize,
+                (tier.short_window_seconds / STEP) as usize,
             );
-            let active = (0..minutes)
-                .map(|m| busy && exceeds(long[m], threshold) && exceeds(short[m], threshold));
+            // Each minute's burn rates read off the prefix sums as the tier asks for them,
+            // not kept per window: the browser's first what-if runs before its wasm is
+            // optimised, and writing 7 windows x 43,200 minutes cost it most of its time.
+            let active = (0..minutes).map(|m| {
+                busy && exceeds(burn_at(long, m), threshold)
+                    && exceeds(burn_at(short, m), threshold)
+            });
             let firings = firings(active, STEP);
             TierTimeline {
                 name: tier.name.clone(),
@@ -518,7 +506,6 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
     Simulation {
         step_seconds: STEP,
         budget_remaining,
-        burn_rates,
         tiers,
         budget_consumed,
         exhausted_at_seconds,

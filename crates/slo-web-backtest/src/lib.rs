@@ -266,3 +266,15 @@ pub fn percent(ratio: f64) -> String {
 pub fn humanize(seconds: f64) -> String {
     slo_core::duration::humanize_seconds(seconds)
 }
+
+/// `<slo-fleet>`'s burn-rate axis: `1.5x`.
+#[wasm_bindgen]
+pub fn burn_rate(rate: f64) -> String {
+    slo_core::format::burn_rate(rate)
+}
+
+/// `<slo-fleet>`'s events axis: counts to the nearest whole number.
+#[wasm_bindgen]
+pub fn whole(count: f64) -> String {
+    slo_core::format::whole(count)
+}

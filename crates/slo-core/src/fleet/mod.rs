@@ -24,8 +24,9 @@ use crate::conventions::*;
 use crate::decode::FieldError;
 use crate::duration::format_duration;
 use crate::format;
-use crate::results::{Fleet, FleetLabel, FleetSlo, FleetTier};
+use crate::results::{Fleet, FleetLabel, FleetSlo, FleetTier, NO_HISTORY};
 use crate::target::format_target;
+use crate::window::format_utc;
 use answers::{Labels, Sample};
 use std::collections::BTreeMap;
 
@@ -259,11 +260,13 @@ pub fn read(text: &str, at: u64) -> Result<Fleet, Vec<FieldError>> {
             sources_down: sources.down,
             data_text,
             budget_series: Vec::new(),
+            budget_series_text: NO_HISTORY.to_string(),
         });
     }
     slos.sort_by(|a, b| (&a.service, &a.slo).cmp(&(&b.service, &b.slo)));
     Ok(Fleet {
         at_seconds: at,
+        at_text: format_utc(at),
         summary_text: state::summary(&slos),
         slos,
     })
@@ -311,7 +314,7 @@ pub fn add_sparklines(
     for (plan, series) in plans.iter().zip(got) {
         for one in series {
             if let Some(&i) = key(&one.labels).and_then(|k| index.get(&k)) {
-                fleet.slos[i].budget_series = plan.align(&one.points);
+                fleet.slos[i].set_budget_series(plan.align(&one.points));
             }
         }
     }

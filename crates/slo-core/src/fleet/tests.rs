@@ -144,6 +144,7 @@ fn reads_each_slo_with_its_figures_and_words() {
     );
     let fleet = read(&text, AT).unwrap();
     assert_eq!(fleet.at_seconds, AT);
+    assert_eq!(fleet.at_text, crate::window::format_utc(AT));
     assert_eq!(fleet.summary_text, "2 SLOs: 1 page firing, 1 ok");
     let slo = checkout(&fleet);
     assert_eq!(
@@ -363,7 +364,16 @@ fn one_sparkline_query_per_window_length() {
         (series.len(), series[0], series[series.len() - 1]),
         (p.points(), 1.0, 0.5)
     );
+    let slo = checkout(&fleet);
+    assert_eq!(
+        slo.budget_series_text,
+        format!(
+            "Budget left over the 1d window, from 100% to {}",
+            slo.error_budget_remaining_ratio_text
+        )
+    );
     assert!(fleet.slos[0].budget_series.is_empty());
+    assert_eq!(fleet.slos[0].budget_series_text, "no history yet");
 }
 
 #[test]

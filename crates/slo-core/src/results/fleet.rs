@@ -2,11 +2,14 @@
 //! recorded series at one instant (`fleet::read`), with the words `<slo-fleet>` shows.
 
 use super::result;
+use crate::format;
 
 result! {
     /// Every SLO the server's `slo:info` series name, at `at_seconds`.
     pub struct Fleet {
         pub at_seconds: u64,
+        /// The same instant in UTC: `2026-09-03T14:00:00Z`.
+        pub at_text: String,
         pub slos: Vec<FleetSlo>,
         /// How many SLOs are in each state: `3 SLOs: 1 page firing, 2 ok`.
         pub summary_text: String,
@@ -50,8 +53,31 @@ result! {
         /// The budget left over the window, oldest first, one point per step of the
         /// sparkline's query (NaN where Prometheus has no point); empty until read.
         pub budget_series: Vec<f64>,
+        /// The sparkline in words: `Budget left over the 30d window, from 100% to 42.1%`,
+        /// or `no history yet` with fewer than two points.
+        pub budget_series_text: String,
     }
 }
+
+impl FleetSlo {
+    /// Sets `budget_series` and the words that say it.
+    pub fn set_budget_series(&mut self, series: Vec<f64>) {
+        let mut known = series.iter().filter(|v| v.is_finite());
+        self.budget_series_text = match (known.next(), known.next()) {
+            (Some(&first), Some(_)) => format!(
+                "Budget left over the {} window, from {} to {}",
+                self.window,
+                format::percent(first),
+                self.error_budget_remaining_ratio_text
+            ),
+            _ => NO_HISTORY.to_string(),
+        };
+        self.budget_series = series;
+    }
+}
+
+/// What a sparkline with fewer than two points says.
+pub const NO_HISTORY: &str = "no history yet";
 
 result! {
     pub struct FleetLabel {

@@ -32,7 +32,9 @@ pub use budget::{Budget, BudgetPeriod};
 pub use compliance::{Compliance, ComplianceAlert, ComplianceTier, ComplianceWindow};
 pub use composite::{Composite, CompositeDependency};
 pub use draft::{DraftIssue, DraftReport, DraftSlo};
-pub use fleet::{Fleet, FleetAlert, FleetBurnSeries, FleetDetail, FleetLabel, FleetSlo, FleetTier};
+pub use fleet::{
+    Fleet, FleetAlert, FleetBurnSeries, FleetDetail, FleetLabel, FleetSlo, FleetTier, NO_HISTORY,
+};
 pub use status::{SloState, Status, StatusBurnRate, StatusTier};
 pub use whatif::{WhatIf, WhatIfFiring, WhatIfIncident, WhatIfTier, SERIES_POINTS};
 
