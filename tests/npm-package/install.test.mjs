@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { serve } from '../../www/serve.mjs';
 import { launch, open, ROOT } from '../browser/lib/harness.mjs';
 
@@ -125,6 +125,13 @@ test('the package has the crates\' version and licence, the built files, the Hug
     .filter((entry) => entry.isFile()).map((entry) => relative(pkg, join(entry.parentPath, entry.name)))).sort();
   assert.deepEqual(Object.keys(integrity.files).sort(), served);
   for (const [file, hash] of Object.entries(integrity.files)) assert.equal(hash, sha384(join(pkg, file)), file);
+  // Every relative link of the shipped docs reaches a file the package ships.
+  for (const doc of ['README.md', ...readdirSync(join(pkg, 'docs')).map((name) => `docs/${name}`)]) {
+    for (const [, target] of readFileSync(join(pkg, doc), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      assert.ok(existsSync(join(pkg, dirname(doc), target)), `${doc} links to ${target}, which the package does not ship`);
+    }
+  }
   // The README's snippets carry the same hashes.
   const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
   assert.ok(readme.includes(`integrity="${integrity.files['elements/slo-elements.bundle.js']}"`));
