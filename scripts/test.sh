@@ -58,7 +58,8 @@ cargo test --workspace
 # arguments; the browser and Envoy suites run the rest of their tests here, one suite at a time.
 fleet_browser_test=tests/fleet.test.mjs
 soak_test=tests/envoy/test_soak.py
-waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh
+whole_waiting_suites=(tests/demo/run.sh tests/prometheus/run.sh tests/fuzz/run.sh)
+waiting_suites=("${whole_waiting_suites[@]}"
   "tests/browser/run.sh $fleet_browser_test" "tests/envoy/run.sh $soak_test")
 browser_tests=()
 for test in tests/browser/tests/*.test.mjs; do
@@ -66,9 +67,9 @@ for test in tests/browser/tests/*.test.mjs; do
 done
 shopt -s nullglob
 for suite in tests/*/run.sh; do
+  [[ " ${whole_waiting_suites[*]} " == *" $suite "* ]] && continue  # side by side below
   case $suite in
     tests/js/run.sh) ;;  # ran above
-    tests/demo/run.sh | tests/prometheus/run.sh | tests/fuzz/run.sh) ;;  # side by side below
     tests/browser/run.sh)
       step "$suite (all but $fleet_browser_test)"
       bash "$suite" "${browser_tests[@]}"

@@ -87,8 +87,7 @@ BLOCKS = ROOT / "tests/artifacts/history-blocks" / hashlib.sha256(
     HISTORY.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-def write_blocks(data):
-    start, end, rows = read_history()
+def write_blocks(data, start, end, rows):
     for day, text in enumerate(openmetrics_by_day(start, end, rows)):
         path = data.parent / f"day-{day}.om"
         path.write_text(text)
@@ -100,10 +99,11 @@ def write_blocks(data):
 def backfill(directory):
     """Puts the history's blocks under directory/data and a config beside them."""
     directory = Path(directory)
+    start, end, rows = read_history()
     if not BLOCKS.is_dir():
         BLOCKS.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(dir=BLOCKS.parent))
-        write_blocks(fresh / "data")
+        write_blocks(fresh / "data", start, end, rows)
         try:
             (fresh / "data").rename(BLOCKS)
         except OSError:  # another run wrote the same blocks first
@@ -111,7 +111,6 @@ def backfill(directory):
         shutil.rmtree(fresh)
     shutil.copytree(BLOCKS, directory / "data")
     (directory / "prometheus.yml").write_text("global: {}\n")
-    start, end, _ = read_history()
     return start, end
 
 
