@@ -149,6 +149,16 @@ def add_unhealthy_route(config_text, prefix="/api/checkout/down"):
     return yaml.safe_dump(config, sort_keys=False)
 
 
+def fault_filter_first(config_text):
+    """Moves the fault filter to the front of every listener's HTTP filters: a filter before
+    the SLO filter that holds requests, as an authorization call or a buffered body would."""
+    config = yaml.safe_load(config_text)
+    for listener in config["static_resources"]["listeners"]:
+        filters = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"]
+        filters.sort(key=lambda f: f["name"] != "envoy.filters.http.fault")
+    return yaml.safe_dump(config, sort_keys=False)
+
+
 class Envoy:
     """One Envoy process; `stop()` always ends it."""
 

@@ -23,12 +23,13 @@ STATUS_ON_DATA_PLANE = {"status_path": "/slo/status", "status_token": TOKEN, "st
                         "status_on_data_plane": True}
 
 
-def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, status=STATUS_ON_DATA_PLANE, **options):
+def start_proxy(upstream, tmp_path, concurrency=2, spec=harness.SPEC, status=STATUS_ON_DATA_PLANE,
+                rewrite=harness.add_unhealthy_route, **options):
     listen, admin = harness.free_port(), harness.free_port()
     text = harness.envoy_config(
         spec, listen_port=listen, admin_port=admin, upstream=f"127.0.0.1:{upstream.port}",
         tick_seconds=1, stats_flush_seconds=1, fault_injection=True, **status, **options)
-    envoy = Envoy(harness.add_unhealthy_route(text), concurrency=concurrency, workdir=tmp_path)
+    envoy = Envoy(rewrite(text), concurrency=concurrency, workdir=tmp_path)
     envoy.listen_port = listen
     envoy.config_text = text
     return envoy

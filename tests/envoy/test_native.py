@@ -197,7 +197,7 @@ def latency_counts(series):
 def test_each_mode_judges_the_threshold_on_the_milliseconds_it_measured(upstream, tmp_path, mode):
     """Latency near the threshold, one request at a time around checkout-latency's 250 ms:
     each request's duration as its mode measured it (the change of the duration sum: Envoy's
-    %DURATION%, or the filter's clock) and its outcome (the change of the counters) are as
+    %DURATION%, or the filter's `request.duration`, the same) and its outcome (the change of the counters) are as
     the core judges that duration, on both sides of the edge; and where buckets are counted
     it lands in every bucket whose bound it does not exceed, and in no other."""
     envoy = tf.start_proxy(upstream, tmp_path, **PROXIES[mode]).wait_ready()
@@ -226,6 +226,31 @@ def test_each_mode_judges_the_threshold_on_the_milliseconds_it_measured(upstream
             assert ("250" in les) == (mode != "native CEL"), les
         durations = [d for _, d, _ in seen]
         assert any(d <= 250 for d in durations) and any(d > 250 for d in durations), seen
+    finally:
+        envoy.stop()
+
+
+@pytest.mark.parametrize("mode", ["wasm", "native"])
+def test_time_a_filter_before_the_slo_filter_holds_a_request_is_counted_in_both_modes(upstream, tmp_path, mode):
+    """Envoy's fault filter placed before the SLO filter holds a request for 400 ms, as an
+    authorization call or a buffered body would: the client waited, so each mode times the
+    request from the stream's start (Envoy's %DURATION%) and judges it slow."""
+    envoy = tf.start_proxy(upstream, tmp_path, rewrite=harness.fault_filter_first, **PROXIES[mode])
+    try:
+        hcm = yaml.safe_load(envoy.config_path.read_text())["static_resources"]["listeners"][0]["filter_chains"][0]
+        names = [f["name"] for f in hcm["filters"][0]["typed_config"]["http_filters"]]
+        assert names.index("envoy.filters.http.fault") < names.index("envoy.filters.http.wasm"), names
+        envoy.wait_ready()
+        before = prometheus(envoy)
+        send(envoy.listen_port, [("GET", "/api/checkout/held", {"x-envoy-fault-delay-request": "400"})], connections=1)
+        after = wait_for(lambda: (prometheus(envoy)[COUNT] != before[COUNT], prometheus(envoy)),
+                         what=f"{mode}: the held request counted")
+        # A few ms under the 400 asked for can be: Envoy may arm the fault's timer from its
+        # event loop's cached time (399 in one run). Timed from the SLO filter, it read 2 ms.
+        duration = after[SUM] - before[SUM]
+        assert 390 <= duration < 1000, duration
+        bad = ("slo_requests_total", (("outcome", "bad"), ("slo", LATENCY)))
+        assert after[bad] - before.get(bad, 0) == 1, (duration, latency_counts(after))
     finally:
         envoy.stop()
 

@@ -125,7 +125,6 @@ impl RootContext for Root {
             plugin,
             answered: false,
             path: None,
-            started_ns: None,
         }))
     }
 

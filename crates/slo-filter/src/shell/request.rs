@@ -17,8 +17,6 @@ pub(super) struct Request {
     pub(super) answered: bool,
     /// `:path` as read for the status endpoint, kept so `on_log` need not read it again.
     pub(super) path: Option<String>,
-    /// When the request's headers reached the filter (Unix nanoseconds).
-    pub(super) started_ns: Option<u64>,
 }
 
 impl Context for Request {}
@@ -91,21 +89,25 @@ impl Request {
         }
     }
 
-    /// Milliseconds since the request's headers reached the filter: two reads of the
-    /// clock cost less than the `request.duration` property (a lookup and a copy into
-    /// the VM). Requests the filter never saw start (a local reply to a malformed one)
-    /// fall back to the property.
+    /// Milliseconds from the stream's first byte to its end: Envoy's `request.duration`,
+    /// the duration its `%DURATION%` and its own request timers report. Timed from when the
+    /// request reached this filter instead, a filter before it that holds the request (an
+    /// authorization call, a buffered body) or a busy event loop went uncounted, though the
+    /// client waited through it. A stream Envoy has not marked complete (reset on the way)
+    /// is timed from its start (`request.time`) to now.
     fn duration_ms(&self) -> Result<u64, ErrorReason> {
-        let elapsed_ns = match self.started_ns {
-            Some(start) => host::now_nanos()
-                .map_err(|_| ErrorReason::HostCall)?
-                .saturating_sub(start),
-            None => int_property(&["request", "duration"])
-                .map_err(|_| ErrorReason::HostCall)?
-                .and_then(|ns| u64::try_from(ns).ok())
-                .ok_or(ErrorReason::ResponseFacts)?,
+        let property = |path: &[&str]| int_property(path).map_err(|_| ErrorReason::HostCall);
+        let elapsed_ns = match property(&["request", "duration"])? {
+            Some(ns) => ns,
+            None => {
+                let start = property(&["request", "time"])?.ok_or(ErrorReason::ResponseFacts)?;
+                let now = host::now_nanos().map_err(|_| ErrorReason::HostCall)?;
+                i64::try_from(now).unwrap_or(i64::MAX).saturating_sub(start)
+            }
         };
-        Ok(elapsed_ns / 1_000_000)
+        u64::try_from(elapsed_ns)
+            .map(|ns| ns / 1_000_000)
+            .map_err(|_| ErrorReason::ResponseFacts)
     }
 
     fn count(&mut self) -> Result<(), ErrorReason> {
@@ -222,7 +224,6 @@ fn same_token(a: &[u8], b: &[u8]) -> bool {
 // applied by tests/envoy/build.sh): a callback implemented here must be listed there.
 impl HttpContext for Request {
     fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
-        self.started_ns = host::now_nanos().ok();
         let Some(endpoint) = &self.plugin.status else {
             return Action::Continue;
         };
