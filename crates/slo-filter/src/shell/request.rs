@@ -90,24 +90,17 @@ impl Request {
     }
 
     /// Milliseconds from the stream's first byte to its end: Envoy's `request.duration`,
-    /// the duration its `%DURATION%` and its own request timers report. Timed from when the
-    /// request reached this filter instead, a filter before it that holds the request (an
+    /// the duration its `%DURATION%` and its own request timers report (set for every
+    /// stream, reset ones too, before the log callbacks run). Timed from when the request
+    /// reached this filter instead, a filter before it that holds the request (an
     /// authorization call, a buffered body) or a busy event loop went uncounted, though the
-    /// client waited through it. A stream Envoy has not marked complete (reset on the way)
-    /// is timed from its start (`request.time`) to now.
+    /// client waited through it.
     fn duration_ms(&self) -> Result<u64, ErrorReason> {
-        let property = |path: &[&str]| int_property(path).map_err(|_| ErrorReason::HostCall);
-        let elapsed_ns = match property(&["request", "duration"])? {
-            Some(ns) => ns,
-            None => {
-                let start = property(&["request", "time"])?.ok_or(ErrorReason::ResponseFacts)?;
-                let now = host::now_nanos().map_err(|_| ErrorReason::HostCall)?;
-                i64::try_from(now).unwrap_or(i64::MAX).saturating_sub(start)
-            }
-        };
-        u64::try_from(elapsed_ns)
+        int_property(&["request", "duration"])
+            .map_err(|_| ErrorReason::HostCall)?
+            .and_then(|ns| u64::try_from(ns).ok())
             .map(|ns| ns / 1_000_000)
-            .map_err(|_| ErrorReason::ResponseFacts)
+            .ok_or(ErrorReason::ResponseFacts)
     }
 
     fn count(&mut self) -> Result<(), ErrorReason> {
