@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  chart, pairs, within, timeAxis, budgetAxis, firingSpans, legendHTML, laneLegend, TIME_STEPS,
+  chart, pairs, within, timeAxis, roundTicks, budgetAxis, firingSpans, legendHTML, laneLegend, TIME_STEPS,
 } from '../../www/elements/lib/chart.js';
 
 const DAY = 86400;
@@ -31,6 +31,24 @@ test('a time axis labels about one tick per 70 px, in round steps, with the core
   assert.deepEqual(timeAxis(30 * DAY, 280, humanize, '').ticks.map(([t]) => t / DAY), [0, 10, 20, 30]);
   // Longer than every step allows: the longest step.
   assert.equal(timeAxis(10000 * DAY, 280, humanize, '').ticks[1][0], TIME_STEPS.at(-1));
+});
+
+test('a window that ends now counts its ticks back from the end', () => {
+  const axis = timeAxis(DAY, 390, (s) => `${s / 3600} h`, 'The 1d window', (t) => (t === DAY ? 'now' : `-${(DAY - t) / 3600} h`));
+  assert.deepEqual(axis.ticks.map(([, label]) => label), ['-24 h', '-18 h', '-12 h', '-6 h', 'now']);
+});
+
+test('round ticks step by 1, 2, 2.5 or 5 times a power of ten, at most four intervals', () => {
+  // A burn rate peaking at 37.973x: 10x steps, not quarters of the peak.
+  assert.deepEqual(roundTicks(0, 37.973), [0, 10, 20, 30]);
+  assert.deepEqual(roundTicks(0, 1), [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(roundTicks(0, 4800), [0, 2000, 4000]);
+  // A budget over-spent to -30%: the ticks stay round on both sides of zero.
+  assert.deepEqual(roundTicks(-0.3, 1), [0, 0.5, 1]);
+  assert.deepEqual(roundTicks(-1.2, 1), [-1, 0, 1]);
+  assert.deepEqual(roundTicks(0.1, 0.3), [0.1, 0.15, 0.2, 0.25, 0.3]);
+  // A flat series has its one value.
+  assert.deepEqual(roundTicks(2, 2), [2]);
 });
 
 test('the budget axis runs from the lowest point (or 0) to 1, down to the next tick', () => {

@@ -13,7 +13,7 @@
 // that instant (UTC, or Unix seconds) instead of now. The server must allow the page's
 // origin (CORS: prometheus --web.cors.origin). Not part of slo-elements.js: it loads the
 // backtest's wasm module (the Prometheus answer readers), as <slo-backtest> does.
-import { chart, legendHTML, within, TIME_TICKS } from './lib/chart.js';
+import { chart, legendHTML, roundTicks, timeAxis } from './lib/chart.js';
 import { esc, regionLabel, titleHTML } from './lib/html.js';
 import { fetchRefusal } from './lib/net.js';
 import { adoptStyles, color } from './lib/style.js';
@@ -346,10 +346,8 @@ function sparkHTML(s) {
 /** `words`: the backtest module, whose `humanize`, `percent`, `burn_rate` and `whole` label the axes. */
 function detailHTML(d, s, width, words, link) {
   const span = d.end_seconds - d.start_seconds;
-  const tick = TIME_TICKS.filter((t) => span / t <= Math.max(3, Math.floor(width / 90))).at(0) ?? TIME_TICKS.at(-1);
-  const xTicks = [];
-  for (let t = 0; t <= span; t += tick) xTicks.push([t, t === span ? 'now' : `-${words.humanize(span - t)}`]);
-  const x = { min: 0, max: span, ticks: xTicks, title: `The ${s.window} window, ${d.step_text}` };
+  const x = timeAxis(span, width, words.humanize, `The ${s.window} window, ${d.step_text}`,
+    (t) => (t === span ? 'now' : `-${words.humanize(span - t)}`));
   const points = (values) => Array.from(values).map((v, i) => [i * d.step_seconds, v]).filter(([, v]) => Number.isFinite(v));
   const id = `fleet-${d.service}-${d.slo}`.replace(/[^A-Za-z0-9-]/g, '-');
   // Budgets span 100% down to below zero; rates and counts start at zero.
@@ -357,8 +355,7 @@ function detailHTML(d, s, width, words, link) {
     const all = series.flatMap((e) => e.points.map((p) => p[1]));
     const lo = Math.min(0, ...all);
     const hi = Math.max(floor, ...all);
-    const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => lo + f * (hi - lo));
-    return chart({ width, height: 220, x, y: { min: lo, max: hi, ticks: within(ticks, lo, hi).map((v) => [v, format(v)]), title: yTitle },
+    return chart({ width, height: 220, x, y: { min: lo, max: hi, ticks: roundTicks(lo, hi).map((v) => [v, format(v)]), title: yTitle },
       series, title: { id: `${id}-${name}`, text: title }, desc });
   };
   const burn = d.burn_rates.map((b, i) => ({ points: points(b.burn_rates), cls: `series-${(i % 4) + 1}`, label: `burn over ${b.window}` }));

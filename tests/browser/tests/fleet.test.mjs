@@ -167,6 +167,24 @@ test('nothing is sent until the reader asks; every figure shown is PromQL\'s at 
   assert.deepEqual(calls.sort(), [...Array(9).fill('/api/v1/query'), '/api/v1/query_range']);
 
   for (const key of ['shop/checkout', 'shop/app-availability']) await assertRowIsPromQL(el, at, key);
+  // Each sparkline is the SLO's recorded budget over its window, point for point, at the
+  // range and step the page asked for: the test's own query, one SLO at a time.
+  const asked = new URL(requests.find((url) => url.startsWith(`${prometheusUrl}/api/v1/query_range`)));
+  const [start, end, step] = ['start', 'end', 'step'].map((name) => Number(asked.searchParams.get(name)));
+  const sparklines = await el.evaluate((node) => Object.fromEntries(node.read.fleet.slos.map((s) => [`${s.service}/${s.slo}`, [...s.budget_series]])));
+  for (const key of ['shop/checkout', 'shop/app-availability']) {
+    const [service, slo] = key.split('/');
+    const query = `slo:error_budget_remaining:ratio{service="${service}",slo="${slo}"}`;
+    const answer = await (await fetch(`${prometheusUrl}/api/v1/query_range?${new URLSearchParams({ query, start, end, step })}`)).json();
+    assert.equal(answer.data.result.length, 1, `${query}: ${JSON.stringify(answer)}`);
+    const points = answer.data.result[0].values;
+    assert.ok(points.length > 0, key);
+    for (const [t, value] of points) {
+      const drawn = sparklines[key][(t - start) / step];
+      assert.ok(Math.abs(drawn - Number(value)) <= 1e-9, `${key}'s sparkline at ${t}: ${drawn}, PromQL ${value}`);
+    }
+    assert.equal(sparklines[key].filter(Number.isFinite).length, points.length, `${key}: points PromQL does not have`);
+  }
   const checkout = el.locator('tr[data-slo="shop/checkout"]');
   assert.equal(await checkout.getAttribute('data-state'), 'ok');
   const envoysUp = (await promql('count(up{job="envoy"} == 1)', at))['/'];
@@ -252,6 +270,17 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   }
   assert.ok(requests.every((url) => url.startsWith(`${site.url}/`) || url.startsWith(`${prometheusUrl}/api/v1/`)), requests.join('\n'));
   assert.deepEqual(problems, []);
+
+  // The same detail on a phone, dark: within the screen's width, and axe-clean.
+  const phone = await readAt(at, { viewport: { width: 390, height: 900 }, colorScheme: 'dark' });
+  await phone.el.locator('tr[data-slo="shop/checkout"] button[data-detail]').click();
+  const phoneDetail = phone.el.locator('.detail[data-slo="shop/checkout"]');
+  await phoneDetail.waitFor({ timeout: 30000 });
+  assert.deepEqual(await axe(phone.page), [], 'the detail at 390 px, dark');
+  assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth), 390, 'the page scrolls sideways');
+  await screenshot(phoneDetail, 'fleet-detail-390-dark');
+  assert.deepEqual(phone.problems, []);
+  await phone.context.close();
 
   await command('stop-envoy');
   const down = 'count by (slo) (group by (slo, job, instance) (last_over_time(slo_requests_total[1h])) and on (job, instance) (up == 0))';

@@ -95,13 +95,30 @@ export const TIME_STEPS = [HOUR, 6 * HOUR, DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * 
 
 /**
  * A linear time axis from 0 to `span` seconds, `width` px wide: about one label per 70 px,
- * so that they never overlap on a phone, each the core's words (`humanize`).
+ * so that they never overlap on a phone, each the core's words (`humanize`). `label(t)`
+ * words a tick instead: a window that ends now counts back from its end (`-6 h`, `now`).
  */
-export function timeAxis(span, width, humanize, title) {
+export function timeAxis(span, width, humanize, title, label = (t) => (t === 0 ? '0' : humanize(t))) {
   const step = TIME_STEPS.find((s) => span / s <= Math.max(3, Math.floor(width / 70))) ?? TIME_STEPS.at(-1);
   const ticks = [];
-  for (let t = 0; t <= span; t += step) ticks.push([t, t === 0 ? '0' : humanize(t)]);
+  for (let t = 0; t <= span; t += step) ticks.push([t, label(t)]);
   return { min: 0, max: span, ticks, title };
+}
+
+/**
+ * Round tick values inside [min, max] for a linear axis of any unit: steps of 1, 2, 2.5
+ * or 5 times a power of ten, the smallest that leaves at most `most` intervals, so that
+ * labels read 10x, 20x, 30x rather than quarters of whatever the data spans.
+ */
+export function roundTicks(min, max, most = 4) {
+  const span = max - min;
+  if (!(span > 0)) return within([min], min, max);
+  const power = 10 ** Math.floor(Math.log10(span / most));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= most);
+  const ticks = [];
+  // Whole multiples of the step, computed from integers so that 0.1 + 0.2 stays 0.3.
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + 1e-9 * Math.abs(max); k++) ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
 }
 
 /**
