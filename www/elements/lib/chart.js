@@ -112,7 +112,7 @@ export function timeAxis(span, width, humanize, title, label = (t) => (t === 0 ?
  */
 export function roundTicks(min, max, most = 4) {
   const span = max - min;
-  if (!(span > 0)) return within([min], min, max);
+  if (!(span > 0)) return [min];
   const power = 10 ** Math.floor(Math.log10(span / most));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= most);
   const ticks = [];
