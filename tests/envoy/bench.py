@@ -98,7 +98,7 @@ SLO_VARIANTS = {"slo filter": (3, {}), "native": (3, {"counting": "native"}),
 
 def http_manager(config):
     """The data-plane listener's HTTP connection manager in a generated configuration."""
-    return config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+    return harness.http_manager(config["static_resources"]["listeners"][0])
 
 
 def variant_configs(upstream_port, work):

@@ -136,12 +136,17 @@ def envoy_config(spec=SPEC, wasm=WASM, **options):
     return done.stdout
 
 
+def http_manager(listener):
+    """A listener's HTTP connection manager (its `http_filters`, `route_config`, ...) in a
+    generated configuration: the only network filter of its only filter chain."""
+    return listener["filter_chains"][0]["filters"][0]["typed_config"]
+
+
 def add_unhealthy_route(config_text, prefix="/api/checkout/down"):
     """Adds a route to a cluster without endpoints: Envoy answers it with its own local
     reply, 503 "no healthy upstream"."""
     config = yaml.safe_load(config_text)
-    hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
-    routes = hcm["route_config"]["virtual_hosts"][0]["routes"]
+    routes = http_manager(config["static_resources"]["listeners"][0])["route_config"]["virtual_hosts"][0]["routes"]
     routes.insert(0, {"name": "down", "match": {"prefix": prefix}, "route": {"cluster": "down"}})
     config["static_resources"]["clusters"].append(
         {"name": "down", "type": "STATIC", "connect_timeout": "1s",
@@ -154,8 +159,7 @@ def fault_filter_first(config_text):
     the SLO filter that holds requests, as an authorization call or a buffered body would."""
     config = yaml.safe_load(config_text)
     for listener in config["static_resources"]["listeners"]:
-        filters = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"]
-        filters.sort(key=lambda f: f["name"] != "envoy.filters.http.fault")
+        http_manager(listener)["http_filters"].sort(key=lambda f: f["name"] != "envoy.filters.http.fault")
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -417,8 +421,7 @@ def filter_configuration(config_text):
     else of the singleton service that ticks."""
     config = yaml.safe_load(config_text)
     for listener in config["static_resources"]["listeners"]:
-        hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
-        for f in hcm["http_filters"]:
+        for f in http_manager(listener)["http_filters"]:
             if f["name"] == "envoy.filters.http.wasm":
                 return f["typed_config"]["config"]["configuration"]["value"]
     service = config["bootstrap_extensions"][0]["typed_config"]

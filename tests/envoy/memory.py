@@ -34,8 +34,7 @@ def measure(count, upstream, work, with_filter):
     config = yaml.safe_load(harness.envoy_config(spec_path, listen_port=listen, admin_port=admin,
                                                  upstream=f"127.0.0.1:{upstream.port}", tick_seconds=1))
     if not with_filter:
-        hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
-        hcm["http_filters"].pop(0)
+        harness.http_manager(config["static_resources"]["listeners"][0])["http_filters"].pop(0)
     name = f"{count}-{'filter' if with_filter else 'none'}"
     envoy = harness.Envoy(yaml.safe_dump(config), concurrency=2, workdir=work / name)
     try:

@@ -353,7 +353,7 @@ def test_bad_configuration_is_refused_with_path_qualified_errors(upstream, tmp_p
     text = harness.envoy_config(harness.SPEC, listen_port=listen, admin_port=admin,
                                 upstream=f"127.0.0.1:{upstream.port}")
     config = yaml.safe_load(text)
-    wasm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]
+    wasm = harness.http_manager(config["static_resources"]["listeners"][0])["http_filters"][0]
     filter_config = json.loads(wasm["typed_config"]["config"]["configuration"]["value"])
     filter_config["spec"] = bad_spec(tmp_path)
     filter_config["status"] = {"path": "slo/status"}
@@ -401,7 +401,7 @@ class LdsEnvoy:
         """Writes the listener with its filter configuration changed by change(config);
         returns that configuration."""
         listener = json.loads(json.dumps(self.listener))
-        wasm = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]["config"]
+        wasm = harness.http_manager(listener)["http_filters"][0]["typed_config"]["config"]
         filter_config = json.loads(wasm["configuration"]["value"])
         change(filter_config)
         wasm["configuration"]["value"] = json.dumps(filter_config)

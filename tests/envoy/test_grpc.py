@@ -27,7 +27,7 @@ def with_access_log_and_balanced_workers(config_text, path):
     # The kernel spreads 4 connections over 2 workers unevenly (all on one, 1 run in 8);
     # exact balancing makes "both workers took calls" hold every run.
     listener["connection_balance_config"] = {"exact_balance": {}}
-    hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+    hcm = harness.http_manager(listener)
     hcm["access_log"] = [{"name": "envoy.access_loggers.file", "typed_config": {
         "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
         "path": str(path), "log_format": {"text_format_source": {"inline_string": ACCESS_FORMAT}}}}]

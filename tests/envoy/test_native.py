@@ -237,8 +237,8 @@ def test_time_a_filter_before_the_slo_filter_holds_a_request_is_counted_in_both_
     request from the stream's start (Envoy's %DURATION%) and judges it slow."""
     envoy = tf.start_proxy(upstream, tmp_path, rewrite=harness.fault_filter_first, **PROXIES[mode])
     try:
-        chain = yaml.safe_load(envoy.config_path.read_text())["static_resources"]["listeners"][0]["filter_chains"][0]
-        names = [f["name"] for f in chain["filters"][0]["typed_config"]["http_filters"]]
+        listener = yaml.safe_load(envoy.config_path.read_text())["static_resources"]["listeners"][0]
+        names = [f["name"] for f in harness.http_manager(listener)["http_filters"]]
         assert names.index("envoy.filters.http.fault") < names.index("envoy.filters.http.wasm"), names
         envoy.wait_ready()
         before = prometheus(envoy)
