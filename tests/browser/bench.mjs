@@ -16,7 +16,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
-import { serve, launch, open, requireBuilt, pageAt, WWW, ROOT, STATUS_PATH } from './lib/harness.mjs';
+import { serve, launch, open, requireBuilt, pageAt, firstResults, demoPage, WWW, ROOT } from './lib/harness.mjs';
 import { generatedSpec } from './lib/specs.mjs';
 import { fleetAnswer } from './lib/fleet-answers.mjs';
 
@@ -90,26 +90,9 @@ try {
   const firsts = Object.fromEntries(ELEMENTS.map((id) => [id, []]));
   const all = [];
   for (let run = 0; run < RUNS; run++) {
-    const { page, context } = await open(browser, null);
-    // The page says when all five have answered, on its console: waiting with
-    // page.waitForFunction would inject Playwright's utility script (~60 ms of main thread
-    // in a trace) into the page while it is being measured.
-    await page.addInitScript((count) => {
-      window.__first = {};
-      document.addEventListener('change', (e) => {
-        const id = e.target.id;
-        if (!id || id in window.__first) return;
-        window.__first[id] = performance.now();
-        if (Object.keys(window.__first).length === count) console.debug('bench: every element answered');
-      });
-    }, ELEMENTS.length);
-    const answered = page.waitForEvent('console', { predicate: (m) => m.text() === 'bench: every element answered', timeout: 10000 });
-    await page.goto(`${server.url}/index.html?live=${STATUS_PATH}`, { waitUntil: 'commit' });
-    await answered;
-    const first = await page.evaluate(() => window.__first);
+    const first = await firstResults(browser, demoPage(server), ELEMENTS);
     for (const id of ELEMENTS) firsts[id].push(first[id]);
     all.push(Math.max(...ELEMENTS.map((id) => first[id])));
-    await context.close();
   }
   for (const id of ELEMENTS) {
     const s = stats(firsts[id]);
@@ -123,7 +106,7 @@ try {
 
   // A 30-day what-if recomputed after an input change: input event -> result in the DOM
   // (the element's change event), and -> the next frame.
-  const { page, context } = await open(browser, `${server.url}/index.html?live=${STATUS_PATH}`);
+  const { page, context } = await open(browser, demoPage(server));
   await page.locator('#whatif[data-ready="true"]').waitFor();
   const timings = await page.evaluate(async (edits) => {
     const el = document.getElementById('whatif');

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { serve, launch, open, demoPage } from './lib/harness.mjs';
+import { serve, launch, firstResults, demoPage } from './lib/harness.mjs';
 
 const [rootA, rootB, pairsArg = '15'] = process.argv.slice(2);
 if (!rootA || !rootB) throw new Error('usage: node tests/browser/load-ab.mjs WWW_A WWW_B [pairs]');
@@ -19,25 +19,9 @@ const PAIRS = Number(pairsArg);
 if (!Number.isInteger(PAIRS) || PAIRS < 1) throw new Error(`pairs: "${pairsArg}" is not a whole number of at least 1`);
 const ELEMENTS = ['budget', 'alerts', 'whatif', 'composite', 'live'];
 
-/** One cold load: each element's first result (its first change event) after navigation. */
+/** One cold load: each element's first result after navigation, and the last of them. */
 async function load(browser, server) {
-  const { page, context } = await open(browser, null);
-  // Told on the console, not waited for with page.waitForFunction, whose injected script
-  // would run in the page being measured (see bench.mjs).
-  await page.addInitScript((ids) => {
-    const first = (window.__first = {});
-    document.addEventListener('change', (event) => {
-      const id = event.target.id;
-      if (!ids.includes(id) || id in first) return;
-      first[id] = performance.now();
-      if (ids.every((k) => k in first)) console.debug('load-ab: every element answered');
-    });
-  }, ELEMENTS);
-  const answered = page.waitForEvent('console', { predicate: (m) => m.text() === 'load-ab: every element answered', timeout: 10000 });
-  await page.goto(demoPage(server), { waitUntil: 'commit' });
-  await answered;
-  const first = await page.evaluate(() => window.__first);
-  await context.close();
+  const first = await firstResults(browser, demoPage(server), ELEMENTS);
   return { ...first, all: Math.max(...ELEMENTS.map((id) => first[id])) };
 }
 

@@ -74,6 +74,32 @@ export async function open(browser, url, { viewport = { width: 1100, height: 900
   return { page, context, problems, requests };
 }
 
+/**
+ * One cold load of `url` in a fresh context: the first result (first change event) of each
+ * element whose id is in `ids`, in ms after navigation by the page's own clock. The page
+ * says when all have answered on its console: waiting with page.waitForFunction would
+ * inject Playwright's utility script (~60 ms of main thread in a trace) into the page
+ * while it is being measured.
+ */
+export async function firstResults(browser, url, ids) {
+  const { page, context } = await open(browser, null);
+  await page.addInitScript((wanted) => {
+    const first = (window.__first = {});
+    document.addEventListener('change', (event) => {
+      const id = event.target.id;
+      if (!wanted.includes(id) || id in first) return;
+      first[id] = performance.now();
+      if (wanted.every((k) => k in first)) console.debug('first results: every element answered');
+    });
+  }, ids);
+  const answered = page.waitForEvent('console', { predicate: (m) => m.text() === 'first results: every element answered', timeout: 10000 });
+  await page.goto(url, { waitUntil: 'commit' });
+  await answered;
+  const first = await page.evaluate(() => window.__first);
+  await context.close();
+  return first;
+}
+
 /** Waits until the element has rendered a result from the core. */
 export async function ready(page, selector) {
   await page.locator(`${selector}[data-ready="true"]`).waitFor({ timeout: 10000 });

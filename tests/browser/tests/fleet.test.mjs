@@ -73,6 +73,25 @@ async function promql(query, at) {
   return Object.fromEntries(answer.data.result.map((r) => [`${r.metric.service ?? ''}/${r.metric.slo ?? ''}`, Number(r.value[1])]));
 }
 
+/**
+ * A PromQL range query straight to the server, which must answer one series: its points as
+ * [step index from `start`, value].
+ */
+async function promqlRange(query, start, end, step) {
+  const url = `${prometheusUrl}/api/v1/query_range?${new URLSearchParams({ query, start, end, step })}`;
+  const answer = await (await fetch(url)).json();
+  assert.equal(answer.status, 'success', JSON.stringify(answer));
+  assert.equal(answer.data.result.length, 1, `${query}: ${JSON.stringify(answer)}`);
+  return answer.data.result[0].values.map(([t, v]) => [(t - start) / step, Number(v)]);
+}
+
+/** A drawn series (by step index, NaN where nothing is drawn) holds PromQL's points and no others. */
+function assertPointsArePromQL(name, drawn, points) {
+  assert.ok(points.length > 0, name);
+  for (const [i, value] of points) assert.ok(Math.abs(drawn[i] - value) <= 1e-9 * Math.max(1, Math.abs(value)), `${name} at step ${i}: drawn ${drawn[i]}, PromQL ${value}`);
+  assert.equal(drawn.filter(Number.isFinite).length, points.length, `${name}: points PromQL does not have`);
+}
+
 async function until(check, what, seconds) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
@@ -174,16 +193,8 @@ test('nothing is sent until the reader asks; every figure shown is PromQL\'s at 
   const sparklines = await el.evaluate((node) => Object.fromEntries(node.read.fleet.slos.map((s) => [`${s.service}/${s.slo}`, [...s.budget_series]])));
   for (const key of ['shop/checkout', 'shop/app-availability']) {
     const [service, slo] = key.split('/');
-    const query = `slo:error_budget_remaining:ratio{service="${service}",slo="${slo}"}`;
-    const answer = await (await fetch(`${prometheusUrl}/api/v1/query_range?${new URLSearchParams({ query, start, end, step })}`)).json();
-    assert.equal(answer.data.result.length, 1, `${query}: ${JSON.stringify(answer)}`);
-    const points = answer.data.result[0].values;
-    assert.ok(points.length > 0, key);
-    for (const [t, value] of points) {
-      const drawn = sparklines[key][(t - start) / step];
-      assert.ok(Math.abs(drawn - Number(value)) <= 1e-9, `${key}'s sparkline at ${t}: ${drawn}, PromQL ${value}`);
-    }
-    assert.equal(sparklines[key].filter(Number.isFinite).length, points.length, `${key}: points PromQL does not have`);
+    const points = await promqlRange(`slo:error_budget_remaining:ratio{service="${service}",slo="${slo}"}`, start, end, step);
+    assertPointsArePromQL(`${key}'s sparkline`, sparklines[key], points);
   }
   const checkout = el.locator('tr[data-slo="shop/checkout"]');
   assert.equal(await checkout.getAttribute('data-state'), 'ok');
@@ -244,13 +255,7 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
     return { start: d.start_seconds, end: d.end_seconds, step: d.step_seconds, budget: [...d.budget_remaining], good: [...d.good_events],
       bad: [...d.bad_events], burn: Object.fromEntries(d.burn_rates.map((b) => [b.window, [...b.burn_rates]])) };
   });
-  const range = async (query) => {
-    const url = `${prometheusUrl}/api/v1/query_range?${new URLSearchParams({ query, start: drawn.start, end: drawn.end, step: drawn.step })}`;
-    const answer = await (await fetch(url)).json();
-    assert.equal(answer.status, 'success', JSON.stringify(answer));
-    assert.equal(answer.data.result.length, 1, query);
-    return answer.data.result[0].values.map(([t, v]) => [(t - drawn.start) / drawn.step, Number(v)]);
-  };
+  const range = (query) => promqlRange(query, drawn.start, drawn.end, drawn.step);
   const id = 'service="shop",slo="checkout"';
   const step = `${drawn.step / 60}m`;
   const bad = await range(`sum_over_time(slo:bad_events:increase1m{${id}}[${step}])`);
@@ -263,11 +268,7 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
     'burn 1m': await range(`slo:error_ratio:rate1m{${id}} / on (service, slo) (1 - slo:objective:ratio)`),
   };
   const series = { budget: drawn.budget, bad: drawn.bad, good: drawn.good, 'burn 1m30s': drawn.burn['1m30s'], 'burn 1m': drawn.burn['1m'] };
-  for (const [name, points] of Object.entries(expected)) {
-    assert.ok(points.length > 0, name);
-    for (const [i, value] of points) assert.ok(Math.abs(series[name][i] - value) <= 1e-9 * Math.max(1, Math.abs(value)), `${name} at step ${i}: drawn ${series[name][i]}, PromQL ${value}`);
-    assert.equal(series[name].filter(Number.isFinite).length, points.length, `${name}: points PromQL does not have`);
-  }
+  for (const [name, points] of Object.entries(expected)) assertPointsArePromQL(name, series[name], points);
   assert.ok(requests.every((url) => url.startsWith(`${site.url}/`) || url.startsWith(`${prometheusUrl}/api/v1/`)), requests.join('\n'));
   assert.deepEqual(problems, []);
 
