@@ -42,13 +42,13 @@ for (const name of readdirSync(join(www, 'hugo/layouts/shortcodes')).filter((n) 
 copy(join(www, 'hugo/layouts/partials/slo-element.html'), 'layouts/partials/slo-element.html');
 copy(join(here, 'hugo.toml'), 'config.toml');
 copy(join(www, 'docs/embedding.md'), 'docs/embedding.md');
-copy(join(root, 'docs/results.md'), 'docs/results.md');
-// www/README.md links into the repository's docs/; of those pages the package ships only
-// results.md, so a link to another one becomes its name, to look up in the toolkit's source.
-const shippedDocs = new Set(['results.md']);
+// Of the repository's docs/ the package ships these pages. www/README.md links into docs/:
+// a link to another page becomes its name, to look up in the toolkit's source.
+const shippedDocs = ['results.md'];
+for (const page of shippedDocs) copy(join(root, 'docs', page), join('docs', page));
 writeFileSync(join(out, 'docs/elements.md'), readFileSync(join(www, 'README.md'), 'utf8')
   .replace(/\[([^\]]+)\]\(\.\.\/docs\/([\w-]+\.md)(#[^)]*)?\)/g,
-    (link, text, page) => (shippedDocs.has(page) ? link : `${text} (\`docs/${page}\` in the toolkit's source)`)));
+    (link, text, page) => (shippedDocs.includes(page) ? link : `${text} (\`docs/${page}\` in the toolkit's source)`)));
 // Apache-2.0 asks that a copy of the licence go with every redistribution.
 copy(join(root, 'LICENSE'), 'LICENSE');
 
