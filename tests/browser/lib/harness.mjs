@@ -100,6 +100,22 @@ export async function firstResults(browser, url, ids) {
   return first;
 }
 
+/** One cold load of `url` in a fresh context: its first contentful paint, in ms after navigation. */
+export async function firstPaint(browser, url) {
+  const { page, context } = await open(browser, null);
+  await page.addInitScript(() => {
+    new PerformanceObserver((list) => {
+      const paint = list.getEntriesByName('first-contentful-paint')[0];
+      if (paint) console.debug(`first contentful paint: ${paint.startTime}`);
+    }).observe({ type: 'paint', buffered: true });
+  });
+  const painted = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('first contentful paint: '), timeout: 10000 });
+  await page.goto(url, { waitUntil: 'commit' });
+  const at = Number((await painted).text().split(': ')[1]);
+  await context.close();
+  return at;
+}
+
 /** Waits until the element has rendered a result from the core. */
 export async function ready(page, selector) {
   await page.locator(`${selector}[data-ready="true"]`).waitFor({ timeout: 10000 });
