@@ -247,15 +247,21 @@ def exchange(conn, method, path, headers):
     return conn, response.status, None if grpc_status is None else int(grpc_status)
 
 
-def send(port, requests, connections=16):
+def send(port, requests, connections=16, seconds=None):
     """Sends (method, path, headers) requests round-robin over keep-alive connections in
-    parallel threads; returns the status of each, in order."""
+    parallel threads; returns the status of each, in order. Given a list as `seconds`, fills
+    it with each request's time at the client, in order: an upper bound of Envoy's."""
     statuses = [None] * len(requests)
+    if seconds is not None:
+        seconds[:] = [None] * len(requests)
 
     def worker(index):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for i in range(index, len(requests), connections):
+            started = time.monotonic()
             conn, statuses[i], _ = exchange(conn, *requests[i])
+            if seconds is not None:
+                seconds[i] = time.monotonic() - started
         conn.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]

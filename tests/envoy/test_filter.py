@@ -87,11 +87,34 @@ def requests_of(mix):
     return out
 
 
+def undecided_latency(mix, seconds, slo="checkout-latency", threshold_ms=250):
+    """The requests of `mix` the latency SLO should judge fast, yet that took the threshold or
+    longer at the client (a stalled machine): Envoy timed them shorter, maybe under the
+    threshold, maybe not."""
+    outcomes = [judged.get(slo) for count, *_, judged in mix for _ in range(count)]
+    return sum(1 for outcome, s in zip(outcomes, seconds) if outcome == "good" and s * 1000 >= threshold_ms)
+
+
 def test_a_known_mix_is_counted_exactly_per_slo_and_outcome_across_two_workers(proxy):
-    statuses = send(proxy.listen_port, requests_of(MIX), connections=16)
+    seconds = []
+    statuses = send(proxy.listen_port, requests_of(MIX), connections=16, seconds=seconds)
     assert statuses.count(503) == 3 + 2, statuses  # no healthy upstream, abort
     assert statuses.count(500) == 7 and statuses.count(429) == 5
     expected = expected_counts(MIX)
+    # On a stalled machine a plain request may reach the latency threshold inside Envoy too:
+    # read its outcome from Envoy, bounded by what the client saw.
+    undecided = undecided_latency(MIX, seconds)
+    if undecided:
+        good, bad = ("checkout-latency", "good"), ("checkout-latency", "bad")
+
+        def judged():
+            seen = seen_counts(prometheus(proxy))
+            return seen[good] + seen[bad] == expected[good] + expected[bad], seen
+
+        moved = expected[good] - wait_for(judged, what="the latency SLO's judged requests")[good]
+        assert 0 <= moved <= undecided, (moved, undecided)
+        expected[good] -= moved
+        expected[bad] += moved
     seen = wait_for(lambda: (seen_counts(prometheus(proxy)) == expected, seen_counts(prometheus(proxy))),
                     what="exact slo_requests_total")
     assert seen == expected
