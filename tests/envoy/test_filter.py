@@ -107,11 +107,11 @@ def test_a_known_mix_is_counted_exactly_per_slo_and_outcome_across_two_workers(p
     if undecided:
         good, bad = ("checkout-latency", "good"), ("checkout-latency", "bad")
 
-        def judged():
+        def all_judged():
             seen = seen_counts(prometheus(proxy))
             return seen[good] + seen[bad] == expected[good] + expected[bad], seen
 
-        moved = expected[good] - wait_for(judged, what="the latency SLO's judged requests")[good]
+        moved = expected[good] - wait_for(all_judged, what="the latency SLO's judged requests")[good]
         assert 0 <= moved <= undecided, (moved, undecided)
         expected[good] -= moved
         expected[bad] += moved
