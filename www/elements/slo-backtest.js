@@ -4,44 +4,29 @@
 // core: budget burn-down per target, when the alerts would have paged, which known
 // incidents they caught, and the recommendation with its evidence. The file is read in the
 // page and never uploaded; `src` (fetched once, from where the page says) is optional.
-// Opt-in, a Prometheus server that allows the page's origin (CORS): the reader gives its URL
-// and the events and total queries (or the page does, with the prometheus-* attributes),
-// and only their press of "Read from Prometheus" sends the queries, in the core's split of
-// the range, from this page to that server; nothing else is sent anywhere.
+// Opt-in, a Prometheus server (slo-history.js): only the reader's press of "Read from
+// Prometheus" sends the queries, from this page to that server; nothing else is sent anywhere.
 // Not part of slo-elements.js: it loads a wasm module of its own (the history reader and
 // the replay), which pages without it should not pay for. Import this module to use it.
 import { SloElement } from './lib/element.js';
 import { esc, labelCells, titleHTML, regionLabel } from './lib/html.js';
 import { chart, budgetAxis, firingSpans, laneLegend, legendHTML, pairs, timeAxis } from './lib/chart.js';
-import { fetchRefusal } from './lib/net.js';
-import { HISTORY_CSS, withHistory } from './slo-history.js';
+import { HISTORY_CSS, PROMETHEUS_FIELDS, withHistory } from './slo-history.js';
 
-/** How long the check of an unreadable server waits for any answer at all. */
-const PROMETHEUS_TIMEOUT_MS = 4000;
 const BUDGET_TICKS = [1, 0.5, 0, -0.5, -1, -2, -5, -10, -20, -50, -100];
 /** Line styles the theme defines; more targets reuse them in turn. */
 const SERIES = ['series-1', 'series-2', 'series-3', 'series-4'];
 
 export class SloBacktest extends withHistory(SloElement) {
-  static noHistory = 'No history yet: drop, choose or paste a CSV file of timestamp,good,bad rows, or read it from a Prometheus server.';
   static fields = [
     { name: 'targets', attr: 'targets', value: '99.5, 99.9, 99.95' },
     { name: 'window', attr: 'window', value: '30d' },
     { name: 'incidents', attr: 'incidents', value: '' },
     { name: 'max_pages', attr: 'max-pages', value: '2' },
-    { name: 'prom_url', attr: 'prometheus', value: '' },
-    { name: 'prom_counts', attr: 'prometheus-counts', value: 'good' },
-    { name: 'prom_events', attr: 'prometheus-events', value: '' },
-    { name: 'prom_total', attr: 'prometheus-total', value: '' },
-    { name: 'prom_start', attr: 'prometheus-start', value: '' },
-    { name: 'prom_end', attr: 'prometheus-end', value: '' },
-    { name: 'prom_step', attr: 'prometheus-step', value: '1m' },
+    ...PROMETHEUS_FIELDS,
   ];
 
   static css = `${HISTORY_CSS}
-.prometheus summary { cursor: pointer; }
-.prometheus .prom-fields { display: flex; flex-wrap: wrap; gap: .4rem .8rem; margin-top: .4rem; align-items: flex-end; }
-.prometheus select { font: inherit; }
 .incident { --c: var(--slo-exhausted, light-dark(#6d28d9, #c4b5fd)); }
 svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
 .swatch.bar.incident { background: var(--c); }
@@ -57,22 +42,7 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     return `${titleHTML(this, 'Backtest targets on your history')}
 <form novalidate>
   ${this.historyHTML()}
-  <details class="prometheus"${v.prom_url ? ' open' : ''}>
-    <summary>Or read the history from a Prometheus server (your queries go to that server, nowhere else)</summary>
-    <div class="prom-fields">
-      ${this.fieldHTML('prom_url', 'Prometheus API URL', v.prom_url, { wide: true, hint: 'e.g. http://127.0.0.1:9090; it must allow this page\'s origin (CORS: prometheus --web.cors.origin)' })}
-      <div class="field"><label for="${this.idOf('prom_counts')}">The events query counts</label>
-        <select id="${this.idOf('prom_counts')}" name="prom_counts" aria-describedby="${this.idOf('prom_counts')}-msg">
-          <option value="good"${v.prom_counts === 'bad' ? '' : ' selected'}>good events</option><option value="bad"${v.prom_counts === 'bad' ? ' selected' : ''}>bad events</option>
-        </select><p class="error" id="${this.idOf('prom_counts')}-msg" aria-live="polite"></p></div>
-      ${this.fieldHTML('prom_events', 'Events query (PromQL, events per step)', v.prom_events, { wide: true, hint: 'e.g. sum(increase(http_requests_total{code!~"5.."}[1m])), its range the step' })}
-      ${this.fieldHTML('prom_total', 'Total query (PromQL, all events per step)', v.prom_total, { wide: true, hint: 'e.g. sum(increase(http_requests_total[1m]))' })}
-      ${this.fieldHTML('prom_start', 'From', v.prom_start, { hint: 'UTC such as 2026-08-01T00:00Z, or Unix seconds; empty: 90 days before the end' })}
-      ${this.fieldHTML('prom_end', 'To', v.prom_end, { hint: 'empty: now' })}
-      ${this.fieldHTML('prom_step', 'Step', v.prom_step, { hint: 'e.g. 1m' })}
-      <button type="button" class="read-prometheus">Read from Prometheus</button>
-    </div>
-  </details>
+  ${this.prometheusHTML(v)}
   ${this.fieldHTML('targets', 'Candidate targets (%)', v.targets, { hint: 'comma-separated, e.g. 99.5, 99.9, 99.95' })}
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d, 28d or month' })}
   ${this.fieldHTML('max_pages', 'Pages per 30 days you accept', v.max_pages, { inputmode: 'decimal', hint: 'the recommendation keeps to it' })}
@@ -103,102 +73,13 @@ svg .span.incident { fill: var(--c); stroke: var(--c); opacity: .55; }
     super.connectedCallback();
     if (!first) return;
     this.wireHistory(this.getAttribute('src'));
-    this.shadowRoot.querySelector('.read-prometheus').addEventListener('click', () => this.readPrometheus());
-  }
-
-  /**
-   * The reader pressed "Read from Prometheus": the core splits the range into query_range
-   * calls, this page sends them to the server the reader named and hands the answers to the
-   * core's reader. A failure is a message under the field it concerns, never an exception.
-   */
-  async readPrometheus() {
-    const v = this.values();
-    const source = this.shadowRoot.querySelector('.source');
-    const button = this.shadowRoot.querySelector('.read-prometheus');
-    const fail = (errors) => {
-      this.readErrors = errors;
-      source.textContent = 'Could not read from Prometheus: see the message by the field.';
-      source.classList.add('error');
-      this.update();
-    };
-    let backtest, base;
-    try {
-      backtest = await SloBacktest.wasm();
-    } catch (error) {
-      this.showLoadError(error);
-      return;
-    }
-    try {
-      base = new URL(v.prom_url.trim());
-      if (!/^https?:$/.test(base.protocol)) throw new Error(`${base.protocol} is not http: or https:`);
-    } catch (error) {
-      fail({ prom_url: `“${v.prom_url}” is not a server's address (${error.message}); allowed: an http:// or https:// URL such as http://127.0.0.1:9090` });
-      return;
-    }
-    const plan = backtest.prometheus_requests(v.prom_events, v.prom_total, v.prom_start, v.prom_end, v.prom_step, Date.now() / 1000);
-    if (!plan.result) {
-      fail(plan.errors);
-      return;
-    }
-    button.disabled = true;
-    source.classList.remove('error');
-    source.textContent = `Reading ${plan.result.answers_text} from ${base.host}…`;
-    try {
-      const answers = {};
-      for (const [field, paths] of [['prom_events', plan.result.events], ['prom_total', plan.result.total]]) {
-        const texts = [];
-        for (const path of paths) {
-          const url = base.href.replace(/\/$/, '') + path;
-          let response, body;
-          try {
-            response = await fetch(url);
-            body = await response.text();
-          } catch (error) {
-            fail({ prom_url: `Cannot read ${base.origin}: ${await this.whyNot(error, url)}.` });
-            return;
-          }
-          const refused = backtest.prometheus_answer_error(body);
-          if (refused) {
-            fail({ [field]: `Prometheus refused this query (HTTP ${response.status}): ${refused}` });
-            return;
-          }
-          if (!response.ok) {
-            fail({ prom_url: `${url.split('?')[0]} answered HTTP ${response.status}; allowed: the base URL of a Prometheus server (its /api/v1/query_range answers)` });
-            return;
-          }
-          texts.push(body);
-        }
-        answers[field] = texts.join('\n');
-      }
-      this.readErrors = null;
-      this.history = { prometheus: { counts: v.prom_counts, events: answers.prom_events, total: answers.prom_total } };
-      this.input('history').value = '';
-      source.textContent = `${plan.result.answers_text} from ${base.host}, read in this page.`;
-      this.settle();
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  /** Why the server could not be read, in words: what the reader can change. */
-  async whyNot(error, url) {
-    switch (await fetchRefusal(error, url, PROMETHEUS_TIMEOUT_MS)) {
-      case 'csp': return "this page's Content Security Policy does not allow connecting to it (connect-src)";
-      case 'unreachable': return 'no connection (is the server running, and is the address right?)';
-      case 'cors': return `the server answers, but not to this page: it must allow the origin ${location.origin} (start Prometheus with --web.cors.origin)`;
-      default: return error.message;
-    }
   }
 
   compute(lib, v) {
-    // Pasted rows win over a failed or finished read: the reader typed them last.
-    const pasted = v.history.trim() !== '';
-    if (this.readErrors && !pasted) return { errors: this.readErrors, result: null };
-    const read = this.history.prometheus;
-    if (read && !pasted) {
-      return lib.backtest_prometheus(read.counts, read.events, read.total, v.targets, v.window, v.incidents, v.max_pages);
-    }
-    return this.explainNoHistory(v, lib.backtest(this.historyText(v), v.targets, v.window, v.incidents, v.max_pages));
+    return this.fromHistory(v, {
+      csv: (text) => lib.backtest(text, v.targets, v.window, v.incidents, v.max_pages),
+      prometheus: (read) => lib.backtest_prometheus(read.counts, read.events, read.total, v.targets, v.window, v.incidents, v.max_pages),
+    });
   }
 
   render(r) {

@@ -1,11 +1,11 @@
 // <slo-fleet prometheus="http://127.0.0.1:9090" [live] [interval="60"] [at="2026-09-21T17:05Z"]
-//   [backtest-page="/backtest/"]>
+//   [backtest-page="/backtest/"] [report-page="/report/"]>
 // Every SLO a Prometheus server (or Thanos, Mimir: the same API) evaluates `slo rules` for:
 // service, objective, window, SLI over the window, budget left as a bar, burn per tier with
 // the firing tiers marked, and a sparkline of the budget over the window; sorted and
 // filtered by service, label and state; a detail view per SLO (budget, burn per tier
-// window, good and bad events per step, the alerts that fired) with a link into
-// <slo-backtest> on the same series. One SLO's stopped sources show as missing data, not as
+// window, good and bad events per step, the alerts that fired) with links into
+// <slo-backtest> and <slo-report> on the same series. One SLO's stopped sources show as missing data, not as
 // a good SLO. The core names every query (one per kind of series, whatever the number of
 // SLOs) and computes every figure and word; this element only fetches and lays them out.
 // Nothing is sent until the reader presses "Read from Prometheus", or the page sets `live`
@@ -60,7 +60,7 @@ button.link { background: none; border: 0; padding: 0; color: ${color('accent')}
 .queries code { word-break: break-all; }`;
 
 export class SloFleet extends HTMLElement {
-  static observedAttributes = ['prometheus', 'live', 'interval', 'at', 'backtest-page'];
+  static observedAttributes = ['prometheus', 'live', 'interval', 'at', 'backtest-page', 'report-page'];
 
   constructor() {
     super();
@@ -83,7 +83,7 @@ export class SloFleet extends HTMLElement {
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.shadowRoot.firstChild) return;
     if (name === 'prometheus') this.shadowRoot.querySelector('.src').textContent = value ?? '(none)';
-    if (name !== 'backtest-page') this.start();
+    if (!name.endsWith('-page')) this.start();
   }
 
   build() {
@@ -273,7 +273,7 @@ export class SloFleet extends HTMLElement {
       const entry = this.read.fleet.slos.find((s) => s.service === service && s.slo === slo);
       /** The detail shown: the core's result, for scripts (and the test against PromQL). */
       this.detail = read.result.detail;
-      box.innerHTML = detailHTML(read.result.detail, entry, width, backtest, this.backtestLink(read.result.detail, entry));
+      box.innerHTML = detailHTML(read.result.detail, entry, width, backtest, this.seriesLinks(read.result.detail, entry));
       box.dataset.slo = `${service}/${slo}`;
       box.querySelector('h4').focus?.();
     } catch (error) {
@@ -281,16 +281,23 @@ export class SloFleet extends HTMLElement {
     }
   }
 
-  /** A link to the page's <slo-backtest> with the same series filled in (its fragment state). */
-  backtestLink(detail, slo) {
+  /**
+   * Links to the pages' <slo-backtest> and <slo-report> (`backtest-page`, `report-page`) with
+   * the same series filled in (their fragment state), and the queries themselves.
+   */
+  seriesLinks(detail, slo) {
     if (!detail.backtest_events) return '<p class="hint">The rules record no events per step for this SLO: there is no series to backtest.</p>';
-    const fields = { prom_url: this.read.base, prom_counts: detail.backtest_counts, prom_events: detail.backtest_events,
-      prom_total: detail.backtest_total, prom_step: '1m', targets: slo.objective_text, window: slo.window };
-    const page = this.getAttribute('backtest-page');
+    const series = { prom_url: this.read.base, prom_counts: detail.backtest_counts, prom_events: detail.backtest_events,
+      prom_total: detail.backtest_total, prom_step: '1m', window: slo.window };
+    const links = [
+      ['backtest-page', 'slo-backtest', { targets: slo.objective_text }, 'backtest-link', 'Backtest other targets on these series'],
+      ['report-page', 'slo-report', { target: slo.objective_text }, 'report-link', `Compliance report of ${slo.objective_text} on these series`],
+    ].filter(([attr]) => this.getAttribute(attr)).map(([attr, element, target, cls, text]) => {
+      const params = new URLSearchParams(Object.entries({ ...series, ...target }).map(([k, v]) => [`${element}.${k}`, v]));
+      return `<a class="${cls}" href="${esc(`${this.getAttribute(attr)}#${params}`)}">${esc(text)}</a> (opens &lt;${element}&gt; with them filled in)`;
+    });
     const queries = `<p class="queries hint">Events query: <code>${esc(detail.backtest_events)}</code> (counts ${esc(detail.backtest_counts)} events); total query: <code>${esc(detail.backtest_total)}</code>, step 1m.</p>`;
-    if (!page) return queries;
-    const params = new URLSearchParams(Object.entries(fields).map(([k, v]) => [`slo-backtest.${k}`, v]));
-    return `<p><a class="backtest-link" href="${esc(`${page}#${params}`)}">Backtest other targets on these series</a> (opens &lt;slo-backtest&gt; with them filled in)</p>${queries}`;
+    return `${links.map((link) => `<p>${link}</p>`).join('')}${queries}`;
   }
 }
 

@@ -4,16 +4,18 @@
 // window, computed by the core from the backtest's figures. The reader saves it as CSV or
 // Markdown (the core's bytes, the very ones `slo report` prints) or copies the Markdown
 // into a ticket; nothing is sent anywhere. `src` (fetched once, from where the page
-// says) is optional: the reader can drop, choose or paste a file instead.
+// says) is optional: the reader can drop, choose or paste a file instead, or read the
+// history from a Prometheus server (slo-history.js).
 // Like <slo-backtest>, not part of slo-elements.js: it loads the backtest's wasm module.
 import { SloElement } from './lib/element.js';
 import { esc, labelCells, saveText, titleHTML, regionLabel } from './lib/html.js';
-import { HISTORY_CSS, withHistory } from './slo-history.js';
+import { HISTORY_CSS, PROMETHEUS_FIELDS, withHistory } from './slo-history.js';
 
 export class SloReport extends withHistory(SloElement) {
   static fields = [
     { name: 'target', attr: 'target', value: '99.9' },
     { name: 'window', attr: 'window', value: '30d' },
+    ...PROMETHEUS_FIELDS,
   ];
 
   static css = `${HISTORY_CSS}
@@ -34,6 +36,7 @@ td time { white-space: nowrap; }`;
     return `${titleHTML(this, 'Compliance report')}
 <form novalidate>
   ${this.historyHTML()}
+  ${this.prometheusHTML(v)}
   ${this.fieldHTML('target', 'Target (%)', v.target, { inputmode: 'decimal', hint: 'e.g. 99.9' })}
   ${this.fieldHTML('window', 'Window', v.window, { hint: 'e.g. 30d, 28d or month' })}
   <p class="error form-error" aria-live="polite"></p>
@@ -70,7 +73,11 @@ td time { white-space: nowrap; }`;
   }
 
   compute(lib, v) {
-    return this.explainNoHistory(v, lib.report(this.historyText(v), this.historyName(v), v.target, v.window));
+    const source = this.historyName(v);
+    return this.fromHistory(v, {
+      csv: (text) => lib.report(text, source, v.target, v.window),
+      prometheus: (read) => lib.report_prometheus(read.counts, read.events, read.total, source, v.target, v.window),
+    });
   }
 
   /** The file name a download gets: the history's, the target and the window. */

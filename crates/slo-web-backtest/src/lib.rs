@@ -61,8 +61,23 @@ pub fn backtest_prometheus(
     max_pages: &str,
 ) -> JsValue {
     let form = Form::new();
-    let kind = form.field("prom_counts", event_kind(counts));
-    let history = kind.and_then(|kind| match History::from_prometheus(events, kind, total) {
+    let history = prometheus_history(&form, counts, events, total);
+    // Tier windows the step does not divide are the step's problem.
+    replay(
+        form,
+        (history, "prom_step"),
+        targets,
+        window,
+        incidents,
+        max_pages,
+    )
+}
+
+/// The history in a Prometheus source's answers (see `backtest_prometheus`); None with its
+/// errors in `form`, each under the query field it concerns.
+fn prometheus_history(form: &Form, counts: &str, events: &str, total: &str) -> Option<History> {
+    let kind = form.field("prom_counts", event_kind(counts))?;
+    match History::from_prometheus(events, kind, total) {
         Ok(history) => Some(history),
         Err(errors) => {
             let (of_total, of_events): (Vec<FieldError>, Vec<FieldError>) = errors
@@ -75,16 +90,7 @@ pub fn backtest_prometheus(
             }
             None
         }
-    });
-    // Tier windows the step does not divide are the step's problem.
-    replay(
-        form,
-        (history, "prom_step"),
-        targets,
-        window,
-        incidents,
-        max_pages,
-    )
+    }
 }
 
 /// The `query_range` calls (path and query string, for the server's base URL) that read
@@ -230,6 +236,34 @@ fn replay(
 pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValue {
     let form = Form::new();
     let history = form.field("history", History::from_csv(history).map_err(shown));
+    compliance_report(form, (history, "history"), source, target, window)
+}
+
+/// The compliance report of one target over a history read from a Prometheus server (the
+/// answers as `backtest_prometheus` takes them); `source` names the server in the header.
+#[wasm_bindgen]
+pub fn report_prometheus(
+    counts: &str,
+    events: &str,
+    total: &str,
+    source: &str,
+    target: &str,
+    window: &str,
+) -> JsValue {
+    let form = Form::new();
+    let history = prometheus_history(&form, counts, events, total);
+    compliance_report(form, (history, "prom_step"), source, target, window)
+}
+
+/// The report of `history` (None: its errors are in `form`); `history_field` takes what is
+/// the history's problem.
+fn compliance_report(
+    form: Form,
+    (history, history_field): (Option<History>, &str),
+    source: &str,
+    target: &str,
+    window: &str,
+) -> JsValue {
     let target = form.field("target", parse_target(target).map_err(|e| e.to_string()));
     let window = window_and_tiers(&form, window);
     let (Some(history), Some(target), Some((window, tiers))) = (history, target, window) else {
@@ -242,7 +276,7 @@ pub fn report(history: &str, source: &str, target: &str, window: &str) -> JsValu
         slo: None,
         source: source.to_string(),
     };
-    set_problems(&form, request.validate(&history), "history");
+    set_problems(&form, request.validate(&history), history_field);
     if !form.errors.is_empty() {
         return form.answer(None);
     }

@@ -1,9 +1,9 @@
-// <slo-backtest> reading a real Prometheus (the example history backfilled by
-// tests/backtest/history_server.py, CORS allowed for the test page's origin only): nothing
-// is sent until the reader presses "Read from Prometheus"; then the page asks exactly the
-// core's split of the range and computes what `slo backtest --prometheus` computes from
-// the same server. A refused query, a refused origin and a bad URL are messages by the
-// field, never exceptions.
+// <slo-backtest> and <slo-report> reading a real Prometheus (the example history backfilled
+// by tests/backtest/history_server.py, CORS allowed for the test page's origin only):
+// nothing is sent until the reader presses "Read from Prometheus"; then the page asks
+// exactly the core's split of the range and computes what `slo backtest --prometheus` and
+// `slo report --prometheus` compute from the same server. A refused query, a refused origin
+// and a bad URL are messages by the field, never exceptions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,10 +30,13 @@ const START = rows[0];
 const END = rows.at(-1) + 60;
 
 const esc = (text) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+const source = (prometheus) => `prometheus="${prometheus}" prometheus-events="${esc(GOOD)}" prometheus-total="${esc(TOTAL)}" prometheus-start="${START}" prometheus-end="${END}"`;
 const page = (prometheus) => `<!doctype html><html lang="en"><head><title>backtest from Prometheus</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-backtest.js"></script></head>
-<body><main><slo-backtest id="bt" targets="${TARGETS}" window="30d" incidents="${INCIDENTS}" prometheus="${prometheus}"
-  prometheus-events="${esc(GOOD)}" prometheus-total="${esc(TOTAL)}" prometheus-start="${START}" prometheus-end="${END}"></slo-backtest></main></body></html>`;
+<body><main><slo-backtest id="bt" targets="${TARGETS}" window="30d" incidents="${INCIDENTS}" ${source(prometheus)}></slo-backtest></main></body></html>`;
+const reportPage = (prometheus) => `<!doctype html><html lang="en"><head><title>report from Prometheus</title><link rel="icon" href="data:,">
+<script type="module" src="/elements/slo-report.js"></script></head>
+<body><main><slo-report id="rp" target="99.9" window="30d" ${source(prometheus)}></slo-report></main></body></html>`;
 
 const freePort = () => new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -45,7 +48,9 @@ before(async () => {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run scripts/setup.sh (it makes the Python venv)`);
   const port = await freePort();
   prometheusUrl = `http://127.0.0.1:${port}`;
-  site = await serve(undefined, pageAt('/test/backtest-prometheus.html', page(prometheusUrl)));
+  const backtestPage = pageAt('/test/backtest-prometheus.html', page(prometheusUrl));
+  const compliancePage = pageAt('/test/report-prometheus.html', reportPage(prometheusUrl));
+  site = await serve(undefined, (req, res) => backtestPage(req, res) || compliancePage(req, res));
   // Another origin serving the same page: Prometheus does not allow it.
   other = await serve(undefined, pageAt('/test/backtest-prometheus.html', page(prometheusUrl)));
   dir = mkdtempSync(join(tmpdir(), 'slo-backtest-prometheus-'));
@@ -120,6 +125,30 @@ test('nothing is sent until the reader asks; then the page computes what `slo ba
   assert.match(await el.locator('.recommendation').textContent(), /^Recommended: 99\.5%/);
   assert.equal(cli.gap_seconds, 5400);
   await screenshot(el, 'backtest-prometheus-read');
+  assert.deepEqual(problems, []);
+});
+
+test('<slo-report> read from Prometheus gives the bytes `slo report --prometheus` prints', async () => {
+  const { page: tab, problems, requests } = await open(browser, `${site.url}/test/report-prometheus.html`);
+  const el = tab.locator('#rp');
+  assert.match(await messageOf(el, 'history'), /No history yet: .* or read it from a Prometheus server/);
+  const before = await queryRangeCalls();
+  await el.locator('.read-prometheus').click();
+  await tab.locator('#rp[data-ready="true"]').waitFor({ timeout: 60000 });
+  assert.equal(requests.filter((url) => url.startsWith(`${prometheusUrl}/`)).length, CALLS);
+  assert.equal(await queryRangeCalls() - before, CALLS);
+  const cli = (format) => execFileSync('cargo', ['run', '--quiet', '-p', 'slo-cli', '--', 'report', '--prometheus', prometheusUrl,
+    '--spec', SPEC, '--slo', SLO, '--target', '99.9', '--start', String(START), '--end', String(END), '--format', format],
+  { cwd: ROOT, encoding: 'utf8' });
+  const saved = await el.evaluate((node) => ({ csv: node.last.csv, markdown: node.last.markdown }));
+  assert.equal(saved.csv, cli('csv'));
+  // The command names the SLO of its --spec; the page reads the queries the reader gave.
+  const markdown = cli('markdown');
+  assert.match(markdown, /^- SLO: /m);
+  assert.equal(saved.markdown, markdown.replace(/^- SLO: .*\n/m, ''));
+  assert.match(saved.markdown, new RegExp(`^- Input: ${prometheusUrl.replaceAll('.', '\\.')}$`, 'm'));
+  assert.equal(await el.locator('tbody tr').first().locator('[data-value="verdict"]').textContent(), 'met');
+  await screenshot(el, 'report-prometheus-read');
   assert.deepEqual(problems, []);
 });
 

@@ -19,7 +19,7 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PAGE = '/test/fleet.html';
 const page = (prometheus) => `<!doctype html><html lang="en"><head><title>fleet</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-fleet.js"></script></head>
-<body><main><h1>Fleet</h1><h2>Every SLO</h2><slo-fleet id="fleet" prometheus="${prometheus}" backtest-page="/backtest.html"></slo-fleet></main></body></html>`;
+<body><main><h1>Fleet</h1><h2>Every SLO</h2><slo-fleet id="fleet" prometheus="${prometheus}" backtest-page="/backtest.html" report-page="/report.html"></slo-fleet></main></body></html>`;
 
 let site, other, fixture, lines, prometheusUrl, dir, browser;
 before(async () => {
@@ -236,7 +236,7 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   assert.equal(await checkout.locator('[data-value="state"]').textContent(), 'page firing: page');
   assert.equal(await checkout.locator('li[data-tier="page"]').getAttribute('data-alert'), 'firing');
 
-  // The detail: five range queries, the alert that fires, and the same series to backtest.
+  // The detail: five range queries, the alert that fires, and the same series to backtest and report on.
   const ranges = await apiCalls('/api/v1/query_range');
   await checkout.locator('button[data-detail]').click();
   await tab.locator('#fleet').locator('.detail[data-slo="shop/checkout"]').waitFor({ timeout: 30000 });
@@ -248,6 +248,11 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   assert.equal(fields.get('slo-backtest.prom_url'), prometheusUrl);
   assert.equal(fields.get('slo-backtest.prom_events'), 'sum(slo:bad_events:increase1m{service="shop",slo="checkout"})');
   assert.equal(fields.get('slo-backtest.targets'), '99%');
+  const report = new URLSearchParams((await detail.locator('a.report-link').getAttribute('href')).split('#')[1]);
+  assert.deepEqual(Object.fromEntries(report), {
+    ...Object.fromEntries([...fields].filter(([k]) => k !== 'slo-backtest.targets').map(([k, v]) => [k.replace('slo-backtest.', 'slo-report.'), v])),
+    'slo-report.target': '99%',
+  });
   await screenshot(detail, 'fleet-detail-1280-light');
   // The charts' points are PromQL's over the same range and step.
   const drawn = await el.evaluate((node) => {
