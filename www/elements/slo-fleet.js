@@ -15,11 +15,10 @@
 // backtest's wasm module (the Prometheus answer readers), as <slo-backtest> does.
 import { chart, legendHTML, roundTicks, timeAxis } from './lib/chart.js';
 import { esc, regionLabel, titleHTML } from './lib/html.js';
-import { fetchRefusal } from './lib/net.js';
+import { whyPrometheusUnread } from './lib/net.js';
 import { adoptStyles, color } from './lib/style.js';
 import { backtestCore } from './lib/wasm.js';
 
-const TIMEOUT_MS = 4000;
 /** The sparkline's width in points: the core picks the step that fills it. */
 const SPARK_POINTS = 120;
 /** Rows drawn before the reader asks for the rest (sorting and filtering see them all). */
@@ -164,7 +163,7 @@ export class SloFleet extends HTMLElement {
         response = await fetch(url, { cache: 'no-store', credentials: 'omit' });
         body = await response.text();
       } catch (error) {
-        throw new ReadError(`Cannot read ${new URL(base).origin}: ${await whyNot(error, url)}.`);
+        throw new ReadError(`Cannot read ${new URL(base).origin}: ${await whyPrometheusUnread(error, url)}.`);
       }
       const refused = backtest.prometheus_answer_error(body);
       if (refused) throw new ReadError(`Prometheus refused the ${name} query (HTTP ${response.status}): ${refused}.`);
@@ -302,16 +301,6 @@ export class SloFleet extends HTMLElement {
 }
 
 class ReadError extends Error {}
-
-/** Why a fetch failed, as far as a page can tell (`fetchRefusal`), in words. */
-async function whyNot(error, url) {
-  switch (await fetchRefusal(error, url, TIMEOUT_MS)) {
-    case 'csp': return "this page's Content Security Policy does not allow connecting to it: add its origin to connect-src";
-    case 'unreachable': return 'no connection (is the server running, and is the address right?)';
-    case 'cors': return `the server answers, but not to this page: it must allow the origin ${location.origin} (start Prometheus with --web.cors.origin)`;
-    default: return error.message;
-  }
-}
 
 /** One SLO's row: the core's words, with its numbers in data-* for scripts and tests. */
 function rowHTML(s) {

@@ -7,10 +7,7 @@
 // attributes), and only their press of "Read from Prometheus" sends the queries, in the
 // core's split of the range, from this page to that server.
 import { backtestCore } from './lib/wasm.js';
-import { fetchRefusal } from './lib/net.js';
-
-/** How long the check of an unreadable server waits for any answer at all. */
-const PROMETHEUS_TIMEOUT_MS = 4000;
+import { whyPrometheusUnread } from './lib/net.js';
 
 /** The Prometheus source's fields: an element with the history input lists them in its own. */
 export const PROMETHEUS_FIELDS = [
@@ -144,7 +141,7 @@ export const withHistory = (Base) => class extends Base {
             response = await fetch(url);
             body = await response.text();
           } catch (error) {
-            fail({ prom_url: `Cannot read ${base.origin}: ${await this.whyNot(error, url)}.` });
+            fail({ prom_url: `Cannot read ${base.origin}: ${await whyPrometheusUnread(error, url)}.` });
             return;
           }
           const refused = backtest.prometheus_answer_error(body);
@@ -169,17 +166,6 @@ export const withHistory = (Base) => class extends Base {
       button.disabled = false;
     }
   }
-
-  /** Why the server could not be read, in words: what the reader can change. */
-  async whyNot(error, url) {
-    switch (await fetchRefusal(error, url, PROMETHEUS_TIMEOUT_MS)) {
-      case 'csp': return "this page's Content Security Policy does not allow connecting to it (connect-src)";
-      case 'unreachable': return 'no connection (is the server running, and is the address right?)';
-      case 'cors': return `the server answers, but not to this page: it must allow the origin ${location.origin} (start Prometheus with --web.cors.origin)`;
-      default: return error.message;
-    }
-  }
-
 
   /** A file the reader chose or dropped: read here, never sent anywhere. */
   async readFile(file) {

@@ -33,3 +33,19 @@ export async function fetchRefusal(error, url, timeoutMs) {
   }
   return 'cors';
 }
+
+/** How long the check of an unreadable Prometheus server waits for any answer at all. */
+const PROMETHEUS_TIMEOUT_MS = 4000;
+
+/**
+ * Why a Prometheus server (or Thanos, Mimir) at `url` could not be read, in words a reader
+ * can act on: <slo-backtest>'s and <slo-report>'s history source and <slo-fleet>.
+ */
+export async function whyPrometheusUnread(error, url) {
+  switch (await fetchRefusal(error, url, PROMETHEUS_TIMEOUT_MS)) {
+    case 'csp': return "this page's Content Security Policy does not allow connecting to it: add its origin to connect-src";
+    case 'unreachable': return 'no connection (is the server running, and is the address right?)';
+    case 'cors': return `the server answers, but not to this page: it must allow the origin ${location.origin} (start Prometheus with --web.cors.origin)`;
+    default: return error.message;
+  }
+}
