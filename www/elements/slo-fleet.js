@@ -5,8 +5,8 @@
 // the firing tiers marked, and a sparkline of the budget over the window; sorted and
 // filtered by service, label and state; a detail view per SLO (budget, burn per tier
 // window, good and bad events per step, the alerts that fired) with links into
-// <slo-backtest> and <slo-report> on the same series. One SLO's stopped sources show as missing data, not as
-// a good SLO. The core names every query (one per kind of series, whatever the number of
+// <slo-backtest> and <slo-report> on the same series. One SLO's stopped sources show as
+// missing data, not as a good SLO. The core names every query (one per kind of series, whatever the number of
 // SLOs) and computes every figure and word; this element only fetches and lays them out.
 // Nothing is sent until the reader presses "Read from Prometheus", or the page sets `live`
 // (then it reads at once and every `interval` seconds). `at` reads the fleet as it was at

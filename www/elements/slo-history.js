@@ -93,6 +93,7 @@ export const withHistory = (Base) => class extends Base {
     root.querySelector('.read-prometheus').addEventListener('click', () => this.readPrometheus());
     if (url) this.load(url);
   }
+
   /**
    * The reader pressed "Read from Prometheus": the core splits the range into query_range
    * calls, this page sends them to the server the reader named and hands the answers to the
