@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -114,6 +115,17 @@ export async function firstPaint(browser, url) {
   const at = Number((await painted).text().split(': ')[1]);
   await context.close();
   return at;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/**
+ * axe-core's violations on the page, one line each: rule (impact): help at where. The page
+ * must let the script in (a context with `bypassCSP` where its CSP would not).
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Waits until the element has rendered a result from the core. */

@@ -3,10 +3,8 @@
 // photographed into tests/artifacts/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { serve, launch, open, ready, requireBuilt, demoPage, screenshot } from '../lib/harness.mjs';
+import { serve, launch, open, ready, requireBuilt, demoPage, screenshot, axeViolations } from '../lib/harness.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const ELEMENTS = ['budget', 'alerts', 'whatif', 'composite', 'live'];
 
 let server, browser;
@@ -17,24 +15,18 @@ async function allReady(page) {
   for (const id of ELEMENTS) await ready(page, `#${id}`);
 }
 
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 test('axe-core: no violations on the demo page, light and dark', async () => {
   // The page's CSP allows scripts from itself only; the test lets axe in.
   const { page, problems } = await open(browser, demoPage(server), { bypassCSP: true });
   await allReady(page);
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await page.getByLabel('Theme').selectOption('dark');
-  assert.deepEqual(await axe(page), [], 'dark theme');
+  assert.deepEqual(await axeViolations(page), [], 'dark theme');
   await screenshot(page.locator('#budget'), 'slo-budget-dark');
   // Control: axe does look inside the elements' shadow roots, so an unlabelled input there
   // is found.
   await page.locator('#budget').evaluate((el) => el.shadowRoot.querySelector('form').append(document.createElement('input')));
-  assert.ok((await axe(page)).some((v) => v.startsWith('label')), 'axe sees into the shadow DOM');
+  assert.ok((await axeViolations(page)).some((v) => v.startsWith('label')), 'axe sees into the shadow DOM');
   assert.deepEqual(problems, []);
 });
 
@@ -46,7 +38,7 @@ test('axe-core: no violations while fields show their messages', async () => {
   await page.locator('#whatif [name="incidents[0].duration"]').fill('-5m');
   await page.locator('#composite [name="dependencies[0].availability"]').fill('100.5');
   await page.waitForFunction(() => document.getElementById('composite').shadowRoot.querySelector('[aria-invalid="true"]'));
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await screenshot(page.locator('#budget'), 'slo-budget-error');
   assert.deepEqual(problems, []);
 });

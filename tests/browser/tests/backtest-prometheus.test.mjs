@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, requireBuilt, pageAt, screenshot, ROOT } from '../lib/harness.mjs';
+import { serve, launch, open, requireBuilt, pageAt, screenshot, axeViolations, ROOT } from '../lib/harness.mjs';
 
 const PYTHON = join(ROOT, '.venv/bin/python');
 const HISTORY = join(ROOT, 'examples/history/checkout-90d.csv');
@@ -36,7 +36,7 @@ const page = (prometheus) => `<!doctype html><html lang="en"><head><title>backte
 <body><main><slo-backtest id="bt" targets="${TARGETS}" window="30d" incidents="${INCIDENTS}" ${source(prometheus)}></slo-backtest></main></body></html>`;
 const reportPage = (prometheus) => `<!doctype html><html lang="en"><head><title>report from Prometheus</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-report.js"></script></head>
-<body><main><slo-report id="rp" target="99.9" window="30d" ${source(prometheus)}></slo-report></main></body></html>`;
+<body><main><h1>Checkout</h1><h2>Compliance</h2><slo-report id="rp" target="99.9" window="30d" ${source(prometheus)}></slo-report></main></body></html>`;
 
 const freePort = () => new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -149,7 +149,18 @@ test('<slo-report> read from Prometheus gives the bytes `slo report --prometheus
   assert.match(saved.markdown, new RegExp(`^- Input: ${prometheusUrl.replaceAll('.', '\\.')}$`, 'm'));
   assert.equal(await el.locator('tbody tr').first().locator('[data-value="verdict"]').textContent(), 'met');
   await screenshot(el, 'report-prometheus-read');
+  assert.deepEqual(await axeViolations(tab), []);
   assert.deepEqual(problems, []);
+
+  // Its Prometheus source on a phone, dark: within the screen's width, and axe-clean.
+  const phone = await open(browser, `${site.url}/test/report-prometheus.html`, { viewport: { width: 390, height: 900 }, colorScheme: 'dark' });
+  const form = phone.page.locator('#rp');
+  await messageOf(form, 'history');
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
+  assert.deepEqual(await axeViolations(phone.page), [], '390 px, dark');
+  await screenshot(form.locator('form'), 'report-prometheus-390-dark');
+  await phone.context.close();
 });
 
 test('a refused query, a refused origin and a bad URL are messages by their field', async () => {

@@ -5,12 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT, WWW } from '../lib/harness.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT, WWW, axeViolations } from '../lib/harness.mjs';
 
 const HISTORY = join(ROOT, 'examples/history/checkout-90d.csv');
 const TARGETS = '99, 99.5, 99.9, 99.95';
@@ -121,8 +118,6 @@ test('the workshop page "Choosing a target" backtests the example history, with 
   // test lets axe in.
   const audit = await open(browser, `${server.url}/hugo/public/why-slos/choosing-a-target/`, { bypassCSP: true });
   await ready(audit.page, 'slo-backtest');
-  await audit.page.addScriptTag({ path: AXE });
-  const violations = await audit.page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.deepEqual(violations.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  assert.deepEqual(await axeViolations(audit.page), []);
   assert.deepEqual(audit.problems, []);
 });

@@ -6,15 +6,13 @@
 // 390 px, light and dark, with errors and valid, go to tests/artifacts/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT } from '../lib/harness.mjs';
+import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT, axeViolations } from '../lib/harness.mjs';
 import { generatedSpec } from '../lib/specs.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SLO = join(ROOT, 'target/debug/slo');
 const ENVOY = join(ROOT, '.venv/bin/envoy');
 const FILTER = process.env.SLO_FILTER_WASM ?? join(ROOT, 'target/wasm32-wasip1/release-filter/slo_filter.wasm');
@@ -210,13 +208,10 @@ test('a shared link opens the same draft; the keyboard alone picks a template an
 test('axe finds nothing, with errors and valid; screenshots at 1280 and 390 px, light and dark', async () => {
   for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [390, 'light'], [390, 'dark']]) {
     const { page, el, problems } = await editorPage({ viewport: { width, height: 1400 }, colorScheme: scheme, bypassCSP: true });
-    await page.addScriptTag({ path: AXE });
-    const axe = () => page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
-      .then((r) => r.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-    assert.deepEqual(await axe(), [], `${width} ${scheme} valid`);
+    assert.deepEqual(await axeViolations(page), [], `${width} ${scheme} valid`);
     await screenshot(el, `slo-editor-valid-${width}-${scheme}`);
     await setDraft(page, el, BROKEN);
-    assert.deepEqual(await axe(), [], `${width} ${scheme} errors`);
+    assert.deepEqual(await axeViolations(page), [], `${width} ${scheme} errors`);
     await screenshot(el, `slo-editor-errors-${width}-${scheme}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${width} px: the page scrolls sideways by ${overflow} px`);

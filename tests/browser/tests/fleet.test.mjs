@@ -8,14 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, requireBuilt, screenshot, ROOT } from '../lib/harness.mjs';
+import { serve, launch, open, requireBuilt, screenshot, ROOT, axeViolations } from '../lib/harness.mjs';
 
 const PYTHON = join(ROOT, '.venv/bin/python');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PAGE = '/test/fleet.html';
 const page = (prometheus) => `<!doctype html><html lang="en"><head><title>fleet</title><link rel="icon" href="data:,">
 <script type="module" src="/elements/slo-fleet.js"></script></head>
@@ -137,12 +135,6 @@ function assertShows(text, exact, what, { cut = false } = {}) {
   assert.ok(ok, `${what}: shows ${text}, PromQL says ${expected}`);
 }
 
-async function axe(tab) {
-  await tab.addScriptTag({ path: AXE });
-  const result = await tab.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** Compares one row's figures with PromQL's answers at the same instant. */
 async function assertRowIsPromQL(el, at, key) {
   const row = el.locator(`tr[data-slo="${key}"]`);
@@ -215,7 +207,7 @@ test('nothing is sent until the reader asks; every figure shown is PromQL\'s at 
 
   for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [390, 'light'], [390, 'dark']]) {
     const shot = await readAt(at, { viewport: { width, height: 900 }, colorScheme: scheme });
-    assert.deepEqual(await axe(shot.page), [], `${width} px, ${scheme}`);
+    assert.deepEqual(await axeViolations(shot.page), [], `${width} px, ${scheme}`);
     await screenshot(shot.el, `fleet-${width}-${scheme}`);
     assert.deepEqual(shot.problems, []);
     await shot.context.close();
@@ -282,7 +274,7 @@ test('an incident shows the page tier firing, with its alert in the detail; a st
   await phone.el.locator('tr[data-slo="shop/checkout"] button[data-detail]').click();
   const phoneDetail = phone.el.locator('.detail[data-slo="shop/checkout"]');
   await phoneDetail.waitFor({ timeout: 30000 });
-  assert.deepEqual(await axe(phone.page), [], 'the detail at 390 px, dark');
+  assert.deepEqual(await axeViolations(phone.page), [], 'the detail at 390 px, dark');
   assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth), 390, 'the page scrolls sideways');
   await screenshot(phoneDetail, 'fleet-detail-390-dark');
   assert.deepEqual(phone.problems, []);

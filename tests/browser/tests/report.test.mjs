@@ -6,13 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT } from '../lib/harness.mjs';
+import { serve, launch, open, ready, requireBuilt, pageAt, screenshot, ROOT, axeViolations } from '../lib/harness.mjs';
 import { assertDocumented } from '../lib/results-doc.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const HISTORY = join(ROOT, 'examples/history/checkout-90d.csv');
 const HISTORY_URL = '/test/history/checkout-90d.csv';
@@ -148,9 +145,7 @@ test('screenshots at 1280 and 390 px, light and dark, with no axe violation', as
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the ${width} px screen`);
     await screenshot(el, `report-${width}-${scheme}`);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    assert.deepEqual(violations.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
     await context.close();
   }
